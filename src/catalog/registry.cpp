@@ -1,0 +1,24 @@
+#include "catalog/registry.h"
+
+#define BULWARK_CATALOGER(factory, header) /* header only */
+#include "catalog/catalogers.def"
+#undef BULWARK_CATALOGER
+
+// Headers of every registered cataloger.
+#include "catalog/apk/apk_cataloger.h"
+#include "catalog/dpkg/dpkg_cataloger.h"
+#if __has_include("catalog/rpm/rpm_cataloger.h")
+#include "catalog/rpm/rpm_cataloger.h"
+#endif
+
+namespace bulwark::catalog {
+
+std::vector<std::unique_ptr<Cataloger>> allCatalogers() {
+  std::vector<std::unique_ptr<Cataloger>> out;
+#define BULWARK_CATALOGER(factory, header) out.push_back(factory());
+#include "catalog/catalogers.def"
+#undef BULWARK_CATALOGER
+  return out;
+}
+
+}  // namespace bulwark::catalog

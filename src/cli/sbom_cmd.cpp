@@ -1,0 +1,110 @@
+// bulwark sbom TARGET — the inventory of an image or root filesystem.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "core/log.h"
+#include "pipeline/sbom.h"
+#include "report/inventory_report.h"
+
+#ifndef BULWARK_VERSION
+#define BULWARK_VERSION "0.0.0"
+#endif
+
+namespace bulwark::cli {
+
+namespace {
+
+struct SbomArgs {
+  std::string target;
+  std::string format = "table";
+  std::string output;
+  std::string platform = "linux/amd64";
+  bool insecure = false;
+  std::string username;
+  bool password_stdin = false;
+  std::string ca_file;
+  unsigned parallel = 0;
+};
+
+int runSbom(const SbomArgs& args) {
+  auto format = report::parseFormat(args.format);
+  if (!format) {
+    std::fprintf(stderr, "bulwark: %s\n", format.error().message.c_str());
+    return kExitInput;
+  }
+  auto platform = image::Platform::parse(args.platform);
+  if (!platform) {
+    std::fprintf(stderr, "bulwark: %s\n", platform.error().message.c_str());
+    return kExitInput;
+  }
+  pipeline::SbomOptions options;
+  options.source.platform = *platform;
+  options.source.parallelism = args.parallel;
+  options.source.registry.insecure = args.insecure;
+  options.source.registry.username = args.username;
+  options.source.registry.ca_file = args.ca_file;
+  if (args.password_stdin) {
+    std::string password;
+    std::getline(std::cin, password);
+    options.source.registry.password = std::move(password);
+  }
+  options.progress = ::isatty(STDERR_FILENO) == 1 && core::verbosity() != core::Verbosity::Quiet;
+
+  auto inventory = pipeline::buildInventory(args.target, options);
+  if (!inventory) {
+    std::fprintf(stderr, "bulwark: %s\n", inventory.error().message.c_str());
+    return kExitInput;
+  }
+  if (!inventory->diagnostics.empty()) {
+    spdlog::warn("{}: {} diagnostic(s); see the report", args.target,
+                 inventory->diagnostics.size());
+  }
+  report::RenderOptions render;
+  render.tool_version = BULWARK_VERSION;
+  render.color = args.output.empty() && *format == report::Format::Table &&
+                 ::isatty(STDOUT_FILENO) == 1;
+  const std::string text = report::render(*inventory, *format, render);
+  if (args.output.empty() || args.output == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+    return kExitOk;
+  }
+  std::ofstream out(args.output, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out.good()) {
+    std::fprintf(stderr, "bulwark: cannot write %s\n", args.output.c_str());
+    return kExitInput;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void addSbomCommand(CLI::App& root, Action& action) {
+  auto args = std::make_shared<SbomArgs>();
+  auto* cmd = root.add_subcommand("sbom", "List what is installed in an image or root filesystem");
+  cmd->add_option("target", args->target,
+                  "docker-archive:PATH, oci:DIR[:tag], oci-archive:PATH[:tag], a directory, "
+                  "or host[:port]/repo[:tag|@digest]")
+      ->required();
+  cmd->add_option("-f,--format", args->format, "table, json, cyclonedx or spdx")
+      ->capture_default_str();
+  cmd->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout");
+  cmd->add_option("--platform", args->platform, "Platform to pick from a multi-platform image")
+      ->capture_default_str();
+  cmd->add_flag("--insecure", args->insecure, "Allow plain HTTP and unverified TLS registries");
+  cmd->add_option("--username", args->username, "Registry user name");
+  cmd->add_flag("--password-stdin", args->password_stdin, "Read the registry password from stdin");
+  cmd->add_option("--ca-file", args->ca_file, "Extra CA certificates for registry TLS");
+  cmd->add_option("--parallel", args->parallel, "Layers read at once (default: one per core)");
+  cmd->callback([args, &action] { action = [args] { return runSbom(*args); }; });
+}
+
+}  // namespace bulwark::cli

@@ -1,0 +1,100 @@
+#include "core/text.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace bulwark::core {
+
+std::string_view trim(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\r\n\v\f";
+  const auto first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(kSpace);
+  return text.substr(first, last - first + 1);
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto pos = text.find(separator, start);
+    parts.push_back(text.substr(start, pos - start));
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return parts;
+}
+
+namespace {
+
+// Matches one path segment against one pattern segment ('*' and '?' only).
+bool segmentMatch(std::string_view pattern, std::string_view text) {
+  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+bool globSegments(const std::vector<std::string_view>& pattern, std::size_t pi,
+                  const std::vector<std::string_view>& path, std::size_t ti) {
+  while (pi < pattern.size()) {
+    if (pattern[pi] == "**") {
+      // Collapse consecutive "**" and try every split point (bounded by path depth).
+      while (pi + 1 < pattern.size() && pattern[pi + 1] == "**") ++pi;
+      for (std::size_t k = ti; k <= path.size(); ++k) {
+        if (globSegments(pattern, pi + 1, path, k)) return true;
+      }
+      return false;
+    }
+    if (ti >= path.size() || !segmentMatch(pattern[pi], path[ti])) return false;
+    ++pi;
+    ++ti;
+  }
+  return ti == path.size();
+}
+
+}  // namespace
+
+bool globMatch(std::string_view pattern, std::string_view path) {
+  if (pattern.find('*') == std::string_view::npos && pattern.find('?') == std::string_view::npos) {
+    return pattern == path;
+  }
+  return globSegments(split(pattern, '/'), 0, split(path, '/'), 0);
+}
+
+std::optional<std::uint64_t> parseUnsigned(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
+  return value;
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+}  // namespace bulwark::core

@@ -1,0 +1,39 @@
+// Small string helpers shared by the parsers of package databases and manifests.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bulwark::core {
+
+std::string_view trim(std::string_view text);
+std::vector<std::string_view> split(std::string_view text, char separator);
+
+// Calls `line(view, line_number)` for each line; accepts \n and \r\n endings.
+template <class Fn>
+void forEachLine(std::string_view text, Fn&& line) {
+  std::size_t number = 0;
+  while (!text.empty()) {
+    ++number;
+    const auto end = text.find('\n');
+    std::string_view current = text.substr(0, end);
+    if (!current.empty() && current.back() == '\r') current.remove_suffix(1);
+    line(current, number);
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+}
+
+// Shell-style glob on '/'-separated paths: '*' and '?' never cross '/', "**" matches any run
+// of path segments (including none).
+bool globMatch(std::string_view pattern, std::string_view path);
+
+std::optional<std::uint64_t> parseUnsigned(std::string_view text);
+
+// Escapes control characters so that an attacker-controlled name cannot forge output lines.
+std::string printable(std::string_view text);
+
+}  // namespace bulwark::core

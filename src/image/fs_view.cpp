@@ -1,0 +1,146 @@
+#include "image/fs_view.h"
+
+#include <algorithm>
+#include <deque>
+
+#include "core/text.h"
+
+namespace bulwark::image {
+
+namespace {
+
+bool hasWildcard(std::string_view pattern) {
+  return pattern.find_first_of("*?") != std::string_view::npos;
+}
+
+// The directory part of a pattern before its first wildcard segment: "a/b/*.x" → "a/b/".
+std::string_view literalPrefix(std::string_view pattern) {
+  const auto wild = pattern.find_first_of("*?");
+  if (wild == std::string_view::npos) return pattern;
+  const auto slash = pattern.rfind('/', wild);
+  return slash == std::string_view::npos ? std::string_view() : pattern.substr(0, slash + 1);
+}
+
+}  // namespace
+
+PathFilter::PathFilter(std::vector<std::string> patterns) : patterns_(std::move(patterns)) {
+  for (const auto& pattern : patterns_) {
+    (hasWildcard(pattern) ? globs_ : literal_).push_back(pattern);
+  }
+  std::sort(literal_.begin(), literal_.end());
+}
+
+bool PathFilter::wants(std::string_view path) const {
+  if (std::binary_search(literal_.begin(), literal_.end(), path, std::less<>())) return true;
+  return std::any_of(globs_.begin(), globs_.end(),
+                     [&](const std::string& glob) { return core::globMatch(glob, path); });
+}
+
+bool PathFilter::mayContain(std::string_view directory) const {
+  const auto dir = core::split(directory, '/');
+  for (const auto& pattern : patterns_) {
+    const auto parts = core::split(pattern, '/');
+    bool possible = true;
+    for (std::size_t i = 0; i < dir.size(); ++i) {
+      if (i < parts.size() && parts[i] == "**") break;
+      if (i + 1 >= parts.size() || !core::globMatch(parts[i], dir[i])) {
+        possible = false;
+        break;
+      }
+    }
+    if (possible) return true;
+  }
+  return false;
+}
+
+const FileEntry* FsView::find(std::string_view path) const {
+  const auto it = entries_.find(path);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+const FileEntry* FsView::resolve(std::string_view path) const {
+  std::deque<std::string> pending;
+  for (const auto part : core::split(path, '/')) pending.emplace_back(part);
+  std::string current;
+  int hops = 0;
+  while (!pending.empty()) {
+    const std::string part = std::move(pending.front());
+    pending.pop_front();
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      const auto slash = current.rfind('/');
+      current = slash == std::string::npos ? std::string() : current.substr(0, slash);
+      continue;
+    }
+    std::string candidate = current.empty() ? part : current + "/" + part;
+    const FileEntry* entry = find(candidate);
+    if (entry != nullptr && entry->type == FileType::Symlink) {
+      if (++hops > kMaxSymlinkHops) return nullptr;
+      const std::string_view target = entry->link_target;
+      if (!target.empty() && target.front() == '/') current.clear();
+      const auto parts = core::split(target, '/');
+      for (auto it = parts.rbegin(); it != parts.rend(); ++it) pending.emplace_front(*it);
+      continue;
+    }
+    current = std::move(candidate);
+  }
+  return find(current);
+}
+
+std::vector<std::pair<std::string_view, const FileEntry*>> FsView::glob(
+    std::string_view pattern) const {
+  std::vector<std::pair<std::string_view, const FileEntry*>> out;
+  const std::string_view prefix = literalPrefix(pattern);
+  for (auto it = entries_.lower_bound(prefix); it != entries_.end(); ++it) {
+    const std::string_view path = it->first;
+    if (path.substr(0, prefix.size()) != prefix) break;
+    if (it->second.type == FileType::Regular && core::globMatch(pattern, path)) {
+      out.emplace_back(path, &it->second);
+    }
+  }
+  return out;
+}
+
+void FsView::put(std::string path, FileEntry entry) {
+  // A non-directory replaces whatever was below the same path in lower layers.
+  if (entry.type != FileType::Directory) eraseBelow(path);
+  entries_.insert_or_assign(std::move(path), std::move(entry));
+}
+
+void FsView::erase(std::string_view path) {
+  if (const auto it = entries_.find(path); it != entries_.end()) entries_.erase(it);
+  eraseBelow(path);
+}
+
+void FsView::eraseBelow(std::string_view directory) {
+  if (directory.empty()) {
+    entries_.clear();
+    return;
+  }
+  std::string first(directory);
+  first += '/';
+  std::string last(directory);
+  last += static_cast<char>('/' + 1);
+  entries_.erase(entries_.lower_bound(first), entries_.lower_bound(last));
+}
+
+bool normalizePath(std::string_view raw, std::string& out) {
+  out.clear();
+  std::vector<std::string_view> parts;
+  for (const auto part : core::split(raw, '/')) {
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (parts.empty()) return false;
+      parts.pop_back();
+      continue;
+    }
+    parts.push_back(part);
+  }
+  for (const auto part : parts) {
+    if (!out.empty()) out += '/';
+    out += part;
+  }
+  return true;
+}
+
+}  // namespace bulwark::image

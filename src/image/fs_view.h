@@ -1,0 +1,71 @@
+// FsView: a read-only view of the files of an image's merged filesystem (or a root directory)
+// that the catalogers asked for. Layers are streamed once; only requested files keep content,
+// so memory follows what the catalogers read, not the size of the image.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bulwark::image {
+
+enum class FileType { Regular, Directory, Symlink, Other };
+
+struct FileEntry {
+  FileType type = FileType::Regular;
+  std::uint32_t mode = 0;
+  std::uint64_t size = 0;
+  std::string layer_digest;  // the layer that wrote this entry last; empty for a root directory
+  std::string link_target;   // symlinks
+  std::string content;       // regular files the catalogers asked for
+};
+
+// Which paths a run needs: glob patterns over paths relative to the root, no leading '/'
+// ("var/lib/dpkg/status", "var/lib/dpkg/status.d/*"). See core::globMatch.
+class PathFilter {
+ public:
+  explicit PathFilter(std::vector<std::string> patterns);
+  [[nodiscard]] bool wants(std::string_view path) const;
+  // Whether some wanted path could lie below `directory` (prunes directory walks).
+  [[nodiscard]] bool mayContain(std::string_view directory) const;
+  [[nodiscard]] const std::vector<std::string>& patterns() const { return patterns_; }
+
+ private:
+  std::vector<std::string> patterns_;
+  std::vector<std::string> literal_;  // patterns without wildcards, sorted for binary search
+  std::vector<std::string> globs_;
+};
+
+class FsView {
+ public:
+  // Entry at exactly this path (no symlink following), or nullptr.
+  [[nodiscard]] const FileEntry* find(std::string_view path) const;
+  // Follows symlinks in every component, strictly inside the root ("../" stops at the root,
+  // absolute targets are taken relative to the root), at most kMaxSymlinkHops hops.
+  [[nodiscard]] const FileEntry* resolve(std::string_view path) const;
+  // Regular files whose paths match `pattern`, in path order.
+  [[nodiscard]] std::vector<std::pair<std::string_view, const FileEntry*>> glob(
+      std::string_view pattern) const;
+
+  void put(std::string path, FileEntry entry);
+  void erase(std::string_view path);
+  // Removes every entry strictly below `directory` (opaque directories, replaced directories).
+  void eraseBelow(std::string_view directory);
+  [[nodiscard]] const std::map<std::string, FileEntry, std::less<>>& entries() const {
+    return entries_;
+  }
+
+  static constexpr int kMaxSymlinkHops = 40;
+
+ private:
+  std::map<std::string, FileEntry, std::less<>> entries_;
+};
+
+// Normalises a path from an archive or a link target: strips "./" and leading '/', collapses
+// "//" and "."; resolves ".." lexically. Returns false for a path that climbs above the root.
+bool normalizePath(std::string_view raw, std::string& out);
+
+}  // namespace bulwark::image

@@ -1,0 +1,303 @@
+#include "image/layer.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <map>
+#include <set>
+
+#include "core/text.h"
+#include "image/decompress.h"
+
+namespace bulwark::image {
+
+using core::ErrorCode;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 1U << 20;
+constexpr std::string_view kWhiteoutPrefix = ".wh.";
+constexpr std::string_view kOpaqueMarker = ".wh..wh..opq";
+
+// Feeds libarchive from a ByteStream and enforces the byte limit.
+struct Feed {
+  ByteStream* stream = nullptr;
+  std::vector<char> buffer = std::vector<char>(kReadChunk);
+  std::uint64_t total = 0;
+  std::uint64_t limit = 0;
+  core::Progress* progress = nullptr;
+  std::optional<core::Error> error;
+};
+
+la_ssize_t feedRead(struct archive* archive, void* client, const void** out) {
+  auto* feed = static_cast<Feed*>(client);
+  auto got = feed->stream->read(feed->buffer.data(), feed->buffer.size());
+  if (!got) {
+    feed->error = got.error();
+    archive_set_error(archive, EIO, "%s", got.error().message.c_str());
+    return -1;
+  }
+  feed->total += *got;
+  if (feed->total > feed->limit) {
+    feed->error = core::Error{ErrorCode::Limit,
+                              fmt::format("uncompressed layer exceeds {} bytes", feed->limit)};
+    archive_set_error(archive, EFBIG, "layer too large");
+    return -1;
+  }
+  if (feed->progress != nullptr) feed->progress->advance(*got);
+  *out = feed->buffer.data();
+  return static_cast<la_ssize_t>(*got);
+}
+
+struct ArchiveCloser {
+  void operator()(struct archive* archive) const { archive_read_free(archive); }
+};
+
+// One pass over a layer. `keep_exact` adds paths to keep whatever the filter says (the targets
+// of hard links found in a first pass).
+struct Pass {
+  const LayerInput& input;
+  const PathFilter& filter;
+  const LayerLimits& limits;
+  core::Diagnostics& diagnostics;
+  core::Progress* progress;
+  const std::set<std::string, std::less<>>* keep_exact = nullptr;
+  bool first_pass = true;
+
+  LayerChanges changes;
+  std::map<std::string, std::size_t, std::less<>> kept_index;  // path → entries index
+  std::vector<std::pair<std::string, std::string>> hardlinks;  // link path → target path
+  std::uint64_t kept_bytes = 0;
+  std::uint64_t symlinks = 0;
+
+  core::Status run() {
+    auto raw = input.open();
+    if (!raw) return core::withContext(raw.error(), input.name);
+    DigestingStream* digesting = nullptr;
+    std::unique_ptr<ByteStream> stored = std::move(*raw);
+    if (!input.digest.empty()) {
+      auto wrapped = std::make_unique<DigestingStream>(std::move(stored), input.digest);
+      digesting = wrapped.get();
+      stored = std::move(wrapped);
+    }
+    auto tar = decompressing(std::move(stored));
+    if (!tar) return core::withContext(tar.error(), input.name);
+    DigestingStream* diff_digesting = nullptr;
+    std::unique_ptr<ByteStream> tar_stream = std::move(*tar);
+    if (input.verify_diff_id && !input.diff_id.empty()) {
+      auto wrapped = std::make_unique<DigestingStream>(std::move(tar_stream), input.diff_id);
+      diff_digesting = wrapped.get();
+      tar_stream = std::move(wrapped);
+    }
+    Feed feed;
+    feed.stream = tar_stream.get();
+    feed.limit = limits.max_layer_bytes;
+    feed.progress = first_pass ? progress : nullptr;
+    if (auto ok = readTar(feed); !ok) return core::withContext(ok.error(), input.name);
+    changes.tar_bytes = feed.total;
+    // Drain what libarchive left (end-of-archive blocks, gzip trailer) and verify digests.
+    if (diff_digesting != nullptr) {
+      if (auto ok = diff_digesting->verify(input.name + " (uncompressed)"); !ok) return ok;
+    }
+    if (digesting != nullptr) {
+      if (diff_digesting == nullptr) {
+        // Reading the decompressed stream to its end also checks the gzip/zstd trailer.
+        std::vector<char> rest(kReadChunk);
+        while (true) {
+          auto got = tar_stream->read(rest.data(), rest.size());
+          if (!got) return core::withContext(got.error(), input.name);
+          if (*got == 0) break;
+        }
+      }
+      if (auto ok = digesting->verify(input.name); !ok) return ok;
+    }
+    return {};
+  }
+
+  core::Status readTar(Feed& feed) {
+    std::unique_ptr<struct archive, ArchiveCloser> archive(archive_read_new());
+    archive_read_support_format_tar(archive.get());
+    archive_read_support_format_gnutar(archive.get());
+    if (archive_read_open(archive.get(), &feed, nullptr, feedRead, nullptr) != ARCHIVE_OK) {
+      if (feed.error) return tl::unexpected(*feed.error);
+      // An empty layer (zero bytes) is valid: nothing changes.
+      if (feed.total == 0) return {};
+      return core::fail(ErrorCode::Input, "not a tar archive: {}",
+                        archive_error_string(archive.get()));
+    }
+    struct archive_entry* entry = nullptr;
+    while (true) {
+      const int status = archive_read_next_header(archive.get(), &entry);
+      if (status == ARCHIVE_EOF) break;
+      if (status == ARCHIVE_FATAL || status == ARCHIVE_RETRY) {
+        if (feed.error) return tl::unexpected(*feed.error);
+        if (feed.total == 0) return {};
+        return core::fail(ErrorCode::Input, "corrupt tar: {}",
+                          archive_error_string(archive.get()));
+      }
+      if (++changes.entry_count > limits.max_entries) {
+        return core::fail(ErrorCode::Limit, "more than {} entries", limits.max_entries);
+      }
+      if (auto ok = onEntry(archive.get(), entry, feed); !ok) return ok;
+    }
+    return {};
+  }
+
+  core::Status onEntry(struct archive* archive, struct archive_entry* entry, Feed& feed) {
+    const char* raw_path = archive_entry_pathname(entry);
+    if (raw_path == nullptr) {
+      diagnostics.add("layer.bad-path", input.name, "entry with an unreadable path name");
+      return {};
+    }
+    std::string path;
+    if (!normalizePath(raw_path, path)) {
+      return core::fail(ErrorCode::Input, "entry '{}' climbs out of the image root",
+                        core::printable(raw_path));
+    }
+    if (path.empty()) return {};  // the root directory itself
+    if (raw_path[0] == '/' && first_pass) {
+      diagnostics.add("layer.absolute-path", input.name,
+                      fmt::format("absolute entry path '{}' taken relative to the root",
+                                  core::printable(raw_path)));
+    }
+
+    // Whiteouts: ".wh.NAME" deletes NAME below; ".wh..wh..opq" hides the directory's lower
+    // contents. Other ".wh..wh." names are aufs bookkeeping and are ignored.
+    const auto slash = path.rfind('/');
+    const std::string_view base =
+        slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
+    if (base.substr(0, kWhiteoutPrefix.size()) == kWhiteoutPrefix) {
+      if (first_pass) {
+        const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
+        if (base == kOpaqueMarker) {
+          changes.opaque_dirs.push_back(dir);
+        } else if (base.substr(0, 8) != ".wh..wh.") {
+          const std::string_view name = base.substr(kWhiteoutPrefix.size());
+          changes.whiteouts.push_back(dir.empty() ? std::string(name)
+                                                  : dir + "/" + std::string(name));
+        }
+      }
+      return {};
+    }
+
+    const char* hardlink = archive_entry_hardlink(entry);
+    const auto type = archive_entry_filetype(entry);
+    const bool wanted = filter.wants(path) || (keep_exact != nullptr && keep_exact->count(path));
+
+    if (hardlink != nullptr) {
+      if (!wanted || !first_pass) return {};
+      std::string target;
+      if (!normalizePath(hardlink, target)) {
+        return core::fail(ErrorCode::Input, "hard link '{}' points out of the image root",
+                          core::printable(path));
+      }
+      hardlinks.emplace_back(path, std::move(target));
+      return {};
+    }
+
+    if (type == AE_IFLNK) {
+      if (!first_pass) return {};
+      if (++symlinks > limits.max_symlinks) {
+        return core::fail(ErrorCode::Limit, "more than {} symlinks", limits.max_symlinks);
+      }
+      FileEntry file;
+      file.type = FileType::Symlink;
+      file.mode = static_cast<std::uint32_t>(archive_entry_perm(entry));
+      const char* target = archive_entry_symlink(entry);
+      file.link_target = target != nullptr ? target : "";
+      changes.entries.emplace_back(std::move(path), std::move(file));
+      return {};
+    }
+
+    if (type != AE_IFREG || !wanted) {
+      // Directories, devices, fifos, unwanted files: only their bytes are skipped.
+      if (type == AE_IFDIR && first_pass && filter.wants(path)) {
+        FileEntry dir;
+        dir.type = FileType::Directory;
+        changes.entries.emplace_back(std::move(path), std::move(dir));
+      }
+      return {};
+    }
+
+    const auto size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
+    FileEntry file;
+    file.type = FileType::Regular;
+    file.mode = static_cast<std::uint32_t>(archive_entry_perm(entry));
+    file.size = size > 0 ? static_cast<std::uint64_t>(size) : 0;
+    if (file.size > limits.max_file_bytes || kept_bytes + file.size > limits.max_kept_bytes) {
+      diagnostics.add("layer.file-too-large", input.name + ":" + path,
+                      fmt::format("{} bytes, over the {} byte limit; not read", file.size,
+                                  limits.max_file_bytes));
+    } else {
+      file.content.resize(file.size);
+      std::size_t filled = 0;
+      while (filled < file.content.size()) {
+        const la_ssize_t got =
+            archive_read_data(archive, file.content.data() + filled, file.content.size() - filled);
+        if (got < 0) {
+          if (feed.error) return tl::unexpected(*feed.error);
+          return core::fail(ErrorCode::Input, "corrupt tar data in '{}': {}",
+                            core::printable(path), archive_error_string(archive));
+        }
+        if (got == 0) break;
+        filled += static_cast<std::size_t>(got);
+      }
+      if (filled != file.content.size()) {
+        return core::fail(ErrorCode::Input, "truncated tar entry '{}'", core::printable(path));
+      }
+      kept_bytes += file.size;
+    }
+    kept_index[path] = changes.entries.size();
+    changes.entries.emplace_back(std::move(path), std::move(file));
+    return {};
+  }
+};
+
+}  // namespace
+
+core::Result<LayerChanges> walkLayer(const LayerInput& input, const PathFilter& filter,
+                                     const LayerLimits& limits, core::Diagnostics& diagnostics,
+                                     core::Progress* progress) {
+  Pass pass{input, filter, limits, diagnostics, progress};
+  if (auto ok = pass.run(); !ok) return tl::unexpected(ok.error());
+
+  // Hard links to wanted paths take the content of their target. The target precedes the
+  // link in the same tar; when it was not kept, a second pass reads just those targets.
+  std::set<std::string, std::less<>> missing;
+  for (const auto& [link, target] : pass.hardlinks) {
+    if (!pass.kept_index.count(target)) missing.insert(target);
+  }
+  std::map<std::string, FileEntry, std::less<>> second;
+  if (!missing.empty()) {
+    Pass again{input, PathFilter({}), limits, diagnostics, nullptr, &missing, false};
+    if (auto ok = again.run(); !ok) return tl::unexpected(ok.error());
+    for (auto& [path, entry] : again.changes.entries) second.emplace(path, std::move(entry));
+  }
+  for (const auto& [link, target] : pass.hardlinks) {
+    const FileEntry* source = nullptr;
+    if (const auto it = pass.kept_index.find(target); it != pass.kept_index.end()) {
+      source = &pass.changes.entries[it->second].second;
+    } else if (const auto it2 = second.find(target); it2 != second.end()) {
+      source = &it2->second;
+    }
+    if (source == nullptr) {
+      diagnostics.add("layer.dangling-hardlink", input.name + ":" + link,
+                      fmt::format("hard link target '{}' is not in this layer",
+                                  core::printable(target)));
+      continue;
+    }
+    pass.changes.entries.emplace_back(link, *source);
+  }
+  return std::move(pass.changes);
+}
+
+void applyLayer(FsView& view, LayerChanges changes, const std::string& layer_digest) {
+  for (const auto& path : changes.whiteouts) view.erase(path);
+  for (const auto& dir : changes.opaque_dirs) view.eraseBelow(dir);
+  for (auto& [path, entry] : changes.entries) {
+    entry.layer_digest = layer_digest;
+    view.put(std::move(path), std::move(entry));
+  }
+}
+
+}  // namespace bulwark::image

@@ -1,0 +1,179 @@
+// A root filesystem on disk (an unpacked image, a chroot, or a host's "/"). Only the paths the
+// catalogers want are opened; every lookup goes through openat2(RESOLVE_IN_ROOT), so symlinks
+// are followed as if the directory were "/" and can never lead outside it.
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/text.h"
+#include "image/sources.h"
+
+namespace bulwark::image {
+
+using core::ErrorCode;
+
+namespace {
+
+constexpr int kMaxWalkDepth = 64;
+constexpr std::uint64_t kMaxWalkEntries = 5'000'000;
+
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(Fd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  Fd& operator=(Fd&&) = delete;
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  [[nodiscard]] int get() const { return fd_; }
+  [[nodiscard]] bool valid() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+int openInRoot(int root, const std::string& path, int flags) {
+  struct open_how how {};
+  how.flags = static_cast<std::uint64_t>(flags | O_CLOEXEC);
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  return static_cast<int>(
+      ::syscall(SYS_openat2, root, path.empty() ? "." : path.c_str(), &how, sizeof how));
+}
+
+class RootfsImage final : public Image {
+ public:
+  RootfsImage(std::string dir, model::Target target, const SourceOptions& options)
+      : dir_(std::move(dir)), limits_(options.limits) {
+    target_ = std::move(target);
+  }
+
+  core::Result<FsView> readFiles(const PathFilter& filter, core::Diagnostics& diagnostics,
+                                 bool /*show_progress*/) override {
+    Fd root(::open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root.valid()) {
+      return core::fail(ErrorCode::NotFound, "{}: {}", dir_, std::strerror(errno));
+    }
+    FsView view;
+    for (const auto& pattern : filter.patterns()) {
+      const auto wild = pattern.find_first_of("*?");
+      if (wild == std::string::npos) {
+        readFile(root.get(), pattern, view, diagnostics);
+        continue;
+      }
+      const auto slash = pattern.rfind('/', wild);
+      const std::string prefix = slash == std::string::npos ? "" : pattern.substr(0, slash);
+      Fd dir(openInRoot(root.get(), prefix, O_RDONLY | O_DIRECTORY));
+      if (!dir.valid()) continue;  // absent directories are simply not there
+      std::uint64_t visited = 0;
+      if (auto ok = walk(root.get(), dir.get(), prefix, filter, view, diagnostics, 0, visited);
+          !ok) {
+        return tl::unexpected(ok.error());
+      }
+    }
+    return view;
+  }
+
+ private:
+  void readFile(int root, const std::string& path, FsView& view, core::Diagnostics& diagnostics) {
+    if (view.find(path) != nullptr) return;
+    Fd fd(openInRoot(root, path, O_RDONLY | O_NONBLOCK));
+    if (!fd.valid()) {
+      if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP) {
+        diagnostics.add("rootfs.unreadable", path, std::strerror(errno));
+      }
+      return;
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+    FileEntry entry;
+    entry.type = FileType::Regular;
+    entry.mode = st.st_mode & 07777;
+    entry.size = static_cast<std::uint64_t>(st.st_size);
+    if (entry.size > limits_.max_file_bytes) {
+      diagnostics.add("rootfs.file-too-large", path,
+                      fmt::format("{} bytes, over the {} byte limit; not read", entry.size,
+                                  limits_.max_file_bytes));
+      return;
+    }
+    entry.content.resize(entry.size);
+    std::size_t filled = 0;
+    while (filled < entry.content.size()) {
+      const ssize_t got = ::read(fd.get(), entry.content.data() + filled,
+                                 entry.content.size() - filled);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      filled += static_cast<std::size_t>(got);
+    }
+    entry.content.resize(filled);  // a file that shrank while read keeps what was there
+    entry.size = filled;
+    view.put(path, std::move(entry));
+  }
+
+  core::Status walk(int root, int dir_fd, const std::string& rel, const PathFilter& filter,
+                    FsView& view, core::Diagnostics& diagnostics, int depth,
+                    std::uint64_t& visited) {
+    if (depth > kMaxWalkDepth) return {};
+    const int listing = ::dup(dir_fd);
+    if (listing < 0) return {};
+    DIR* dir = ::fdopendir(listing);
+    if (dir == nullptr) {
+      ::close(listing);
+      return {};
+    }
+    std::vector<std::pair<std::string, unsigned char>> children;
+    while (const dirent* child = ::readdir(dir)) {
+      const std::string_view name = child->d_name;
+      if (name == "." || name == "..") continue;
+      if (++visited > kMaxWalkEntries) {
+        ::closedir(dir);
+        return core::fail(ErrorCode::Limit, "{}: more than {} entries under {}", dir_, kMaxWalkEntries,
+                          rel);
+      }
+      children.emplace_back(std::string(name), child->d_type);
+    }
+    ::closedir(dir);
+    std::sort(children.begin(), children.end());
+    for (const auto& [name, type] : children) {
+      const std::string path = rel.empty() ? name : rel + "/" + name;
+      struct stat st {};
+      if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+      if (S_ISDIR(st.st_mode)) {
+        if (!filter.mayContain(path)) continue;
+        Fd sub(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!sub.valid()) continue;
+        if (auto ok = walk(root, sub.get(), path, filter, view, diagnostics, depth + 1, visited);
+            !ok) {
+          return ok;
+        }
+      } else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && filter.wants(path)) {
+        readFile(root, path, view, diagnostics);
+      }
+    }
+    return {};
+  }
+
+  std::string dir_;
+  LayerLimits limits_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<Image>> openRootfs(const std::string& dir, model::Target target,
+                                                const SourceOptions& options) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return core::fail(ErrorCode::NotFound, "{}: not a directory", dir);
+  }
+  target.kind = "rootfs";
+  return std::make_unique<RootfsImage>(dir, std::move(target), options);
+}
+
+}  // namespace bulwark::image

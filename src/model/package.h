@@ -1,0 +1,93 @@
+// The inventory: what is installed in one target, and where each package was found.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.h"
+
+namespace bulwark::model {
+
+// Package ecosystems. OS package managers first; language ecosystems join in later issues.
+enum class PackageType { Deb, Apk, Rpm };
+
+std::string_view toString(PackageType type);
+
+// Where a package record was read: the layer that last wrote the database file and the path.
+struct Location {
+  std::string layer_digest;  // empty for a root filesystem
+  std::string path;          // inside the image root, without a leading '/'
+
+  friend bool operator==(const Location&, const Location&) = default;
+};
+
+struct Package {
+  PackageType type = PackageType::Deb;
+  std::string name;
+  std::optional<std::uint32_t> epoch;  // dpkg and rpm; absent when the database has none
+  std::string version;                 // without epoch; dpkg "upstream-revision", apk full
+  std::string release;                 // rpm only
+  std::string arch;
+  std::string source_name;
+  std::string source_version;          // dpkg: may carry its own epoch; rpm: "version-release"
+  std::vector<std::string> licenses;   // as written by the package database
+  std::string maintainer;              // dpkg Maintainer, apk maintainer
+  std::string vendor;                  // rpm
+  std::string modularity_label;        // rpm modular packages
+  std::string origin;                  // apk origin (its source package)
+  std::vector<std::string> depends;    // apk D: / dpkg Depends names
+  std::vector<std::string> files;      // files the package manager records as owned (apk, rpm)
+  Location location;
+
+  // The full version in the package manager's own syntax, as its comparator takes it:
+  // dpkg "[epoch:]version", rpm "[epoch:]version-release", apk "version".
+  [[nodiscard]] std::string fullVersion() const;
+};
+
+// Orders packages by (type, name, version, arch, location) for deterministic output.
+bool packageLess(const Package& a, const Package& b);
+
+// The operating system a target runs, from os-release and its older cousins.
+struct Distro {
+  std::string id;          // os-release ID: "debian", "ubuntu", "alpine", "rhel", ...
+  std::string version_id;  // "12", "3.19.1", "8.9"
+  std::string codename;    // VERSION_CODENAME where known: "bookworm"
+  std::string pretty_name;
+  std::string id_like;
+  std::string source;      // the file it was read from
+
+  [[nodiscard]] bool known() const { return !id.empty(); }
+};
+
+struct LayerInfo {
+  std::string digest;       // digest of the blob as stored (compressed)
+  std::string diff_id;      // digest of the uncompressed tar, from the config
+  std::uint64_t size = 0;   // compressed bytes
+  std::string media_type;
+  std::string created_by;   // from the config history, when it lines up
+};
+
+// What was scanned.
+struct Target {
+  std::string name;             // as the user wrote it
+  std::string kind;             // "docker-archive", "oci", "oci-archive", "registry", "rootfs"
+  std::string manifest_digest;  // empty for a root filesystem
+  std::string config_digest;
+  std::string created;          // image config "created", RFC 3339
+  std::string os;
+  std::string architecture;
+  std::vector<std::string> repo_tags;
+  std::vector<std::string> repo_digests;
+  std::vector<LayerInfo> layers;
+};
+
+struct Inventory {
+  Target target;
+  Distro distro;
+  std::vector<Package> packages;
+  std::vector<core::Diagnostic> diagnostics;
+};
+
+}  // namespace bulwark::model

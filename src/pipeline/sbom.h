@@ -1,0 +1,22 @@
+// The scan flow's first half: source → layers → FsView → catalogers → Inventory.
+#pragma once
+
+#include <string_view>
+
+#include "core/result.h"
+#include "image/source.h"
+#include "model/package.h"
+
+namespace bulwark::pipeline {
+
+struct SbomOptions {
+  image::SourceOptions source;
+  bool progress = false;  // a progress bar on a TTY
+};
+
+core::Result<model::Inventory> buildInventory(std::string_view target, const SbomOptions& options);
+
+// The inventory of an already opened image (tests and the server reuse an Image).
+core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress);
+
+}  // namespace bulwark::pipeline
