@@ -34,10 +34,10 @@ inline std::string readFile(const std::filesystem::path& path) {
 }  // namespace bulwark::testing
 
 // Skips the current test, visibly, when a shared fixture is missing.
-#define BULWARK_REQUIRE_SHARED(relative)                                                   \
-  do {                                                                                     \
-    if (!std::filesystem::exists(::bulwark::testing::sharedTestdata() / (relative))) {     \
-      GTEST_SKIP() << "shared testdata absent: " << (relative)                             \
+#define BULWARK_REQUIRE_SHARED(relative)                                                  \
+  do {                                                                                    \
+    if (!std::filesystem::exists(::bulwark::testing::sharedTestdata() / (relative))) {    \
+      GTEST_SKIP() << "shared testdata absent: " << (relative)                            \
                    << " (set BULWARK_TESTDATA or place ../shared beside the repository)"; \
-    }                                                                                      \
+    }                                                                                     \
   } while (0)

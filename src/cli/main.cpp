@@ -1,8 +1,8 @@
 // bulwark: one CLI for every role (DESIGN.md "CLI contract").
 #include <cstdio>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "core/log.h"
@@ -13,8 +13,9 @@
 
 int main(int argc, char** argv) {
   using namespace bulwark;
-  CLI::App app{"bulwark: container security in one program — inventory, vulnerabilities, "
-               "hardening, runtime detection and posture"};
+  CLI::App app{
+      "bulwark: container security in one program — inventory, vulnerabilities, "
+      "hardening, runtime detection and posture"};
   app.name("bulwark");
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("bulwark ") + BULWARK_VERSION);

@@ -68,8 +68,8 @@ int runSbom(const SbomArgs& args) {
   }
   report::RenderOptions render;
   render.tool_version = BULWARK_VERSION;
-  render.color = args.output.empty() && *format == report::Format::Table &&
-                 ::isatty(STDOUT_FILENO) == 1;
+  render.color =
+      args.output.empty() && *format == report::Format::Table && ::isatty(STDOUT_FILENO) == 1;
   const std::string text = report::render(*inventory, *format, render);
   if (args.output.empty() || args.output == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);

@@ -11,15 +11,15 @@
 namespace bulwark::core {
 
 enum class ErrorCode {
-  Usage,        // the command line is wrong
-  Input,        // the input exists but is unusable (corrupt, malformed, unsupported)
-  NotFound,     // a file, blob, tag or manifest does not exist
-  Io,           // reading or writing failed
-  Network,      // a remote endpoint could not be reached or answered badly
-  Auth,         // credentials missing or refused
-  Integrity,    // a digest did not match
-  Limit,        // a safety limit was hit (size, count, depth)
-  Internal,     // a bug: an invariant did not hold
+  Usage,      // the command line is wrong
+  Input,      // the input exists but is unusable (corrupt, malformed, unsupported)
+  NotFound,   // a file, blob, tag or manifest does not exist
+  Io,         // reading or writing failed
+  Network,    // a remote endpoint could not be reached or answered badly
+  Auth,       // credentials missing or refused
+  Integrity,  // a digest did not match
+  Limit,      // a safety limit was hit (size, count, depth)
+  Internal,   // a bug: an invariant did not hold
 };
 
 struct Error {

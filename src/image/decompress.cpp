@@ -217,7 +217,8 @@ struct DigestingStream::Hash {
 };
 
 DigestingStream::DigestingStream(std::unique_ptr<ByteStream> inner, std::string expected_digest)
-    : inner_(std::move(inner)), expected_(std::move(expected_digest)),
+    : inner_(std::move(inner)),
+      expected_(std::move(expected_digest)),
       hash_(std::make_unique<Hash>()) {}
 
 DigestingStream::~DigestingStream() = default;

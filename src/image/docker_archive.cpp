@@ -74,7 +74,8 @@ core::Result<std::unique_ptr<Image>> openDockerArchive(std::shared_ptr<FileTree>
   ResolvedImage image;
   std::vector<std::string> layer_paths;
   for (const auto& layer : (*chosen)["Layers"]) {
-    if (!layer.is_string()) return core::fail(ErrorCode::Input, "{}: bad Layers entry", target.name);
+    if (!layer.is_string())
+      return core::fail(ErrorCode::Input, "{}: bad Layers entry", target.name);
     layer_paths.push_back(layer.get<std::string>());
     Descriptor descriptor;
     descriptor.digest = digestFromPath(layer_paths.back());

@@ -132,8 +132,7 @@ struct Pass {
       if (status == ARCHIVE_FATAL || status == ARCHIVE_RETRY) {
         if (feed.error) return tl::unexpected(*feed.error);
         if (feed.total == 0) return {};
-        return core::fail(ErrorCode::Input, "corrupt tar: {}",
-                          archive_error_string(archive.get()));
+        return core::fail(ErrorCode::Input, "corrupt tar: {}", archive_error_string(archive.get()));
       }
       if (++changes.entry_count > limits.max_entries) {
         return core::fail(ErrorCode::Limit, "more than {} entries", limits.max_entries);
@@ -164,8 +163,9 @@ struct Pass {
     // Whiteouts: ".wh.NAME" deletes NAME below; ".wh..wh..opq" hides the directory's lower
     // contents. Other ".wh..wh." names are aufs bookkeeping and are ignored.
     const auto slash = path.rfind('/');
-    const std::string_view base =
-        slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
+    const std::string_view base = slash == std::string::npos
+                                      ? std::string_view(path)
+                                      : std::string_view(path).substr(slash + 1);
     if (base.substr(0, kWhiteoutPrefix.size()) == kWhiteoutPrefix) {
       if (first_pass) {
         const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
@@ -236,8 +236,8 @@ struct Pass {
             archive_read_data(archive, file.content.data() + filled, file.content.size() - filled);
         if (got < 0) {
           if (feed.error) return tl::unexpected(*feed.error);
-          return core::fail(ErrorCode::Input, "corrupt tar data in '{}': {}",
-                            core::printable(path), archive_error_string(archive));
+          return core::fail(ErrorCode::Input, "corrupt tar data in '{}': {}", core::printable(path),
+                            archive_error_string(archive));
         }
         if (got == 0) break;
         filled += static_cast<std::size_t>(got);
@@ -281,9 +281,9 @@ core::Result<LayerChanges> walkLayer(const LayerInput& input, const PathFilter& 
       source = &it2->second;
     }
     if (source == nullptr) {
-      diagnostics.add("layer.dangling-hardlink", input.name + ":" + link,
-                      fmt::format("hard link target '{}' is not in this layer",
-                                  core::printable(target)));
+      diagnostics.add(
+          "layer.dangling-hardlink", input.name + ":" + link,
+          fmt::format("hard link target '{}' is not in this layer", core::printable(target)));
       continue;
     }
     pass.changes.entries.emplace_back(link, *source);

@@ -29,10 +29,10 @@ struct LayerLimits {
 };
 
 struct LayerInput {
-  std::string name;            // for messages: the layer digest or archive member
-  std::string digest;          // digest of the stored (possibly compressed) blob; verified
-  std::string diff_id;         // digest of the uncompressed tar
-  bool verify_diff_id = false; // docker-archive layers whose stored digest is unknown
+  std::string name;             // for messages: the layer digest or archive member
+  std::string digest;           // digest of the stored (possibly compressed) blob; verified
+  std::string diff_id;          // digest of the uncompressed tar
+  bool verify_diff_id = false;  // docker-archive layers whose stored digest is unknown
   std::function<core::Result<std::unique_ptr<ByteStream>>()> open;
 };
 

@@ -36,8 +36,9 @@ class LayeredImage final : public Image {
         if (!*results[i]) next = layers_.size();  // stop early: the image is unusable
       }
     };
-    unsigned threads = options_.parallelism != 0 ? options_.parallelism
-                                                 : std::max(1U, std::thread::hardware_concurrency());
+    unsigned threads = options_.parallelism != 0
+                           ? options_.parallelism
+                           : std::max(1U, std::thread::hardware_concurrency());
     threads = std::min<unsigned>(threads, static_cast<unsigned>(layers_.size()));
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
@@ -52,8 +53,8 @@ class LayeredImage final : public Image {
     }
     for (std::size_t i = 0; i < layers_.size(); ++i) {
       if (!results[i]) return core::fail(core::ErrorCode::Internal, "layer {} not read", i);
-      const std::string& digest = target_.layers[i].digest.empty() ? target_.layers[i].diff_id
-                                                                   : target_.layers[i].digest;
+      const std::string& digest =
+          target_.layers[i].digest.empty() ? target_.layers[i].diff_id : target_.layers[i].digest;
       applyLayer(view, std::move(**results[i]), digest);
     }
     return view;

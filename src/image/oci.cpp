@@ -189,8 +189,7 @@ core::Status parseConfig(ResolvedImage& image, std::string bytes) {
     return core::fail(ErrorCode::Input, "image has {} layers but its config lists {} diff_ids",
                       image.layers.size(), image.diff_ids.size());
   }
-  if (const auto history = config.find("history");
-      history != config.end() && history->is_array()) {
+  if (const auto history = config.find("history"); history != config.end() && history->is_array()) {
     for (const auto& step : *history) {
       if (!step.is_object()) continue;
       const auto empty = step.find("empty_layer");
@@ -238,8 +237,8 @@ core::Result<ResolvedImage> resolveImage(ImageStore& store, FetchedManifest top,
           return core::fail(ErrorCode::Input, "manifest has no layers array");
         }
         if (layers->size() > kMaxLayers) {
-          return core::fail(ErrorCode::Limit, "manifest lists {} layers (limit {})",
-                            layers->size(), kMaxLayers);
+          return core::fail(ErrorCode::Limit, "manifest lists {} layers (limit {})", layers->size(),
+                            kMaxLayers);
         }
         for (const auto& layer : *layers) {
           auto descriptor = parseDescriptor(layer, "manifest layer");

@@ -64,7 +64,8 @@ core::Result<std::unique_ptr<Image>> openOciLayout(std::shared_ptr<FileTree> tre
   FetchedManifest top;
   if (!tag.empty() && tagged.empty()) {
     return core::fail(ErrorCode::NotFound, "{}: no image tagged '{}' (tags: {})", target.name,
-                      core::printable(tag), names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", ")));
+                      core::printable(tag),
+                      names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", ")));
   }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());

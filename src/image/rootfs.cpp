@@ -106,8 +106,8 @@ class RootfsImage final : public Image {
     entry.content.resize(entry.size);
     std::size_t filled = 0;
     while (filled < entry.content.size()) {
-      const ssize_t got = ::read(fd.get(), entry.content.data() + filled,
-                                 entry.content.size() - filled);
+      const ssize_t got =
+          ::read(fd.get(), entry.content.data() + filled, entry.content.size() - filled);
       if (got < 0 && errno == EINTR) continue;
       if (got <= 0) break;
       filled += static_cast<std::size_t>(got);
@@ -134,8 +134,8 @@ class RootfsImage final : public Image {
       if (name == "." || name == "..") continue;
       if (++visited > kMaxWalkEntries) {
         ::closedir(dir);
-        return core::fail(ErrorCode::Limit, "{}: more than {} entries under {}", dir_, kMaxWalkEntries,
-                          rel);
+        return core::fail(ErrorCode::Limit, "{}: more than {} entries under {}", dir_,
+                          kMaxWalkEntries, rel);
       }
       children.emplace_back(std::string(name), child->d_type);
     }

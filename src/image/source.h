@@ -20,15 +20,15 @@
 namespace bulwark::image {
 
 struct RegistryAccess {
-  bool insecure = false;       // plain HTTP and unverified TLS allowed
-  std::string username;        // with password: explicit basic credentials
+  bool insecure = false;  // plain HTTP and unverified TLS allowed
+  std::string username;   // with password: explicit basic credentials
   std::string password;
-  std::string ca_file;         // extra trusted CA bundle
+  std::string ca_file;  // extra trusted CA bundle
 };
 
 struct SourceOptions {
-  Platform platform;           // linux/amd64 unless --platform
-  unsigned parallelism = 0;    // layers walked at once; 0 = one per core
+  Platform platform;         // linux/amd64 unless --platform
+  unsigned parallelism = 0;  // layers walked at once; 0 = one per core
   LayerLimits limits;
   RegistryAccess registry;
 };

@@ -57,9 +57,10 @@ core::Result<TarIndex> TarIndex::build(const std::string& path) {
     Member member;
     // The tar reader has consumed exactly the member's headers: data starts here.
     member.offset = static_cast<std::uint64_t>(archive_filter_bytes(archive.get(), 0));
-    member.size = archive_entry_size_is_set(entry)
-                      ? static_cast<std::uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)))
-                      : 0;
+    member.size =
+        archive_entry_size_is_set(entry)
+            ? static_cast<std::uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)))
+            : 0;
     if (const char* hard = archive_entry_hardlink(entry)) {
       normalizePath(hard, member.link);
       member.size = 0;

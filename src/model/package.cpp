@@ -28,8 +28,8 @@ std::string Package::fullVersion() const {
 
 bool packageLess(const Package& a, const Package& b) {
   return std::tie(a.type, a.name, a.version, a.release, a.epoch, a.arch, a.location.path,
-                  a.location.layer_digest) < std::tie(b.type, b.name, b.version, b.release,
-                                                      b.epoch, b.arch, b.location.path,
+                  a.location.layer_digest) < std::tie(b.type, b.name, b.version, b.release, b.epoch,
+                                                      b.arch, b.location.path,
                                                       b.location.layer_digest);
 }
 

@@ -31,14 +31,14 @@ struct Package {
   std::string release;                 // rpm only
   std::string arch;
   std::string source_name;
-  std::string source_version;          // dpkg: may carry its own epoch; rpm: "version-release"
-  std::vector<std::string> licenses;   // as written by the package database
-  std::string maintainer;              // dpkg Maintainer, apk maintainer
-  std::string vendor;                  // rpm
-  std::string modularity_label;        // rpm modular packages
-  std::string origin;                  // apk origin (its source package)
-  std::vector<std::string> depends;    // apk D: / dpkg Depends names
-  std::vector<std::string> files;      // files the package manager records as owned (apk, rpm)
+  std::string source_version;         // dpkg: may carry its own epoch; rpm: "version-release"
+  std::vector<std::string> licenses;  // as written by the package database
+  std::string maintainer;             // dpkg Maintainer, apk maintainer
+  std::string vendor;                 // rpm
+  std::string modularity_label;       // rpm modular packages
+  std::string origin;                 // apk origin (its source package)
+  std::vector<std::string> depends;   // apk D: / dpkg Depends names
+  std::vector<std::string> files;     // files the package manager records as owned (apk, rpm)
   Location location;
 
   // The full version in the package manager's own syntax, as its comparator takes it:
@@ -56,17 +56,17 @@ struct Distro {
   std::string codename;    // VERSION_CODENAME where known: "bookworm"
   std::string pretty_name;
   std::string id_like;
-  std::string source;      // the file it was read from
+  std::string source;  // the file it was read from
 
   [[nodiscard]] bool known() const { return !id.empty(); }
 };
 
 struct LayerInfo {
-  std::string digest;       // digest of the blob as stored (compressed)
-  std::string diff_id;      // digest of the uncompressed tar, from the config
-  std::uint64_t size = 0;   // compressed bytes
+  std::string digest;      // digest of the blob as stored (compressed)
+  std::string diff_id;     // digest of the uncompressed tar, from the config
+  std::uint64_t size = 0;  // compressed bytes
   std::string media_type;
-  std::string created_by;   // from the config history, when it lines up
+  std::string created_by;  // from the config history, when it lines up
 };
 
 // What was scanned.
@@ -75,7 +75,7 @@ struct Target {
   std::string kind;             // "docker-archive", "oci", "oci-archive", "registry", "rootfs"
   std::string manifest_digest;  // empty for a root filesystem
   std::string config_digest;
-  std::string created;          // image config "created", RFC 3339
+  std::string created;  // image config "created", RFC 3339
   std::string os;
   std::string architecture;
   std::vector<std::string> repo_tags;

@@ -39,9 +39,9 @@ std::string namespaceFor(const Package& package, const Distro& distro) {
 }  // namespace
 
 std::string purl(const Package& package, const Distro& distro) {
-  std::string out = fmt::format("pkg:{}/{}/{}@", toString(package.type),
-                                purlEncode(namespaceFor(package, distro)),
-                                purlEncode(package.name));
+  std::string out =
+      fmt::format("pkg:{}/{}/{}@", toString(package.type),
+                  purlEncode(namespaceFor(package, distro)), purlEncode(package.name));
   out += purlEncode(package.version);
   if (!package.release.empty()) {
     out += '-';
@@ -59,7 +59,8 @@ std::string purl(const Package& package, const Distro& distro) {
   };
   qualifier("arch", package.arch);
   if (distro.known()) {
-    qualifier("distro", distro.version_id.empty() ? distro.id : distro.id + "-" + distro.version_id);
+    qualifier("distro",
+              distro.version_id.empty() ? distro.id : distro.id + "-" + distro.version_id);
   }
   if (package.epoch && *package.epoch != 0) qualifier("epoch", std::to_string(*package.epoch));
   return out;

@@ -32,8 +32,7 @@ core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress) {
   return inventory;
 }
 
-core::Result<model::Inventory> buildInventory(std::string_view target,
-                                              const SbomOptions& options) {
+core::Result<model::Inventory> buildInventory(std::string_view target, const SbomOptions& options) {
   auto image = image::openImage(target, options.source);
   if (!image) return tl::unexpected(image.error());
   return inventoryOf(**image, options.progress);

@@ -18,8 +18,7 @@ core::Result<Format> parseFormat(std::string_view name) {
                     core::printable(name));
 }
 
-std::string render(const model::Inventory& inventory, Format format,
-                   const RenderOptions& options) {
+std::string render(const model::Inventory& inventory, Format format, const RenderOptions& options) {
   switch (format) {
     case Format::Table: return renderTable(inventory, options);
     case Format::Json: return renderJson(inventory, options);
@@ -60,18 +59,18 @@ std::string renderTable(const model::Inventory& inventory, const RenderOptions& 
   std::string out;
   const auto& target = inventory.target;
   out += fmt::format("{}{}{} ({})\n", bold, core::printable(target.name), reset, target.kind);
-  if (!target.manifest_digest.empty()) out += fmt::format("  manifest  {}\n", target.manifest_digest);
+  if (!target.manifest_digest.empty())
+    out += fmt::format("  manifest  {}\n", target.manifest_digest);
   if (!target.config_digest.empty()) out += fmt::format("  config    {}\n", target.config_digest);
   if (!target.architecture.empty()) {
     out += fmt::format("  platform  {}/{}\n", target.os, target.architecture);
   }
   const auto& distro = inventory.distro;
   out += fmt::format("  os        {}\n",
-                     distro.known() ? fmt::format("{} {}{}", distro.id, distro.version_id,
-                                                  distro.codename.empty()
-                                                      ? ""
-                                                      : " (" + distro.codename + ")")
-                                    : std::string("unknown"));
+                     distro.known()
+                         ? fmt::format("{} {}{}", distro.id, distro.version_id,
+                                       distro.codename.empty() ? "" : " (" + distro.codename + ")")
+                         : std::string("unknown"));
   out += fmt::format("  packages  {}\n\n", packages.size());
   out += fmt::format("{}{:<4}  {:<{}}  {:<{}}  {:<{}}  {}{}\n", bold, "TYPE", "NAME", name_width,
                      "VERSION", version_width, "ARCH", arch_width, "SOURCE", reset);

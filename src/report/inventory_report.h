@@ -15,9 +15,9 @@ enum class Format { Table, Json, CycloneDx, Spdx };
 core::Result<Format> parseFormat(std::string_view name);
 
 struct RenderOptions {
-  bool color = false;         // ANSI colour in the table
-  std::string tool_version;   // bulwark's version, recorded in the documents
-  std::string timestamp;      // RFC 3339; empty = derive (see above)
+  bool color = false;        // ANSI colour in the table
+  std::string tool_version;  // bulwark's version, recorded in the documents
+  std::string timestamp;     // RFC 3339; empty = derive (see above)
 };
 
 std::string render(const model::Inventory& inventory, Format format, const RenderOptions& options);

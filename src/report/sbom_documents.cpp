@@ -40,7 +40,9 @@ std::string bomRef(const model::Package& package, const model::Distro& distro) {
   return model::purl(package, distro) + "#" + core::sha256Hex(package.location.path).substr(0, 8);
 }
 
-std::string osName(const model::Distro& distro) { return distro.id.empty() ? "unknown" : distro.id; }
+std::string osName(const model::Distro& distro) {
+  return distro.id.empty() ? "unknown" : distro.id;
+}
 
 }  // namespace
 
@@ -90,8 +92,10 @@ std::string renderCycloneDx(const model::Inventory& inventory, const RenderOptio
     const std::string ref = bomRef(p, inventory.distro);
     c["bom-ref"] = ref;
     c["type"] = "library";
-    if (!p.vendor.empty()) c["supplier"]["name"] = p.vendor;
-    else if (!p.maintainer.empty()) c["supplier"]["name"] = p.maintainer;
+    if (!p.vendor.empty())
+      c["supplier"]["name"] = p.vendor;
+    else if (!p.maintainer.empty())
+      c["supplier"]["name"] = p.maintainer;
     c["name"] = p.name;
     c["version"] = p.fullVersion();
     if (!p.licenses.empty()) {
@@ -169,8 +173,7 @@ std::string renderSpdx(const model::Inventory& inventory, const RenderOptions& o
   doc["dataLicense"] = "CC0-1.0";
   doc["SPDXID"] = "SPDXRef-DOCUMENT";
   doc["name"] = target.name;
-  doc["documentNamespace"] =
-      "https://bulwark.invalid/spdx/" + stableUuid(contentSeed(inventory));
+  doc["documentNamespace"] = "https://bulwark.invalid/spdx/" + stableUuid(contentSeed(inventory));
   doc["creationInfo"] = Json{{"creators", Json::array({"Tool: bulwark-" + options.tool_version})},
                              {"created", documentTimestamp(inventory, options)}};
   Json packages = Json::array();
@@ -208,14 +211,17 @@ std::string renderSpdx(const model::Inventory& inventory, const RenderOptions& o
     package["name"] = p.name;
     package["SPDXID"] = id;
     package["versionInfo"] = p.fullVersion();
-    if (!p.vendor.empty()) package["supplier"] = "Organization: " + p.vendor;
-    else if (!p.maintainer.empty()) package["supplier"] = "Organization: " + p.maintainer;
-    else package["supplier"] = "NOASSERTION";
+    if (!p.vendor.empty())
+      package["supplier"] = "Organization: " + p.vendor;
+    else if (!p.maintainer.empty())
+      package["supplier"] = "Organization: " + p.maintainer;
+    else
+      package["supplier"] = "NOASSERTION";
     package["downloadLocation"] = "NOASSERTION";
     package["filesAnalyzed"] = false;
     if (!p.source_name.empty()) {
-      package["sourceInfo"] = "built from " + p.source_name +
-                              (p.source_version.empty() ? "" : " " + p.source_version);
+      package["sourceInfo"] =
+          "built from " + p.source_name + (p.source_version.empty() ? "" : " " + p.source_version);
     }
     package["licenseConcluded"] = "NOASSERTION";
     const std::string declared = p.licenses.size() == 1 ? p.licenses.front() : std::string();
@@ -234,12 +240,12 @@ std::string renderSpdx(const model::Inventory& inventory, const RenderOptions& o
                                                 {"referenceType", "purl"},
                                                 {"referenceLocator", purl}}});
     package["primaryPackagePurpose"] = "LIBRARY";
-    package["comment"] = "found in " + p.location.path +
-                         (p.location.layer_digest.empty() ? "" : " of layer " + p.location.layer_digest);
+    package["comment"] =
+        "found in " + p.location.path +
+        (p.location.layer_digest.empty() ? "" : " of layer " + p.location.layer_digest);
     packages.push_back(std::move(package));
-    relationships.push_back(Json{{"spdxElementId", parent},
-                                 {"relationshipType", "CONTAINS"},
-                                 {"relatedSpdxElement", id}});
+    relationships.push_back(Json{
+        {"spdxElementId", parent}, {"relationshipType", "CONTAINS"}, {"relatedSpdxElement", id}});
   }
   doc["packages"] = std::move(packages);
   doc["relationships"] = std::move(relationships);

@@ -57,8 +57,8 @@ std::vector<std::string> dependencyNames(std::string_view field) {
   return names;
 }
 
-void finishParagraph(Paragraph& paragraph, std::string_view where,
-                     std::vector<model::Package>& out, core::Diagnostics& diagnostics) {
+void finishParagraph(Paragraph& paragraph, std::string_view where, std::vector<model::Package>& out,
+                     core::Diagnostics& diagnostics) {
   if (paragraph.fields.empty()) return;
   const std::string* name = paragraph.get("Package");
   const std::string* version = paragraph.get("Version");
@@ -96,9 +96,8 @@ void finishParagraph(Paragraph& paragraph, std::string_view where,
     package.source_name = std::string(core::trim(text.substr(0, paren)));
     if (paren != std::string_view::npos) {
       const auto close = text.find(')', paren);
-      const auto inner = core::trim(text.substr(paren + 1, close == std::string_view::npos
-                                                               ? std::string_view::npos
-                                                               : close - paren - 1));
+      const auto inner = core::trim(text.substr(
+          paren + 1, close == std::string_view::npos ? std::string_view::npos : close - paren - 1));
       if (!inner.empty()) package.source_version = std::string(inner);
     }
   }

@@ -9,11 +9,10 @@
 namespace bulwark::catalog {
 
 std::vector<std::string_view> osReleasePatterns() {
-  return {"etc/os-release",      "usr/lib/os-release",   "etc/alpine-release",
-          "etc/debian_version",  "etc/redhat-release",   "etc/centos-release",
-          "etc/fedora-release",  "etc/oracle-release",   "etc/almalinux-release",
-          "etc/rocky-release",   "etc/system-release",   "etc/lsb-release",
-          "etc/SuSE-release",    "etc/photon-release",   "etc/mariner-release"};
+  return {"etc/os-release",        "usr/lib/os-release", "etc/alpine-release", "etc/debian_version",
+          "etc/redhat-release",    "etc/centos-release", "etc/fedora-release", "etc/oracle-release",
+          "etc/almalinux-release", "etc/rocky-release",  "etc/system-release", "etc/lsb-release",
+          "etc/SuSE-release",      "etc/photon-release", "etc/mariner-release"};
 }
 
 std::map<std::string, std::string> parseOsRelease(std::string_view content) {
@@ -79,9 +78,9 @@ bool fromRedhatRelease(std::string_view line, model::Distro& distro) {
     std::string_view id;
   };
   static constexpr Known kKnown[] = {
-      {"centos stream", "centos"}, {"centos", "centos"},      {"red hat", "rhel"},
-      {"fedora", "fedora"},        {"oracle", "ol"},          {"almalinux", "almalinux"},
-      {"rocky", "rocky"},          {"amazon", "amzn"},        {"scientific", "scientific"},
+      {"centos stream", "centos"}, {"centos", "centos"}, {"red hat", "rhel"},
+      {"fedora", "fedora"},        {"oracle", "ol"},     {"almalinux", "almalinux"},
+      {"rocky", "rocky"},          {"amazon", "amzn"},   {"scientific", "scientific"},
       {"cbl-mariner", "mariner"},  {"photon", "photon"}};
   for (const auto& known : kKnown) {
     if (name.find(known.needle) != std::string::npos) {
@@ -131,9 +130,9 @@ model::Distro detectDistro(const image::FsView& fs, core::Diagnostics& /*diagnos
   }
   if (distro.id.empty()) {
     for (const std::string_view path :
-         {"etc/centos-release", "etc/almalinux-release", "etc/rocky-release",
-          "etc/oracle-release", "etc/fedora-release", "etc/redhat-release",
-          "etc/system-release", "etc/mariner-release", "etc/photon-release"}) {
+         {"etc/centos-release", "etc/almalinux-release", "etc/rocky-release", "etc/oracle-release",
+          "etc/fedora-release", "etc/redhat-release", "etc/system-release", "etc/mariner-release",
+          "etc/photon-release"}) {
       const std::string* content = fileContent(fs, path);
       if (content != nullptr && fromRedhatRelease(firstLine(*content), distro)) {
         distro.source = std::string(path);

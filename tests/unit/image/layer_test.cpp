@@ -1,0 +1,188 @@
+#include "image/layer.h"
+
+#include <gtest/gtest.h>
+
+#include "unit/image/tar_builder.h"
+
+namespace bulwark::image {
+namespace {
+
+using testing::TarBuilder;
+
+LayerInput inputOf(const std::string& blob, bool verify = true) {
+  LayerInput input;
+  input.name = "test-layer";
+  if (verify) input.digest = testing::digestOf(blob);
+  input.open = [blob]() -> core::Result<std::unique_ptr<ByteStream>> {
+    return std::make_unique<testing::StringStream>(blob);
+  };
+  return input;
+}
+
+core::Result<LayerChanges> walk(const std::string& blob, const PathFilter& filter,
+                                core::Diagnostics& diagnostics, LayerLimits limits = {}) {
+  return walkLayer(inputOf(blob), filter, limits, diagnostics, nullptr);
+}
+
+const PathFilter kDpkg({"var/lib/dpkg/status", "var/lib/dpkg/status.d/*", "etc/os-release"});
+
+TEST(LayerWalker, KeepsOnlyWantedFilesInEveryCompression) {
+  for (auto filter :
+       {TarBuilder::Filter::None, TarBuilder::Filter::Gzip, TarBuilder::Filter::Zstd}) {
+    TarBuilder tar(filter);
+    tar.dir("var/lib/dpkg")
+        .file("var/lib/dpkg/status", "Package: a\nVersion: 1\n")
+        .file("usr/bin/tool", std::string(100000, 'x'))
+        .file("./var/lib/dpkg/status.d/b", "Package: b\n");
+    core::Diagnostics diagnostics;
+    auto changes = walk(tar.finish(), kDpkg, diagnostics);
+    ASSERT_TRUE(changes) << changes.error().message;
+    ASSERT_EQ(changes->entries.size(), 2U);
+    EXPECT_EQ(changes->entries[0].first, "var/lib/dpkg/status");
+    EXPECT_EQ(changes->entries[0].second.content, "Package: a\nVersion: 1\n");
+    EXPECT_EQ(changes->entries[1].first, "var/lib/dpkg/status.d/b");
+    EXPECT_EQ(changes->entry_count, 4U);
+  }
+}
+
+TEST(LayerWalker, RecordsWhiteoutsAndOpaqueDirectories) {
+  TarBuilder tar;
+  tar.file("etc/.wh.os-release", "").file("var/lib/dpkg/status.d/.wh..wh..opq", "");
+  core::Diagnostics diagnostics;
+  auto changes = walk(tar.finish(), kDpkg, diagnostics);
+  ASSERT_TRUE(changes);
+  EXPECT_EQ(changes->whiteouts, std::vector<std::string>{"etc/os-release"});
+  EXPECT_EQ(changes->opaque_dirs, std::vector<std::string>{"var/lib/dpkg/status.d"});
+  EXPECT_TRUE(changes->entries.empty());
+}
+
+TEST(LayerWalker, MergesLayersAsARuntimeDoes) {
+  FsView view;
+  core::Diagnostics diagnostics;
+  auto base = walk(TarBuilder()
+                       .file("etc/os-release", "ID=debian\n")
+                       .file("var/lib/dpkg/status.d/a", "A")
+                       .file("var/lib/dpkg/status.d/b", "B")
+                       .finish(),
+                   kDpkg, diagnostics);
+  ASSERT_TRUE(base);
+  applyLayer(view, std::move(*base), "sha256:base");
+  auto top = walk(TarBuilder()
+                      .file("etc/.wh.os-release", "")
+                      .file("var/lib/dpkg/status.d/.wh..wh..opq", "")
+                      .file("var/lib/dpkg/status.d/c", "C")
+                      .finish(),
+                  kDpkg, diagnostics);
+  ASSERT_TRUE(top);
+  applyLayer(view, std::move(*top), "sha256:top");
+  EXPECT_EQ(view.find("etc/os-release"), nullptr);
+  EXPECT_EQ(view.find("var/lib/dpkg/status.d/a"), nullptr);
+  ASSERT_NE(view.find("var/lib/dpkg/status.d/c"), nullptr);
+  EXPECT_EQ(view.find("var/lib/dpkg/status.d/c")->layer_digest, "sha256:top");
+}
+
+TEST(LayerWalker, HardLinksTakeTheirTargetsContentEvenWhenTheTargetIsUnwanted) {
+  TarBuilder tar;
+  tar.file("usr/share/status.orig", "Package: linked\n")
+      .hardlink("var/lib/dpkg/status", "usr/share/status.orig");
+  core::Diagnostics diagnostics;
+  auto changes = walk(tar.finish(), kDpkg, diagnostics);
+  ASSERT_TRUE(changes) << changes.error().message;
+  ASSERT_EQ(changes->entries.size(), 1U);
+  EXPECT_EQ(changes->entries[0].first, "var/lib/dpkg/status");
+  EXPECT_EQ(changes->entries[0].second.content, "Package: linked\n");
+}
+
+TEST(LayerWalker, SymlinksResolveStrictlyInsideTheRoot) {
+  TarBuilder tar;
+  tar.symlink("etc/os-release", "../usr/lib/os-release")
+      .file("usr/lib/os-release", "ID=debian\n")
+      .symlink("loop1", "loop2")
+      .symlink("loop2", "loop1")
+      .symlink("escape", "../../../../etc/os-release");
+  core::Diagnostics diagnostics;
+  auto changes = walk(tar.finish(), PathFilter({"usr/lib/os-release"}), diagnostics);
+  ASSERT_TRUE(changes);
+  FsView view;
+  applyLayer(view, std::move(*changes), "sha256:l");
+  const FileEntry* resolved = view.resolve("etc/os-release");
+  ASSERT_NE(resolved, nullptr);
+  EXPECT_EQ(resolved->content, "ID=debian\n");
+  EXPECT_EQ(view.resolve("loop1"), nullptr);
+  // "../../.." stops at the root: escape → /etc/os-release → /usr/lib/os-release.
+  ASSERT_NE(view.resolve("escape"), nullptr);
+  EXPECT_EQ(view.resolve("escape")->content, "ID=debian\n");
+}
+
+TEST(LayerWalker, RefusesPathsThatClimbOutOfTheRoot) {
+  TarBuilder tar;
+  tar.file("../../etc/passwd", "root:x:0:0");
+  core::Diagnostics diagnostics;
+  auto changes = walk(tar.finish(), kDpkg, diagnostics);
+  ASSERT_FALSE(changes);
+  EXPECT_EQ(changes.error().code, core::ErrorCode::Input);
+  EXPECT_NE(changes.error().message.find("climbs out"), std::string::npos);
+}
+
+TEST(LayerWalker, DetectsDigestMismatch) {
+  const std::string blob = TarBuilder(TarBuilder::Filter::Gzip).file("a", "b").finish();
+  LayerInput input = inputOf(blob);
+  input.digest = testing::digestOf("something else");
+  core::Diagnostics diagnostics;
+  auto changes = walkLayer(input, kDpkg, {}, diagnostics, nullptr);
+  ASSERT_FALSE(changes);
+  EXPECT_EQ(changes.error().code, core::ErrorCode::Integrity);
+}
+
+TEST(LayerWalker, CorruptAndTruncatedStreamsAreInputErrors) {
+  const std::string gz = TarBuilder(TarBuilder::Filter::Gzip)
+                             .file("var/lib/dpkg/status", std::string(200000, 'p'))
+                             .finish();
+  const std::string zst = TarBuilder(TarBuilder::Filter::Zstd)
+                              .file("var/lib/dpkg/status", std::string(200000, 'p'))
+                              .finish();
+  std::string flipped = gz;
+  flipped[flipped.size() / 2] ^= 0x55;
+  for (const std::string& bad :
+       {gz.substr(0, gz.size() / 2), flipped, zst.substr(0, zst.size() - 9),
+        std::string("\x1f\x8b garbage garbage garbage")}) {
+    core::Diagnostics diagnostics;
+    auto changes = walkLayer(inputOf(bad, false), kDpkg, {}, diagnostics, nullptr);
+    ASSERT_FALSE(changes);
+    EXPECT_TRUE(changes.error().code == core::ErrorCode::Input) << changes.error().message;
+  }
+}
+
+TEST(LayerWalker, EnforcesTheUncompressedSizeLimit) {
+  // A small gzip that inflates to 8 MiB: a miniature decompression bomb.
+  const std::string bomb =
+      TarBuilder(TarBuilder::Filter::Gzip).file("zeros", std::string(8U << 20, '\0')).finish();
+  EXPECT_LT(bomb.size(), 64U * 1024);
+  LayerLimits limits;
+  limits.max_layer_bytes = 1U << 20;
+  core::Diagnostics diagnostics;
+  auto changes = walk(bomb, kDpkg, diagnostics, limits);
+  ASSERT_FALSE(changes);
+  EXPECT_EQ(changes.error().code, core::ErrorCode::Limit);
+}
+
+TEST(LayerWalker, OversizedWantedFileIsADiagnosticNotAFailure) {
+  LayerLimits limits;
+  limits.max_file_bytes = 10;
+  core::Diagnostics diagnostics;
+  auto changes = walk(TarBuilder().file("var/lib/dpkg/status", std::string(100, 's')).finish(),
+                      kDpkg, diagnostics, limits);
+  ASSERT_TRUE(changes);
+  ASSERT_EQ(diagnostics.size(), 1U);
+  EXPECT_EQ(diagnostics.sorted()[0].kind, "layer.file-too-large");
+}
+
+TEST(LayerWalker, EmptyLayerChangesNothing) {
+  core::Diagnostics diagnostics;
+  auto changes = walk("", kDpkg, diagnostics);
+  ASSERT_TRUE(changes) << changes.error().message;
+  EXPECT_TRUE(changes->entries.empty());
+}
+
+}  // namespace
+}  // namespace bulwark::image
