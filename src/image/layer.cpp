@@ -291,7 +291,7 @@ core::Result<LayerChanges> walkLayer(const LayerInput& input, const PathFilter& 
   return std::move(pass.changes);
 }
 
-void applyLayer(FsView& view, LayerChanges changes, const std::string& layer_digest) {
+void applyLayer(FsView& view, LayerChanges&& changes, const std::string& layer_digest) {
   for (const auto& path : changes.whiteouts) view.erase(path);
   for (const auto& dir : changes.opaque_dirs) view.eraseBelow(dir);
   for (auto& [path, entry] : changes.entries) {

@@ -51,6 +51,6 @@ core::Result<LayerChanges> walkLayer(const LayerInput& input, const PathFilter& 
 
 // Applies a layer on top of `view`: first its whiteouts and opaque directories to what lower
 // layers left, then its own entries.
-void applyLayer(FsView& view, LayerChanges changes, const std::string& layer_digest);
+void applyLayer(FsView& view, LayerChanges&& changes, const std::string& layer_digest);
 
 }  // namespace bulwark::image

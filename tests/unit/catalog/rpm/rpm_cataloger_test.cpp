@@ -156,6 +156,29 @@ TEST(RpmCataloger, SymlinkedDirectoryIsReadOnce) {
   }
 }
 
+// A root filesystem source follows the link itself and holds two identical regular files.
+TEST(RpmCataloger, IdenticalCopiesAreReadOnce) {
+  BULWARK_REQUIRE_SHARED(kMariner);
+  image::FsView fs;
+  const std::string bytes = testing::readFile(testing::sharedTestdata() / kMariner);
+  fs.put("var/lib/rpm/rpmdb.sqlite", file(bytes, ""));
+  fs.put("usr/lib/sysimage/rpm/rpmdb.sqlite", file(bytes, ""));
+  const Outcome run = catalog(fs);
+  EXPECT_TRUE(run.diagnostics.empty());
+  ASSERT_EQ(run.packages.size(), 129U);
+  EXPECT_EQ(run.packages[0].location.path, "usr/lib/sysimage/rpm/rpmdb.sqlite");
+}
+
+// The reverse link (usr/lib/sysimage/rpm -> var/lib/rpm) names the real var/lib/rpm path.
+TEST(RpmCataloger, ReverseSymlinkNamesTheRealPath) {
+  image::FsView fs;
+  fs.put("usr/lib/sysimage/rpm", symlink("/var/lib/rpm"));
+  fs.put("var/lib/rpm/rpmdb.sqlite", file(sqliteDb({testing::samplePackage().build()})));
+  const Outcome run = catalog(fs);
+  ASSERT_EQ(run.packages.size(), 1U);
+  EXPECT_EQ(run.packages[0].location.path, "var/lib/rpm/rpmdb.sqlite");
+}
+
 TEST(RpmCataloger, BothDirectoriesWithDistinctDatabases) {
   BULWARK_REQUIRE_SHARED(kLibuuid);
   image::FsView fs;

@@ -273,7 +273,7 @@ TEST(RegistryClient, BearerWrongPasswordIsAnAuthError) {
   EXPECT_EQ(manifest.error().message.find("xyzzy"), std::string::npos);  // never the secret
 }
 
-TEST(RegistryClient, PlainHttpRealmNeedsInsecure) {
+TEST(RegistryClient, HttpsOnlyUnlessInsecure) {
   TokenRegistry registry;
   registry.anonymous_allowed = true;
   registry.start();
