@@ -25,7 +25,7 @@ std::string digestFromPath(std::string_view path) {
 
 }  // namespace
 
-core::Result<std::unique_ptr<Image>> openDockerArchive(std::shared_ptr<FileTree> tree,
+core::Result<std::unique_ptr<Image>> openDockerArchive(const std::shared_ptr<FileTree>& tree,
                                                        model::Target target,
                                                        std::string_view selector,
                                                        const SourceOptions& options) {

@@ -27,6 +27,7 @@ struct Feed {
   std::uint64_t limit = 0;
   core::Progress* progress = nullptr;
   std::optional<core::Error> error;
+  bool eof = false;  // the stream has ended
 };
 
 la_ssize_t feedRead(struct archive* archive, void* client, const void** out) {
@@ -37,6 +38,7 @@ la_ssize_t feedRead(struct archive* archive, void* client, const void** out) {
     archive_set_error(archive, EIO, "%s", got.error().message.c_str());
     return -1;
   }
+  if (*got == 0) feed->eof = true;
   feed->total += *got;
   if (feed->total > feed->limit) {
     feed->error = core::Error{ErrorCode::Limit,
@@ -126,14 +128,25 @@ struct Pass {
                         archive_error_string(archive.get()));
     }
     struct archive_entry* entry = nullptr;
+    // Where the last member's content ends in the tar stream. Some writers (umoci among them)
+    // end a layer right after the last member's content, without the padding of its final
+    // block or the end-of-archive blocks. Go's archive/tar, and so containerd and Docker, read
+    // that as a clean end; so does bulwark, but only when that content was complete.
+    std::uint64_t content_end = 0;
     while (true) {
       const int status = archive_read_next_header(archive.get(), &entry);
       if (status == ARCHIVE_EOF) break;
       if (status == ARCHIVE_FATAL || status == ARCHIVE_RETRY) {
         if (feed.error) return tl::unexpected(*feed.error);
         if (feed.total == 0) return {};
+        if (feed.eof && feed.total >= content_end && feed.total < content_end + 512) break;
         return core::fail(ErrorCode::Input, "corrupt tar: {}", archive_error_string(archive.get()));
       }
+      const bool has_content =
+          archive_entry_size_is_set(entry) != 0 && archive_entry_hardlink(entry) == nullptr;
+      const la_int64_t size = has_content ? std::max<la_int64_t>(0, archive_entry_size(entry)) : 0;
+      content_end = static_cast<std::uint64_t>(archive_filter_bytes(archive.get(), 0)) +
+                    static_cast<std::uint64_t>(size);
       if (++changes.entry_count > limits.max_entries) {
         return core::fail(ErrorCode::Limit, "more than {} entries", limits.max_entries);
       }

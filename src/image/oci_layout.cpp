@@ -28,7 +28,7 @@ class LayoutStore final : public ImageStore {
 
 }  // namespace
 
-core::Result<std::unique_ptr<Image>> openOciLayout(std::shared_ptr<FileTree> tree,
+core::Result<std::unique_ptr<Image>> openOciLayout(const std::shared_ptr<FileTree>& tree,
                                                    model::Target target, std::string_view tag,
                                                    const SourceOptions& options) {
   if (!tree->has("oci-layout")) {

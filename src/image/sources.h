@@ -11,12 +11,12 @@ namespace bulwark::image {
 
 // An OCI image layout read through a FileTree (a directory or an OCI archive). `tag` selects by
 // the org.opencontainers.image.ref.name annotation; empty takes the only image.
-core::Result<std::unique_ptr<Image>> openOciLayout(std::shared_ptr<FileTree> tree,
+core::Result<std::unique_ptr<Image>> openOciLayout(const std::shared_ptr<FileTree>& tree,
                                                    model::Target target, std::string_view tag,
                                                    const SourceOptions& options);
 
 // `docker save` output. `selector` is empty, a RepoTag ("name:tag") or "@N" (0-based).
-core::Result<std::unique_ptr<Image>> openDockerArchive(std::shared_ptr<FileTree> tree,
+core::Result<std::unique_ptr<Image>> openDockerArchive(const std::shared_ptr<FileTree>& tree,
                                                        model::Target target,
                                                        std::string_view selector,
                                                        const SourceOptions& options);

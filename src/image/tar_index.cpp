@@ -32,7 +32,7 @@ core::Result<TarIndex> TarIndex::build(const std::string& path) {
                                                                         archive_read_free);
   archive_read_support_format_tar(archive.get());
   archive_read_support_format_gnutar(archive.get());
-  if (archive_read_open_fd(archive.get(), *index.fd_, 64 * 1024) != ARCHIVE_OK) {
+  if (archive_read_open_fd(archive.get(), *index.fd_, std::size_t{64} * 1024) != ARCHIVE_OK) {
     return core::fail(ErrorCode::Input, "{}: not a tar archive ({})", path,
                       archive_error_string(archive.get()));
   }

@@ -659,5 +659,89 @@ TEST(RegistryE2E, BearerTokenAuthWithOwnTokenServer) {
   expectCorruptionDetected(registry, opened);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The same through the command line: `bulwark sbom HOST/REPO:TAG` with its registry flags.
+
+struct CliRun {
+  int status = -1;
+  std::string out;
+};
+
+CliRun runCli(const std::string& args, const std::string& stdin_text = "") {
+  const char* bin = std::getenv("BULWARK_BIN");
+  const std::string command =
+      (stdin_text.empty() ? "" : "printf '%s\\n' " + quote(stdin_text) + " | ") +
+      quote(bin != nullptr ? bin : "build/bin/bulwark") + " " + args + " 2>&1";
+  CliRun result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
+  result.status = WEXITSTATUS(::pclose(pipe));
+  return result;
+}
+
+std::vector<std::string> packageLines(const std::string& json_text) {
+  std::vector<std::string> lines;
+  const Json doc = Json::parse(json_text, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("packages")) return lines;
+  for (const auto& p : doc["packages"]) {
+    lines.push_back(p["name"].get<std::string>() + " " + p["full_version"].get<std::string>() +
+                    " " + p["arch"].get<std::string>());
+  }
+  return lines;
+}
+
+TEST(RegistryE2E, CliSbomFromRegistry) {
+  REQUIRE_IMAGES();
+  Registry registry;
+  ASSERT_TRUE(registry.start(""));
+  ASSERT_TRUE(registry.push("multi", "cli/multi:1", "--dest-tls-verify=false", true));
+  const auto amd = runCli("sbom " + registry.host() + "/cli/multi:1 --insecure --format json");
+  ASSERT_EQ(amd.status, 0) << amd.out;
+  EXPECT_EQ(packageLines(amd.out),
+            (std::vector<std::string>{"base-files 12.4+deb12u5 amd64", "hello 2.10-3 amd64"}));
+  const Json doc = Json::parse(amd.out);
+  EXPECT_EQ(doc["target"]["kind"], "registry");
+  EXPECT_EQ(doc["distro"]["id"], "debian");
+  ASSERT_EQ(doc["target"]["repo_digests"].size(), 1U);
+  EXPECT_EQ(doc["packages"][0]["location"]["layer"].get<std::string>().substr(0, 7), "sha256:");
+  const auto arm = runCli("sbom registry:" + registry.host() +
+                          "/cli/multi:1 --insecure --platform linux/arm64 --format json");
+  ASSERT_EQ(arm.status, 0) << arm.out;
+  EXPECT_EQ(packageLines(arm.out),
+            (std::vector<std::string>{"base-files 12.4+deb12u5 arm64", "hello 2.10-3 arm64"}));
+  const auto missing = runCli("sbom " + registry.host() + "/cli/none:1 --insecure");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.out.find("MANIFEST_UNKNOWN"), std::string::npos) << missing.out;
+}
+
+TEST(RegistryE2E, CliPasswordFromStdinOverTls) {
+  REQUIRE_IMAGES();
+  Registry registry;
+  const fs::path cert = registry.dir.path() / "cert.pem";
+  const fs::path key = registry.dir.path() / "key.pem";
+  const fs::path htpasswd = registry.dir.path() / "htpasswd";
+  ASSERT_TRUE(
+      run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+          "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+          quote(key.string()) + " -out " + quote(cert.string())));
+  ASSERT_TRUE(run("htpasswd -Bbc " + quote(htpasswd.string()) + " bob 's3cret pass'"));
+  ASSERT_TRUE(registry.start(
+      "auth:\n  htpasswd:\n    realm: bulwark-test\n    path: " + htpasswd.string() + "\n",
+      "  tls:\n    certificate: " + cert.string() + "\n    key: " + key.string() + "\n"));
+  ASSERT_TRUE(registry.push("amd64", "private/app:2",
+                            "--dest-tls-verify=false --dest-creds 'bob:s3cret pass'"));
+  const std::string target = registry.host() + "/private/app:2 --ca-file " + quote(cert.string());
+  const auto ok =
+      runCli("sbom " + target + " --username bob --password-stdin --format json", "s3cret pass");
+  ASSERT_EQ(ok.status, 0) << ok.out;
+  EXPECT_EQ(packageLines(ok.out).size(), 2U);
+  const auto refused = runCli("sbom " + target + " --username bob --password-stdin", "wrong pass");
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_EQ(refused.out.find("wrong pass"), std::string::npos) << "a secret was printed";
+}
+
 }  // namespace
 }  // namespace bulwark::image::registry

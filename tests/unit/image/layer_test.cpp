@@ -177,6 +177,22 @@ TEST(LayerWalker, OversizedWantedFileIsADiagnosticNotAFailure) {
   EXPECT_EQ(diagnostics.sorted()[0].kind, "layer.file-too-large");
 }
 
+// umoci ends layers right after the last member's content (no padding, no end blocks); Go's
+// archive/tar reads that as a clean end, and so must bulwark. Missing content stays an error.
+TEST(LayerWalker, AcceptsAMissingFinalPaddingButNotMissingContent) {
+  const std::string content = "Package: a\nVersion: 1\n";  // 22 bytes
+  const std::string tar = TarBuilder().file("var/lib/dpkg/status", content).finish();
+  const std::size_t data_end = tar.find(content) + content.size();
+  core::Diagnostics diagnostics;
+  auto unpadded = walk(tar.substr(0, data_end), kDpkg, diagnostics);
+  ASSERT_TRUE(unpadded) << unpadded.error().message;
+  ASSERT_EQ(unpadded->entries.size(), 1U);
+  EXPECT_EQ(unpadded->entries[0].second.content, content);
+  auto cut = walk(tar.substr(0, data_end - 5), kDpkg, diagnostics);
+  ASSERT_FALSE(cut);
+  EXPECT_EQ(cut.error().code, core::ErrorCode::Input);
+}
+
 TEST(LayerWalker, EmptyLayerChangesNothing) {
   core::Diagnostics diagnostics;
   auto changes = walk("", kDpkg, diagnostics);
