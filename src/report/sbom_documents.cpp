@@ -224,8 +224,16 @@ std::string renderSpdx(const model::Inventory& inventory, const RenderOptions& o
           "built from " + p.source_name + (p.source_version.empty() ? "" : " " + p.source_version);
     }
     package["licenseConcluded"] = "NOASSERTION";
-    const std::string declared = p.licenses.size() == 1 ? p.licenses.front() : std::string();
-    if (looksLikeSpdxExpression(declared)) {
+    // Several licenses all apply to the package's files: their conjunction.
+    std::string declared;
+    bool expressible = !p.licenses.empty();
+    for (const auto& license : p.licenses) {
+      expressible = expressible && looksLikeSpdxExpression(license);
+      if (!declared.empty()) declared += " AND ";
+      const bool compound = license.find(' ') != std::string::npos;
+      declared += compound && p.licenses.size() > 1 ? "(" + license + ")" : license;
+    }
+    if (expressible) {
       package["licenseDeclared"] = declared;
     } else {
       package["licenseDeclared"] = "NOASSERTION";

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "catalog/dpkg/copyright.h"
 #include "core/text.h"
 
 namespace bulwark::catalog {
@@ -156,7 +157,7 @@ class DpkgCataloger final : public Cataloger {
   std::string_view name() const override { return "dpkg"; }
   std::string_view version() const override { return "1"; }
   std::vector<std::string_view> patterns() const override {
-    return {"var/lib/dpkg/status", "var/lib/dpkg/status.d/*"};
+    return {"var/lib/dpkg/status", "var/lib/dpkg/status.d/*", "usr/share/doc/*/copyright"};
   }
   void catalog(const image::FsView& fs, const model::Distro& /*distro*/,
                std::vector<model::Package>& packages,
@@ -164,6 +165,11 @@ class DpkgCataloger final : public Cataloger {
     auto add = [&](std::string_view path, const image::FileEntry& entry) {
       for (auto& package : parseDpkgStatus(entry.content, path, diagnostics)) {
         package.location = {entry.layer_digest, std::string(path)};
+        const image::FileEntry* copyright =
+            fs.resolve("usr/share/doc/" + package.name + "/copyright");
+        if (copyright != nullptr && copyright->type == image::FileType::Regular) {
+          package.licenses = licensesFromCopyright(copyright->content);
+        }
         packages.push_back(std::move(package));
       }
     };

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "catalog/apk/apk_cataloger.h"
+#include "catalog/dpkg/copyright.h"
 #include "catalog/dpkg/dpkg_cataloger.h"
 #include "catalog/os/os_release.h"
 #include "testdata.h"
@@ -133,6 +134,19 @@ TEST(Dpkg, MalformedRecordsAreCountedAndTheRestKept) {
   EXPECT_EQ(packages[0].source_version, "2.3-3");
   EXPECT_EQ(packages[1].name, "also-good");
   EXPECT_EQ(diagnostics.size(), 3U);
+}
+
+TEST(DpkgCopyright, MachineReadableAndFreeFormFiles) {
+  EXPECT_EQ(licensesFromCopyright("Format: x\n\nFiles: *\nLicense: GPL-2+\n\nFiles: a\n"
+                                  "License: BSD-3-clause\n\nLicense: GPL-2+\n Full text\n"),
+            (std::vector<std::string>{"GPL-2.0-or-later", "BSD-3-Clause"}));
+  EXPECT_EQ(licensesFromCopyright("see /usr/share/common-licenses/GPL-3. and "
+                                  "/usr/share/common-licenses/LGPL-2.1\n"),
+            (std::vector<std::string>{"GPL-3.0-only", "LGPL-2.1-only"}));
+  EXPECT_EQ(spdxFromDebian("GPL-1+ or Artistic"), "GPL-1.0-or-later OR Artistic-1.0");
+  EXPECT_EQ(spdxFromDebian("LGPL-3+ and Expat"), "LGPL-3.0-or-later AND MIT");
+  EXPECT_EQ(spdxFromDebian("RRA-KEEP-THIS-NOTICE"), "RRA-KEEP-THIS-NOTICE");
+  EXPECT_TRUE(licensesFromCopyright("no licenses named here").empty());
 }
 
 TEST(Apk, TrivyInstalledDatabase) {
