@@ -76,7 +76,7 @@ inline constexpr std::uint32_t kMaxDataBytes = 0x0fffffff;
 // The file list is rebuilt from shared directory names; its total size is bounded by a
 // multiple of the blob so that a crafted header cannot make it explode.
 inline constexpr std::size_t kFileListExpansion = 16;
-inline constexpr std::size_t kFileListSlack = 64 * 1024;
+inline constexpr std::size_t kFileListSlack = std::size_t{64} * 1024;
 
 // Parses and validates a header blob. Fails (ErrorCode::Input) with one sentence on anything
 // rpm would refuse: bad counts, offsets outside the data store, misaligned or overlapping
