@@ -308,7 +308,8 @@ void applyLayer(FsView& view, LayerChanges&& changes, const std::string& layer_d
   for (const auto& path : changes.whiteouts) view.erase(path);
   for (const auto& dir : changes.opaque_dirs) view.eraseBelow(dir);
   for (auto& [path, entry] : changes.entries) {
-    entry.layer_digest = layer_digest;
+    // Symlinks only steer path resolution; the files they lead to carry the layer.
+    if (entry.type != FileType::Symlink) entry.layer_digest = layer_digest;
     view.put(std::move(path), std::move(entry));
   }
 }

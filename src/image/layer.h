@@ -25,7 +25,7 @@ struct LayerLimits {
   std::uint64_t max_entries = 10'000'000;       // tar members of one layer
   std::uint64_t max_file_bytes = 512ULL << 20;  // one kept file
   std::uint64_t max_kept_bytes = 2ULL << 30;    // all kept file content of one layer
-  std::uint64_t max_symlinks = 2'000'000;       // symlinks remembered for path resolution
+  std::uint64_t max_symlinks = 1'000'000;       // symlinks remembered for path resolution
 };
 
 struct LayerInput {

@@ -166,6 +166,25 @@ TEST(LayerWalker, EnforcesTheUncompressedSizeLimit) {
   EXPECT_EQ(changes.error().code, core::ErrorCode::Limit);
 }
 
+// Many tiny files: nothing unwanted is kept, and the entry limit stops a layer that has too
+// many (the limit is lowered here to keep the test fast).
+TEST(LayerWalker, ManyTinyFilesKeepNothingAndHitTheEntryLimit) {
+  TarBuilder tar(TarBuilder::Filter::Gzip);
+  for (int i = 0; i < 100000; ++i) tar.file("d/" + std::to_string(i), "");
+  tar.file("var/lib/dpkg/status", "Package: a\n");
+  const std::string blob = tar.finish();
+  core::Diagnostics diagnostics;
+  auto changes = walk(blob, kDpkg, diagnostics);
+  ASSERT_TRUE(changes) << changes.error().message;
+  EXPECT_EQ(changes->entry_count, 100001U);
+  ASSERT_EQ(changes->entries.size(), 1U);
+  LayerLimits limits;
+  limits.max_entries = 50000;
+  auto limited = walk(blob, kDpkg, diagnostics, limits);
+  ASSERT_FALSE(limited);
+  EXPECT_EQ(limited.error().code, core::ErrorCode::Limit);
+}
+
 TEST(LayerWalker, OversizedWantedFileIsADiagnosticNotAFailure) {
   LayerLimits limits;
   limits.max_file_bytes = 10;
