@@ -37,8 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_entries = 100000;
   limits.max_file_bytes = 1U << 20;
   limits.max_kept_bytes = 8U << 20;
-  static const PathFilter kFilter({"etc/os-release", "var/lib/dpkg/status", "lib/apk/db/*",
-                                   "**/METADATA"});
+  static const PathFilter kFilter(
+      {"etc/os-release", "var/lib/dpkg/status", "lib/apk/db/*", "**/METADATA"});
   bulwark::core::Diagnostics diagnostics;
   auto changes = walkLayer(input, kFilter, limits, diagnostics, nullptr);
   if (changes) {

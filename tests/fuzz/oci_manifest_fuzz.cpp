@@ -49,8 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string top = input.substr(0, split);
   const std::string blob = split == std::string::npos ? top : input.substr(split + 1);
   FuzzStore store(blob);
-  auto resolved = image::resolveImage(store, image::FetchedManifest{top, "", ""},
-                                      image::Platform{});
+  auto resolved =
+      image::resolveImage(store, image::FetchedManifest{top, "", ""}, image::Platform{});
   (void)resolved;
   image::ResolvedImage config;
   (void)image::parseConfig(config, blob);

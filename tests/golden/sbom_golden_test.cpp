@@ -27,8 +27,8 @@ CommandRun runBulwark(const std::string& args) {
   // Run from the repository root with relative paths, so that target names (and the ids
   // derived from them) do not depend on where the checkout is.
   const std::string command = "cd '" + sourceDir().string() + "' && SOURCE_DATE_EPOCH=1700000000 " +
-                              std::string(bin != nullptr ? bin : "build/bin/bulwark") + " " +
-                              args + " 2>/dev/null";
+                              std::string(bin != nullptr ? bin : "build/bin/bulwark") + " " + args +
+                              " 2>/dev/null";
   CommandRun run;
   FILE* pipe = ::popen(command.c_str(), "r");
   char buffer[65536];
