@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/text.h"
 #include "image/fs_view.h"
@@ -27,6 +28,17 @@ core::Result<TarIndex> TarIndex::build(const std::string& path) {
     return core::fail(ErrorCode::Input, "{}: not a regular file", path);
   }
   const auto file_size = static_cast<std::uint64_t>(st.st_size);
+  // Members are read in place by offset, which a compressed archive does not allow.
+  unsigned char magic[4] = {0, 0, 0, 0};
+  if (::pread(*index.fd_, magic, sizeof magic, 0) == static_cast<ssize_t>(sizeof magic)) {
+    const bool gzip = magic[0] == 0x1f && magic[1] == 0x8b;
+    const bool zstd = magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd;
+    if (gzip || zstd) {
+      return core::fail(ErrorCode::Input,
+                        "{}: a {}-compressed archive; decompress it first (e.g. {} -d)", path,
+                        gzip ? "gzip" : "zstd", gzip ? "gzip" : "zstd");
+    }
+  }
 
   std::unique_ptr<struct archive, decltype(&archive_read_free)> archive(archive_read_new(),
                                                                         archive_read_free);

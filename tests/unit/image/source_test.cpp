@@ -237,6 +237,16 @@ TEST(ImageSource, MissingBlobAndBadManifestAreClearErrors) {
   EXPECT_EQ(broken.error().code, core::ErrorCode::Input);
 }
 
+TEST(ImageSource, CompressedOuterArchiveIsAClearError) {
+  TempDir dir;
+  writeFile(dir.path() / "image.tar.gz",
+            TarBuilder(TarBuilder::Filter::Gzip).file("manifest.json", "[]").finish());
+  auto opened = openImage("docker-archive:" + (dir.path() / "image.tar.gz").string(), {});
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().code, core::ErrorCode::Input);
+  EXPECT_NE(opened.error().message.find("decompress it first"), std::string::npos);
+}
+
 TEST(ImageSource, RootfsResolvesSymlinksInsideTheRoot) {
   TempDir dir;
   writeFile(dir.path() / "usr/lib/os-release", "ID=alpine\n");
