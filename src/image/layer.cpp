@@ -25,7 +25,6 @@ struct Feed {
   std::vector<char> buffer = std::vector<char>(kReadChunk);
   std::uint64_t total = 0;
   std::uint64_t limit = 0;
-  core::Progress* progress = nullptr;
   std::optional<core::Error> error;
   bool eof = false;  // the stream has ended
 };
@@ -46,10 +45,24 @@ la_ssize_t feedRead(struct archive* archive, void* client, const void** out) {
     archive_set_error(archive, EFBIG, "layer too large");
     return -1;
   }
-  if (feed->progress != nullptr) feed->progress->advance(*got);
   *out = feed->buffer.data();
   return static_cast<la_ssize_t>(*got);
 }
+
+class ProgressStream final : public ByteStream {
+ public:
+  ProgressStream(std::unique_ptr<ByteStream> inner, core::Progress* progress)
+      : inner_(std::move(inner)), progress_(progress) {}
+  core::Result<std::size_t> read(char* buffer, std::size_t size) override {
+    auto got = inner_->read(buffer, size);
+    if (got) progress_->advance(*got);
+    return got;
+  }
+
+ private:
+  std::unique_ptr<ByteStream> inner_;
+  core::Progress* progress_;
+};
 
 struct ArchiveCloser {
   void operator()(struct archive* archive) const { archive_read_free(archive); }
@@ -77,6 +90,10 @@ struct Pass {
     if (!raw) return core::withContext(raw.error(), input.name);
     DigestingStream* digesting = nullptr;
     std::unique_ptr<ByteStream> stored = std::move(*raw);
+    // The progress bar counts stored (compressed) bytes: what the layer sizes add up to.
+    if (progress != nullptr && first_pass) {
+      stored = std::make_unique<ProgressStream>(std::move(stored), progress);
+    }
     if (!input.digest.empty()) {
       auto wrapped = std::make_unique<DigestingStream>(std::move(stored), input.digest);
       digesting = wrapped.get();
@@ -94,7 +111,6 @@ struct Pass {
     Feed feed;
     feed.stream = tar_stream.get();
     feed.limit = limits.max_layer_bytes;
-    feed.progress = first_pass ? progress : nullptr;
     if (auto ok = readTar(feed); !ok) return core::withContext(ok.error(), input.name);
     changes.tar_bytes = feed.total;
     // Drain what libarchive left (end-of-archive blocks, gzip trailer) and verify digests.

@@ -23,8 +23,6 @@ class LayeredImage final : public Image {
     for (const auto& layer : target_.layers) total += layer.size;
     std::optional<core::Progress> progress;
     if (show_progress) progress.emplace("reading layers", total);
-    // Counting compressed bytes is not possible after decompression; the bar counts tar bytes
-    // against the compressed total only as a rough guide, so give it no total.
     std::vector<std::optional<core::Result<LayerChanges>>> results(layers_.size());
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
