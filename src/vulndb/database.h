@@ -1,0 +1,100 @@
+// The local vulnerability database: one SQLite file (default
+// $XDG_CACHE_HOME/bulwark/db/bulwark.db). Designed for the read path: opening parses nothing;
+// what matching needs (ecosystem, package, status, ranges) lives in `affected`, indexed by
+// (ecosystem, package) for O(log n) lookups; titles, descriptions and references stay in
+// `advisory_text`, read only for the findings that are reported.
+//
+// Writing never touches the file in use: DatabaseWriter copies it beside itself, updates the
+// copy in one transaction, and renames it over the original on commit(). A crash or a full disk
+// before the rename leaves the old database working.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "model/advisory.h"
+
+struct sqlite3;
+
+namespace bulwark::vulndb {
+
+inline constexpr int kSchemaVersion = 1;
+
+// $XDG_CACHE_HOME/bulwark/db/bulwark.db (or ~/.cache/…).
+std::string defaultDatabasePath();
+
+// One (advisory, package) statement, as the matcher needs it.
+struct AffectedRecord {
+  std::string advisory_id;
+  std::string source;
+  model::Severity advisory_severity = model::Severity::Unknown;
+  model::AffectedPackage affected;
+};
+
+struct FeedRecord {
+  std::string name;         // the feed format ("osv", "debian-tracker", ...)
+  std::string location;     // the file, directory or URL it was imported from
+  std::string imported_at;  // RFC 3339 UTC
+  std::uint64_t advisories = 0;
+};
+
+struct DatabaseStats {
+  int schema_version = 0;
+  std::string build_id;  // changes with every commit of a writer
+  std::string built_at;  // RFC 3339 UTC
+  std::uint64_t advisories = 0;
+  std::uint64_t affected = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> per_source;     // advisories
+  std::vector<std::pair<std::string, std::uint64_t>> per_ecosystem;  // affected rows
+  std::vector<FeedRecord> feeds;
+  std::uint64_t file_bytes = 0;
+};
+
+class Database {
+ public:
+  // Opens read-only; fails with a clear error for a missing, corrupt or newer-schema file.
+  static core::Result<Database> open(const std::string& path);
+  Database(Database&&) noexcept;
+  Database& operator=(Database&&) noexcept;
+  ~Database();
+
+  core::Result<std::vector<AffectedRecord>> affecting(std::string_view ecosystem,
+                                                      std::string_view package) const;
+  // The advisory as stored, by its id or one of its aliases (several when sources overlap).
+  core::Result<std::vector<model::Advisory>> advisories(std::string_view id) const;
+  core::Result<DatabaseStats> stats() const;
+
+ private:
+  Database() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class DatabaseWriter {
+ public:
+  enum class Outcome { Inserted, Updated, Unchanged, Withdrawn };
+
+  // Starts a new version of `target` (a copy of it when it exists, else empty).
+  static core::Result<DatabaseWriter> begin(const std::string& target);
+  DatabaseWriter(DatabaseWriter&&) noexcept;
+  DatabaseWriter& operator=(DatabaseWriter&&) noexcept;
+  ~DatabaseWriter();  // without commit(): the copy is removed, the target untouched
+
+  // Upsert keyed by (source, id): a record replaces the stored one unless the stored one is
+  // newer (modified); a withdrawn record removes it.
+  core::Result<Outcome> put(const model::Advisory& advisory);
+  core::Status recordFeed(const FeedRecord& feed);
+  // Writes metadata, fsyncs, renames over the target.
+  core::Status commit();
+
+ private:
+  DatabaseWriter() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bulwark::vulndb
