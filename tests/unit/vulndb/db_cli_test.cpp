@@ -1,0 +1,107 @@
+// `bulwark db import|stats|export` over the real feeds in ../shared/testdata/scan/vulns.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "testdata.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using bulwark::testing::sharedTestdata;
+
+struct CliRun {
+  int status = -1;
+  std::string out;
+};
+
+CliRun run(const std::string& args) {
+  const char* bin = std::getenv("BULWARK_BIN");
+  const std::string command =
+      std::string(bin != nullptr ? bin : "build/bin/bulwark") + " " + args + " 2>&1";
+  CliRun result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  char buffer[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
+  result.status = WEXITSTATUS(::pclose(pipe));
+  return result;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/bulwark-dbcli-XXXXXX";
+    path_ = ::mkdtemp(pattern);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+TEST(DbCli, ImportsTheSharedFeedsAndExportsRecords) {
+  BULWARK_REQUIRE_SHARED("scan/vulns/go-osv");
+  const fs::path vulns = sharedTestdata() / "scan/vulns";
+  TempDir dir;
+  const std::string db = "--db " + dir.file("bulwark.db");
+  const std::string feeds = (vulns / "go-osv").string() + " " +
+                            (vulns / "alpine-secdb/json").string() + " " +
+                            (vulns / "debian/security-tracker").string();
+  const auto first = run("db import " + db + " " + feeds);
+  ASSERT_EQ(first.status, 0) << first.out;
+  EXPECT_NE(first.out.find("0 updated"), std::string::npos) << first.out;
+
+  const auto stats = run("db stats --format json " + db);
+  ASSERT_EQ(stats.status, 0) << stats.out;
+  const auto doc = nlohmann::json::parse(stats.out);
+  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["per_source"]["debian-dsa"], 5406);
+  EXPECT_EQ(doc["per_source"]["debian-dla"], 3534);
+  EXPECT_EQ(doc["per_source"]["alpine-secdb:v3.11/main"].get<int>() > 1000, true);
+  EXPECT_EQ(doc["per_ecosystem"]["Go"].get<int>() > 4000, true);
+  const std::string build_id = doc["build_id"];
+
+  // Importing the same feeds again changes nothing but the build id.
+  const auto again = run("db import " + db + " " + feeds);
+  ASSERT_EQ(again.status, 0) << again.out;
+  EXPECT_NE(again.out.find("(0 new, 0 updated"), std::string::npos) << again.out;
+  const auto stats2 = nlohmann::json::parse(run("db stats --format json " + db).out);
+  EXPECT_EQ(stats2["advisories"], doc["advisories"]);
+  EXPECT_NE(stats2["build_id"], build_id);
+
+  const auto exported = run("db export " + db + " CVE-2023-25690");  // an alias of DSA-5376-1
+  ASSERT_EQ(exported.status, 0) << exported.out;
+  const auto records = nlohmann::json::parse(exported.out);
+  bool found = false;
+  for (const auto& r : records) found = found || r["id"] == "DSA-5376-1";
+  EXPECT_TRUE(found) << exported.out;
+  EXPECT_EQ(run("db export " + db + " CVE-0000-0000").status, 2);
+}
+
+TEST(DbCli, BadInputLeavesTheDatabaseAlone) {
+  BULWARK_REQUIRE_SHARED("scan/vulns/go-osv");
+  TempDir dir;
+  const std::string db = "--db " + dir.file("bulwark.db");
+  ASSERT_EQ(run("db import " + db + " " + (sharedTestdata() / "scan/vulns/go-osv").string()).status,
+            0);
+  const auto before = run("db stats --format json " + db).out;
+  std::ofstream(dir.file("broken.json")) << R"({"id": "GO-1", "affected": [)";
+  const auto bad = run("db import " + db + " " + dir.file("broken.json"));
+  EXPECT_EQ(bad.status, 2) << bad.out;
+  EXPECT_NE(bad.out.find("not changed"), std::string::npos) << bad.out;
+  EXPECT_EQ(run("db stats --format json " + db).out, before);
+  std::ofstream(dir.file("garbage.db")) << "not a database at all";
+  EXPECT_EQ(run("db stats --db " + dir.file("garbage.db")).status, 2);
+  EXPECT_EQ(run("db stats --db " + dir.file("missing.db")).status, 2);
+}
+
+}  // namespace
