@@ -216,7 +216,9 @@ core::Result<std::vector<AffectedRecord>> Database::affecting(std::string_view e
                                                               std::string_view package) const {
   Statement query(impl_->db->handle,
                   "SELECT a.id, a.source, a.severity, f.status, f.fixed_version, f.urgency, "
-                  "f.severity, f.ranges, f.versions, f.arches, f.module_stream "
+                  "f.severity, f.ranges, f.versions, f.arches, f.module_stream, "
+                  "(SELECT group_concat(alias, char(31)) FROM "
+                  " (SELECT alias FROM aliases WHERE advisory = a.rowid ORDER BY alias)) "
                   "FROM affected f JOIN advisories a ON a.rowid = f.advisory "
                   "WHERE f.ecosystem = ?1 AND f.package = ?2 ORDER BY a.id, a.source");
   if (!query.ok()) {
@@ -243,6 +245,14 @@ core::Result<std::vector<AffectedRecord>> Database::affecting(std::string_view e
     a.versions = splitJson(query.text(8));
     a.arches = splitJson(query.text(9));
     a.module_stream = query.text(10);
+    const std::string aliases = query.text(11);
+    std::size_t start = 0;
+    while (start < aliases.size()) {
+      const auto end = aliases.find('\x1f', start);
+      record.aliases.push_back(aliases.substr(start, end - start));
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
     out.push_back(std::move(record));
   }
   if (status != SQLITE_DONE) {
@@ -451,7 +461,7 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
   }
   impl.find->reset();
 
-  auto removeRows = [&](std::int64_t rowid) -> core::Status {
+  auto remove_rows = [&](std::int64_t rowid) -> core::Status {
     for (Statement* s :
          {impl.remove_affected.get(), impl.remove_aliases.get(), impl.remove_text.get()}) {
       s->bind(1, rowid);
@@ -462,7 +472,7 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
 
   if (!advisory.withdrawn.empty()) {
     if (!existing) return Outcome::Unchanged;
-    if (auto ok = removeRows(*existing); !ok) return tl::unexpected(ok.error());
+    if (auto ok = remove_rows(*existing); !ok) return tl::unexpected(ok.error());
     impl.remove_advisory->bind(1, *existing);
     if (auto ok = stepDone(*impl.remove_advisory, advisory.id); !ok) {
       return tl::unexpected(ok.error());
@@ -483,7 +493,7 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
       same.bind(1, *existing);
       if (same.step() == SQLITE_ROW && same.text(0) == document) return Outcome::Unchanged;
     }
-    if (auto ok = removeRows(*existing); !ok) return tl::unexpected(ok.error());
+    if (auto ok = remove_rows(*existing); !ok) return tl::unexpected(ok.error());
     impl.update->bind(1, *existing).bind(2, advisory.modified).bind(3, severity);
     if (auto ok = stepDone(*impl.update, advisory.id); !ok) return tl::unexpected(ok.error());
     rowid = *existing;

@@ -30,6 +30,7 @@ std::string defaultDatabasePath();
 // One (advisory, package) statement, as the matcher needs it.
 struct AffectedRecord {
   std::string advisory_id;
+  std::vector<std::string> aliases;
   std::string source;
   model::Severity advisory_severity = model::Severity::Unknown;
   model::AffectedPackage affected;

@@ -14,7 +14,7 @@ struct Codename {
   std::string_view release;
 };
 
-constexpr std::array<Codename, 27> kCodenames = {{
+constexpr std::array<Codename, 46> kCodenames = {{
     {"debian", "buzz", "1.1"},     {"debian", "woody", "3.0"},     {"debian", "sarge", "3.1"},
     {"debian", "etch", "4"},       {"debian", "lenny", "5"},       {"debian", "squeeze", "6"},
     {"debian", "wheezy", "7"},     {"debian", "jessie", "8"},      {"debian", "stretch", "9"},

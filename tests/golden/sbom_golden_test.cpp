@@ -1,6 +1,7 @@
 // Whole `bulwark sbom` runs compared with reviewed expected output (tests/golden/*.golden).
 // BULWARK_UPDATE_GOLDEN=1 rewrites the files; review a rewrite like code.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -59,6 +60,55 @@ TEST_P(SbomGolden, MatchesReviewedOutput) {
 
 INSTANTIATE_TEST_SUITE_P(Formats, SbomGolden,
                          ::testing::Values("table", "json", "cyclonedx", "spdx"));
+
+// bulwark scan of the same fixture against hand-written advisories (tests/fixtures/advisories),
+// imported into a fresh database: every matching rule shows up once in the golden output.
+class ScanGolden : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ScanGolden, MatchesReviewedOutput) {
+  const std::string format = GetParam();
+  char pattern[] = "/tmp/bulwark-scan-golden-XXXXXX";
+  const fs::path dir = ::mkdtemp(pattern);
+  const std::string db = (dir / "bulwark.db").string();
+  const CommandRun import =
+      runBulwark("db import --db " + db + " tests/fixtures/advisories/debian-mini");
+  ASSERT_EQ(import.status, 0) << import.out;
+  const CommandRun scan =
+      runBulwark("scan tests/fixtures/rootfs/debian-mini --db " + db + " --format " + format);
+  const CommandRun gate = runBulwark("scan tests/fixtures/rootfs/debian-mini --db " + db +
+                                     " --severity HIGH,CRITICAL --exit-code 3");
+  const CommandRun clean = runBulwark("scan tests/fixtures/rootfs/debian-mini --db " + db +
+                                      " --severity CRITICAL --exit-code 3");
+  fs::remove_all(dir);
+  ASSERT_EQ(scan.status, 0) << scan.out;
+  EXPECT_EQ(gate.status, 3) << "a HIGH finding remains, so --exit-code applies";
+  EXPECT_EQ(clean.status, 0) << "no CRITICAL finding: the policy passes";
+  // The database build id and time differ per import; goldens hold placeholders.
+  std::string actual = scan.out;
+  for (const std::string key : {"database ", "\"build_id\": \"", "\"built_at\": \""}) {
+    for (auto pos = actual.find(key); pos != std::string::npos; pos = actual.find(key, pos + 1)) {
+      const auto start = pos + key.size();
+      const auto end = actual.find_first_of(key.back() == '"' ? "\"" : " \n", start);
+      actual.replace(start, end - start, "X");
+    }
+  }
+  for (const std::string key : {" built "}) {
+    for (auto pos = actual.find(key); pos != std::string::npos; pos = actual.find(key, pos + 1)) {
+      const auto start = pos + key.size();
+      const auto end = actual.find('\n', start);
+      actual.replace(start, end - start, "X");
+    }
+  }
+  const fs::path golden = sourceDir() / "tests/golden" / ("debian-mini.scan." + format + ".golden");
+  if (std::getenv("BULWARK_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(golden, std::ios::binary) << actual;
+    GTEST_SKIP() << "rewrote " << golden;
+  }
+  ASSERT_TRUE(fs::exists(golden)) << golden << " missing; run with BULWARK_UPDATE_GOLDEN=1";
+  EXPECT_EQ(actual, readFile(golden));
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, ScanGolden, ::testing::Values("table", "json"));
 
 TEST(SbomCli, UnusableInputIsOneLineAndExitTwo) {
   const CommandRun missing = runBulwark("sbom docker-archive:/nonexistent/x.tar");

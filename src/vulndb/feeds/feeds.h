@@ -27,7 +27,7 @@ using AdvisorySink = std::function<void(model::Advisory&&)>;
 
 inline constexpr std::size_t kMaxFeedFileBytes = std::size_t{1} << 30;        // one file, 1 GiB
 inline constexpr std::size_t kMaxArchiveMemberBytes = std::size_t{64} << 20;  // zip member
-inline constexpr std::size_t kDetectBytes = 64 * 1024;  // what detectFeed wants to see
+inline constexpr std::size_t kDetectBytes = std::size_t{64} * 1024;  // what detectFeed wants to see
 inline constexpr std::string_view kUnevaluable = "feed.unevaluable";
 
 using DetectFn = bool (*)(std::string_view path, std::string_view head);

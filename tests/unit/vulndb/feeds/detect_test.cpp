@@ -19,7 +19,7 @@ TEST(DetectFeed, RecognisesEachFormatFromContent) {
   EXPECT_EQ(detected(R"({"distroversion": "v3.1", "packages": []})"), "alpine-secdb");
   EXPECT_EQ(detected("---\ndistroversion: v3.1\npackages:\n"), "alpine-secdb");
   EXPECT_EQ(detected(std::string_view("PK\x03\x04rest", 8)), "osv-zip");
-  EXPECT_EQ(detected(R"({"cveMetadata": {"id": "x"}, "modified": 1})"), "none");
+  EXPECT_EQ(detected(R"({"cveMetadata": {"id": "x"}, "modified": 1})"), "cve5");
   EXPECT_EQ(detected(""), "none");
   EXPECT_EQ(detected("hello"), "none");
   EXPECT_GE(feedFormats().size(), 5U);

@@ -211,11 +211,12 @@ TEST(OsvFixtures, OsvDevTestdataMixedFolder) {
   EXPECT_EQ(ubuntu->affected.at(0).name, "linux");
   ASSERT_FALSE(ubuntu->severities.empty());
   EXPECT_EQ(ubuntu->severities[0].severity, model::Severity::Medium);
-  // Expected diagnostics: files in other formats (CVE JSON 5, NVD, osv.dev's internal "parts")
-  // and the test records' made-up ecosystems.
+  // Expected diagnostics: files of no feed format (osv.dev's internal "parts") and the test
+  // records' made-up ecosystems. The folder's NVD and CVE JSON 5 files are read by their own
+  // parsers.
   std::map<std::string, std::size_t> kinds;
   for (const auto& d : out.diagnostics->sorted()) ++kinds[d.kind];
-  EXPECT_EQ(kinds, (std::map<std::string, std::size_t>{{"feed.unrecognised", 65},
+  EXPECT_EQ(kinds, (std::map<std::string, std::size_t>{{"feed.unrecognised", 16},
                                                        {"feed.unevaluable", 16}}))
       << ::testing::PrintToString(out.lines());
   for (const auto& line : out.lines("feed.unrecognised")) {
@@ -232,8 +233,9 @@ TEST(OsvFixtures, OsvDevTestdataMixedFolder) {
                           line.find("CVE-5.json") != std::string::npos;  // Amazon, Oracle, SUSE
     EXPECT_TRUE(expected) << line;
   }
-  // 35 OSV records, plus 3 CVEs from the Debian tracker mock in the same folder.
-  EXPECT_EQ(out.advisories.size(), 38U);
+  // 35 OSV records, 3 CVEs from the Debian tracker mock in the same folder, 669 NVD 1.1 and 36
+  // NVD 2.0 records, 24 CVE JSON 5 records.
+  EXPECT_EQ(out.advisories.size(), 767U);
 }
 
 // Builds a zip in memory with libarchive.

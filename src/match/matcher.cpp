@@ -1,0 +1,243 @@
+#include "match/matcher.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "version/scheme.h"
+#include "vulndb/cvss/cvss.h"
+#include "vulndb/ecosystem.h"
+
+namespace bulwark::match {
+
+using model::AffectedStatus;
+using model::RangeEvent;
+
+namespace {
+
+CompareFn schemeFor(model::PackageType type) {
+  switch (type) {
+    case model::PackageType::Deb: return &version::compareDpkg;
+    case model::PackageType::Apk: return &version::compareApk;
+    case model::PackageType::Rpm: return &version::compareRpm;
+  }
+  return &version::compareDpkg;
+}
+
+std::string_view schemeName(model::PackageType type) {
+  switch (type) {
+    case model::PackageType::Deb: return "dpkg";
+    case model::PackageType::Apk: return "apk";
+    case model::PackageType::Rpm: return "rpm";
+  }
+  return "dpkg";
+}
+
+// The name distribution feeds file a package under.
+const std::string& feedName(const model::Package& package) {
+  switch (package.type) {
+    case model::PackageType::Deb:  // Debian and Ubuntu track source packages
+    case model::PackageType::Apk:  // Alpine tracks origins
+      return package.source_name.empty() ? package.name : package.source_name;
+    case model::PackageType::Rpm: return package.name;  // OVAL objects name binary rpms
+  }
+  return package.name;
+}
+
+bool isCve(std::string_view id) { return id.substr(0, 4) == "CVE-"; }
+
+int rankSource(std::string_view source) {
+  // The distribution's per-CVE trackers first, then its advisories, then anything else.
+  if (source == "debian-tracker" || source == "ubuntu-cve-tracker") return 0;
+  if (source.find("oval") != std::string_view::npos) return 1;
+  if (source.substr(0, 12) == "alpine-secdb") return 1;
+  if (source == "debian-dsa" || source == "debian-dla") return 2;
+  return 3;
+}
+
+}  // namespace
+
+bool isAffected(const model::AffectedPackage& affected, std::string_view version, CompareFn compare,
+                std::string* explanation) {
+  for (const auto& listed : affected.versions) {
+    if (compare(version, listed) == 0) {
+      if (explanation != nullptr) *explanation = fmt::format("version {} is listed", listed);
+      return true;
+    }
+  }
+  if (affected.ranges.empty()) {
+    // A statement without ranges: a fixed version alone, or "all versions" for an open issue.
+    if (!affected.fixed_version.empty()) {
+      const bool below = compare(version, affected.fixed_version) < 0;
+      if (explanation != nullptr) {
+        *explanation = fmt::format("{} {} {}", version, below ? "<" : ">=", affected.fixed_version);
+      }
+      return below;
+    }
+    if (explanation != nullptr) *explanation = "every version (no fix recorded)";
+    return affected.versions.empty();
+  }
+  for (const auto& range : affected.ranges) {
+    if (range.type == model::VersionRange::Type::Git) continue;
+    // OSV evaluation: walk the events in version order; "introduced" opens, "fixed" and
+    // "limit" close at their version, "last_affected" closes after its version.
+    std::vector<const RangeEvent*> events;
+    for (const auto& event : range.events) events.push_back(&event);
+    std::stable_sort(events.begin(), events.end(), [&](const RangeEvent* a, const RangeEvent* b) {
+      if (a->version == b->version) return false;
+      if (a->version == "0") return true;
+      if (b->version == "0") return false;
+      return compare(a->version, b->version) < 0;
+    });
+    bool inside = false;
+    const RangeEvent* opened_by = nullptr;
+    for (const RangeEvent* event : events) {
+      const bool zero = event->kind == RangeEvent::Kind::Introduced && event->version == "0";
+      const int order = zero ? 1 : compare(version, event->version);
+      if (event->kind == RangeEvent::Kind::LastAffected) {
+        if (order > 0) inside = false;
+        continue;
+      }
+      if (order < 0) break;
+      if (event->kind == RangeEvent::Kind::Introduced) {
+        inside = true;
+        opened_by = event;
+      } else {
+        inside = false;  // fixed or limit at or below the installed version
+      }
+    }
+    if (inside) {
+      if (explanation != nullptr) {
+        std::string upper;
+        for (const RangeEvent* event : events) {
+          if (event->kind == RangeEvent::Kind::Fixed && compare(version, event->version) < 0) {
+            upper = event->version;
+            break;
+          }
+        }
+        *explanation =
+            fmt::format("{} in [{}, {})", version, opened_by != nullptr ? opened_by->version : "0",
+                        upper.empty() ? std::string("no fix") : upper);
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+core::Result<std::vector<model::Finding>> matchInventory(const vulndb::Database& database,
+                                                         const model::Inventory& inventory,
+                                                         core::Diagnostics& diagnostics) {
+  const std::string ecosystem = vulndb::osEcosystem(inventory.distro);
+  std::vector<model::Finding> findings;
+  if (ecosystem.empty()) {
+    if (!inventory.packages.empty()) {
+      diagnostics.add("match.unknown-os", inventory.target.name,
+                      "the distribution is unknown: OS packages were not matched");
+    }
+    return findings;
+  }
+  // (package index, vulnerability id) → finding, and the rank of the source that decided it.
+  struct Merged {
+    model::Finding finding;
+    int rank = 100;
+  };
+  std::map<std::pair<std::size_t, std::string>, Merged> merged;
+  std::map<std::pair<std::string, std::string>, std::vector<vulndb::AffectedRecord>> cache;
+  auto add_unique = [](std::vector<std::string>& list, const std::string& value) {
+    if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+  };
+  for (std::size_t i = 0; i < inventory.packages.size(); ++i) {
+    const auto& package = inventory.packages[i];
+    // Trackers file Debian and Ubuntu packages under the source package, Ubuntu's OVAL under
+    // the binaries: look both up (they merge by vulnerability below).
+    std::vector<std::string> names{feedName(package)};
+    if (package.type == model::PackageType::Deb && package.name != names.front()) {
+      names.push_back(package.name);
+    }
+    std::vector<const vulndb::AffectedRecord*> candidates;
+    for (const auto& lookup : names) {
+      auto key = std::make_pair(ecosystem, lookup);
+      auto cached = cache.find(key);
+      if (cached == cache.end()) {
+        auto records = database.affecting(ecosystem, lookup);
+        if (!records) return tl::unexpected(records.error());
+        cached = cache.emplace(std::move(key), std::move(*records)).first;
+      }
+      for (const auto& record : cached->second) candidates.push_back(&record);
+    }
+    const std::string installed = package.fullVersion();
+    const CompareFn compare = schemeFor(package.type);
+    for (const auto* candidate : candidates) {
+      const auto& record = *candidate;
+      const std::string& name = record.affected.name;
+      const auto& affected = record.affected;
+      if (affected.status == AffectedStatus::NotAffected) continue;
+      if (!affected.arches.empty() && std::find(affected.arches.begin(), affected.arches.end(),
+                                                package.arch) == affected.arches.end()) {
+        continue;
+      }
+      if (!affected.module_stream.empty() &&
+          package.modularity_label.rfind(affected.module_stream, 0) != 0) {
+        continue;
+      }
+      std::string why;
+      if (!isAffected(affected, installed, compare, &why)) continue;
+
+      // One finding per CVE: a DSA naming three CVEs is three findings, each citing the DSA.
+      std::vector<std::string> ids;
+      if (isCve(record.advisory_id)) {
+        ids.push_back(record.advisory_id);
+      } else {
+        for (const auto& alias : record.aliases) {
+          if (isCve(alias)) ids.push_back(alias);
+        }
+        if (ids.empty()) ids.push_back(record.advisory_id);
+      }
+      const int rank = rankSource(record.source);
+      for (const auto& id : ids) {
+        auto& entry = merged[{i, id}];
+        auto& finding = entry.finding;
+        if (finding.vulnerability_id.empty()) {
+          finding.vulnerability_id = id;
+          finding.package_index = i;
+          finding.package_name = package.name;
+          finding.installed_version = installed;
+        }
+        if (record.advisory_id != id) add_unique(finding.aliases, record.advisory_id);
+        for (const auto& alias : record.aliases) {
+          if (alias != id && !isCve(alias)) add_unique(finding.aliases, alias);
+        }
+        add_unique(finding.data_sources, record.source);
+        if (rank < entry.rank) {
+          // The most authoritative statement decides status, fix, severity and explanation.
+          entry.rank = rank;
+          finding.status = affected.status;
+          if (!affected.fixed_version.empty()) finding.fixed_version = affected.fixed_version;
+          finding.urgency = affected.urgency;
+          if (affected.severity != model::Severity::Unknown) {
+            finding.severity = affected.severity;
+            finding.severity_source = record.source;
+          } else if (record.advisory_severity != model::Severity::Unknown) {
+            finding.severity = record.advisory_severity;
+            finding.severity_source = record.source;
+          }
+          finding.explanation = fmt::format(
+              "{} {} says {} {} is {} ({}); installed {} ({} comparison: {})", record.source,
+              record.advisory_id, ecosystem, name, model::toString(affected.status),
+              affected.fixed_version.empty() ? "no fixed version"
+                                             : "fixed in " + affected.fixed_version,
+              installed, schemeName(package.type), why);
+        } else if (finding.fixed_version.empty() && !affected.fixed_version.empty()) {
+          finding.fixed_version = affected.fixed_version;
+        }
+      }
+    }
+  }
+  findings.reserve(merged.size());
+  for (auto& [key, entry] : merged) findings.push_back(std::move(entry.finding));
+  return findings;
+}
+
+}  // namespace bulwark::match

@@ -1,0 +1,135 @@
+#include "report/scan_report.h"
+
+#include <array>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+#include "model/purl.h"
+
+namespace bulwark::report {
+
+namespace {
+
+constexpr std::array<model::Severity, 6> kOrder = {
+    model::Severity::Critical, model::Severity::High,       model::Severity::Medium,
+    model::Severity::Low,      model::Severity::Negligible, model::Severity::Unknown};
+
+const char* colorOf(model::Severity severity) {
+  switch (severity) {
+    case model::Severity::Critical: return "\033[1;31m";
+    case model::Severity::High: return "\033[31m";
+    case model::Severity::Medium: return "\033[33m";
+    case model::Severity::Low: return "\033[36m";
+    default: return "\033[2m";
+  }
+}
+
+std::string counts(const std::map<model::Severity, std::size_t>& by_severity) {
+  std::string out;
+  for (const auto severity : kOrder) {
+    const auto it = by_severity.find(severity);
+    if (it == by_severity.end()) continue;
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} {}", it->second, model::toString(severity));
+  }
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+std::string renderScanTable(const model::ScanReport& report, const std::vector<bool>& counted,
+                            const RenderOptions& options) {
+  const auto& inventory = report.inventory;
+  std::string out = fmt::format("{} ({}), {} {}: {} packages\n",
+                                core::printable(inventory.target.name), inventory.target.kind,
+                                inventory.distro.id.empty() ? "unknown OS" : inventory.distro.id,
+                                inventory.distro.version_id, inventory.packages.size());
+  std::map<model::Severity, std::size_t> total;
+  std::size_t shown = 0;
+  std::size_t fixable = 0;
+  std::size_t i = 0;
+  while (i < report.findings.size()) {
+    const std::size_t package = report.findings[i].package_index;
+    std::size_t end = i;
+    std::map<model::Severity, std::size_t> by_severity;
+    while (end < report.findings.size() && report.findings[end].package_index == package) {
+      if (counted[end]) ++by_severity[report.findings[end].severity];
+      ++end;
+    }
+    if (!by_severity.empty()) {
+      const auto& p = inventory.packages[package];
+      out += fmt::format("\n{}{} {}{}  ({})\n", options.color ? "\033[1m" : "",
+                         core::printable(p.name), core::printable(p.fullVersion()),
+                         options.color ? "\033[0m" : "", counts(by_severity));
+      for (std::size_t k = i; k < end; ++k) {
+        if (!counted[k]) continue;
+        const auto& f = report.findings[k];
+        ++shown;
+        fixable += f.fixed_version.empty() ? 0 : 1;
+        ++total[f.severity];
+        const std::string severity(model::toString(f.severity));
+        out +=
+            fmt::format("  {}{:<10}{} {:<18} {:<20} {}\n", options.color ? colorOf(f.severity) : "",
+                        severity, options.color ? "\033[0m" : "", f.vulnerability_id,
+                        f.fixed_version.empty() ? std::string(model::toString(f.status))
+                                                : "fixed " + core::printable(f.fixed_version),
+                        core::printable(f.title.substr(0, 80)));
+      }
+    }
+    i = end;
+  }
+  out += fmt::format("\n{} vulnerabilities ({}), {} with a fix; database {} built {}\n", shown,
+                     counts(total), fixable, report.db_build_id, report.db_built_at);
+  return out;
+}
+
+std::string renderScanJson(const model::ScanReport& report, const std::vector<bool>& counted,
+                           const RenderOptions& options) {
+  using Json = nlohmann::ordered_json;
+  const auto inventory_json = Json::parse(renderJson(report.inventory, options));
+  Json doc;
+  doc["schema"] = "bulwark.scan/v1";
+  doc["bulwark_version"] = options.tool_version;
+  doc["database"] = {{"build_id", report.db_build_id}, {"built_at", report.db_built_at}};
+  doc["target"] = inventory_json["target"];
+  doc["distro"] = inventory_json["distro"];
+  Json findings = Json::array();
+  for (std::size_t i = 0; i < report.findings.size(); ++i) {
+    if (!counted[i]) continue;
+    const auto& f = report.findings[i];
+    const auto& p = report.inventory.packages[f.package_index];
+    Json j;
+    j["id"] = f.vulnerability_id;
+    j["aliases"] = f.aliases;
+    j["package"] = {{"name", p.name},
+                    {"type", model::toString(p.type)},
+                    {"source_name", p.source_name},
+                    {"installed_version", f.installed_version},
+                    {"purl", model::purl(p, report.inventory.distro)},
+                    {"location", {{"layer", p.location.layer_digest}, {"path", p.location.path}}}};
+    j["status"] = model::toString(f.status);
+    if (!f.fixed_version.empty()) j["fixed_version"] = f.fixed_version;
+    j["severity"] = model::toString(f.severity);
+    if (!f.severity_source.empty()) j["severity_source"] = f.severity_source;
+    if (!f.urgency.empty()) j["urgency"] = f.urgency;
+    if (f.score) j["cvss"] = {{"score", *f.score}, {"vector", f.vector}};
+    if (!f.title.empty()) j["title"] = f.title;
+    j["data_sources"] = f.data_sources;
+    j["explanation"] = f.explanation;
+    j["remediation"] = f.remediation;
+    if (!f.references.empty()) j["references"] = f.references;
+    findings.push_back(std::move(j));
+  }
+  doc["findings"] = std::move(findings);
+  Json diagnostics = inventory_json["diagnostics"];
+  for (const auto& d : report.diagnostics) {
+    diagnostics.push_back(Json{{"kind", d.kind}, {"where", d.where}, {"detail", d.detail}});
+  }
+  doc["diagnostics"] = std::move(diagnostics);
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace bulwark::report
