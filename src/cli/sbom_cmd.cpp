@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/target_options.h"
 #include "core/log.h"
 #include "pipeline/sbom.h"
 #include "report/inventory_report.h"
@@ -25,12 +26,7 @@ struct SbomArgs {
   std::string target;
   std::string format = "table";
   std::string output;
-  std::string platform = "linux/amd64";
-  bool insecure = false;
-  std::string username;
-  bool password_stdin = false;
-  std::string ca_file;
-  unsigned parallel = 0;
+  TargetArgs source;
 };
 
 int runSbom(const SbomArgs& args) {
@@ -39,23 +35,14 @@ int runSbom(const SbomArgs& args) {
     std::fprintf(stderr, "bulwark: %s\n", format.error().message.c_str());
     return kExitInput;
   }
-  auto platform = image::Platform::parse(args.platform);
-  if (!platform) {
-    std::fprintf(stderr, "bulwark: %s\n", platform.error().message.c_str());
+  auto source = sourceOptions(args.source);
+  if (!source) {
+    std::fprintf(stderr, "bulwark: %s\n", source.error().message.c_str());
     return kExitInput;
   }
   pipeline::SbomOptions options;
-  options.source.platform = *platform;
-  options.source.parallelism = args.parallel;
-  options.source.registry.insecure = args.insecure;
-  options.source.registry.username = args.username;
-  options.source.registry.ca_file = args.ca_file;
-  if (args.password_stdin) {
-    std::string password;
-    std::getline(std::cin, password);
-    options.source.registry.password = std::move(password);
-  }
-  options.progress = ::isatty(STDERR_FILENO) == 1 && core::verbosity() != core::Verbosity::Quiet;
+  options.source = std::move(*source);
+  options.progress = progressWanted();
 
   auto inventory = pipeline::buildInventory(args.target, options);
   if (!inventory) {
@@ -97,13 +84,7 @@ void addSbomCommand(CLI::App& root, Action& action) {
   cmd->add_option("-f,--format", args->format, "table, json, cyclonedx or spdx")
       ->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout");
-  cmd->add_option("--platform", args->platform, "Platform to pick from a multi-platform image")
-      ->capture_default_str();
-  cmd->add_flag("--insecure", args->insecure, "Allow plain HTTP and unverified TLS registries");
-  cmd->add_option("--username", args->username, "Registry user name");
-  cmd->add_flag("--password-stdin", args->password_stdin, "Read the registry password from stdin");
-  cmd->add_option("--ca-file", args->ca_file, "Extra CA certificates for registry TLS");
-  cmd->add_option("--parallel", args->parallel, "Layers read at once (default: one per core)");
+  addTargetOptions(*cmd, args->source);
   cmd->callback([args, &action] { action = [args] { return runSbom(*args); }; });
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/target_options.h"
 #include "core/log.h"
 #include "match/policy.h"
 #include "pipeline/scan.h"
@@ -24,15 +25,11 @@ struct ScanArgs {
   std::string target;
   std::string format = "table";
   std::string output;
-  std::string platform = "linux/amd64";
   std::string db;
   std::string severities;
   bool ignore_unfixed = false;
   int exit_code = 0;
-  bool insecure = false;
-  std::string username;
-  bool password_stdin = false;
-  std::string ca_file;
+  TargetArgs source;
 };
 
 int fail(const std::string& message) {
@@ -50,18 +47,12 @@ int runScan(const ScanArgs& args) {
   policy.severities = *severities;
   policy.ignore_unfixed = args.ignore_unfixed;
   policy.exit_code = args.exit_code;
-  auto platform = image::Platform::parse(args.platform);
-  if (!platform) return fail(platform.error().message);
-
+  auto source = sourceOptions(args.source);
+  if (!source) return fail(source.error().message);
   pipeline::ScanOptions options;
   options.database = args.db;
-  options.sbom.source.platform = *platform;
-  options.sbom.source.registry.insecure = args.insecure;
-  options.sbom.source.registry.username = args.username;
-  options.sbom.source.registry.ca_file = args.ca_file;
-  if (args.password_stdin) std::getline(std::cin, options.sbom.source.registry.password);
-  options.sbom.progress =
-      ::isatty(STDERR_FILENO) == 1 && core::verbosity() != core::Verbosity::Quiet;
+  options.sbom.source = std::move(*source);
+  options.sbom.progress = progressWanted();
 
   auto report = pipeline::scanTarget(args.target, options);
   if (!report) return fail(report.error().message);
@@ -97,12 +88,7 @@ void addScanCommand(CLI::App& root, Action& action) {
   cmd->add_flag("--ignore-unfixed", args->ignore_unfixed, "Skip findings without a fixed version");
   cmd->add_option("--exit-code", args->exit_code,
                   "Exit with this code when findings remain after the filters (default 0)");
-  cmd->add_option("--platform", args->platform, "Platform to pick from a multi-platform image")
-      ->capture_default_str();
-  cmd->add_flag("--insecure", args->insecure, "Allow plain HTTP and unverified TLS registries");
-  cmd->add_option("--username", args->username, "Registry user name");
-  cmd->add_flag("--password-stdin", args->password_stdin, "Read the registry password from stdin");
-  cmd->add_option("--ca-file", args->ca_file, "Extra CA certificates for registry TLS");
+  addTargetOptions(*cmd, args->source);
   cmd->callback([args, &action] { action = [args] { return runScan(*args); }; });
 }
 
