@@ -252,7 +252,8 @@ double scoreV2(const Parsed& p) {
 double roundUp31(double input) {
   const std::int64_t int_input = std::llround(input * 100000);
   if (int_input % 10000 == 0) return static_cast<double>(int_input) / 100000.0;
-  return static_cast<double>(int_input / 10000 + 1) / 10.0;
+  const std::int64_t tenths = int_input / 10000 + 1;  // floor(int_input / 10000) + 1
+  return static_cast<double>(tenths) / 10.0;
 }
 
 // CVSS v3.0 §8.1: the smallest number, specified to one decimal place, >= its input.
@@ -360,6 +361,8 @@ constexpr std::array kV4Levels = {
     Level{"AR", "H M L", {0.0, 0.1, 0.2}},
     Level{"E", "U P A", {0.2, 0.1, 0.0}},
 };
+// Indexes named after the specification's metric abbreviations, as the reference code does.
+// NOLINTNEXTLINE(readability-identifier-naming)
 enum LevelIndex { kAV, kPR, kUI, kAC, kAT, kVC, kVI, kVA, kSC, kSI, kSA, kCR, kIR, kAR, kE };
 
 double levelOf(const Level& level, std::string_view value) {

@@ -368,7 +368,7 @@ core::Status readZipMembers(struct archive* archive, std::string_view where,
                             const AdvisorySink& sink, core::Diagnostics& diagnostics) {
   dom::parser parser;
   std::string buffer;
-  std::array<char, 64 * 1024> block{};
+  std::array<char, std::size_t{64} * 1024> block{};
   for (std::size_t members = 0; members < kMaxArchiveMembers; ++members) {
     struct archive_entry* entry = nullptr;
     const int status = archive_read_next_header(archive, &entry);
