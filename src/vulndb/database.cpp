@@ -56,7 +56,8 @@ std::string nowUtc() {
 struct Db {
   sqlite3* handle = nullptr;
   ~Db() {
-    if (handle != nullptr) sqlite3_close(handle);
+    // close_v2: even a statement still alive somewhere cannot keep the connection open.
+    if (handle != nullptr) sqlite3_close_v2(handle);
   }
 };
 
@@ -548,13 +549,15 @@ core::Status DatabaseWriter::commit() {
   const std::string built_at = nowUtc();
   const std::string build_id =
       core::sha256Hex(impl.temp + built_at + std::to_string(::getpid())).substr(0, 16);
-  Statement meta(impl.db->handle, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
-  for (const auto& [key, value] : std::initializer_list<std::pair<std::string, std::string>>{
-           {"schema_version", std::to_string(kSchemaVersion)},
-           {"build_id", build_id},
-           {"built_at", built_at}}) {
-    meta.bind(1, key).bind(2, value);
-    if (auto ok = stepDone(meta, "meta"); !ok) return ok;
+  {
+    Statement meta(impl.db->handle, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
+    for (const auto& [key, value] : std::initializer_list<std::pair<std::string, std::string>>{
+             {"schema_version", std::to_string(kSchemaVersion)},
+             {"build_id", build_id},
+             {"built_at", built_at}}) {
+      meta.bind(1, key).bind(2, value);
+      if (auto ok = stepDone(meta, "meta"); !ok) return ok;
+    }
   }
   if (auto ok = exec(impl.db->handle, "COMMIT", impl.temp); !ok) return ok;
   impl.find.reset();
