@@ -314,6 +314,29 @@ struct Registry {
     return ::testing::AssertionSuccess();
   }
 
+  // htpasswd (bcrypt) basic auth for one user, over TLS with a self-signed certificate for
+  // 127.0.0.1 that clients trust through cert().
+  ::testing::AssertionResult startWithPasswordOverTls(const std::string& user,
+                                                      const std::string& password) {
+    const fs::path htpasswd = dir.path() / "htpasswd";
+    if (auto ok = run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+                      "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+                      quote((dir.path() / "key.pem").string()) + " -out " + quote(cert().string()));
+        !ok) {
+      return ok;
+    }
+    if (auto ok = run("htpasswd -Bbc " + quote(htpasswd.string()) + " " + quote(user) + " " +
+                      quote(password));
+        !ok) {
+      return ok;
+    }
+    return start(
+        "auth:\n  htpasswd:\n    realm: bulwark-test\n    path: " + htpasswd.string() + "\n",
+        "  tls:\n    certificate: " + cert().string() +
+            "\n    key: " + (dir.path() / "key.pem").string() + "\n");
+  }
+  fs::path cert() const { return dir.path() / "cert.pem"; }
+
   // skopeo copy from the test layout; `flags` carries TLS and credentials options.
   ::testing::AssertionResult push(const std::string& tag, const std::string& destination,
                                   const std::string& flags, bool all = false) {
@@ -453,17 +476,8 @@ TEST(RegistryE2E, AnonymousPlainHttp) {
 TEST(RegistryE2E, HtpasswdBasicAuthOverTls) {
   REQUIRE_IMAGES();
   Registry registry;
-  const fs::path cert = registry.dir.path() / "cert.pem";
-  const fs::path key = registry.dir.path() / "key.pem";
-  const fs::path htpasswd = registry.dir.path() / "htpasswd";
-  ASSERT_TRUE(
-      run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-          "-addext subjectAltName=IP:127.0.0.1 -keyout " +
-          quote(key.string()) + " -out " + quote(cert.string())));
-  ASSERT_TRUE(run("htpasswd -Bbc " + quote(htpasswd.string()) + " alice 'open sesame'"));
-  ASSERT_TRUE(registry.start(
-      "auth:\n  htpasswd:\n    realm: bulwark-test\n    path: " + htpasswd.string() + "\n",
-      "  tls:\n    certificate: " + cert.string() + "\n    key: " + key.string() + "\n"));
+  ASSERT_TRUE(registry.startWithPasswordOverTls("alice", "open sesame"));
+  const fs::path cert = registry.cert();
   ASSERT_TRUE(registry.push("amd64", "secure/app:1",
                             "--dest-tls-verify=false "
                             "--dest-creds 'alice:open sesame'"));
@@ -720,17 +734,8 @@ TEST(RegistryE2E, CliSbomFromRegistry) {
 TEST(RegistryE2E, CliPasswordFromStdinOverTls) {
   REQUIRE_IMAGES();
   Registry registry;
-  const fs::path cert = registry.dir.path() / "cert.pem";
-  const fs::path key = registry.dir.path() / "key.pem";
-  const fs::path htpasswd = registry.dir.path() / "htpasswd";
-  ASSERT_TRUE(
-      run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-          "-addext subjectAltName=IP:127.0.0.1 -keyout " +
-          quote(key.string()) + " -out " + quote(cert.string())));
-  ASSERT_TRUE(run("htpasswd -Bbc " + quote(htpasswd.string()) + " bob 's3cret pass'"));
-  ASSERT_TRUE(registry.start(
-      "auth:\n  htpasswd:\n    realm: bulwark-test\n    path: " + htpasswd.string() + "\n",
-      "  tls:\n    certificate: " + cert.string() + "\n    key: " + key.string() + "\n"));
+  ASSERT_TRUE(registry.startWithPasswordOverTls("bob", "s3cret pass"));
+  const fs::path cert = registry.cert();
   ASSERT_TRUE(registry.push("amd64", "private/app:2",
                             "--dest-tls-verify=false --dest-creds 'bob:s3cret pass'"));
   const std::string target = registry.host() + "/private/app:2 --ca-file " + quote(cert.string());
