@@ -20,7 +20,7 @@ core::Result<model::ScanReport> scanTarget(std::string_view target, const ScanOp
   if (auto ok = match::enrichFindings(*database, *inventory, *findings); !ok) {
     return tl::unexpected(ok.error());
   }
-  if (auto stats = database->stats()) {
+  if (auto stats = database->metadata()) {
     report.db_build_id = stats->build_id;
     report.db_built_at = stats->built_at;
   }

@@ -9,9 +9,14 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <random>
+#include <unordered_map>
 
 #include <fmt/format.h>
+#include <zdict.h>
+#include <zstd.h>
 
 #include "core/sha256.h"
 #include "vulndb/advisory_json.h"
@@ -30,16 +35,18 @@ CREATE TABLE feeds(name TEXT NOT NULL, location TEXT NOT NULL, imported_at TEXT 
 CREATE TABLE advisories(
   rowid INTEGER PRIMARY KEY,
   source TEXT NOT NULL, id TEXT NOT NULL, modified TEXT NOT NULL, severity INTEGER NOT NULL,
-  UNIQUE(source, id));
+  digest INTEGER NOT NULL, UNIQUE(source, id));
+CREATE TABLE dictionaries(id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE advisory_text(advisory INTEGER PRIMARY KEY REFERENCES advisories(rowid),
-                           document TEXT NOT NULL);
+                           codec INTEGER NOT NULL, document BLOB NOT NULL);
 CREATE TABLE aliases(alias TEXT NOT NULL, advisory INTEGER NOT NULL,
                      PRIMARY KEY(alias, advisory)) WITHOUT ROWID;
+CREATE TABLE ecosystems(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE affected(
-  ecosystem TEXT NOT NULL, package TEXT NOT NULL, advisory INTEGER NOT NULL,
-  status INTEGER NOT NULL, fixed_version TEXT NOT NULL, urgency TEXT NOT NULL,
-  severity INTEGER NOT NULL, ranges TEXT NOT NULL, versions TEXT NOT NULL,
-  arches TEXT NOT NULL, module_stream TEXT NOT NULL);
+  ecosystem INTEGER NOT NULL, package TEXT NOT NULL, advisory INTEGER NOT NULL,
+  status INTEGER NOT NULL, severity INTEGER NOT NULL, fixed_version TEXT NOT NULL,
+  urgency TEXT NOT NULL, ranges TEXT NOT NULL, versions TEXT NOT NULL, arches TEXT NOT NULL,
+  module_stream TEXT NOT NULL, purl TEXT NOT NULL);
 CREATE INDEX affected_by_package ON affected(ecosystem, package);
 CREATE INDEX affected_by_advisory ON affected(advisory);
 )sql";
@@ -75,6 +82,10 @@ class Statement {
     sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  Statement& bindBlob(int i, std::string_view bytes) {
+    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
   Statement& bind(int i, std::int64_t value) {
     sqlite3_bind_int64(stmt_, i, value);
     return *this;
@@ -91,6 +102,12 @@ class Statement {
                ? std::string()
                : std::string(reinterpret_cast<const char*>(p),
                              static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+  std::string blob(int column) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+    return p == nullptr
+               ? std::string()
+               : std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
   }
   std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
   [[nodiscard]] std::string error() const { return sqlite3_errmsg(db_); }
@@ -111,42 +128,127 @@ core::Status exec(sqlite3* db, const char* sql, std::string_view what) {
   return {};
 }
 
-std::string joinJson(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i != 0) out += ',';
-    out += '"';
-    for (const char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      if (static_cast<unsigned char>(c) >= 0x20) out += c;
-    }
-    out += '"';
+// ---- Compact encodings ----------------------------------------------------------------------
+// Lists and ranges in `affected` are stored pre-split, so a lookup parses no JSON:
+//   list   = item (US item)*                      (US = 0x1f; empty list = empty string)
+//   ranges = range (GS range)*                    (GS = 0x1d)
+//   range  = type-letter event (RS event)*        (E ecosystem, S semver, G git; RS = 0x1e)
+//   event  = kind-letter version                  (i introduced, f fixed, l last_affected, m limit)
+// Control characters never occur in versions or names; the writer drops them.
+constexpr char kUnitSep = '\x1f';
+constexpr char kRecordSep = '\x1e';
+constexpr char kGroupSep = '\x1d';
+
+void appendClean(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x20) out += c;
   }
-  return out + "]";
 }
 
-std::vector<std::string> splitJson(const std::string& json) {
-  // The inverse of joinJson for the strings it wrote.
+std::vector<std::string_view> splitOn(std::string_view text, char separator) {
+  std::vector<std::string_view> out;
+  if (text.empty()) return out;
+  std::size_t start = 0;
+  while (true) {
+    const auto end = text.find(separator, start);
+    out.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string encodeList(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) out += kUnitSep;
+    appendClean(out, items[i]);
+  }
+  return out;
+}
+
+std::vector<std::string> decodeList(std::string_view text) {
   std::vector<std::string> out;
-  std::string current;
-  bool in_string = false;
-  for (std::size_t i = 0; i < json.size(); ++i) {
-    const char c = json[i];
-    if (!in_string) {
-      if (c == '"') in_string = true;
-      continue;
-    }
-    if (c == '\\' && i + 1 < json.size()) {
-      current += json[++i];
-    } else if (c == '"') {
-      out.push_back(std::move(current));
-      current.clear();
-      in_string = false;
-    } else {
-      current += c;
+  for (const auto item : splitOn(text, kUnitSep)) out.emplace_back(item);
+  return out;
+}
+
+std::string encodeRanges(const std::vector<model::VersionRange>& ranges) {
+  using Kind = model::RangeEvent::Kind;
+  using Type = model::VersionRange::Type;
+  std::string out;
+  for (std::size_t r = 0; r < ranges.size(); ++r) {
+    if (r != 0) out += kGroupSep;
+    const auto& range = ranges[r];
+    out += range.type == Type::Semver ? 'S' : range.type == Type::Git ? 'G' : 'E';
+    for (std::size_t e = 0; e < range.events.size(); ++e) {
+      if (e != 0) out += kRecordSep;
+      const auto& event = range.events[e];
+      out += event.kind == Kind::Introduced     ? 'i'
+             : event.kind == Kind::Fixed        ? 'f'
+             : event.kind == Kind::LastAffected ? 'l'
+                                                : 'm';
+      appendClean(out, event.version);
     }
   }
   return out;
+}
+
+std::optional<std::vector<model::VersionRange>> decodeRanges(std::string_view text) {
+  using Kind = model::RangeEvent::Kind;
+  using Type = model::VersionRange::Type;
+  std::vector<model::VersionRange> out;
+  for (const auto part : splitOn(text, kGroupSep)) {
+    if (part.empty()) return std::nullopt;
+    model::VersionRange range;
+    switch (part.front()) {
+      case 'E': range.type = Type::Ecosystem; break;
+      case 'S': range.type = Type::Semver; break;
+      case 'G': range.type = Type::Git; break;
+      default: return std::nullopt;
+    }
+    if (part.size() > 1) {
+      for (const auto item : splitOn(part.substr(1), kRecordSep)) {
+        if (item.empty()) return std::nullopt;
+        model::RangeEvent event;
+        switch (item.front()) {
+          case 'i': event.kind = Kind::Introduced; break;
+          case 'f': event.kind = Kind::Fixed; break;
+          case 'l': event.kind = Kind::LastAffected; break;
+          case 'm': event.kind = Kind::Limit; break;
+          default: return std::nullopt;
+        }
+        event.version = std::string(item.substr(1));
+        range.events.push_back(std::move(event));
+      }
+    }
+    out.push_back(std::move(range));
+  }
+  return out;
+}
+
+// ---- Documents ---------------------------------------------------------------------------------
+// advisory_text.document holds the advisory's JSON without its affected packages (those are
+// the `affected` rows). codec: 0 raw, 1 zstd, >= 2 zstd with dictionaries.id = codec.
+constexpr std::int64_t kCodecRaw = 0;
+constexpr std::int64_t kCodecZstd = 1;
+constexpr int kZstdLevel = 6;
+// A dictionary is trained once per database from the first documents it stores.
+constexpr std::size_t kTrainingBytes = std::size_t{8} << 20;
+constexpr std::size_t kMinTrainingSamples = 256;
+constexpr std::size_t kDictionaryBytes = std::size_t{112} << 10;
+constexpr std::size_t kMaxDocumentBytes = std::size_t{64} << 20;
+
+std::string documentOf(const model::Advisory& advisory) {
+  model::Advisory text = advisory;
+  text.affected.clear();
+  return advisoryToJson(text);
+}
+
+// A stable 63-bit digest of everything stored about an advisory: "same content" on re-import.
+std::int64_t contentDigest(const model::Advisory& advisory) {
+  const std::string hex = core::sha256Hex(advisoryToJson(advisory)).substr(0, 15);
+  return static_cast<std::int64_t>(std::stoull(hex, nullptr, 16));
 }
 
 core::Result<std::unique_ptr<Db>> openFile(const std::string& path, int flags) {
@@ -175,10 +277,91 @@ std::string defaultDatabasePath() {
 
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+
+struct DDictFree {
+  void operator()(ZSTD_DDict* dict) const { ZSTD_freeDDict(dict); }
+};
+struct CDictFree {
+  void operator()(ZSTD_CDict* dict) const { ZSTD_freeCDict(dict); }
+};
+struct CCtxFree {
+  void operator()(ZSTD_CCtx* context) const { ZSTD_freeCCtx(context); }
+};
+struct DCtxFree {
+  void operator()(ZSTD_DCtx* context) const { ZSTD_freeDCtx(context); }
+};
+
+// The aliases column of the lookups: a sorted US-separated list.
+constexpr const char* kAliasesColumn =
+    "(SELECT group_concat(alias, char(31)) FROM "
+    " (SELECT alias FROM aliases WHERE advisory = a.rowid ORDER BY alias))";
+
+// Fills `a` from columns [first, first + 9) of an `affected` row:
+// status, fixed_version, urgency, severity, ranges, versions, arches, module_stream, purl.
+bool readAffected(const Statement& row, int first, model::AffectedPackage& a) {
+  a.status = static_cast<model::AffectedStatus>(row.integer(first));
+  a.fixed_version = row.text(first + 1);
+  a.urgency = row.text(first + 2);
+  a.severity = static_cast<model::Severity>(row.integer(first + 3));
+  auto ranges = decodeRanges(row.text(first + 4));
+  if (!ranges) return false;
+  a.ranges = std::move(*ranges);
+  a.versions = decodeList(row.text(first + 5));
+  a.arches = decodeList(row.text(first + 6));
+  a.module_stream = row.text(first + 7);
+  a.purl = row.text(first + 8);
+  return true;
+}
+
+}  // namespace
+
 struct Database::Impl {
   std::string path;
-  std::unique_ptr<Db> db;
+  std::unique_ptr<Db> db;  // declared first: closed after the statements below are finalized
+  std::unique_ptr<Statement> affecting;  // prepared once; a scan runs thousands of lookups
+  std::map<std::int64_t, std::unique_ptr<ZSTD_DDict, DDictFree>> dictionaries;
+  std::unique_ptr<ZSTD_DCtx, DCtxFree> dctx;
+
+  core::Result<std::string> decode(std::int64_t codec, std::string blob);
 };
+
+core::Result<std::string> Database::Impl::decode(std::int64_t codec, std::string blob) {
+  if (codec == kCodecRaw) return blob;
+  const unsigned long long size = ZSTD_getFrameContentSize(blob.data(), blob.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
+      size > kMaxDocumentBytes) {
+    return core::fail(ErrorCode::Input, "{}: corrupt database: bad compressed document", path);
+  }
+  if (!dctx) dctx.reset(ZSTD_createDCtx());
+  std::string out(static_cast<std::size_t>(size), '\0');
+  std::size_t written = 0;
+  if (codec == kCodecZstd) {
+    written = ZSTD_decompressDCtx(dctx.get(), out.data(), out.size(), blob.data(), blob.size());
+  } else {
+    auto found = dictionaries.find(codec);
+    if (found == dictionaries.end()) {
+      Statement query(db->handle, "SELECT data FROM dictionaries WHERE id = ?1");
+      query.bind(1, codec);
+      if (!query.ok() || query.step() != SQLITE_ROW) {
+        return core::fail(ErrorCode::Input, "{}: corrupt database: dictionary {} missing", path,
+                          codec);
+      }
+      const std::string data = query.blob(0);
+      std::unique_ptr<ZSTD_DDict, DDictFree> dict(ZSTD_createDDict(data.data(), data.size()));
+      if (!dict) {
+        return core::fail(ErrorCode::Input, "{}: corrupt database: dictionary {}", path, codec);
+      }
+      found = dictionaries.emplace(codec, std::move(dict)).first;
+    }
+    written = ZSTD_decompress_usingDDict(dctx.get(), out.data(), out.size(), blob.data(),
+                                         blob.size(), found->second.get());
+  }
+  if (ZSTD_isError(written) != 0U || written != out.size()) {
+    return core::fail(ErrorCode::Input, "{}: corrupt database: bad compressed document", path);
+  }
+  return out;
+}
 
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
@@ -192,11 +375,14 @@ core::Result<Database> Database::open(const std::string& path) {
   }
   auto db = openFile(path, SQLITE_OPEN_READONLY);
   if (!db) return tl::unexpected(db.error());
-  Statement version((*db)->handle, "SELECT value FROM meta WHERE key = 'schema_version'");
-  if (!version.ok() || version.step() != SQLITE_ROW) {
-    return core::fail(ErrorCode::Input, "{}: not a bulwark vulnerability database", path);
+  int schema = 0;
+  {
+    Statement version((*db)->handle, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (!version.ok() || version.step() != SQLITE_ROW) {
+      return core::fail(ErrorCode::Input, "{}: not a bulwark vulnerability database", path);
+    }
+    schema = std::atoi(version.text(0).c_str());
   }
-  const int schema = std::atoi(version.text(0).c_str());
   if (schema > kSchemaVersion) {
     return core::fail(ErrorCode::Input,
                       "{}: written by a newer bulwark (schema {}, this one reads {})", path, schema,
@@ -210,21 +396,26 @@ core::Result<Database> Database::open(const std::string& path) {
   out.impl_ = std::make_unique<Impl>();
   out.impl_->path = path;
   out.impl_->db = std::move(*db);
+  out.impl_->affecting = std::make_unique<Statement>(
+      out.impl_->db->handle,
+      fmt::format("SELECT a.id, a.source, a.severity, f.status, f.fixed_version, f.urgency, "
+                  "f.severity, f.ranges, f.versions, f.arches, f.module_stream, f.purl, {} "
+                  "FROM affected f JOIN advisories a ON a.rowid = f.advisory "
+                  "WHERE f.ecosystem = (SELECT id FROM ecosystems WHERE name = ?1) "
+                  "AND f.package = ?2 ORDER BY a.id, a.source, f.rowid",
+                  kAliasesColumn)
+          .c_str());
+  if (!out.impl_->affecting->ok()) {
+    return core::fail(ErrorCode::Input, "{}: corrupt database: {}", path,
+                      out.impl_->affecting->error());
+  }
   return out;
 }
 
 core::Result<std::vector<AffectedRecord>> Database::affecting(std::string_view ecosystem,
                                                               std::string_view package) const {
-  Statement query(impl_->db->handle,
-                  "SELECT a.id, a.source, a.severity, f.status, f.fixed_version, f.urgency, "
-                  "f.severity, f.ranges, f.versions, f.arches, f.module_stream, "
-                  "(SELECT group_concat(alias, char(31)) FROM "
-                  " (SELECT alias FROM aliases WHERE advisory = a.rowid ORDER BY alias)) "
-                  "FROM affected f JOIN advisories a ON a.rowid = f.advisory "
-                  "WHERE f.ecosystem = ?1 AND f.package = ?2 ORDER BY a.id, a.source");
-  if (!query.ok()) {
-    return core::fail(ErrorCode::Input, "{}: corrupt database: {}", impl_->path, query.error());
-  }
+  Statement& query = *impl_->affecting;
+  query.reset();
   query.bind(1, ecosystem).bind(2, package);
   std::vector<AffectedRecord> out;
   int status = SQLITE_ROW;
@@ -236,47 +427,72 @@ core::Result<std::vector<AffectedRecord>> Database::affecting(std::string_view e
     auto& a = record.affected;
     a.ecosystem = std::string(ecosystem);
     a.name = std::string(package);
-    a.status = static_cast<model::AffectedStatus>(query.integer(3));
-    a.fixed_version = query.text(4);
-    a.urgency = query.text(5);
-    a.severity = static_cast<model::Severity>(query.integer(6));
-    auto ranges = rangesFromJson(query.text(7));
-    if (!ranges) return core::withContext(ranges.error(), impl_->path + ": " + record.advisory_id);
-    a.ranges = std::move(*ranges);
-    a.versions = splitJson(query.text(8));
-    a.arches = splitJson(query.text(9));
-    a.module_stream = query.text(10);
-    const std::string aliases = query.text(11);
-    std::size_t start = 0;
-    while (start < aliases.size()) {
-      const auto end = aliases.find('\x1f', start);
-      record.aliases.push_back(aliases.substr(start, end - start));
-      if (end == std::string::npos) break;
-      start = end + 1;
+    if (!readAffected(query, 3, a)) {
+      query.reset();
+      return core::fail(ErrorCode::Input, "{}: corrupt database: ranges of {}", impl_->path,
+                        record.advisory_id);
     }
+    for (auto& alias : decodeList(query.text(12))) record.aliases.push_back(std::move(alias));
     out.push_back(std::move(record));
   }
+  const std::string error = status == SQLITE_DONE ? std::string() : query.error();
+  query.reset();
   if (status != SQLITE_DONE) {
-    return core::fail(ErrorCode::Input, "{}: corrupt database: {}", impl_->path, query.error());
+    return core::fail(ErrorCode::Input, "{}: corrupt database: {}", impl_->path, error);
   }
   return out;
 }
 
 core::Result<std::vector<model::Advisory>> Database::advisories(std::string_view id) const {
-  Statement query(
-      impl_->db->handle,
-      "SELECT t.document FROM advisories a JOIN advisory_text t ON t.advisory = a.rowid "
-      "WHERE a.id = ?1 OR a.rowid IN (SELECT advisory FROM aliases WHERE alias = ?1) "
-      "ORDER BY a.source, a.id");
-  if (!query.ok()) {
-    return core::fail(ErrorCode::Input, "{}: corrupt database: {}", impl_->path, query.error());
+  sqlite3* db = impl_->db->handle;
+  Statement query(db,
+                  "SELECT a.rowid, t.codec, t.document FROM advisories a "
+                  "JOIN advisory_text t ON t.advisory = a.rowid "
+                  "WHERE a.id = ?1 OR a.rowid IN (SELECT advisory FROM aliases WHERE alias = ?1) "
+                  "ORDER BY a.source, a.id");
+  Statement rows(db,
+                 "SELECT e.name, f.package, f.status, f.fixed_version, f.urgency, f.severity, "
+                 "f.ranges, f.versions, f.arches, f.module_stream, f.purl FROM affected f "
+                 "JOIN ecosystems e ON e.id = f.ecosystem WHERE f.advisory = ?1 ORDER BY f.rowid");
+  if (!query.ok() || !rows.ok()) {
+    return core::fail(ErrorCode::Input, "{}: corrupt database: {}", impl_->path,
+                      query.ok() ? rows.error() : query.error());
   }
   query.bind(1, id);
   std::vector<model::Advisory> out;
   while (query.step() == SQLITE_ROW) {
-    auto advisory = advisoryFromJson(query.text(0));
+    auto document = impl_->decode(query.integer(1), query.blob(2));
+    if (!document) return tl::unexpected(document.error());
+    auto advisory = advisoryFromJson(*document);
     if (!advisory) return tl::unexpected(advisory.error());
+    rows.bind(1, query.integer(0));
+    while (rows.step() == SQLITE_ROW) {
+      model::AffectedPackage a;
+      a.ecosystem = rows.text(0);
+      a.name = rows.text(1);
+      if (!readAffected(rows, 2, a)) {
+        return core::fail(ErrorCode::Input, "{}: corrupt database: ranges of {}", impl_->path,
+                          advisory->id);
+      }
+      advisory->affected.push_back(std::move(a));
+    }
+    rows.reset();
     out.push_back(std::move(*advisory));
+  }
+  return out;
+}
+
+core::Result<DatabaseMetadata> Database::metadata() const {
+  DatabaseMetadata out;
+  Statement meta(impl_->db->handle, "SELECT key, value FROM meta");
+  if (!meta.ok()) {
+    return core::fail(ErrorCode::Input, "{}: corrupt database: {}", impl_->path, meta.error());
+  }
+  while (meta.step() == SQLITE_ROW) {
+    const std::string key = meta.text(0);
+    if (key == "schema_version") out.schema_version = std::atoi(meta.text(1).c_str());
+    if (key == "build_id") out.build_id = meta.text(1);
+    if (key == "built_at") out.built_at = meta.text(1);
   }
   return out;
 }
@@ -284,15 +500,11 @@ core::Result<std::vector<model::Advisory>> Database::advisories(std::string_view
 core::Result<DatabaseStats> Database::stats() const {
   DatabaseStats stats;
   sqlite3* db = impl_->db->handle;
-  {
-    Statement meta(db, "SELECT key, value FROM meta");
-    while (meta.ok() && meta.step() == SQLITE_ROW) {
-      const std::string key = meta.text(0);
-      if (key == "schema_version") stats.schema_version = std::atoi(meta.text(1).c_str());
-      if (key == "build_id") stats.build_id = meta.text(1);
-      if (key == "built_at") stats.built_at = meta.text(1);
-    }
-  }
+  auto meta = metadata();
+  if (!meta) return tl::unexpected(meta.error());
+  stats.schema_version = meta->schema_version;
+  stats.build_id = meta->build_id;
+  stats.built_at = meta->built_at;
   auto count = [&](const char* sql) -> std::uint64_t {
     Statement q(db, sql);
     return q.ok() && q.step() == SQLITE_ROW ? static_cast<std::uint64_t>(q.integer(0)) : 0;
@@ -307,7 +519,8 @@ core::Result<DatabaseStats> Database::stats() const {
   }
   {
     Statement q(db,
-                "SELECT ecosystem, count(*) FROM affected GROUP BY ecosystem ORDER BY ecosystem");
+                "SELECT e.name, count(*) FROM affected f JOIN ecosystems e ON e.id = f.ecosystem "
+                "GROUP BY e.name ORDER BY e.name");
     while (q.ok() && q.step() == SQLITE_ROW) {
       stats.per_ecosystem.emplace_back(q.text(0), static_cast<std::uint64_t>(q.integer(1)));
     }
@@ -332,12 +545,30 @@ core::Result<DatabaseStats> Database::stats() const {
 struct DatabaseWriter::Impl {
   std::string target;
   std::string temp;
-  std::unique_ptr<Db> db;
+  std::unique_ptr<Db> db;  // declared first: closed after the statements are finalized
   bool committed = false;
   std::unique_ptr<Statement> find, insert, update, insert_text, remove_text, insert_affected,
-      remove_affected, insert_alias, remove_aliases, remove_advisory;
+      remove_affected, insert_alias, remove_aliases, remove_advisory, find_ecosystem,
+      insert_ecosystem;
+  std::unordered_map<std::string, std::int64_t> ecosystems;
 
+  // Documents wait here (raw) until there are enough of them to train the dictionary; once it
+  // exists, documents are compressed as they arrive.
+  std::map<std::int64_t, std::string> pending;
+  std::size_t pending_bytes = 0;
+  std::int64_t dictionary_id = 0;
+  std::unique_ptr<ZSTD_CDict, CDictFree> cdict;
+  std::unique_ptr<ZSTD_CCtx, CCtxFree> cctx{ZSTD_createCCtx()};
+
+  void finalizeStatements() {
+    for (auto* s :
+         {&find, &insert, &update, &insert_text, &remove_text, &insert_affected, &remove_affected,
+          &insert_alias, &remove_aliases, &remove_advisory, &find_ecosystem, &insert_ecosystem}) {
+      s->reset();
+    }
+  }
   ~Impl() {
+    finalizeStatements();
     db.reset();
     if (!committed && !temp.empty()) {
       std::error_code ignored;
@@ -345,24 +576,131 @@ struct DatabaseWriter::Impl {
       fs::remove(temp + "-journal", ignored);
     }
   }
+
+  core::Result<std::int64_t> ecosystemId(const std::string& name);
+  core::Status loadDictionary();
+  core::Status trainDictionary();
+  core::Status writeDocument(std::int64_t rowid, const std::string& document);
+  core::Status storeDocument(std::int64_t rowid, std::string document);
+  core::Status flushPending();
 };
 
 DatabaseWriter::DatabaseWriter(DatabaseWriter&&) noexcept = default;
 DatabaseWriter& DatabaseWriter::operator=(DatabaseWriter&&) noexcept = default;
-DatabaseWriter::~DatabaseWriter() {
-  // Finalize statements before the connection closes.
-  if (impl_) {
-    impl_->find.reset();
-    impl_->insert.reset();
-    impl_->update.reset();
-    impl_->insert_text.reset();
-    impl_->remove_text.reset();
-    impl_->insert_affected.reset();
-    impl_->remove_affected.reset();
-    impl_->insert_alias.reset();
-    impl_->remove_aliases.reset();
-    impl_->remove_advisory.reset();
+DatabaseWriter::~DatabaseWriter() = default;
+
+namespace {
+
+core::Status stepDone(Statement& statement, std::string_view what) {
+  const int status = statement.step();
+  statement.reset();
+  if (status != SQLITE_DONE) {
+    return core::fail(ErrorCode::Io, "{}: {}", what, statement.error());
   }
+  return {};
+}
+
+// The advisory-level severity: the strongest statement of any source, for sorting and filters.
+model::Severity overallSeverity(const model::Advisory& advisory) {
+  model::Severity best = model::Severity::Unknown;
+  for (const auto& s : advisory.severities) best = std::max(best, s.severity);
+  return best;
+}
+
+}  // namespace
+
+core::Result<std::int64_t> DatabaseWriter::Impl::ecosystemId(const std::string& name) {
+  if (auto found = ecosystems.find(name); found != ecosystems.end()) return found->second;
+  insert_ecosystem->bind(1, name);
+  if (auto ok = stepDone(*insert_ecosystem, name); !ok) return tl::unexpected(ok.error());
+  find_ecosystem->bind(1, name);
+  const bool found = find_ecosystem->step() == SQLITE_ROW;
+  const std::int64_t id = found ? find_ecosystem->integer(0) : 0;
+  find_ecosystem->reset();
+  if (!found) return core::fail(ErrorCode::Io, "{}: cannot record ecosystem {}", temp, name);
+  ecosystems.emplace(name, id);
+  return id;
+}
+
+core::Status DatabaseWriter::Impl::loadDictionary() {
+  Statement latest(db->handle, "SELECT id, data FROM dictionaries ORDER BY id DESC LIMIT 1");
+  if (!latest.ok()) return core::fail(ErrorCode::Input, "{}: {}", temp, latest.error());
+  if (latest.step() != SQLITE_ROW) return {};
+  const std::string data = latest.blob(1);
+  cdict.reset(ZSTD_createCDict(data.data(), data.size(), kZstdLevel));
+  if (!cdict) return core::fail(ErrorCode::Input, "{}: corrupt compression dictionary", temp);
+  dictionary_id = latest.integer(0);
+  return {};
+}
+
+core::Status DatabaseWriter::Impl::trainDictionary() {
+  std::string samples;
+  std::vector<std::size_t> sizes;
+  samples.reserve(pending_bytes);
+  for (const auto& [rowid, document] : pending) {
+    samples += document;
+    sizes.push_back(document.size());
+  }
+  std::string dictionary(kDictionaryBytes, '\0');
+  const std::size_t size =
+      ZDICT_trainFromBuffer(dictionary.data(), dictionary.size(), samples.data(), sizes.data(),
+                            static_cast<unsigned>(sizes.size()));
+  if (ZDICT_isError(size) != 0U) return {};  // too little to learn from: plain zstd instead
+  dictionary.resize(size);
+  Statement next(db->handle, "SELECT coalesce(max(id), 1) + 1 FROM dictionaries");
+  if (!next.ok() || next.step() != SQLITE_ROW) {
+    return core::fail(ErrorCode::Io, "{}: {}", temp, next.error());
+  }
+  const std::int64_t id = next.integer(0);
+  Statement insert_dictionary(db->handle, "INSERT INTO dictionaries(id, data) VALUES(?1, ?2)");
+  insert_dictionary.bind(1, id).bindBlob(2, dictionary);
+  if (auto ok = stepDone(insert_dictionary, "dictionaries"); !ok) return ok;
+  cdict.reset(ZSTD_createCDict(dictionary.data(), dictionary.size(), kZstdLevel));
+  if (!cdict) return core::fail(ErrorCode::Io, "{}: cannot load the new dictionary", temp);
+  dictionary_id = id;
+  return {};
+}
+
+core::Status DatabaseWriter::Impl::writeDocument(std::int64_t rowid, const std::string& document) {
+  std::string compressed(ZSTD_compressBound(document.size()), '\0');
+  std::size_t size = 0;
+  std::int64_t codec = kCodecZstd;
+  if (cdict) {
+    size = ZSTD_compress_usingCDict(cctx.get(), compressed.data(), compressed.size(),
+                                    document.data(), document.size(), cdict.get());
+    codec = dictionary_id;
+  } else {
+    size = ZSTD_compressCCtx(cctx.get(), compressed.data(), compressed.size(), document.data(),
+                             document.size(), kZstdLevel);
+  }
+  if (ZSTD_isError(size) != 0U || size >= document.size()) {
+    insert_text->bind(1, rowid).bind(2, kCodecRaw).bindBlob(3, document);
+  } else {
+    compressed.resize(size);
+    insert_text->bind(1, rowid).bind(2, codec).bindBlob(3, compressed);
+  }
+  return stepDone(*insert_text, "advisory_text");
+}
+
+core::Status DatabaseWriter::Impl::storeDocument(std::int64_t rowid, std::string document) {
+  if (cdict) return writeDocument(rowid, document);
+  pending_bytes += document.size();
+  pending[rowid] = std::move(document);
+  if (pending_bytes < kTrainingBytes) return {};
+  return flushPending();
+}
+
+core::Status DatabaseWriter::Impl::flushPending() {
+  if (pending.empty()) return {};
+  if (!cdict && pending.size() >= kMinTrainingSamples) {
+    if (auto ok = trainDictionary(); !ok) return ok;
+  }
+  for (const auto& [rowid, document] : pending) {
+    if (auto ok = writeDocument(rowid, document); !ok) return ok;
+  }
+  pending.clear();
+  pending_bytes = 0;
+  return {};
 }
 
 core::Result<DatabaseWriter> DatabaseWriter::begin(const std::string& target) {
@@ -386,6 +724,7 @@ core::Result<DatabaseWriter> DatabaseWriter::begin(const std::string& target) {
                         error.message());
     }
   }
+  if (!impl.cctx) return core::fail(ErrorCode::Io, "out of memory");
   auto db = openFile(impl.temp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!db) return tl::unexpected(db.error());
   impl.db = std::move(*db);
@@ -398,57 +737,36 @@ core::Result<DatabaseWriter> DatabaseWriter::begin(const std::string& target) {
     if (auto ok = exec(handle, kSchema, impl.temp); !ok) return tl::unexpected(ok.error());
   }
   if (auto ok = exec(handle, "BEGIN", impl.temp); !ok) return tl::unexpected(ok.error());
-  impl.find = std::make_unique<Statement>(
-      handle, "SELECT rowid, modified FROM advisories WHERE source = ?1 AND id = ?2");
-  impl.insert = std::make_unique<Statement>(
-      handle, "INSERT INTO advisories(source, id, modified, severity) VALUES(?1, ?2, ?3, ?4)");
-  impl.update = std::make_unique<Statement>(
-      handle, "UPDATE advisories SET modified = ?2, severity = ?3 WHERE rowid = ?1");
-  impl.insert_text = std::make_unique<Statement>(
-      handle, "INSERT INTO advisory_text(advisory, document) VALUES(?1, ?2)");
-  impl.remove_text =
-      std::make_unique<Statement>(handle, "DELETE FROM advisory_text WHERE advisory = ?1");
-  impl.insert_affected = std::make_unique<Statement>(
-      handle,
-      "INSERT INTO affected(ecosystem, package, advisory, status, fixed_version, urgency, "
-      "severity, ranges, versions, arches, module_stream) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-  impl.remove_affected =
-      std::make_unique<Statement>(handle, "DELETE FROM affected WHERE advisory = ?1");
-  impl.insert_alias = std::make_unique<Statement>(
-      handle, "INSERT OR IGNORE INTO aliases(alias, advisory) VALUES(?1, ?2)");
-  impl.remove_aliases =
-      std::make_unique<Statement>(handle, "DELETE FROM aliases WHERE advisory = ?1");
-  impl.remove_advisory =
-      std::make_unique<Statement>(handle, "DELETE FROM advisories WHERE rowid = ?1");
-  for (const auto* s :
-       {impl.find.get(), impl.insert.get(), impl.update.get(), impl.insert_text.get(),
-        impl.remove_text.get(), impl.insert_affected.get(), impl.remove_affected.get(),
-        impl.insert_alias.get(), impl.remove_aliases.get(), impl.remove_advisory.get()}) {
-    if (!s->ok()) return core::fail(ErrorCode::Input, "{}: {}", impl.temp, s->error());
-  }
+  auto prepare = [&](std::unique_ptr<Statement>& statement, const char* sql) {
+    statement = std::make_unique<Statement>(handle, sql);
+    return statement->ok();
+  };
+  const bool prepared =
+      prepare(impl.find,
+              "SELECT rowid, modified, digest FROM advisories "
+              "WHERE source = ?1 AND id = ?2") &&
+      prepare(impl.insert,
+              "INSERT INTO advisories(source, id, modified, severity, digest) "
+              "VALUES(?1, ?2, ?3, ?4, ?5)") &&
+      prepare(impl.update,
+              "UPDATE advisories SET modified = ?2, severity = ?3, digest = ?4 WHERE rowid = ?1") &&
+      prepare(impl.insert_text,
+              "INSERT INTO advisory_text(advisory, codec, document) VALUES(?1, ?2, ?3)") &&
+      prepare(impl.remove_text, "DELETE FROM advisory_text WHERE advisory = ?1") &&
+      prepare(impl.insert_affected,
+              "INSERT INTO affected(ecosystem, package, advisory, status, fixed_version, urgency, "
+              "severity, ranges, versions, arches, module_stream, purl) "
+              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)") &&
+      prepare(impl.remove_affected, "DELETE FROM affected WHERE advisory = ?1") &&
+      prepare(impl.insert_alias, "INSERT OR IGNORE INTO aliases(alias, advisory) VALUES(?1, ?2)") &&
+      prepare(impl.remove_aliases, "DELETE FROM aliases WHERE advisory = ?1") &&
+      prepare(impl.remove_advisory, "DELETE FROM advisories WHERE rowid = ?1") &&
+      prepare(impl.find_ecosystem, "SELECT id FROM ecosystems WHERE name = ?1") &&
+      prepare(impl.insert_ecosystem, "INSERT OR IGNORE INTO ecosystems(name) VALUES(?1)");
+  if (!prepared) return core::fail(ErrorCode::Input, "{}: {}", impl.temp, sqlite3_errmsg(handle));
+  if (auto ok = impl.loadDictionary(); !ok) return tl::unexpected(ok.error());
   return writer;
 }
-
-namespace {
-
-// The advisory-level severity: the strongest statement of any source, for sorting and filters.
-model::Severity overallSeverity(const model::Advisory& advisory) {
-  model::Severity best = model::Severity::Unknown;
-  for (const auto& s : advisory.severities) best = std::max(best, s.severity);
-  return best;
-}
-
-core::Status stepDone(Statement& statement, std::string_view what) {
-  const int status = statement.step();
-  statement.reset();
-  if (status != SQLITE_DONE) {
-    return core::fail(ErrorCode::Io, "{}: {}", what, statement.error());
-  }
-  return {};
-}
-
-}  // namespace
 
 core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory& advisory) {
   auto& impl = *impl_;
@@ -456,9 +774,11 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
   impl.find->bind(1, advisory.source).bind(2, advisory.id);
   std::optional<std::int64_t> existing;
   std::string stored_modified;
+  std::int64_t stored_digest = 0;
   if (impl.find->step() == SQLITE_ROW) {
     existing = impl.find->integer(0);
     stored_modified = impl.find->text(1);
+    stored_digest = impl.find->integer(2);
   }
   impl.find->reset();
 
@@ -467,6 +787,10 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
          {impl.remove_affected.get(), impl.remove_aliases.get(), impl.remove_text.get()}) {
       s->bind(1, rowid);
       if (auto ok = stepDone(*s, advisory.id); !ok) return ok;
+    }
+    if (auto found = impl.pending.find(rowid); found != impl.pending.end()) {
+      impl.pending_bytes -= found->second.size();
+      impl.pending.erase(found);
     }
     return {};
   };
@@ -485,29 +809,26 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
     return Outcome::Unchanged;
   }
   const auto severity = static_cast<std::int64_t>(overallSeverity(advisory));
+  const std::int64_t digest = contentDigest(advisory);
   std::int64_t rowid = 0;
   if (existing) {
-    const std::string document = advisoryToJson(advisory);
-    // Same modified time and same content: nothing to do.
-    {
-      Statement same(impl.db->handle, "SELECT document FROM advisory_text WHERE advisory = ?1");
-      same.bind(1, *existing);
-      if (same.step() == SQLITE_ROW && same.text(0) == document) return Outcome::Unchanged;
-    }
+    if (stored_digest == digest) return Outcome::Unchanged;  // same content
     if (auto ok = remove_rows(*existing); !ok) return tl::unexpected(ok.error());
-    impl.update->bind(1, *existing).bind(2, advisory.modified).bind(3, severity);
+    impl.update->bind(1, *existing).bind(2, advisory.modified).bind(3, severity).bind(4, digest);
     if (auto ok = stepDone(*impl.update, advisory.id); !ok) return tl::unexpected(ok.error());
     rowid = *existing;
   } else {
     impl.insert->bind(1, advisory.source)
         .bind(2, advisory.id)
         .bind(3, advisory.modified)
-        .bind(4, severity);
+        .bind(4, severity)
+        .bind(5, digest);
     if (auto ok = stepDone(*impl.insert, advisory.id); !ok) return tl::unexpected(ok.error());
     rowid = sqlite3_last_insert_rowid(impl.db->handle);
   }
-  impl.insert_text->bind(1, rowid).bind(2, advisoryToJson(advisory));
-  if (auto ok = stepDone(*impl.insert_text, advisory.id); !ok) return tl::unexpected(ok.error());
+  if (auto ok = impl.storeDocument(rowid, documentOf(advisory)); !ok) {
+    return tl::unexpected(ok.error());
+  }
   for (const auto& alias : advisory.aliases) {
     impl.insert_alias->bind(1, alias).bind(2, rowid);
     if (auto ok = stepDone(*impl.insert_alias, advisory.id); !ok) {
@@ -515,17 +836,20 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
     }
   }
   for (const auto& a : advisory.affected) {
-    impl.insert_affected->bind(1, a.ecosystem)
+    auto ecosystem = impl.ecosystemId(a.ecosystem);
+    if (!ecosystem) return tl::unexpected(ecosystem.error());
+    impl.insert_affected->bind(1, *ecosystem)
         .bind(2, a.name)
         .bind(3, rowid)
         .bind(4, static_cast<std::int64_t>(a.status))
         .bind(5, a.fixed_version)
         .bind(6, a.urgency)
         .bind(7, static_cast<std::int64_t>(a.severity))
-        .bind(8, rangesToJson(a.ranges))
-        .bind(9, joinJson(a.versions))
-        .bind(10, joinJson(a.arches))
-        .bind(11, a.module_stream);
+        .bind(8, encodeRanges(a.ranges))
+        .bind(9, encodeList(a.versions))
+        .bind(10, encodeList(a.arches))
+        .bind(11, a.module_stream)
+        .bind(12, a.purl);
     if (auto ok = stepDone(*impl.insert_affected, advisory.id); !ok) {
       return tl::unexpected(ok.error());
     }
@@ -546,6 +870,7 @@ core::Status DatabaseWriter::recordFeed(const FeedRecord& feed) {
 
 core::Status DatabaseWriter::commit() {
   auto& impl = *impl_;
+  if (auto ok = impl.flushPending(); !ok) return ok;
   const std::string built_at = nowUtc();
   const std::string build_id =
       core::sha256Hex(impl.temp + built_at + std::to_string(::getpid())).substr(0, 16);
@@ -560,16 +885,7 @@ core::Status DatabaseWriter::commit() {
     }
   }
   if (auto ok = exec(impl.db->handle, "COMMIT", impl.temp); !ok) return ok;
-  impl.find.reset();
-  impl.insert.reset();
-  impl.update.reset();
-  impl.insert_text.reset();
-  impl.remove_text.reset();
-  impl.insert_affected.reset();
-  impl.remove_affected.reset();
-  impl.insert_alias.reset();
-  impl.remove_aliases.reset();
-  impl.remove_advisory.reset();
+  impl.finalizeStatements();
   impl.db.reset();  // closes the connection
   // Durable before it replaces anything: fsync the new file, rename, fsync the directory.
   const int fd = ::open(impl.temp.c_str(), O_RDONLY | O_CLOEXEC);

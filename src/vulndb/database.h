@@ -1,8 +1,10 @@
 // The local vulnerability database: one SQLite file (default
 // $XDG_CACHE_HOME/bulwark/db/bulwark.db). Designed for the read path: opening parses nothing;
 // what matching needs (ecosystem, package, status, ranges) lives in `affected`, indexed by
-// (ecosystem, package) for O(log n) lookups; titles, descriptions and references stay in
-// `advisory_text`, read only for the findings that are reported.
+// (ecosystem, package) for O(log n) lookups, with ranges in a compact pre-split form
+// (database.cpp, "Compact encodings") that needs no JSON parsing; titles, descriptions and
+// references stay in `advisory_text`, zstd-compressed with a dictionary trained on the feeds
+// themselves, and are read only for the findings that are reported.
 //
 // Writing never touches the file in use: DatabaseWriter copies it beside itself, updates the
 // copy in one transaction, and renames it over the original on commit(). A crash or a full disk
@@ -22,7 +24,7 @@ struct sqlite3;
 
 namespace bulwark::vulndb {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // $XDG_CACHE_HOME/bulwark/db/bulwark.db (or ~/.cache/…).
 std::string defaultDatabasePath();
@@ -41,6 +43,13 @@ struct FeedRecord {
   std::string location;     // the file, directory or URL it was imported from
   std::string imported_at;  // RFC 3339 UTC
   std::uint64_t advisories = 0;
+};
+
+// What every scan reports and checks (the age warning): cheap, three keys.
+struct DatabaseMetadata {
+  int schema_version = 0;
+  std::string build_id;
+  std::string built_at;
 };
 
 struct DatabaseStats {
@@ -68,6 +77,7 @@ class Database {
   // The advisory as stored, by its id or one of its aliases (several when sources overlap).
   core::Result<std::vector<model::Advisory>> advisories(std::string_view id) const;
   core::Result<DatabaseStats> stats() const;
+  core::Result<DatabaseMetadata> metadata() const;
 
  private:
   Database() = default;
