@@ -1,0 +1,434 @@
+#include "trivy_fixture_db.h"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/text.h"
+#include "vulndb/database.h"
+#include "vulndb/ecosystem.h"
+
+namespace bulwark::accuracy::trivy {
+
+namespace {
+
+namespace fs = std::filesystem;
+using core::ErrorCode;
+
+// node[key] for a map, else an undefined node. yaml-cpp throws when indexing a missing key's
+// result again, so every lookup goes through here.
+YAML::Node child(const YAML::Node& node, const std::string& key) {
+  if (!node.IsDefined() || !node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  YAML::Node found = node[key];
+  return found.IsDefined() ? found : YAML::Node(YAML::NodeType::Undefined);
+}
+
+bool isMap(const YAML::Node& node) { return node.IsDefined() && node.IsMap(); }
+bool isSequence(const YAML::Node& node) { return node.IsDefined() && node.IsSequence(); }
+
+std::string scalar(const YAML::Node& node) {
+  return node && node.IsScalar() ? std::string(core::trim(node.Scalar())) : std::string();
+}
+
+// Trivy's fixtures write some integers as floats ("Severity: 1.0").
+int integer(const YAML::Node& node) {
+  const std::string text = scalar(node);
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0 || value > 1000) {
+    return 0;
+  }
+  return static_cast<int>(value);
+}
+
+std::vector<std::string> strings(const YAML::Node& node) {
+  std::vector<std::string> out;
+  if (!isSequence(node)) return out;
+  for (const auto& item : node) {
+    if (auto text = scalar(item); !text.empty()) out.push_back(std::move(text));
+  }
+  return out;
+}
+
+void addUnique(std::vector<std::string>& list, const std::string& value) {
+  if (!value.empty() && std::find(list.begin(), list.end(), value) == list.end()) {
+    list.push_back(value);
+  }
+}
+
+// "cpe:/o:redhat:enterprise_linux:7::server" → "rhel:7"; "" for anything else.
+std::string rhelEcosystem(std::string_view cpe) {
+  constexpr std::string_view kPrefix = "cpe:/o:redhat:enterprise_linux:";
+  if (!cpe.starts_with(kPrefix)) return {};
+  cpe.remove_prefix(kPrefix.size());
+  return vulndb::osEcosystem("rhel", cpe.substr(0, cpe.find(':')));
+}
+
+// The fields of a package bucket entry that Trivy's OS detectors read.
+bool knownField(std::string_view field) {
+  return field == "FixedVersion" || field == "Status" || field == "Severity" ||
+         field == "VendorIDs" || field == "Entries" || field == "Arches";
+}
+
+class Converter {
+ public:
+  explicit Converter(ConversionReport& report) : report_(report) {}
+
+  core::Status read(const fs::path& dir) {
+    std::error_code error;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir, error)) {
+      if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+    }
+    if (error) return core::fail(ErrorCode::Io, "{}: {}", dir.string(), error.message());
+    if (files.empty()) return core::fail(ErrorCode::NotFound, "{}: no *.yaml", dir.string());
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      try {
+        const YAML::Node root = YAML::LoadFile(file.string());
+        if (!isSequence(root)) {
+          return core::fail(ErrorCode::Input, "{}: not a list of buckets", file.string());
+        }
+        for (const auto& bucket : root) buckets_.push_back(bucket);
+      } catch (const YAML::Exception& e) {
+        return core::fail(ErrorCode::Input, "{}: {}", file.string(), e.what());
+      }
+    }
+    // The lookup buckets first: vulnerability details, data sources, Red Hat CPEs.
+    for (const auto& bucket : buckets_) {
+      const std::string name = scalar(child(bucket, "bucket"));
+      const YAML::Node pairs = child(bucket, "pairs");
+      if (!isSequence(pairs)) continue;
+      if (name == "vulnerability") {
+        for (const auto& pair : pairs)
+          vulnerabilities_[scalar(child(pair, "key"))] = child(pair, "value");
+      } else if (name == "data-source") {
+        for (const auto& pair : pairs) {
+          data_sources_[scalar(child(pair, "key"))] = scalar(child(child(pair, "value"), "ID"));
+        }
+      } else if (name == "Red Hat CPE") {
+        for (const auto& sub : pairs) {
+          if (scalar(child(sub, "bucket")) != "cpe" || !isSequence(child(sub, "pairs"))) continue;
+          for (const auto& pair : child(sub, "pairs")) {
+            rhel_cpes_[scalar(child(pair, "key"))] = scalar(child(pair, "value"));
+          }
+        }
+      }
+    }
+    return {};
+  }
+
+  void convert() {
+    for (const auto& bucket : buckets_) {
+      const std::string name = scalar(child(bucket, "bucket"));
+      if (name == "vulnerability" || name == "data-source" || name == "Red Hat CPE") continue;
+      if (name.find("::") != std::string::npos) {
+        report_.skipped.emplace_back(name, "language ecosystem: out of scope (next issue)");
+        continue;
+      }
+      const bool redhat = name == "Red Hat";
+      const std::string ecosystem = redhat ? std::string() : ecosystemForBucket(name);
+      if (!redhat && ecosystem.empty()) {
+        report_.skipped.emplace_back(
+            name, "no bulwark ecosystem key (a rolling release has no version to key on)");
+        continue;
+      }
+      const auto source_id = data_sources_.find(name);
+      Bucket context{
+          .name = name,
+          .ecosystem = ecosystem,
+          .data_source = source_id == data_sources_.end() ? std::string() : source_id->second,
+          .rpm = !ecosystem.starts_with("debian:") && !ecosystem.starts_with("ubuntu:") &&
+                 !ecosystem.starts_with("alpine:"),
+      };
+      std::set<std::string> written;
+      const YAML::Node packages = child(bucket, "pairs");
+      if (!isSequence(packages)) continue;
+      for (const auto& package : packages) {
+        const std::string package_name = scalar(child(package, "bucket"));
+        if (package_name.empty() || !isSequence(child(package, "pairs"))) continue;
+        for (const auto& pair : child(package, "pairs")) {
+          const std::string key = scalar(child(pair, "key"));
+          if (key.empty()) continue;
+          if (redhat) {
+            convertRedHat(context, package_name, key, child(pair, "value"), written);
+          } else {
+            convertEntry(context, package_name, key, child(pair, "value"));
+            written.insert(ecosystem);
+          }
+        }
+      }
+      std::string keys;
+      for (const auto& key : written) keys += (keys.empty() ? "" : " ") + key;
+      report_.mapped.emplace_back(name, keys);
+    }
+    for (const auto& [id, value] : vulnerabilities_) addDetails(id, value);
+  }
+
+  std::vector<model::Advisory> take() {
+    std::vector<model::Advisory> out;
+    out.reserve(advisories_.size());
+    for (auto& [key, advisory] : advisories_) {
+      report_.statements += advisory.affected.size();
+      out.push_back(std::move(advisory));
+    }
+    report_.advisories = out.size();
+    return out;
+  }
+
+ private:
+  struct Bucket {
+    std::string name;
+    std::string ecosystem;
+    std::string data_source;  // data-source.yaml ID, "" when the bucket has none
+    bool rpm = false;
+  };
+
+  model::Advisory& advisory(const Bucket& bucket, const std::string& id) {
+    const std::string source =
+        "trivy-db:" + (bucket.data_source.empty() ? std::string("none") : bucket.data_source);
+    auto& out = advisories_[{source, id}];
+    out.id = id;
+    out.source = source;
+    return out;
+  }
+
+  // VendorSeverity[data source] of vulnerability.yaml: the distribution's severity for the id.
+  model::Severity vendorSeverity(const Bucket& bucket, const std::string& id) const {
+    if (bucket.data_source.empty()) return model::Severity::Unknown;
+    const auto found = vulnerabilities_.find(id);
+    if (found == vulnerabilities_.end() || !isMap(found->second)) return model::Severity::Unknown;
+    return severityFromTrivy(
+        integer(child(child(found->second, "VendorSeverity"), bucket.data_source)));
+  }
+
+  std::string fixedVersion(const Bucket& bucket, const YAML::Node& node) const {
+    std::string fixed = scalar(child(node, "FixedVersion"));
+    if (bucket.rpm && fixed.starts_with("0:")) fixed.erase(0, 2);
+    return fixed;
+  }
+
+  model::AffectedPackage statement(const Bucket& bucket, const std::string& ecosystem,
+                                   const std::string& package, const YAML::Node& node) const {
+    model::AffectedPackage out;
+    out.ecosystem = ecosystem;
+    out.name = package;
+    out.fixed_version = fixedVersion(bucket, node);
+    out.status = out.fixed_version.empty() ? statusFromTrivy(integer(child(node, "Status")))
+                                           : model::AffectedStatus::Fixed;
+    out.arches = strings(child(node, "Arches"));
+    return out;
+  }
+
+  void noteIgnoredFields(const Bucket& bucket, const std::string& package, const std::string& key,
+                         const YAML::Node& value) {
+    if (!isMap(value)) return;
+    for (const auto& field : value) {
+      const std::string name = scalar(field.first);
+      if (knownField(name)) continue;
+      report_.ignored.push_back(fmt::format("{}/{}/{}: field {}: {} (not read by Trivy)",
+                                            bucket.name, package, key, name, scalar(field.second)));
+    }
+  }
+
+  void convertEntry(const Bucket& bucket, const std::string& package, const std::string& key,
+                    const YAML::Node& value) {
+    auto& out = advisory(bucket, key);
+    noteIgnoredFields(bucket, package, key, value);
+    model::Severity severity = model::Severity::Unknown;
+    if (isMap(value)) {
+      severity = severityFromTrivy(integer(child(value, "Severity")));
+      for (const auto& id : strings(child(value, "VendorIDs"))) addUnique(out.aliases, id);
+    }
+    if (severity == model::Severity::Unknown) severity = vendorSeverity(bucket, key);
+    const YAML::Node entries = child(value, "Entries");
+    if (isSequence(entries) && entries.size() > 0) {
+      // Per-architecture statements (Oracle, Rocky): the top-level FixedVersion repeats them.
+      for (const auto& entry : entries) {
+        auto affected = statement(bucket, bucket.ecosystem, package, entry);
+        affected.severity = severity;
+        for (const auto& id : strings(child(entry, "VendorIds"))) addUnique(out.aliases, id);
+        for (const auto& id : strings(child(entry, "VendorIDs"))) addUnique(out.aliases, id);
+        out.affected.push_back(std::move(affected));
+      }
+      return;
+    }
+    auto affected = statement(bucket, bucket.ecosystem, package, value);
+    affected.severity = severity;
+    out.affected.push_back(std::move(affected));
+  }
+
+  void convertRedHat(const Bucket& bucket, const std::string& package, const std::string& key,
+                     const YAML::Node& value, std::set<std::string>& written) {
+    if (!isMap(value) || !isSequence(child(value, "Entries"))) {
+      report_.ignored.push_back(
+          fmt::format("{}/{}/{}: no Entries: not convertible", bucket.name, package, key));
+      return;
+    }
+    for (const auto& entry : child(value, "Entries")) {
+      std::set<std::string> ecosystems;
+      for (const auto& index : strings(child(entry, "Affected"))) {
+        const auto cpe = rhel_cpes_.find(index);
+        if (cpe == rhel_cpes_.end()) continue;
+        if (auto ecosystem = rhelEcosystem(cpe->second); !ecosystem.empty()) {
+          ecosystems.insert(std::move(ecosystem));
+        }
+      }
+      if (ecosystems.empty()) {
+        report_.ignored.push_back(
+            fmt::format("{}/{}/{}: an entry names no CPE of the Red Hat CPE bucket", bucket.name,
+                        package, key));
+        continue;
+      }
+      // One statement per CVE: an RHSA lists several, each with its own severity.
+      std::vector<std::pair<std::string, model::Severity>> cves;
+      if (isSequence(child(entry, "Cves"))) {
+        for (const auto& cve : child(entry, "Cves")) {
+          std::string id = scalar(child(cve, "ID"));
+          if (id.empty()) id = key;
+          cves.emplace_back(std::move(id), severityFromTrivy(integer(child(cve, "Severity"))));
+        }
+      }
+      if (cves.empty()) cves.emplace_back(key, vendorSeverity(bucket, key));
+      for (const auto& [id, severity] : cves) {
+        auto& out = advisory(bucket, id);
+        if (id != key) addUnique(out.aliases, key);
+        for (const auto& ecosystem : ecosystems) {
+          auto affected = statement(bucket, ecosystem, package, entry);
+          affected.severity = severity;
+          out.affected.push_back(std::move(affected));
+          written.insert(ecosystem);
+        }
+      }
+    }
+  }
+
+  void addDetails(const std::string& id, const YAML::Node& value) {
+    if (id.empty() || !isMap(value)) return;
+    auto& out = advisories_[{"trivy-db:vulnerability", id}];
+    out.id = id;
+    out.source = "trivy-db:vulnerability";
+    out.summary = scalar(child(value, "Title"));
+    out.details = scalar(child(value, "Description"));
+    out.published = scalar(child(value, "PublishedDate"));
+    out.modified = scalar(child(value, "LastModifiedDate"));
+    out.references = strings(child(value, "References"));
+    const YAML::Node nvd = child(child(value, "CVSS"), "nvd");
+    if (!isMap(nvd)) return;
+    for (const auto& [field, type] :
+         {std::pair{"V40Vector", "CVSS_V4"}, std::pair{"V3Vector", "CVSS_V3"},
+          std::pair{"V2Vector", "CVSS_V2"}}) {
+      if (auto vector = scalar(child(nvd, field)); !vector.empty()) {
+        out.severities.push_back({.type = type, .vector = std::move(vector), .source = "nvd"});
+      }
+    }
+  }
+
+  ConversionReport& report_;
+  std::vector<YAML::Node> buckets_;
+  std::map<std::string, YAML::Node> vulnerabilities_;
+  std::map<std::string, std::string> data_sources_;
+  std::map<std::string, std::string> rhel_cpes_;
+  std::map<std::pair<std::string, std::string>, model::Advisory> advisories_;
+};
+
+}  // namespace
+
+std::string ecosystemForBucket(std::string_view bucket) {
+  struct Rule {
+    std::string_view prefix;  // the bucket name up to the release
+    std::string_view id;      // os-release ID
+  };
+  // Longest prefixes first ("SUSE Linux Enterprise Micro" before "SUSE Linux Enterprise").
+  static constexpr Rule kRules[] = {
+      {"debian ", "debian"},
+      {"ubuntu ", "ubuntu"},
+      {"alpine ", "alpine"},
+      {"amazon linux ", "amzn"},
+      {"alma ", "almalinux"},
+      {"rocky ", "rocky"},
+      {"Oracle Linux ", "ol"},
+      {"Photon OS ", "photon"},
+      {"CBL-Mariner ", "mariner"},
+      {"Azure Linux ", "azurelinux"},
+      {"openSUSE Leap Micro ", "opensuse-leap-micro"},
+      {"openSUSE Leap ", "opensuse-leap"},
+      {"SUSE Linux Enterprise Micro ", "sle-micro"},
+      {"SUSE Linux Enterprise ", "sles"},
+  };
+  // Rolling releases have no version in the bucket name; bulwark's keys need one today, so
+  // osEcosystem gives "" (the bucket is reported as skipped) until it keys them by id alone.
+  if (bucket == "openSUSE Tumbleweed") return vulndb::osEcosystem("opensuse-tumbleweed", "");
+  for (const auto& rule : kRules) {
+    if (!bucket.starts_with(rule.prefix)) continue;
+    std::string release(bucket.substr(rule.prefix.size()));
+    // SUSE service packs: "15-SP3" → "15.3", as os-release VERSION_ID spells them.
+    if (const auto sp = release.find("-SP"); sp != std::string::npos) {
+      release = release.substr(0, sp) + "." + release.substr(sp + 3);
+    }
+    return vulndb::osEcosystem(rule.id, release);
+  }
+  return {};
+}
+
+model::Severity severityFromTrivy(int value) {
+  switch (value) {
+    case 1: return model::Severity::Low;
+    case 2: return model::Severity::Medium;
+    case 3: return model::Severity::High;
+    case 4: return model::Severity::Critical;
+    default: return model::Severity::Unknown;
+  }
+}
+
+model::AffectedStatus statusFromTrivy(int value) {
+  switch (value) {
+    case 1: return model::AffectedStatus::NotAffected;
+    case 3: return model::AffectedStatus::Fixed;
+    case 4: return model::AffectedStatus::UnderInvestigation;
+    case 5: return model::AffectedStatus::WillNotFix;
+    case 6: return model::AffectedStatus::FixDeferred;
+    case 7: return model::AffectedStatus::EndOfLife;
+    default: return model::AffectedStatus::Affected;  // 0 unknown, 2 affected
+  }
+}
+
+core::Result<std::vector<model::Advisory>> convertFixtureDb(const fs::path& fixtures_dir,
+                                                            ConversionReport& report) {
+  Converter converter(report);
+  if (auto ok = converter.read(fixtures_dir); !ok) return tl::unexpected(ok.error());
+  try {
+    converter.convert();
+  } catch (const YAML::Exception& e) {
+    return core::fail(ErrorCode::Input, "{}: {}", fixtures_dir.string(), e.what());
+  }
+  return converter.take();
+}
+
+core::Result<ConversionReport> writeFixtureDb(const fs::path& fixtures_dir,
+                                              const std::string& database_path) {
+  ConversionReport report;
+  auto advisories = convertFixtureDb(fixtures_dir, report);
+  if (!advisories) return tl::unexpected(advisories.error());
+  auto writer = vulndb::DatabaseWriter::begin(database_path);
+  if (!writer) return tl::unexpected(writer.error());
+  for (const auto& advisory : *advisories) {
+    if (auto put = writer->put(advisory); !put) {
+      return core::withContext(put.error(), advisory.source + " " + advisory.id);
+    }
+  }
+  vulndb::FeedRecord feed{.name = "trivy-fixture-db",
+                          .location = fixtures_dir.string(),
+                          .imported_at = "1970-01-01T00:00:00Z",
+                          .advisories = advisories->size()};
+  if (auto ok = writer->recordFeed(feed); !ok) return tl::unexpected(ok.error());
+  if (auto ok = writer->commit(); !ok) return tl::unexpected(ok.error());
+  return report;
+}
+
+}  // namespace bulwark::accuracy::trivy
