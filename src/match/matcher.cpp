@@ -34,25 +34,53 @@ std::string_view schemeName(model::PackageType type) {
   return "dpkg";
 }
 
-// The name distribution feeds file a package under.
-const std::string& feedName(const model::Package& package) {
+// The names distribution feeds file a package under, most specific first.
+//  - Debian and Ubuntu trackers name source packages, Ubuntu's OVAL the binaries;
+//  - Alpine tracks origins;
+//  - Red Hat, SUSE, Amazon and Oracle OVAL name binary rpms (and leave out binaries a fix does
+//    not concern), but Mariner/Azure Linux OVAL, Photon and Red Hat's CSAF statements name
+//    source rpms — see sourceRpmStatement().
+// Findings merge by vulnerability, so a statement reached under both names counts once.
+struct Lookup {
+  std::string name;
+  bool source_rpm = false;  // an rpm's source package name
+};
+
+std::vector<Lookup> feedNames(const model::Package& package) {
+  std::vector<Lookup> names;
+  const std::string& source = package.source_name.empty() ? package.name : package.source_name;
   switch (package.type) {
-    case model::PackageType::Deb:  // Debian and Ubuntu track source packages
-    case model::PackageType::Apk:  // Alpine tracks origins
-      return package.source_name.empty() ? package.name : package.source_name;
-    case model::PackageType::Rpm: return package.name;  // OVAL objects name binary rpms
+    case model::PackageType::Apk: names.push_back({source}); break;
+    case model::PackageType::Deb:
+      names.push_back({source});
+      if (package.name != source) names.push_back({package.name});
+      break;
+    case model::PackageType::Rpm:
+      names.push_back({package.name});
+      if (package.name != source) names.push_back({source, true});
+      break;
   }
-  return package.name;
+  return names;
+}
+
+// Whether a statement found under an rpm's source package name speaks for its binaries: the
+// feeds that file by source rpm do (a binary rpm has its source rpm's version); a binary-rpm
+// feed's statement about a binary that shares the source's name does not.
+bool sourceRpmStatement(std::string_view distro_id, std::string_view source) {
+  return distro_id == "mariner" || distro_id == "azurelinux" || distro_id == "photon" ||
+         source == "redhat-vex" || source == "redhat-csaf";
 }
 
 bool isCve(std::string_view id) { return id.substr(0, 4) == "CVE-"; }
 
 int rankSource(std::string_view source) {
   // The distribution's per-CVE trackers first, then its advisories, then anything else.
-  if (source == "debian-tracker" || source == "ubuntu-cve-tracker") return 0;
+  if (source == "debian-tracker" || source == "ubuntu-cve-tracker" || source == "redhat-vex") {
+    return 0;
+  }
   if (source.find("oval") != std::string_view::npos) return 1;
   if (source.substr(0, 12) == "alpine-secdb") return 1;
-  if (source == "debian-dsa" || source == "debian-dla") return 2;
+  if (source == "debian-dsa" || source == "debian-dla" || source == "redhat-csaf") return 2;
   return 3;
 }
 
@@ -150,22 +178,19 @@ core::Result<std::vector<model::Finding>> matchInventory(const vulndb::Database&
   };
   for (std::size_t i = 0; i < inventory.packages.size(); ++i) {
     const auto& package = inventory.packages[i];
-    // Trackers file Debian and Ubuntu packages under the source package, Ubuntu's OVAL under
-    // the binaries: look both up (they merge by vulnerability below).
-    std::vector<std::string> names{feedName(package)};
-    if (package.type == model::PackageType::Deb && package.name != names.front()) {
-      names.push_back(package.name);
-    }
     std::vector<const vulndb::AffectedRecord*> candidates;
-    for (const auto& lookup : names) {
-      auto key = std::make_pair(ecosystem, lookup);
+    for (const auto& lookup : feedNames(package)) {
+      auto key = std::make_pair(ecosystem, lookup.name);
       auto cached = cache.find(key);
       if (cached == cache.end()) {
-        auto records = database.affecting(ecosystem, lookup);
+        auto records = database.affecting(ecosystem, lookup.name);
         if (!records) return tl::unexpected(records.error());
         cached = cache.emplace(std::move(key), std::move(*records)).first;
       }
-      for (const auto& record : cached->second) candidates.push_back(&record);
+      for (const auto& record : cached->second) {
+        if (lookup.source_rpm && !sourceRpmStatement(inventory.distro.id, record.source)) continue;
+        candidates.push_back(&record);
+      }
     }
     const std::string installed = package.fullVersion();
     const CompareFn compare = schemeFor(package.type);

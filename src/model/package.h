@@ -53,7 +53,8 @@ bool packageLess(const Package& a, const Package& b);
 struct Distro {
   std::string id;          // os-release ID: "debian", "ubuntu", "alpine", "rhel", ...
   std::string version_id;  // "12", "3.19.1", "8.9"
-  std::string codename;    // VERSION_CODENAME where known: "bookworm"
+  std::string codename;    // VERSION_CODENAME: "bookworm"; Alpine: the branch its
+                           // etc/apk/repositories names ("v3.16", "edge")
   std::string pretty_name;
   std::string id_like;
   std::string source;  // the file it was read from

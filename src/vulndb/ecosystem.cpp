@@ -65,6 +65,19 @@ std::string osEcosystem(std::string_view id, std::string_view release) {
 }
 
 std::string osEcosystem(const model::Distro& distro) {
+  // CentOS is rebuilt from RHEL's sources and publishes no advisories of its own: it is matched
+  // against Red Hat's statements for the same major release (as Trivy and Grype do).
+  if (distro.id == "centos") return osEcosystem("rhel", distro.version_id);
+  // Amazon Linux 1 names its releases by date ("2018.03"); its advisories (ALAS) are for
+  // "amzn:1". Amazon Linux 2 and 2023 have VERSION_ID "2" and "2023".
+  if (distro.id == "amzn" && distro.version_id.size() > 4 && distro.version_id[4] == '.' &&
+      distro.version_id.starts_with("20")) {
+    return osEcosystem("amzn", "1");
+  }
+  // Alpine's branch comes from etc/apk/repositories when it names one ("v3.16", "edge").
+  if (distro.id == "alpine" && !distro.codename.empty()) {
+    return osEcosystem(distro.id, distro.codename);
+  }
   if (distro.id == "debian" && !distro.codename.empty() && distro.version_id.empty()) {
     return osEcosystem(distro.id, distro.codename);
   }

@@ -9,10 +9,11 @@
 namespace bulwark::catalog {
 
 std::vector<std::string_view> osReleasePatterns() {
-  return {"etc/os-release",        "usr/lib/os-release", "etc/alpine-release", "etc/debian_version",
-          "etc/redhat-release",    "etc/centos-release", "etc/fedora-release", "etc/oracle-release",
-          "etc/almalinux-release", "etc/rocky-release",  "etc/system-release", "etc/lsb-release",
-          "etc/SuSE-release",      "etc/photon-release", "etc/mariner-release"};
+  return {
+      "etc/os-release",        "usr/lib/os-release", "etc/alpine-release",  "etc/debian_version",
+      "etc/redhat-release",    "etc/centos-release", "etc/fedora-release",  "etc/oracle-release",
+      "etc/almalinux-release", "etc/rocky-release",  "etc/system-release",  "etc/lsb-release",
+      "etc/SuSE-release",      "etc/photon-release", "etc/mariner-release", "etc/apk/repositories"};
 }
 
 std::map<std::string, std::string> parseOsRelease(std::string_view content) {
@@ -93,6 +94,27 @@ bool fromRedhatRelease(std::string_view line, model::Distro& distro) {
   return false;
 }
 
+// The branch an Alpine system installs from ("v3.16", "edge"), when every repository line of
+// etc/apk/repositories names the same one: it decides which secdb branch applies, whatever
+// alpine-release says (an image built FROM alpine:3.16 that added edge repositories is edge).
+std::string alpineBranch(std::string_view repositories) {
+  static const std::regex kBranch(R"(/alpine/(v[0-9]+\.[0-9]+|edge)/)");
+  std::string branch;
+  std::size_t start = 0;
+  while (start < repositories.size()) {
+    auto end = repositories.find('\n', start);
+    if (end == std::string_view::npos) end = repositories.size();
+    const std::string line(core::trim(repositories.substr(start, end - start)));
+    start = end + 1;
+    if (line.empty() || line.front() == '#') continue;
+    std::smatch match;
+    if (!std::regex_search(line, match, kBranch)) continue;
+    if (!branch.empty() && branch != match[1].str()) return {};  // mixed branches: undecided
+    branch = match[1].str();
+  }
+  return branch;
+}
+
 }  // namespace
 
 model::Distro detectDistro(const image::FsView& fs, core::Diagnostics& /*diagnostics*/) {
@@ -117,6 +139,11 @@ model::Distro detectDistro(const image::FsView& fs, core::Diagnostics& /*diagnos
     if (distro.version_id.empty() || distro.source.empty()) {
       distro.version_id = firstLine(*alpine);
       if (distro.source.empty()) distro.source = "etc/alpine-release";
+    }
+  }
+  if (distro.id == "alpine") {
+    if (const std::string* repositories = fileContent(fs, "etc/apk/repositories")) {
+      distro.codename = alpineBranch(*repositories);
     }
   }
   if (const std::string* debian = fileContent(fs, "etc/debian_version");

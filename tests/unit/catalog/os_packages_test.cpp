@@ -231,6 +231,36 @@ TEST(OsRelease, OlderReleaseFiles) {
   EXPECT_FALSE(ubuntu.version_id.empty());
 }
 
+TEST(OsRelease, AlpineBranchFromRepositories) {
+  auto with_repositories = [](std::string repositories) {
+    image::FsView view;
+    image::FileEntry release;
+    release.content = "ID=alpine\nVERSION_ID=3.16.2\n";
+    view.put("etc/os-release", std::move(release));
+    image::FileEntry repos;
+    repos.content = std::move(repositories);
+    view.put("etc/apk/repositories", std::move(repos));
+    core::Diagnostics diagnostics;
+    return detectDistro(view, diagnostics);
+  };
+  // An image FROM alpine:3.16 that installs from edge is matched against edge.
+  auto edge = with_repositories(
+      "https://dl-cdn.alpinelinux.org/alpine/edge/main\n"
+      "# https://dl-cdn.alpinelinux.org/alpine/v3.16/community\n"
+      "https://dl-cdn.alpinelinux.org/alpine/edge/community\n");
+  EXPECT_EQ(edge.version_id, "3.16.2");
+  EXPECT_EQ(edge.codename, "edge");
+  auto pinned = with_repositories("http://mirror.example/alpine/v3.15/main\n");
+  EXPECT_EQ(pinned.codename, "v3.15");
+  // Mixed branches decide nothing: the release file's version stands.
+  auto mixed = with_repositories(
+      "https://dl-cdn.alpinelinux.org/alpine/v3.16/main\n"
+      "https://dl-cdn.alpinelinux.org/alpine/edge/testing\n");
+  EXPECT_EQ(mixed.codename, "");
+  auto unrelated = with_repositories("/home/builder/packages/main\n");
+  EXPECT_EQ(unrelated.codename, "");
+}
+
 TEST(OsRelease, QuotingRules) {
   auto fields =
       parseOsRelease("ID=\"debian\"\nNAME='Debian GNU'\nX=a\\\"b\n# c\nPRETTY=\"a \\\"q\\\"\"\n");

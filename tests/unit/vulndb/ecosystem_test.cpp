@@ -24,5 +24,24 @@ TEST(OsEcosystem, FeedReleasesAndInstalledSystemsAgree) {
   EXPECT_EQ(osEcosystem(distro), "debian:13");
 }
 
+TEST(OsEcosystem, SystemsMatchedAgainstAnotherReleasesData) {
+  auto key = [](std::string id, std::string version, std::string codename = "") {
+    model::Distro distro;
+    distro.id = std::move(id);
+    distro.version_id = std::move(version);
+    distro.codename = std::move(codename);
+    return osEcosystem(distro);
+  };
+  EXPECT_EQ(key("centos", "7"), "rhel:7");  // CentOS has no advisories of its own
+  EXPECT_EQ(key("centos", "8.4.2105"), "rhel:8");
+  EXPECT_EQ(key("rocky", "8.9"), "rocky:8");  // Rocky and Alma publish their own errata
+  EXPECT_EQ(key("amzn", "2018.03"), "amzn:1");
+  EXPECT_EQ(key("amzn", "2"), "amzn:2");
+  EXPECT_EQ(key("amzn", "2023"), "amzn:2023");
+  EXPECT_EQ(key("alpine", "3.16.2", "edge"), "alpine:edge");
+  EXPECT_EQ(key("alpine", "3.16.2", "v3.15"), "alpine:3.15");
+  EXPECT_EQ(key("alpine", "3.16.2"), "alpine:3.16");
+}
+
 }  // namespace
 }  // namespace bulwark::vulndb
