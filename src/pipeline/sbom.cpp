@@ -4,6 +4,7 @@
 
 #include "catalog/os/os_release.h"
 #include "catalog/registry.h"
+#include "catalog/sbom/sbom_reader.h"
 
 namespace bulwark::pipeline {
 
@@ -33,6 +34,13 @@ core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress) {
 }
 
 core::Result<model::Inventory> buildInventory(std::string_view target, const SbomOptions& options) {
+  // sbom:FILE — a CycloneDX or SPDX JSON document instead of an image.
+  if (constexpr std::string_view kSbom = "sbom:"; target.substr(0, kSbom.size()) == kSbom) {
+    core::Diagnostics diagnostics;
+    auto inventory = catalog::readSbomFile(std::string(target.substr(kSbom.size())), diagnostics);
+    if (inventory) inventory->target.name = std::string(target);
+    return inventory;
+  }
   auto image = image::openImage(target, options.source);
   if (!image) return tl::unexpected(image.error());
   return inventoryOf(**image, options.progress);
