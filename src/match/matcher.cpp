@@ -261,7 +261,12 @@ core::Result<std::vector<model::Finding>> matchInventory(const vulndb::Database&
     }
   }
   findings.reserve(merged.size());
-  for (auto& [key, entry] : merged) findings.push_back(std::move(entry.finding));
+  for (auto& [key, entry] : merged) {
+    // A fix named by any source is a fix: the status says so even when the statement that
+    // ranked first (an older tracker entry) still said "needed".
+    if (!entry.finding.fixed_version.empty()) entry.finding.status = AffectedStatus::Fixed;
+    findings.push_back(std::move(entry.finding));
+  }
   return findings;
 }
 

@@ -640,6 +640,11 @@ class Importer {
                                      .severity = severity,
                                      .source = advisory.source});
     }
+    // Mariner and Azure Linux mark CVEs that "either no longer [are] or [were] never
+    // applicable" with <patchable>Not Applicable</patchable>; their criteria still name the
+    // package, but nothing is affected.
+    const bool not_applicable = (vendor == Vendor::Mariner || vendor == Vendor::AzureLinux) &&
+                                core::trim(text(child(metadata, "patchable"))) == "Not Applicable";
     for (auto& constraint : walker.constraints()) {
       AffectedPackage package;
       package.ecosystem = ecosystem;
@@ -650,7 +655,7 @@ class Importer {
       package.severity = severity;
       package.versions = constraint.versions;
       if (!constraint.problem.empty()) problems.push_back(constraint.problem);
-      if (constraint.not_affected) {
+      if (constraint.not_affected || not_applicable) {
         package.status = AffectedStatus::NotAffected;
         package.versions.clear();
         advisory.affected.push_back(std::move(package));

@@ -288,15 +288,21 @@ TEST(OvalMariner, Mariner2) {
   ASSERT_EQ(finger->affected.size(), 1U);
   EXPECT_EQ(finger->affected[0].fixed_version, "0.17-4.cm2");
   EXPECT_EQ(finger->affected[0].severity, model::Severity::High);
-  // oval:com.microsoft.cbl-mariner:def:6421: sendmail "less than or equal" 0:8.15.2-46.cm2,
-  // patchable false → affected up to and including that version, no fix.
-  const Advisory* sendmail = parsed.find("CVE-1999-0145");
+  // CVE-1999-0163: sendmail "less than or equal" 0:8.15.2-46.cm2, <patchable>false</patchable>
+  // → affected up to and including that version, no fix.
+  const Advisory* sendmail = parsed.find("CVE-1999-0163");
   ASSERT_NE(sendmail, nullptr);
   ASSERT_EQ(sendmail->affected.size(), 1U);
   EXPECT_EQ(sendmail->affected[0].status, AffectedStatus::Affected);
   EXPECT_EQ(events(sendmail->affected[0]),
             (std::vector<RangeEvent>{{RangeEvent::Kind::Introduced, "0"},
                                      {RangeEvent::Kind::LastAffected, "8.15.2-46.cm2"}}));
+  // CVE-1999-0145: the same criterion, but <patchable>Not Applicable</patchable> ("no longer is
+  // or was never applicable"): not affected, whatever the criterion says.
+  const Advisory* not_applicable = parsed.find("CVE-1999-0145");
+  ASSERT_NE(not_applicable, nullptr);
+  ASSERT_EQ(not_applicable->affected.size(), 1U);
+  EXPECT_EQ(not_applicable->affected[0].status, AffectedStatus::NotAffected);
 }
 
 TEST(OvalMariner, AzureLinux3) {
