@@ -4,15 +4,13 @@
 #include "core/sha256.h"
 #include "model/purl.h"
 #include "report/inventory_report.h"
+#include "report/sbom_ids.h"
 
 namespace bulwark::report {
 
-namespace {
+namespace detail {
 
-using Json = nlohmann::ordered_json;
-
-// A name-based UUID (RFC 4122 layout, version 5 bits) from SHA-256 of `seed`: the same
-// inventory always gets the same serial number / namespace.
+// The same inventory always gets the same serial number / namespace.
 std::string stableUuid(std::string_view seed) {
   std::string hex = core::sha256Hex(seed).substr(0, 32);
   hex[12] = '5';
@@ -35,10 +33,18 @@ std::string contentSeed(const model::Inventory& inventory) {
   return seed;
 }
 
-std::string bomRef(const model::Package& package, const model::Distro& distro) {
+std::string cycloneDxBomRef(const model::Package& package, const model::Distro& distro) {
   // purl + where it was found: two copies of one package in different databases stay distinct.
   return model::purl(package, distro) + "#" + core::sha256Hex(package.location.path).substr(0, 8);
 }
+
+}  // namespace detail
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+using detail::contentSeed;
+using detail::stableUuid;
 
 std::string osName(const model::Distro& distro) {
   return distro.id.empty() ? "unknown" : distro.id;
@@ -89,7 +95,7 @@ std::string renderCycloneDx(const model::Inventory& inventory, const RenderOptio
   }
   for (const auto& p : inventory.packages) {
     Json c;
-    const std::string ref = bomRef(p, inventory.distro);
+    const std::string ref = detail::cycloneDxBomRef(p, inventory.distro);
     c["bom-ref"] = ref;
     c["type"] = "library";
     if (!p.vendor.empty())

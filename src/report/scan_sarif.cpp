@@ -1,0 +1,321 @@
+// SARIF 2.1.0 of a scan, in the subset GitHub code scanning reads (docs/scan-formats.md).
+#include <algorithm>
+#include <cstddef>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/sha256.h"
+#include "model/purl.h"
+#include "report/scan_formats.h"
+
+namespace bulwark::report {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view kSarifSchema = "https://json.schemastore.org/sarif-2.1.0.json";
+// bulwark has no public home page yet: a reserved name, never resolved.
+constexpr std::string_view kInformationUri = "https://bulwark.invalid/docs/scan-formats.md";
+constexpr std::string_view kFingerprintKey = "bulwarkFindingHash/v1";
+
+// GitHub: critical and high are errors, medium a warning, the rest notes.
+std::string_view levelOf(model::Severity severity) {
+  switch (severity) {
+    case model::Severity::Critical:
+    case model::Severity::High: return "error";
+    case model::Severity::Medium: return "warning";
+    default: return "note";
+  }
+}
+
+// The CVSS v3/v4 qualitative band a score falls in.
+model::Severity bandOf(double score) {
+  if (score >= 9.0) return model::Severity::Critical;
+  if (score >= 7.0) return model::Severity::High;
+  if (score >= 4.0) return model::Severity::Medium;
+  if (score > 0.0) return model::Severity::Low;
+  return model::Severity::Negligible;
+}
+
+// GitHub reads `security-severity` (0.0-10.0) to rank alerts critical (>= 9.0), high (>= 7.0),
+// medium (>= 4.0) or low. It says bulwark's severity: the CVSS score when the score lies in
+// that severity's band (the usual case), else a score in the middle of the band, so that GitHub
+// never ranks an alert differently from `bulwark scan`. Unknown severity: no value.
+std::optional<double> securitySeverity(const model::Finding& f) {
+  if (f.score && bandOf(*f.score) == f.severity) return *f.score;
+  switch (f.severity) {
+    case model::Severity::Critical: return 9.5;
+    case model::Severity::High: return 8.0;
+    case model::Severity::Medium: return 5.5;
+    case model::Severity::Low: return 2.0;
+    case model::Severity::Negligible: return 0.1;
+    case model::Severity::Unknown: break;
+  }
+  return std::nullopt;
+}
+
+// Relative URI reference of a path inside the image root (RFC 3986: unreserved characters and
+// '/' stay, everything else is percent-encoded, ':' too so no segment reads as a scheme).
+std::string uriOfPath(std::string_view path) {
+  std::string out;
+  for (const char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+    if (keep) {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
+  }
+  return out;
+}
+
+// Text for GitHub's markdown: characters with a meaning there are escaped, line breaks become
+// spaces (a cell of a table must stay on one line).
+std::string markdownEscape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+      continue;
+    }
+    if (std::string_view("\\`*_[]<>|~").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string fixedOrStatus(const model::Finding& f) {
+  return f.fixed_version.empty() ? "none (" + std::string(model::toString(f.status)) + ")"
+                                 : f.fixed_version;
+}
+
+// One rule per vulnerability id, from the counted findings that carry it.
+struct Rule {
+  std::string id;
+  std::string title;
+  std::set<std::string> aliases;
+  std::vector<std::string> references;  // in the findings' order, each once
+  std::set<std::string> seen_references;
+  model::Severity severity = model::Severity::Unknown;
+  std::optional<double> security_severity;
+  std::vector<const model::Finding*> findings;
+};
+
+std::string helpText(const Rule& rule, const model::Inventory& inventory) {
+  std::string text = rule.id + (rule.title.empty() ? "" : ": " + rule.title) + "\n";
+  if (!rule.aliases.empty()) {
+    text += "Also known as:";
+    for (const auto& alias : rule.aliases) text += " " + alias;
+    text += "\n";
+  }
+  text += fmt::format("Severity: {}\n\nAffected packages and remediation:\n",
+                      model::toString(rule.severity));
+  for (const auto* f : rule.findings) {
+    const auto& p = inventory.packages[f->package_index];
+    text += fmt::format("- {} {} ({}), fixed version {}: {}\n", p.name, f->installed_version,
+                        p.location.path, fixedOrStatus(*f), f->remediation);
+  }
+  if (!rule.references.empty()) {
+    text += "\nReferences:\n";
+    for (const auto& ref : rule.references) text += "- " + ref + "\n";
+  }
+  return text;
+}
+
+std::string helpMarkdown(const Rule& rule, const model::Inventory& inventory) {
+  std::string md = "**" + markdownEscape(rule.id) + "**" +
+                   (rule.title.empty() ? "" : " " + markdownEscape(rule.title)) + "\n\n";
+  if (!rule.aliases.empty()) {
+    md += "Also known as:";
+    for (const auto& alias : rule.aliases) md += " " + markdownEscape(alias);
+    md += "\n\n";
+  }
+  md += "| Package | Installed version | Fixed version | Severity | Remediation |\n";
+  md += "| --- | --- | --- | --- | --- |\n";
+  for (const auto* f : rule.findings) {
+    const auto& p = inventory.packages[f->package_index];
+    md += fmt::format("| {} | {} | {} | {} | {} |\n", markdownEscape(p.name),
+                      markdownEscape(f->installed_version), markdownEscape(fixedOrStatus(*f)),
+                      model::toString(f->severity), markdownEscape(f->remediation));
+  }
+  if (!rule.references.empty()) {
+    md += "\nReferences:\n";
+    for (const auto& ref : rule.references) {
+      // Autolinks take no backslash escapes: a web reference goes in percent-encoded.
+      const bool web = ref.starts_with("https://") || ref.starts_with("http://");
+      md += "- " + (web ? "<" + detail::escapeReference(ref, true) + ">" : markdownEscape(ref)) +
+            "\n";
+    }
+  }
+  return md;
+}
+
+std::string resultMessage(const model::Finding& f, const model::Package& p) {
+  std::string text = fmt::format("Package: {}\nInstalled version: {}\nVulnerability: {}\n", p.name,
+                                 f.installed_version, f.vulnerability_id);
+  text += fmt::format("Severity: {}\nStatus: {}\nFixed version: {}\n", model::toString(f.severity),
+                      model::toString(f.status), fixedOrStatus(f));
+  if (!f.remediation.empty()) text += f.remediation + "\n";
+  return text;
+}
+
+std::string scoreText(double score) { return fmt::format("{:.1f}", score); }
+
+}  // namespace
+
+std::string renderScanSarif(const model::ScanReport& report, const std::vector<bool>& counted,
+                            const RenderOptions& options) {
+  const auto& inventory = report.inventory;
+  const auto& target = inventory.target;
+  const std::size_t n = std::min(counted.size(), report.findings.size());
+
+  std::map<std::string, Rule> rules;  // by id: rules come out sorted
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!counted[i]) continue;
+    const auto& f = report.findings[i];
+    if (f.package_index >= inventory.packages.size()) continue;
+    Rule& rule = rules[f.vulnerability_id];
+    rule.id = f.vulnerability_id;
+    if (rule.title.empty()) rule.title = f.title;
+    rule.aliases.insert(f.aliases.begin(), f.aliases.end());
+    for (const auto& ref : f.references) {
+      if (rule.seen_references.insert(ref).second) rule.references.push_back(ref);
+    }
+    rule.severity = std::max(rule.severity, f.severity);
+    if (const auto value = securitySeverity(f)) {
+      rule.security_severity = std::max(rule.security_severity.value_or(0.0), *value);
+    }
+    rule.findings.push_back(&f);
+  }
+
+  Json driver;
+  driver["name"] = "bulwark";
+  if (!options.tool_version.empty()) {
+    driver["version"] = options.tool_version;
+    driver["semanticVersion"] = options.tool_version;
+  }
+  driver["informationUri"] = kInformationUri;
+  Json rules_json = Json::array();
+  std::map<std::string, std::size_t> rule_index;
+  for (const auto& [id, rule] : rules) {
+    rule_index[id] = rules_json.size();
+    Json r;
+    r["id"] = id;
+    r["name"] = "OsPackageVulnerability";
+    r["shortDescription"]["text"] = rule.title.empty() ? id : rule.title;
+    std::string full = id + (rule.title.empty() ? "" : ": " + rule.title);
+    if (!rule.aliases.empty()) {
+      full += " (also";
+      for (const auto& alias : rule.aliases) full += " " + alias;
+      full += ")";
+    }
+    r["fullDescription"]["text"] = full;
+    r["defaultConfiguration"]["level"] = levelOf(rule.severity);
+    std::string help_uri;  // an absolute URI: the first web reference, else the feed's page
+    for (const auto& ref : rule.references) {
+      if (ref.starts_with("https://") || ref.starts_with("http://")) {
+        help_uri = detail::escapeReference(ref, false);
+        break;
+      }
+    }
+    for (std::size_t k = 0; help_uri.empty() && k < rule.findings.size(); ++k) {
+      for (const auto& source : rule.findings[k]->data_sources) {
+        help_uri = detail::vulnerabilityUrl(source, id);
+        if (!help_uri.empty()) break;
+      }
+    }
+    if (!help_uri.empty()) r["helpUri"] = help_uri;
+    r["help"]["text"] = helpText(rule, inventory);
+    r["help"]["markdown"] = helpMarkdown(rule, inventory);
+    Json properties;
+    properties["precision"] = "very-high";
+    if (rule.security_severity) {
+      properties["security-severity"] = scoreText(*rule.security_severity);
+    }
+    properties["tags"] = Json::array({"vulnerability", "security", model::toString(rule.severity)});
+    r["properties"] = std::move(properties);
+    rules_json.push_back(std::move(r));
+  }
+  driver["rules"] = std::move(rules_json);
+
+  Json logical_target;
+  logical_target["name"] = target.name;
+  logical_target["fullyQualifiedName"] =
+      target.manifest_digest.empty() ? target.name : target.name + "@" + target.manifest_digest;
+
+  Json results = Json::array();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!counted[i]) continue;
+    const auto& f = report.findings[i];
+    if (f.package_index >= inventory.packages.size()) continue;
+    const auto& p = inventory.packages[f.package_index];
+    Json result;
+    result["ruleId"] = f.vulnerability_id;
+    result["ruleIndex"] = rule_index.at(f.vulnerability_id);
+    result["level"] = levelOf(f.severity);
+    result["message"]["text"] = resultMessage(f, p);
+    Json location;
+    location["physicalLocation"]["artifactLocation"]["uri"] =
+        uriOfPath(p.location.path.empty() ? target.name : p.location.path);
+    location["physicalLocation"]["region"]["startLine"] = 1;
+    location["message"]["text"] = fmt::format(
+        "{} {} recorded in {}{} of {}", p.name, f.installed_version, p.location.path,
+        p.location.layer_digest.empty() ? "" : " (layer " + p.location.layer_digest + ")",
+        target.name);
+    location["logicalLocations"] = Json::array({logical_target});
+    result["locations"] = Json::array({std::move(location)});
+    // Stable across runs and images: the same vulnerability in the same package build.
+    result["partialFingerprints"][std::string(kFingerprintKey)] = core::sha256Hex(
+        f.vulnerability_id + '\n' + p.name + '\n' + f.installed_version + '\n' + p.arch);
+    Json properties;
+    properties["package"] = p.name;
+    properties["installedVersion"] = f.installed_version;
+    if (!f.fixed_version.empty()) properties["fixedVersion"] = f.fixed_version;
+    properties["status"] = model::toString(f.status);
+    properties["severity"] = model::toString(f.severity);
+    if (!f.severity_source.empty()) properties["severitySource"] = f.severity_source;
+    if (f.score) {
+      properties["cvssScore"] = scoreText(*f.score);
+      properties["cvssVector"] = f.vector;
+    }
+    if (!f.urgency.empty()) properties["urgency"] = f.urgency;
+    properties["purl"] = model::purl(p, inventory.distro);
+    if (!p.location.layer_digest.empty()) properties["layer"] = p.location.layer_digest;
+    if (!f.aliases.empty()) properties["aliases"] = f.aliases;
+    properties["dataSources"] = f.data_sources;
+    properties["explanation"] = f.explanation;
+    properties["remediation"] = f.remediation;
+    result["properties"] = std::move(properties);
+    results.push_back(std::move(result));
+  }
+
+  Json run;
+  run["tool"]["driver"] = std::move(driver);
+  run["results"] = std::move(results);
+  run["columnKind"] = "utf16CodeUnits";
+  Json run_properties;
+  run_properties["target"] = {{"name", target.name}, {"kind", target.kind}};
+  if (!target.manifest_digest.empty()) {
+    run_properties["target"]["manifestDigest"] = target.manifest_digest;
+  }
+  if (inventory.distro.known()) {
+    run_properties["distro"] = {{"id", inventory.distro.id},
+                                {"versionId", inventory.distro.version_id}};
+  }
+  run_properties["database"] = {{"buildId", report.db_build_id}, {"builtAt", report.db_built_at}};
+  run["properties"] = std::move(run_properties);
+
+  Json doc;
+  doc["$schema"] = kSarifSchema;
+  doc["version"] = "2.1.0";
+  doc["runs"] = Json::array({std::move(run)});
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace bulwark::report
