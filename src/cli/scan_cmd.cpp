@@ -1,16 +1,20 @@
 // bulwark scan TARGET — vulnerabilities of what is installed.
 #include <unistd.h>
 
+#include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "cli/target_options.h"
 #include "core/log.h"
 #include "match/policy.h"
 #include "pipeline/scan.h"
+#include "report/scan_formats.h"
 #include "report/scan_report.h"
 
 #ifndef BULWARK_VERSION
@@ -29,17 +33,87 @@ struct ScanArgs {
   std::string severities;
   bool ignore_unfixed = false;
   int exit_code = 0;
+  std::string ignorefile;        // empty: .bulwarkignore.yaml when the current directory has one
+  std::vector<std::string> vex;  // VEX documents, in order
+  bool show_suppressed = false;
   TargetArgs source;
 };
+
+// The default ignore file, looked for in the current directory.
+constexpr std::string_view kDefaultIgnoreFile = ".bulwarkignore.yaml";
+
+// One row per --format: its name and its renderer. A new format is one row.
+using ScanRenderer = std::string (*)(const model::ScanReport&, const report::ScanVerdicts&,
+                                     const report::RenderOptions&);
+struct ScanFormat {
+  std::string_view name;
+  ScanRenderer render;
+};
+constexpr std::array<ScanFormat, 4> kScanFormats = {{
+    {"table", [](const model::ScanReport& r, const report::ScanVerdicts& v,
+                 const report::RenderOptions& o) { return report::renderScanTable(r, v, o); }},
+    {"json", [](const model::ScanReport& r, const report::ScanVerdicts& v,
+                const report::RenderOptions& o) { return report::renderScanJson(r, v, o); }},
+    {"sarif",
+     [](const model::ScanReport& r, const report::ScanVerdicts& v, const report::RenderOptions& o) {
+       return report::renderScanSarif(r, v.counted, o);
+     }},
+    {"cyclonedx",
+     [](const model::ScanReport& r, const report::ScanVerdicts& v, const report::RenderOptions& o) {
+       return report::renderScanCycloneDx(r, v.counted, o);
+     }},
+}};
+
+const ScanFormat* findFormat(std::string_view name) {
+  for (const auto& format : kScanFormats) {
+    if (format.name == name) return &format;
+  }
+  return nullptr;
+}
+
+std::string formatNames() {
+  std::string out;
+  for (const auto& format : kScanFormats) {
+    if (!out.empty()) out += ", ";
+    out += format.name;
+  }
+  return out;
+}
 
 int fail(const std::string& message) {
   std::fprintf(stderr, "bulwark: %s\n", message.c_str());
   return kExitInput;
 }
 
+void warn(const std::string& message) {
+  std::fprintf(stderr, "bulwark: warning: %s\n", message.c_str());
+}
+
+// The ignore file and the VEX documents, read before the scan so that a bad one fails fast.
+core::Status loadSuppressions(const ScanArgs& args, match::Policy& policy) {
+  std::string ignorefile = args.ignorefile;
+  std::error_code error;
+  if (ignorefile.empty() && std::filesystem::exists(kDefaultIgnoreFile, error)) {
+    ignorefile = kDefaultIgnoreFile;
+  }
+  if (!ignorefile.empty()) {
+    auto ignore = match::loadIgnoreFile(ignorefile);
+    if (!ignore) return tl::unexpected(ignore.error());
+    policy.ignore = std::move(*ignore);
+  }
+  for (const auto& path : args.vex) {
+    auto document = match::loadVex(path);
+    if (!document) return tl::unexpected(document.error());
+    for (const auto& d : document->diagnostics) warn(d.where + ": " + d.detail);
+    policy.vex.push_back(std::move(*document));
+  }
+  return {};
+}
+
 int runScan(const ScanArgs& args) {
-  if (args.format != "table" && args.format != "json") {
-    return fail("unknown format '" + args.format + "' (table, json)");
+  const ScanFormat* format = findFormat(args.format);
+  if (format == nullptr) {
+    return fail("unknown format '" + args.format + "' (" + formatNames() + ")");
   }
   match::Policy policy;
   auto severities = match::parseSeverities(args.severities);
@@ -47,6 +121,7 @@ int runScan(const ScanArgs& args) {
   policy.severities = *severities;
   policy.ignore_unfixed = args.ignore_unfixed;
   policy.exit_code = args.exit_code;
+  if (auto loaded = loadSuppressions(args, policy); !loaded) return fail(loaded.error().message);
   auto source = sourceOptions(args.source);
   if (!source) return fail(source.error().message);
   pipeline::ScanOptions options;
@@ -56,13 +131,13 @@ int runScan(const ScanArgs& args) {
 
   auto report = pipeline::scanTarget(args.target, options);
   if (!report) return fail(report.error().message);
-  const auto outcome = match::applyPolicy(policy, report->findings);
+  const auto outcome = match::applyPolicy(policy, *report);
+  for (const auto& warning : outcome.warnings) warn(warning);
   report::RenderOptions render;
   render.tool_version = BULWARK_VERSION;
   render.color = args.output.empty() && args.format == "table" && ::isatty(STDOUT_FILENO) == 1;
-  const std::string text = args.format == "json"
-                               ? report::renderScanJson(*report, outcome.counted, render)
-                               : report::renderScanTable(*report, outcome.counted, render);
+  const report::ScanVerdicts verdicts{outcome.counted, outcome.suppressions, args.show_suppressed};
+  const std::string text = format->render(*report, verdicts, render);
   if (args.output.empty() || args.output == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
   } else {
@@ -79,7 +154,7 @@ void addScanCommand(CLI::App& root, Action& action) {
   auto args = std::make_shared<ScanArgs>();
   auto* cmd = root.add_subcommand("scan", "Find the known vulnerabilities of what is installed");
   cmd->add_option("target", args->target, "Any target `bulwark sbom` takes")->required();
-  cmd->add_option("-f,--format", args->format, "table or json")->capture_default_str();
+  cmd->add_option("-f,--format", args->format, formatNames())->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout");
   cmd->add_option("--db", args->db,
                   "Vulnerability database (default $XDG_CACHE_HOME/bulwark/db/bulwark.db)");
@@ -88,6 +163,15 @@ void addScanCommand(CLI::App& root, Action& action) {
   cmd->add_flag("--ignore-unfixed", args->ignore_unfixed, "Skip findings without a fixed version");
   cmd->add_option("--exit-code", args->exit_code,
                   "Exit with this code when findings remain after the filters (default 0)");
+  cmd->add_option("--ignorefile", args->ignorefile,
+                  "Findings to ignore, with scope, reason and expiry (default "
+                  ".bulwarkignore.yaml when present; docs/suppression.md)");
+  cmd->add_option("--vex", args->vex,
+                  "OpenVEX or CycloneDX VEX document; not_affected and fixed statements "
+                  "suppress findings (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_flag("--show-suppressed", args->show_suppressed,
+                "Also list suppressed findings, with the rule that suppressed each");
   addTargetOptions(*cmd, args->source);
   cmd->callback([args, &action] { action = [args] { return runScan(*args); }; });
 }

@@ -30,6 +30,16 @@ struct Finding {
   std::string remediation;                // one sentence a person can act on
 };
 
+// Why one finding does not count. `suppressed` is false for findings no rule touched.
+struct Suppression {
+  bool suppressed = false;
+  std::string by;             // "ignorefile" or "vex:FILE"
+  std::string status;         // "ignored", or the VEX status: "not_affected", "fixed"
+  std::string justification;  // VEX justification, when stated ("vulnerable_code_not_present")
+  std::string reason;         // the rule's own words: statement, impact statement, detail
+  std::string where;          // the rule: "FILE:LINE", or "FILE, statement N" for VEX
+};
+
 struct ScanReport {
   Inventory inventory;
   std::vector<Finding> findings;  // sorted by (package, severity desc, id)

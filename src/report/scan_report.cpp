@@ -1,5 +1,6 @@
 #include "report/scan_report.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 
@@ -38,10 +39,78 @@ std::string counts(const std::map<model::Severity, std::size_t>& by_severity) {
   return out.empty() ? "none" : out;
 }
 
+using Json = nlohmann::ordered_json;
+
+Json findingJson(const model::ScanReport& report, const model::Finding& f) {
+  const auto& p = report.inventory.packages[f.package_index];
+  Json j;
+  j["id"] = f.vulnerability_id;
+  j["aliases"] = f.aliases;
+  j["package"] = {{"name", p.name},
+                  {"type", model::toString(p.type)},
+                  {"source_name", p.source_name},
+                  {"installed_version", f.installed_version},
+                  {"purl", model::purl(p, report.inventory.distro)},
+                  {"location", {{"layer", p.location.layer_digest}, {"path", p.location.path}}}};
+  j["status"] = model::toString(f.status);
+  if (!f.fixed_version.empty()) j["fixed_version"] = f.fixed_version;
+  j["severity"] = model::toString(f.severity);
+  if (!f.severity_source.empty()) j["severity_source"] = f.severity_source;
+  if (!f.urgency.empty()) j["urgency"] = f.urgency;
+  if (f.score) j["cvss"] = {{"score", *f.score}, {"vector", f.vector}};
+  if (!f.title.empty()) j["title"] = f.title;
+  j["data_sources"] = f.data_sources;
+  j["explanation"] = f.explanation;
+  j["remediation"] = f.remediation;
+  if (!f.references.empty()) j["references"] = f.references;
+  return j;
+}
+
+std::size_t suppressedCount(const ScanVerdicts& verdicts, std::size_t findings) {
+  if (verdicts.suppressions.size() != findings) return 0;
+  return static_cast<std::size_t>(
+      std::count_if(verdicts.suppressions.begin(), verdicts.suppressions.end(),
+                    [](const model::Suppression& s) { return s.suppressed; }));
+}
+
+// The "Suppressed" section of the table: each suppressed finding, grouped by package, with the
+// rule that suppressed it and its reason.
+std::string suppressedTable(const model::ScanReport& report, const ScanVerdicts& verdicts,
+                            const RenderOptions& options) {
+  std::string out = fmt::format("\n{}Suppressed{} ({})\n", options.color ? "\033[1m" : "",
+                                options.color ? "\033[0m" : "",
+                                suppressedCount(verdicts, report.findings.size()));
+  std::size_t last_package = static_cast<std::size_t>(-1);
+  for (std::size_t i = 0; i < report.findings.size(); ++i) {
+    const auto& why = verdicts.suppressions[i];
+    if (!why.suppressed) continue;
+    const auto& f = report.findings[i];
+    if (f.package_index != last_package) {
+      const auto& p = report.inventory.packages[f.package_index];
+      out += fmt::format("  {} {}\n", core::printable(p.name), core::printable(p.fullVersion()));
+      last_package = f.package_index;
+    }
+    std::string rule = core::printable(why.where.empty() ? why.by : why.where);
+    if (!why.justification.empty()) rule += ", " + core::printable(why.justification);
+    out += fmt::format(
+        "    {:<10} {:<18} {} ({}){}\n", model::toString(f.severity),
+        core::printable(f.vulnerability_id), why.status, rule,
+        why.reason.empty() ? std::string() : ": " + core::printable(why.reason.substr(0, 120)));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string renderScanTable(const model::ScanReport& report, const std::vector<bool>& counted,
                             const RenderOptions& options) {
+  const std::vector<model::Suppression> none;
+  return renderScanTable(report, ScanVerdicts{counted, none, false}, options);
+}
+
+std::string renderScanTable(const model::ScanReport& report, const ScanVerdicts& verdicts,
+                            const RenderOptions& options) {
+  const auto& counted = verdicts.counted;
   const auto& inventory = report.inventory;
   std::string out = fmt::format("{} ({}), {} {}: {} packages\n",
                                 core::printable(inventory.target.name), inventory.target.kind,
@@ -81,14 +150,24 @@ std::string renderScanTable(const model::ScanReport& report, const std::vector<b
     }
     i = end;
   }
-  out += fmt::format("\n{} vulnerabilities ({}), {} with a fix; database {} built {}\n", shown,
-                     counts(total), fixable, report.db_build_id, report.db_built_at);
+  const std::size_t suppressed = suppressedCount(verdicts, report.findings.size());
+  if (verdicts.show_suppressed && suppressed > 0) out += suppressedTable(report, verdicts, options);
+  out += fmt::format("\n{} vulnerabilities ({}), {} with a fix{}; database {} built {}\n", shown,
+                     counts(total), fixable,
+                     suppressed > 0 ? fmt::format(", {} suppressed", suppressed) : std::string(),
+                     report.db_build_id, report.db_built_at);
   return out;
 }
 
 std::string renderScanJson(const model::ScanReport& report, const std::vector<bool>& counted,
                            const RenderOptions& options) {
-  using Json = nlohmann::ordered_json;
+  const std::vector<model::Suppression> none;
+  return renderScanJson(report, ScanVerdicts{counted, none, false}, options);
+}
+
+std::string renderScanJson(const model::ScanReport& report, const ScanVerdicts& verdicts,
+                           const RenderOptions& options) {
+  const auto& counted = verdicts.counted;
   const auto inventory_json = Json::parse(renderJson(report.inventory, options));
   Json doc;
   doc["schema"] = "bulwark.scan/v1";
@@ -98,32 +177,26 @@ std::string renderScanJson(const model::ScanReport& report, const std::vector<bo
   doc["distro"] = inventory_json["distro"];
   Json findings = Json::array();
   for (std::size_t i = 0; i < report.findings.size(); ++i) {
-    if (!counted[i]) continue;
-    const auto& f = report.findings[i];
-    const auto& p = report.inventory.packages[f.package_index];
-    Json j;
-    j["id"] = f.vulnerability_id;
-    j["aliases"] = f.aliases;
-    j["package"] = {{"name", p.name},
-                    {"type", model::toString(p.type)},
-                    {"source_name", p.source_name},
-                    {"installed_version", f.installed_version},
-                    {"purl", model::purl(p, report.inventory.distro)},
-                    {"location", {{"layer", p.location.layer_digest}, {"path", p.location.path}}}};
-    j["status"] = model::toString(f.status);
-    if (!f.fixed_version.empty()) j["fixed_version"] = f.fixed_version;
-    j["severity"] = model::toString(f.severity);
-    if (!f.severity_source.empty()) j["severity_source"] = f.severity_source;
-    if (!f.urgency.empty()) j["urgency"] = f.urgency;
-    if (f.score) j["cvss"] = {{"score", *f.score}, {"vector", f.vector}};
-    if (!f.title.empty()) j["title"] = f.title;
-    j["data_sources"] = f.data_sources;
-    j["explanation"] = f.explanation;
-    j["remediation"] = f.remediation;
-    if (!f.references.empty()) j["references"] = f.references;
-    findings.push_back(std::move(j));
+    if (counted[i]) findings.push_back(findingJson(report, report.findings[i]));
   }
   doc["findings"] = std::move(findings);
+  if (verdicts.show_suppressed && suppressedCount(verdicts, report.findings.size()) > 0) {
+    Json suppressed = Json::array();
+    for (std::size_t i = 0; i < report.findings.size(); ++i) {
+      const auto& why = verdicts.suppressions[i];
+      if (!why.suppressed) continue;
+      Json j = findingJson(report, report.findings[i]);
+      Json suppression;
+      suppression["by"] = why.by;
+      suppression["status"] = why.status;
+      if (!why.justification.empty()) suppression["justification"] = why.justification;
+      if (!why.reason.empty()) suppression["reason"] = why.reason;
+      suppression["rule"] = why.where;
+      j["suppression"] = std::move(suppression);
+      suppressed.push_back(std::move(j));
+    }
+    doc["suppressed"] = std::move(suppressed);
+  }
   Json diagnostics = inventory_json["diagnostics"];
   for (const auto& d : report.diagnostics) {
     diagnostics.push_back(Json{{"kind", d.kind}, {"where", d.where}, {"detail", d.detail}});

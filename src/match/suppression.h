@@ -1,0 +1,76 @@
+// What suppression rules (the ignore file, VEX statements) look at and what they decide.
+//
+// A rule never sees a Finding directly: policy.cpp turns each finding into a Subject (its ids,
+// its package as a parsed purl, where the package was found, the target it belongs to), so that
+// the ignore file and every VEX format match against the same facts.
+//
+// Package URLs are compared as OpenVEX's reference implementation (go-vex `PurlMatches`, which
+// Trivy uses) does: the pattern is the more general purl; type, namespace and name must be
+// equal; a pattern without a version matches every version; every qualifier the pattern states
+// must be present with the same value, qualifiers it leaves out are unconstrained; subpaths are
+// not compared. Two deliberate extensions, both documented in docs/suppression.md:
+//  - a version written with an epoch ("1:6.0.25+dfsg-1", as Canonical's VEX does) matches the
+//    installed version with its epoch, even though our purls carry the epoch as a qualifier;
+//  - a `distro` qualifier may name the release codename ("jammy", as Canonical's VEX does) where
+//    our purls write "ubuntu-22.04".
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "model/finding.h"
+#include "model/package.h"
+
+namespace bulwark::match {
+
+// A package URL split into its parts, each percent-decoded. Qualifier keys are lower case and
+// sorted.
+struct Purl {
+  std::string type;  // lower case
+  std::string package_namespace;
+  std::string name;
+  std::string version;
+  std::vector<std::pair<std::string, std::string>> qualifiers;
+  std::string subpath;
+
+  [[nodiscard]] std::string_view qualifier(std::string_view key) const;
+};
+
+// "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12"
+core::Result<Purl> parsePurl(std::string_view text);
+
+// "%2B" → "+"; a malformed escape is an error.
+core::Result<std::string> percentDecode(std::string_view text);
+
+// The facts about one finding that suppression rules match against.
+struct Subject {
+  std::string vulnerability_id;
+  std::vector<std::string> aliases;
+  std::string package_name;
+  std::string source_name;
+  std::string full_version;  // with the epoch, "1:2.36-9"
+  std::string purl_text;     // as bulwark writes it (model::purl)
+  Purl purl;                 // parsed; type empty when the package has none
+  std::string path;          // where the package was found, no leading '/'
+  std::string distro_codename;
+  const model::Target* target = nullptr;  // the scanned artifact, when known
+
+  // The vulnerability id or one of its aliases equals `id` (case-insensitive, as ids are
+  // written in both cases).
+  [[nodiscard]] bool hasId(std::string_view id) const;
+};
+
+// Does `pattern` (the more general purl, from a rule) cover the subject's package?
+bool purlCovers(const Purl& pattern, const Subject& subject);
+
+// Does `pattern` name the scanned artifact itself (an OCI purl whose version is one of the
+// image's digests)? Statements about a product that is the image apply to its subcomponents.
+bool purlNamesTarget(const Purl& pattern, const Subject& subject);
+
+// Defined with the findings it annotates (reports render it without depending on match/).
+using Suppression = model::Suppression;
+
+}  // namespace bulwark::match

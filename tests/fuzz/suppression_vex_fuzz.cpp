@@ -1,0 +1,33 @@
+// Fuzzes the VEX parser (OpenVEX and CycloneDX JSON, match/vex.h) and statement selection over
+// what it accepts, for a package subject and an image target.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "match/vex.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace bulwark::match;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const auto document = parseVex(input, "fuzz.json");
+  if (!document) return 0;
+  static const bulwark::model::Target kTarget = [] {
+    bulwark::model::Target target;
+    target.manifest_digest = "sha256:1111";
+    target.repo_tags = {"registry.invalid/debian-mini:1"};
+    return target;
+  }();
+  Subject subject;
+  subject.vulnerability_id = "CVE-2024-2961";
+  subject.aliases = {"DSA-5692-1"};
+  subject.package_name = "libc6";
+  subject.full_version = "1:2.36-9+deb12u4";
+  subject.purl_text = "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12&epoch=1";
+  subject.purl = *parsePurl(subject.purl_text);
+  subject.distro_codename = "bookworm";
+  subject.target = &kTarget;
+  const VexStatement* statement = decidingStatement(*document, subject);
+  static volatile std::size_t sink = 0;
+  sink = sink + (statement != nullptr ? statement->index : 0);
+  return 0;
+}
