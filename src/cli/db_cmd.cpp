@@ -1,6 +1,8 @@
-// bulwark db import|stats|export — the local vulnerability database.
+// bulwark db import|update|stats|export — the local vulnerability database.
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -16,6 +18,8 @@
 #include "vulndb/database.h"
 #include "vulndb/feeds/feeds.h"
 #include "vulndb/importer.h"
+#include "vulndb/update/feed_list.h"
+#include "vulndb/update/updater.h"
 
 namespace bulwark::cli {
 
@@ -26,10 +30,41 @@ struct DbArgs {
   std::vector<std::string> paths;
   std::string id;
   std::string format = "table";
+  // db update
+  std::vector<std::string> feed_urls;
+  std::string feeds_file;
+  std::string mirror;
+  std::vector<std::string> ecosystems;
+  std::string ca_file;
+  bool insecure = false;
+  int timeout_seconds = 60;
 };
 
 std::string databasePath(const DbArgs& args) {
   return args.db.empty() ? vulndb::defaultDatabasePath() : args.db;
+}
+
+void printImportReport(const std::string& database, const vulndb::ImportReport& report) {
+  std::size_t unevaluable = 0;
+  for (const auto& d : report.diagnostics) unevaluable += d.kind == vulndb::feeds::kUnevaluable;
+  const double rate =
+      report.seconds > 0 ? static_cast<double>(report.advisories) / report.seconds : 0;
+  std::printf(
+      "%s: %llu advisories read (%llu new, %llu updated, %llu unchanged, %llu withdrawn) "
+      "in %.2f s, %.0f/s\n",
+      database.c_str(), static_cast<unsigned long long>(report.advisories),
+      static_cast<unsigned long long>(report.inserted),
+      static_cast<unsigned long long>(report.updated),
+      static_cast<unsigned long long>(report.unchanged),
+      static_cast<unsigned long long>(report.withdrawn), report.seconds, rate);
+  if (!report.diagnostics.empty()) {
+    std::printf("%zu diagnostic(s), %zu of them records bulwark cannot evaluate:\n",
+                report.diagnostics.size(), unevaluable);
+    for (const auto& d : report.diagnostics) {
+      std::printf("  %s  %s  %s\n", d.kind.c_str(), core::printable(d.where).c_str(),
+                  core::printable(d.detail).c_str());
+    }
+  }
 }
 
 int runImport(const DbArgs& args) {
@@ -47,24 +82,105 @@ int runImport(const DbArgs& args) {
                  report.error().message.c_str());
     return kExitInput;
   }
-  std::size_t unevaluable = 0;
-  for (const auto& d : report->diagnostics) unevaluable += d.kind == vulndb::feeds::kUnevaluable;
-  const double rate = report->seconds > 0 ? report->advisories / report->seconds : 0;
-  std::printf(
-      "%s: %llu advisories read (%llu new, %llu updated, %llu unchanged, %llu withdrawn) "
-      "in %.2f s, %.0f/s\n",
-      databasePath(args).c_str(), static_cast<unsigned long long>(report->advisories),
-      static_cast<unsigned long long>(report->inserted),
-      static_cast<unsigned long long>(report->updated),
-      static_cast<unsigned long long>(report->unchanged),
-      static_cast<unsigned long long>(report->withdrawn), report->seconds, rate);
-  if (!report->diagnostics.empty()) {
-    std::printf("%zu diagnostic(s), %zu of them records bulwark cannot evaluate:\n",
-                report->diagnostics.size(), unevaluable);
-    for (const auto& d : report->diagnostics) {
-      std::printf("  %s  %s  %s\n", d.kind.c_str(), core::printable(d.where).c_str(),
-                  core::printable(d.detail).c_str());
+  printImportReport(databasePath(args), *report);
+  return kExitOk;
+}
+
+// Which feeds `db update` downloads: --feed/--feeds-file, else the default OSV archives
+// (--ecosystem, --mirror).
+core::Result<std::vector<vulndb::update::FeedSpec>> updateFeeds(const DbArgs& args) {
+  namespace update = vulndb::update;
+  const bool explicit_feeds = !args.feed_urls.empty() || !args.feeds_file.empty();
+  if (explicit_feeds && !args.ecosystems.empty()) {
+    return core::fail(core::ErrorCode::Usage,
+                      "--ecosystem chooses among the default OSV feeds; it cannot be combined "
+                      "with --feed or --feeds-file");
+  }
+  if (!explicit_feeds) {
+    return update::osvFeeds(args.mirror.empty() ? update::kOsvBaseUrl : args.mirror,
+                            args.ecosystems);
+  }
+  std::vector<update::FeedSpec> feeds;
+  for (const auto& url : args.feed_urls) feeds.push_back(update::feedFromUrl(url));
+  if (!args.feeds_file.empty()) {
+    auto listed = update::loadFeedsFile(args.feeds_file);
+    if (!listed) return tl::unexpected(listed.error());
+    feeds.insert(feeds.end(), listed->begin(), listed->end());
+  }
+  if (!args.mirror.empty()) update::rewriteOsvBase(feeds, args.mirror);
+  return feeds;
+}
+
+int runUpdate(const DbArgs& args) {
+  namespace update = vulndb::update;
+  auto feeds = updateFeeds(args);
+  if (!feeds) {
+    std::fprintf(stderr, "bulwark: %s\n", core::printable(feeds.error().message).c_str());
+    return kExitInput;
+  }
+  if (args.timeout_seconds <= 0) {
+    std::fprintf(stderr, "bulwark: --timeout must be a positive number of seconds\n");
+    return kExitInput;
+  }
+  update::UpdateOptions options;
+  options.database = databasePath(args);
+  options.feeds = std::move(*feeds);
+  options.download.ca_file = args.ca_file;
+  options.download.insecure = args.insecure;
+  options.download.connect_timeout = std::chrono::seconds(args.timeout_seconds);
+  options.download.stall_timeout = std::chrono::seconds(args.timeout_seconds);
+
+  const bool tty = ::isatty(STDERR_FILENO) == 1 && core::verbosity() != core::Verbosity::Quiet;
+  std::optional<core::Progress> progress;
+  std::string current;
+  std::uint64_t last_done = 0;
+  update::UpdateObserver observer;
+  observer.feed_started = [&](const update::FeedSpec& feed) { current = feed.name; };
+  observer.download_progress = [&](std::uint64_t done, std::uint64_t total) {
+    if (!tty) return;
+    if (!progress) progress.emplace("downloading " + core::printable(current), total);
+    progress->advance(done - std::min(done, last_done));
+    last_done = done;
+  };
+  observer.feed_done = [&](const update::FeedOutcome& outcome) {
+    if (progress) progress->finish();
+    progress.reset();
+    last_done = 0;
+    if (outcome.not_modified) {
+      std::printf("%-24s not modified%s  %s\n", core::printable(outcome.feed.name).c_str(),
+                  outcome.same_content ? " (same content)" : "",
+                  core::printable(outcome.feed.url).c_str());
+    } else {
+      std::printf("%-24s downloaded %llu bytes%s  %s\n", core::printable(outcome.feed.name).c_str(),
+                  static_cast<unsigned long long>(outcome.bytes),
+                  outcome.md5_checked ? " (md5 ok)" : "",
+                  core::printable(outcome.feed.url).c_str());
     }
+    std::fflush(stdout);
+  };
+  observer.import_started = [&] {
+    if (tty) progress.emplace("importing advisories", 0);
+  };
+  observer.import_progress = [&](std::uint64_t /*n*/) {
+    if (progress) progress->advance(1000);
+  };
+  auto report = update::updateDatabase(options, observer);
+  if (progress) progress->finish();
+  progress.reset();
+  if (!report) {
+    std::fprintf(stderr, "bulwark: %s (nothing was imported; the database was not changed)\n",
+                 core::printable(report.error().message).c_str());
+    return kExitInput;
+  }
+  if (!report->state_warning.empty()) {
+    std::fprintf(stderr, "bulwark: warning: update state: %s\n",
+                 core::printable(report->state_warning).c_str());
+  }
+  if (report->imported) {
+    printImportReport(options.database, report->import);
+  } else {
+    std::printf("%s: every feed is unchanged; the database was not rebuilt\n",
+                options.database.c_str());
   }
   return kExitOk;
 }
@@ -165,6 +281,29 @@ void addDbCommand(CLI::App& root, Action& action) {
 };
 }  // namespace bulwark::cli
 );
+
+auto* update = db->add_subcommand(
+    "update",
+    "Download the feeds (default: the OSV per-ecosystem all.zip archives) when they changed, "
+    "verify them and import them atomically");
+database_option(update);
+update->add_option("--feed", args->feed_urls, "Feed URL (repeatable; replaces the defaults)");
+update->add_option("--feeds-file", args->feeds_file,
+                   "YAML list of {name, url} feeds (replaces the defaults)");
+update->add_option("--mirror", args->mirror,
+                   "Base URL serving <Ecosystem>/all.zip in place of the OSV bucket");
+update
+    ->add_option("--ecosystem", args->ecosystems,
+                 "Comma-separated OSV ecosystems to update (default: all the defaults)")
+    ->delimiter(',');
+update->add_option("--ca-file", args->ca_file, "Extra CA bundle (PEM) for HTTPS");
+update->add_flag("--insecure", args->insecure,
+                 "Allow plain HTTP and unverified TLS (test servers, trusted mirrors only)");
+update
+    ->add_option("--timeout", args->timeout_seconds,
+                 "Seconds to wait for a connection or a stalled transfer")
+    ->capture_default_str();
+update->callback([args, &action] { action = [args] { return runUpdate(*args); }; });
 
 auto* stats = db->add_subcommand("stats", "Counts per source and ecosystem, build id and age");
 stats->add_option("-f,--format", args->format, "table or json")->capture_default_str();

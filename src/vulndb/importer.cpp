@@ -12,12 +12,22 @@ namespace bulwark::vulndb {
 core::Result<ImportReport> importFeeds(const std::string& database,
                                        const std::vector<std::string>& paths,
                                        const std::function<void(std::uint64_t)>& progress) {
+  std::vector<ImportSource> sources;
+  sources.reserve(paths.size());
+  for (const auto& path : paths) sources.push_back(ImportSource{path, {}, "import"});
+  return importFeedSources(database, sources, progress);
+}
+
+core::Result<ImportReport> importFeedSources(const std::string& database,
+                                             const std::vector<ImportSource>& sources,
+                                             const std::function<void(std::uint64_t)>& progress) {
   const auto start = std::chrono::steady_clock::now();
   auto writer = DatabaseWriter::begin(database);
   if (!writer) return tl::unexpected(writer.error());
   ImportReport report;
   core::Diagnostics diagnostics;
-  for (const auto& path : paths) {
+  for (const auto& source : sources) {
+    const std::string& path = source.path;
     std::optional<core::Error> failure;
     std::uint64_t from_path = 0;
     const feeds::AdvisorySink sink = [&](model::Advisory&& advisory) {
@@ -42,8 +52,10 @@ core::Result<ImportReport> importFeeds(const std::string& database,
     }
     if (failure) return tl::unexpected(*failure);
     FeedRecord feed;
-    feed.name = "import";
-    feed.location = std::filesystem::absolute(path).lexically_normal().string();
+    feed.name = source.name;
+    feed.location = source.location.empty()
+                        ? std::filesystem::absolute(path).lexically_normal().string()
+                        : source.location;
     feed.advisories = from_path;
     if (auto ok = writer->recordFeed(feed); !ok) return tl::unexpected(ok.error());
   }

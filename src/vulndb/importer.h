@@ -28,4 +28,17 @@ core::Result<ImportReport> importFeeds(const std::string& database,
                                        const std::vector<std::string>& paths,
                                        const std::function<void(std::uint64_t)>& progress = {});
 
+// One input of importFeedSources: a file or directory, and what the feeds table records for it
+// (`bulwark db update` records the URL a temporary download came from).
+struct ImportSource {
+  std::string path;
+  std::string location;         // empty: the absolute path
+  std::string name = "import";  // the feeds table's name column
+};
+
+// importFeeds with the feeds-table record of each input chosen by the caller.
+core::Result<ImportReport> importFeedSources(
+    const std::string& database, const std::vector<ImportSource>& sources,
+    const std::function<void(std::uint64_t)>& progress = {});
+
 }  // namespace bulwark::vulndb
