@@ -3,15 +3,19 @@
 
 #include <array>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "cli/commands.h"
 #include "cli/target_options.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "match/policy.h"
 #include "pipeline/scan.h"
 #include "report/scan_formats.h"
@@ -36,6 +40,7 @@ struct ScanArgs {
   std::string ignorefile;        // empty: .bulwarkignore.yaml when the current directory has one
   std::vector<std::string> vex;  // VEX documents, in order
   bool show_suppressed = false;
+  std::string max_db_age = "7d";  // warn when the database is older; "0" never warns
   TargetArgs source;
 };
 
@@ -110,6 +115,26 @@ core::Status loadSuppressions(const ScanArgs& args, match::Policy& policy) {
   return {};
 }
 
+// Findings are only as current as the advisories: say so when the database is older than the
+// user accepts (0: never).
+void warnIfStale(const std::string& built_at, std::int64_t max_age) {
+  if (max_age <= 0) return;
+  const auto built = core::parseUtcTimestamp(built_at);
+  const std::int64_t now = std::time(nullptr);
+  if (!built) {
+    warn("the vulnerability database has no build time; update it with `bulwark db update`");
+  } else if (now - *built > max_age) {
+    const std::int64_t age = now - *built;
+    const std::string how_old = age >= 2 * 86400  ? fmt::format("{} days", age / 86400)
+                                : age >= 2 * 3600 ? fmt::format("{} hours", age / 3600)
+                                                  : fmt::format("{} seconds", age);
+    warn(
+        fmt::format("the vulnerability database is {} old (built {}); update it with "
+                    "`bulwark db update` or set --max-db-age",
+                    how_old, built_at));
+  }
+}
+
 int runScan(const ScanArgs& args) {
   const ScanFormat* format = findFormat(args.format);
   if (format == nullptr) {
@@ -129,8 +154,12 @@ int runScan(const ScanArgs& args) {
   options.sbom.source = std::move(*source);
   options.sbom.progress = progressWanted();
 
+  const auto max_age = core::parseDurationSeconds(args.max_db_age);
+  if (!max_age) return fail("--max-db-age '" + args.max_db_age + "': expected e.g. 72h, 7d, 2w");
+
   auto report = pipeline::scanTarget(args.target, options);
   if (!report) return fail(report.error().message);
+  warnIfStale(report->db_built_at, *max_age);
   const auto outcome = match::applyPolicy(policy, *report);
   for (const auto& warning : outcome.warnings) warn(warning);
   report::RenderOptions render;
@@ -170,6 +199,10 @@ void addScanCommand(CLI::App& root, Action& action) {
                   "OpenVEX or CycloneDX VEX document; not_affected and fixed statements "
                   "suppress findings (repeatable)")
       ->allow_extra_args(false);
+  cmd->add_option("--max-db-age", args->max_db_age,
+                  "Warn when the vulnerability database is older than this (72h, 7d, 2w; 0: "
+                  "never)")
+      ->capture_default_str();
   cmd->add_flag("--show-suppressed", args->show_suppressed,
                 "Also list suppressed findings, with the rule that suppressed each");
   addTargetOptions(*cmd, args->source);

@@ -1,6 +1,7 @@
 #include "core/text.h"
 
 #include <charconv>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -95,6 +96,39 @@ std::string printable(std::string_view text) {
     }
   }
   return out;
+}
+
+std::optional<std::int64_t> parseDurationSeconds(std::string_view text) {
+  text = trim(text);
+  if (text.empty()) return std::nullopt;
+  std::int64_t unit = 1;
+  switch (text.back()) {
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    case 'w': unit = 7 * 86400; break;
+    default: unit = 0; break;
+  }
+  if (unit != 0) {
+    text.remove_suffix(1);
+  } else {
+    unit = 1;
+  }
+  const auto number = parseUnsigned(text);
+  // A century is more than any database age anyone means; beyond it the product could overflow.
+  if (!number || *number > static_cast<std::uint64_t>(100LL * 365 * 86400 / unit)) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(*number) * unit;
+}
+
+std::optional<std::int64_t> parseUtcTimestamp(std::string_view text) {
+  std::tm tm{};
+  const std::string copy(trim(text));
+  const char* end = ::strptime(copy.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (end == nullptr || (*end != 'Z' && *end != '\0')) return std::nullopt;
+  return static_cast<std::int64_t>(::timegm(&tm));
 }
 
 }  // namespace bulwark::core

@@ -33,6 +33,12 @@ bool globMatch(std::string_view pattern, std::string_view path);
 
 std::optional<std::uint64_t> parseUnsigned(std::string_view text);
 
+// "90m", "72h", "7d", "2w" (or a plain number of seconds) → seconds; nullopt when malformed.
+std::optional<std::int64_t> parseDurationSeconds(std::string_view text);
+
+// "2026-11-22T08:46:16Z" (RFC 3339, UTC) → seconds since the epoch; nullopt when malformed.
+std::optional<std::int64_t> parseUtcTimestamp(std::string_view text);
+
 // Escapes control characters so that an attacker-controlled name cannot forge output lines.
 std::string printable(std::string_view text);
 

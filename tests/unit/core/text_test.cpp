@@ -34,5 +34,21 @@ TEST(Text, ForEachLineHandlesCrLf) {
   EXPECT_EQ(lines, (std::vector<std::string>{"a", "b", "c"}));
 }
 
+TEST(Text, DurationsAndTimestamps) {
+  EXPECT_EQ(parseDurationSeconds("90m"), 5400);
+  EXPECT_EQ(parseDurationSeconds("72h"), 259200);
+  EXPECT_EQ(parseDurationSeconds("7d"), 604800);
+  EXPECT_EQ(parseDurationSeconds("2w"), 1209600);
+  EXPECT_EQ(parseDurationSeconds("30"), 30);
+  EXPECT_FALSE(parseDurationSeconds("7 days"));
+  EXPECT_FALSE(parseDurationSeconds("-1d"));
+  EXPECT_FALSE(parseDurationSeconds("d"));
+  EXPECT_FALSE(parseDurationSeconds("99999999999999999w"));
+  EXPECT_EQ(parseUtcTimestamp("1970-01-02T00:00:00Z"), 86400);
+  EXPECT_EQ(parseUtcTimestamp("2026-11-22T08:46:16Z"), 1795337176);
+  EXPECT_FALSE(parseUtcTimestamp("yesterday"));
+  EXPECT_FALSE(parseUtcTimestamp("2026-11-22T08:46:16+02:00"));
+}
+
 }  // namespace
 }  // namespace bulwark::core

@@ -2,10 +2,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -105,3 +107,26 @@ TEST(DbCli, BadInputLeavesTheDatabaseAlone) {
 }
 
 }  // namespace
+
+TEST(DbCli, ScanWarnsWhenTheDatabaseIsOlderThanMaxDbAge) {
+  const char* source = std::getenv("BULWARK_SOURCE_DIR");
+  const fs::path root = source != nullptr ? source : ".";
+  TempDir dir;
+  const std::string db = dir.file("bulwark.db");
+  const auto imported =
+      run("db import --db " + db + " " + (root / "tests/fixtures/advisories/debian-mini").string());
+  ASSERT_EQ(imported.status, 0) << imported.out;
+  const std::string scan = "scan --db " + db + " -f json -o " + dir.file("out.json") + " " +
+                           (root / "tests/fixtures/rootfs/debian-mini").string();
+  // Just built: no warning with the default (7d).
+  auto fresh = run(scan);
+  ASSERT_EQ(fresh.status, 0) << fresh.out;
+  EXPECT_EQ(fresh.out.find("old (built"), std::string::npos) << fresh.out;
+  // A database older than the limit: one warning line naming its build time; same exit code.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  auto stale = run(scan + " --max-db-age 1s");
+  ASSERT_EQ(stale.status, 0) << stale.out;
+  EXPECT_NE(stale.out.find(" seconds old (built 20"), std::string::npos) << stale.out;
+  EXPECT_EQ(run(scan + " --max-db-age 0").out.find("old (built"), std::string::npos);
+  EXPECT_EQ(run(scan + " --max-db-age soon").status, 2);
+}
