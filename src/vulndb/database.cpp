@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -134,6 +135,8 @@ core::Status exec(sqlite3* db, const char* sql, std::string_view what) {
 //   ranges = range (GS range)*                    (GS = 0x1d)
 //   range  = type-letter event (RS event)*        (E ecosystem, S semver, G git; RS = 0x1e)
 //   event  = kind-letter version                  (i introduced, f fixed, l last_affected, m limit)
+//   "="    = the commonest statement, one ecosystem range "introduced 0, fixed <fixed_version>",
+//            without repeating the fixed version the row already holds.
 // Control characters never occur in versions or names; the writer drops them.
 constexpr char kUnitSep = '\x1f';
 constexpr char kRecordSep = '\x1e';
@@ -173,9 +176,22 @@ std::vector<std::string> decodeList(std::string_view text) {
   return out;
 }
 
-std::string encodeRanges(const std::vector<model::VersionRange>& ranges) {
+constexpr std::string_view kFixedOnly = "=";
+
+bool isFixedOnly(const std::vector<model::VersionRange>& ranges, std::string_view fixed) {
+  using Kind = model::RangeEvent::Kind;
+  return !fixed.empty() && ranges.size() == 1 &&
+         ranges[0].type == model::VersionRange::Type::Ecosystem && ranges[0].events.size() == 2 &&
+         ranges[0].events[0].kind == Kind::Introduced && ranges[0].events[0].version == "0" &&
+         ranges[0].events[1].kind == Kind::Fixed && ranges[0].events[1].version == fixed &&
+         std::all_of(fixed.begin(), fixed.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0x20; });
+}
+
+std::string encodeRanges(const std::vector<model::VersionRange>& ranges, std::string_view fixed) {
   using Kind = model::RangeEvent::Kind;
   using Type = model::VersionRange::Type;
+  if (isFixedOnly(ranges, fixed)) return std::string(kFixedOnly);
   std::string out;
   for (std::size_t r = 0; r < ranges.size(); ++r) {
     if (r != 0) out += kGroupSep;
@@ -194,10 +210,16 @@ std::string encodeRanges(const std::vector<model::VersionRange>& ranges) {
   return out;
 }
 
-std::optional<std::vector<model::VersionRange>> decodeRanges(std::string_view text) {
+std::optional<std::vector<model::VersionRange>> decodeRanges(std::string_view text,
+                                                             const std::string& fixed) {
   using Kind = model::RangeEvent::Kind;
   using Type = model::VersionRange::Type;
   std::vector<model::VersionRange> out;
+  if (text == kFixedOnly) {
+    if (fixed.empty()) return std::nullopt;
+    out.push_back({Type::Ecosystem, {{Kind::Introduced, "0"}, {Kind::Fixed, fixed}}});
+    return out;
+  }
   for (const auto part : splitOn(text, kGroupSep)) {
     if (part.empty()) return std::nullopt;
     model::VersionRange range;
@@ -304,7 +326,7 @@ bool readAffected(const Statement& row, int first, model::AffectedPackage& a) {
   a.fixed_version = row.text(first + 1);
   a.urgency = row.text(first + 2);
   a.severity = static_cast<model::Severity>(row.integer(first + 3));
-  auto ranges = decodeRanges(row.text(first + 4));
+  auto ranges = decodeRanges(row.text(first + 4), a.fixed_version);
   if (!ranges) return false;
   a.ranges = std::move(*ranges);
   a.versions = decodeList(row.text(first + 5));
@@ -845,7 +867,7 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
         .bind(5, a.fixed_version)
         .bind(6, a.urgency)
         .bind(7, static_cast<std::int64_t>(a.severity))
-        .bind(8, encodeRanges(a.ranges))
+        .bind(8, encodeRanges(a.ranges, a.fixed_version))
         .bind(9, encodeList(a.versions))
         .bind(10, encodeList(a.arches))
         .bind(11, a.module_stream)

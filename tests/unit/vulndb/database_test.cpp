@@ -118,6 +118,56 @@ TEST(Database, ImportLookupAndUpsertRules) {
   ASSERT_EQ(stats->feeds.size(), 1U);
 }
 
+TEST(Database, StoredAdvisoriesReadBackExactly) {
+  // Enough documents to train the compression dictionary, ranges in every encoded form
+  // (the "introduced 0, fixed = fixed_version" shorthand, several events, semver, git, none),
+  // lists, arches, module streams and purls: what export returns is what was put.
+  TempDir dir;
+  const std::string path = dir.file("bulwark.db");
+  std::vector<model::Advisory> stored;
+  for (int i = 0; i < 600; ++i) {
+    auto a = sample("CVE-2024-" + std::to_string(1000 + i), "2024-01-01T00:00:00Z",
+                    "1." + std::to_string(i) + "-1");
+    a.aliases = {"DSA-" + std::to_string(i) + "-1"};
+    a.details = "Details of advisory " + std::to_string(i) + ": a buffer overflow in the parser.";
+    auto& p = a.affected[0];
+    if (i % 3 == 1) {  // not the shorthand: the fixed event differs from fixed_version
+      p.ranges[0].events[1].version = "1.0-" + std::to_string(i);
+      p.ranges.push_back({model::VersionRange::Type::Semver,
+                          {{model::RangeEvent::Kind::Introduced, "1.0.0"},
+                           {model::RangeEvent::Kind::LastAffected, "1.4.2"},
+                           {model::RangeEvent::Kind::Limit, "2.0.0"}}});
+      p.ranges.push_back(
+          {model::VersionRange::Type::Git, {{model::RangeEvent::Kind::Introduced, "abc123"}}});
+      p.arches = {"x86_64", "aarch64"};
+      p.module_stream = "nodejs:18";
+      p.purl = "pkg:rpm/redhat/openssl";
+    } else if (i % 3 == 2) {
+      p.ranges.clear();
+      p.versions.clear();
+    }
+    stored.push_back(a);
+  }
+  {
+    auto writer = DatabaseWriter::begin(path);
+    ASSERT_TRUE(writer) << writer.error().message;
+    for (const auto& a : stored) ASSERT_TRUE(writer->put(a));
+    ASSERT_TRUE(writer->commit());
+  }
+  auto db = Database::open(path);
+  ASSERT_TRUE(db) << db.error().message;
+  for (const auto& a : stored) {
+    auto back = db->advisories(a.id);
+    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_EQ(back->size(), 1U) << a.id;
+    EXPECT_EQ(back->front(), a) << a.id;
+  }
+  auto records = db->affecting("debian:12", "openssl");
+  ASSERT_TRUE(records);
+  ASSERT_EQ(records->size(), stored.size());
+  EXPECT_EQ((*records)[1].affected, stored[1].affected[0]);
+}
+
 TEST(Database, AnAbandonedUpdateLeavesTheOldDatabase) {
   TempDir dir;
   const std::string path = dir.file("bulwark.db");
