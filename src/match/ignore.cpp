@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/text.h"
+#include "model/purl.h"
 
 namespace bulwark::match {
 
@@ -81,7 +82,7 @@ class Parser {
   }
 
   void purls(const YAML::Node& node, const std::string& text, IgnoreRule& rule) {
-    auto purl = parsePurl(text);
+    auto purl = model::parsePurl(text);
     if (!purl) {
       error(node, fmt::format("'{}' is not a valid purl: {}", core::printable(text),
                               purl.error().message));
@@ -207,8 +208,9 @@ bool IgnoreRule::covers(const Subject& subject) const {
       return name == subject.package_name ||
              (!subject.source_name.empty() && name == subject.source_name);
     });
-    const bool by_purl = std::any_of(purls.begin(), purls.end(),
-                                     [&](const Purl& purl) { return purlCovers(purl, subject); });
+    const bool by_purl =
+        std::any_of(purls.begin(), purls.end(),
+                    [&](const model::ParsedPurl& purl) { return purlCovers(purl, subject); });
     if (!by_name && !by_purl) return false;
   }
   if (!paths.empty()) {

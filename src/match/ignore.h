@@ -24,14 +24,15 @@
 
 #include "core/result.h"
 #include "match/suppression.h"
+#include "model/purl.h"
 
 namespace bulwark::match {
 
 struct IgnoreRule {
   std::string id;
-  std::vector<std::string> names;  // package or source package names
-  std::vector<Purl> purls;         // from `purls` and from `packages` entries that are purls
-  std::vector<std::string> paths;  // globs (core::globMatch), no leading '/'
+  std::vector<std::string> names;        // package or source package names
+  std::vector<model::ParsedPurl> purls;  // from `purls` and from `packages` entries that are purls
+  std::vector<std::string> paths;        // globs (core::globMatch), no leading '/'
   std::string reason;
   std::optional<std::chrono::year_month_day> expires;
   std::string expires_text;  // as written

@@ -37,7 +37,7 @@ Subject packageSubject(const model::Finding& finding, const model::Inventory* in
   subject.distro_codename = inventory->distro.codename;
   subject.target = &inventory->target;
   subject.purl_text = model::purl(package, inventory->distro);
-  if (auto parsed = parsePurl(subject.purl_text)) subject.purl = std::move(*parsed);
+  if (auto parsed = model::parsePurl(subject.purl_text)) subject.purl = std::move(*parsed);
   return subject;
 }
 

@@ -23,27 +23,9 @@
 #include "core/result.h"
 #include "model/finding.h"
 #include "model/package.h"
+#include "model/purl.h"
 
 namespace bulwark::match {
-
-// A package URL split into its parts, each percent-decoded. Qualifier keys are lower case and
-// sorted.
-struct Purl {
-  std::string type;  // lower case
-  std::string package_namespace;
-  std::string name;
-  std::string version;
-  std::vector<std::pair<std::string, std::string>> qualifiers;
-  std::string subpath;
-
-  [[nodiscard]] std::string_view qualifier(std::string_view key) const;
-};
-
-// "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12"
-core::Result<Purl> parsePurl(std::string_view text);
-
-// "%2B" → "+"; a malformed escape is an error.
-core::Result<std::string> percentDecode(std::string_view text);
 
 // The facts about one finding that suppression rules match against.
 struct Subject {
@@ -53,7 +35,7 @@ struct Subject {
   std::string source_name;
   std::string full_version;  // with the epoch, "1:2.36-9"
   std::string purl_text;     // as bulwark writes it (model::purl)
-  Purl purl;                 // parsed; type empty when the package has none
+  model::ParsedPurl purl;    // parsed; type empty when the package has none
   std::string path;          // where the package was found, no leading '/'
   std::string distro_codename;
   const model::Target* target = nullptr;  // the scanned artifact, when known
@@ -64,11 +46,11 @@ struct Subject {
 };
 
 // Does `pattern` (the more general purl, from a rule) cover the subject's package?
-bool purlCovers(const Purl& pattern, const Subject& subject);
+bool purlCovers(const model::ParsedPurl& pattern, const Subject& subject);
 
 // Does `pattern` name the scanned artifact itself (an OCI purl whose version is one of the
 // image's digests)? Statements about a product that is the image apply to its subcomponents.
-bool purlNamesTarget(const Purl& pattern, const Subject& subject);
+bool purlNamesTarget(const model::ParsedPurl& pattern, const Subject& subject);
 
 // Defined with the findings it annotates (reports render it without depending on match/).
 using Suppression = model::Suppression;

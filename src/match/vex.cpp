@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "model/purl.h"
 
 namespace bulwark::match {
 
@@ -57,7 +58,7 @@ class Builder {
 
   void addPurl(VexComponent& component, const std::string& candidate, std::size_t statement) {
     if (candidate.rfind("pkg:", 0) != 0) return;
-    auto purl = parsePurl(candidate);
+    auto purl = model::parsePurl(candidate);
     if (!purl) {
       diagnose("vex.bad-purl", statement,
                fmt::format("'{}': {}", core::printable(candidate), purl.error().message));
@@ -267,7 +268,7 @@ void parseCycloneDx(const Json& root, VexDocument& document) {
         if (ref.rfind("urn:cdx:", 0) == 0) {
           const auto hash = ref.find('#');
           auto decoded = hash == std::string::npos ? core::Result<std::string>(std::string())
-                                                   : percentDecode(ref.substr(hash + 1));
+                                                   : model::percentDecode(ref.substr(hash + 1));
           if (!decoded || decoded->empty()) {
             builder.diagnose("vex.bad-ref", index,
                              fmt::format("BOM-Link without a bom-ref: '{}'", core::printable(ref)));
@@ -298,12 +299,12 @@ void parseCycloneDx(const Json& root, VexDocument& document) {
 bool componentCovers(const VexComponent& component, const Subject& subject) {
   if (!component.id.empty() && component.id == subject.purl_text) return true;
   return std::any_of(component.purls.begin(), component.purls.end(),
-                     [&](const Purl& purl) { return purlCovers(purl, subject); });
+                     [&](const model::ParsedPurl& purl) { return purlCovers(purl, subject); });
 }
 
 bool componentNamesTarget(const VexComponent& component, const Subject& subject) {
   return std::any_of(component.purls.begin(), component.purls.end(),
-                     [&](const Purl& purl) { return purlNamesTarget(purl, subject); });
+                     [&](const model::ParsedPurl& purl) { return purlNamesTarget(purl, subject); });
 }
 
 bool applies(const VexStatement& statement, const Subject& subject) {

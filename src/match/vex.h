@@ -27,6 +27,7 @@
 #include "core/diagnostic.h"
 #include "core/result.h"
 #include "match/suppression.h"
+#include "model/purl.h"
 
 namespace bulwark::match {
 
@@ -38,7 +39,7 @@ enum class VexFormat { OpenVex, CycloneDx };
 
 struct VexComponent {
   std::string id;  // @id / ref as written
-  std::vector<Purl> purls;
+  std::vector<model::ParsedPurl> purls;
 };
 
 struct VexProduct {

@@ -2,8 +2,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "catalog/sbom/purl_parser.h"
 #include "catalog/sbom/sbom_reader.h"
+#include "model/purl.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -12,6 +12,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (inventory) {
     for (const auto& package : inventory->packages) (void)package.fullVersion();
   }
-  (void)bulwark::catalog::sbom::parsePurl(text.substr(0, 4096));
+  (void)bulwark::model::parsePurl(text.substr(0, 4096));
   return 0;
 }

@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   subject.source_name = "glibc";
   subject.full_version = "2.36-9+deb12u4";
   subject.purl_text = "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12";
-  subject.purl = *parsePurl(subject.purl_text);
+  subject.purl = *bulwark::model::parsePurl(subject.purl_text);
   subject.path = "var/lib/dpkg/status";
   subject.distro_codename = "bookworm";
   std::size_t hits = 0;

@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   subject.package_name = "libc6";
   subject.full_version = "1:2.36-9+deb12u4";
   subject.purl_text = "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12&epoch=1";
-  subject.purl = *parsePurl(subject.purl_text);
+  subject.purl = *bulwark::model::parsePurl(subject.purl_text);
   subject.distro_codename = "bookworm";
   subject.target = &kTarget;
   const VexStatement* statement = decidingStatement(*document, subject);

@@ -14,8 +14,8 @@
 #include <simdjson.h>
 
 #include "catalog/rpm/header.h"
-#include "catalog/sbom/purl_parser.h"
 #include "core/text.h"
+#include "model/purl.h"
 
 namespace bulwark::catalog {
 
@@ -23,7 +23,7 @@ namespace {
 
 namespace dom = simdjson::dom;
 using core::ErrorCode;
-using sbom::ParsedPurl;
+using model::ParsedPurl;
 
 // Diagnostics of one kind listed individually; the rest are summed up in one line.
 constexpr std::size_t kMaxDiagnosticsPerKind = 50;
@@ -228,7 +228,7 @@ class InventoryBuilder {
                          core::printable(entry.name)));
       return;
     }
-    const auto purl = sbom::parsePurl(entry.purl);
+    const auto purl = model::parsePurl(entry.purl);
     if (!purl) {
       report("sbom.bad-purl", entry.where,
              fmt::format("'{}' is not a valid purl", core::printable(entry.purl.substr(0, 200))));
@@ -750,7 +750,7 @@ core::Status readSpdx(dom::element root, InventoryBuilder& builder) {
       }
     }
     if (described.contains(id)) {
-      const auto purl = sbom::parsePurl(entry.purl);
+      const auto purl = model::parsePurl(entry.purl);
       const bool os_package =
           purl && (purl->type == "deb" || purl->type == "apk" || purl->type == "rpm");
       if (!os_package) continue;

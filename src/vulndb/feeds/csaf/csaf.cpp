@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "core/text.h"
+#include "model/purl.h"
 #include "vulndb/cvss/cvss.h"
 #include "vulndb/ecosystem.h"
 #include "vulndb/feeds/json_util.h"
@@ -75,74 +76,6 @@ std::string rhelEcosystem(std::string_view cpe) {
     if (std::isdigit(static_cast<unsigned char>(c)) == 0 && c != '.') return {};
   }
   return osEcosystem("rhel", version);
-}
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; a malformed escape is kept as written.
-std::string percentDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int high = hexValue(text[i + 1]);
-      const int low = hexValue(text[i + 2]);
-      if (high >= 0 && low >= 0) {
-        out.push_back(static_cast<char>(high * 16 + low));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(text[i]);
-  }
-  return out;
-}
-
-struct Purl {
-  std::string type;
-  std::string name_space;
-  std::string name;
-  std::string version;
-  std::map<std::string, std::string> qualifiers;
-};
-
-// pkg:TYPE/NAMESPACE/NAME@VERSION?KEY=VALUE&...#SUBPATH (purl-spec); nullopt when malformed.
-std::optional<Purl> parsePurl(std::string_view text) {
-  if (!text.starts_with("pkg:")) return std::nullopt;
-  text.remove_prefix(4);
-  text = text.substr(0, text.find('#'));
-  Purl purl;
-  if (const auto query = text.find('?'); query != std::string_view::npos) {
-    for (const auto pair : core::split(text.substr(query + 1), '&')) {
-      const auto equals = pair.find('=');
-      if (equals == std::string_view::npos || equals == 0) continue;
-      purl.qualifiers[lower(pair.substr(0, equals))] = percentDecode(pair.substr(equals + 1));
-    }
-    text = text.substr(0, query);
-  }
-  while (text.starts_with('/')) text.remove_prefix(1);
-  const auto slash = text.find('/');
-  if (slash == std::string_view::npos || slash == 0) return std::nullopt;
-  purl.type = lower(text.substr(0, slash));
-  std::string_view rest = text.substr(slash + 1);
-  const auto last_slash = rest.rfind('/');
-  std::string_view name = rest;
-  if (last_slash != std::string_view::npos) {
-    purl.name_space = percentDecode(rest.substr(0, last_slash));
-    name = rest.substr(last_slash + 1);
-  }
-  if (const auto at = name.find('@'); at != std::string_view::npos) {
-    purl.version = percentDecode(name.substr(at + 1));
-    name = name.substr(0, at);
-  }
-  purl.name = percentDecode(name);
-  if (purl.name.empty()) return std::nullopt;
-  return purl;
 }
 
 bool isRpmName(std::string_view name) {
@@ -212,21 +145,19 @@ enum class ComponentKind { Rpm, NonRpm, Malformed };
 ComponentKind resolveComponent(std::string_view id, std::string_view purl_text, Component& out,
                                std::string& problem) {
   if (!purl_text.empty()) {
-    const auto purl = parsePurl(purl_text);
+    const auto purl = model::parsePurl(purl_text);
     if (!purl) {
-      problem = fmt::format("unparseable purl \"{}\"", core::printable(purl_text));
+      problem = fmt::format("unparseable purl \"{}\": {}", core::printable(purl_text),
+                            purl.error().message);
       return ComponentKind::Malformed;
     }
-    if (purl->type != "rpm" || purl->name_space != "redhat") return ComponentKind::NonRpm;
+    if (purl->type != "rpm" || purl->namespace_ != "redhat") return ComponentKind::NonRpm;
     if (!isRpmName(purl->name)) {
       problem = fmt::format("purl \"{}\" has no valid rpm name", core::printable(purl_text));
       return ComponentKind::Malformed;
     }
     out.name = purl->name;
-    const auto qualifier = [&](std::string_view key) -> std::string {
-      const auto it = purl->qualifiers.find(std::string(key));
-      return it == purl->qualifiers.end() ? std::string() : it->second;
-    };
+    const auto qualifier = [&](std::string_view key) { return std::string(purl->qualifier(key)); };
     if (!purl->version.empty()) out.evr = evr(qualifier("epoch"), purl->version);
     out.arch = qualifier("arch");
     if (const auto rpmmod = qualifier("rpmmod"); !rpmmod.empty()) {

@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include "catalog/sbom/purl_parser.h"
 #include "pipeline/sbom.h"
 #include "report/inventory_report.h"
 #include "testdata.h"
@@ -15,7 +14,6 @@ namespace {
 
 using bulwark::catalog::readSbom;
 using bulwark::catalog::readSbomFile;
-using bulwark::catalog::sbom::parsePurl;
 using bulwark::core::Diagnostic;
 using bulwark::core::Diagnostics;
 using bulwark::core::ErrorCode;
@@ -46,41 +44,6 @@ std::string diagnosticsText(const std::vector<Diagnostic>& diagnostics) {
   std::string out;
   for (const auto& d : diagnostics) out += d.kind + " | " + d.where + " | " + d.detail + "\n";
   return out;
-}
-
-TEST(PurlParser, ReadsEveryPart) {
-  const auto purl = parsePurl(
-      "pkg:deb/debian/libgcc-s1@1%3A12.2.0-14?arch=amd64&Distro=debian-12&upstream=gcc-12%4012.2."
-      "0-14&empty=#usr/lib");
-  ASSERT_TRUE(purl);
-  EXPECT_EQ(purl->type, "deb");
-  EXPECT_EQ(purl->namespace_, "debian");
-  EXPECT_EQ(purl->name, "libgcc-s1");
-  EXPECT_EQ(purl->version, "1:12.2.0-14");
-  EXPECT_EQ(purl->qualifier("arch"), "amd64");
-  EXPECT_EQ(purl->qualifier("distro"), "debian-12");  // keys are case-insensitive
-  EXPECT_EQ(purl->qualifier("upstream"), "gcc-12@12.2.0-14");
-  EXPECT_EQ(purl->qualifier("empty"), "");
-  EXPECT_EQ(purl->subpath, "usr/lib");
-
-  const auto scoped = parsePurl("pkg:npm/%40angular/core@16.0.0");
-  ASSERT_TRUE(scoped);
-  EXPECT_EQ(scoped->namespace_, "@angular");
-  EXPECT_EQ(scoped->name, "core");
-  EXPECT_EQ(scoped->version, "16.0.0");
-
-  const auto plus = parsePurl("pkg:deb/debian/base-files@10.3%2Bdeb10u2?arch=amd64");
-  ASSERT_TRUE(plus);
-  EXPECT_EQ(plus->version, "10.3+deb10u2");
-}
-
-TEST(PurlParser, RejectsWhatIsNotAPurl) {
-  for (const std::string_view bad :
-       {"", "pkg:", "pkg:deb", "pkg:/openssl@1", "deb/debian/openssl@1", "pkg:deb/debian/@1",
-        "pkg:deb/debian/openssl@1%zz", "pkg:deb/debian/openssl@1%2", "pkg:deb/debian/x%"}) {
-    EXPECT_FALSE(parsePurl(bad)) << bad;
-  }
-  EXPECT_FALSE(parsePurl("pkg:deb/debian/" + std::string(9000, 'a') + "@1"));
 }
 
 // bulwark's CycloneDX as Trivy writes it: the epoch only in the purl, sources as properties.

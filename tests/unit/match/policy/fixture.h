@@ -71,7 +71,7 @@ inline Subject subjectOf(const model::ScanReport& report, std::size_t i) {
   s.source_name = p.source_name;
   s.full_version = p.fullVersion();
   s.purl_text = model::purl(p, report.inventory.distro);
-  s.purl = *parsePurl(s.purl_text);
+  s.purl = *model::parsePurl(s.purl_text);
   s.path = p.location.path;
   s.distro_codename = report.inventory.distro.codename;
   s.target = &report.inventory.target;

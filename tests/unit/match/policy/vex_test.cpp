@@ -214,7 +214,7 @@ TEST(TrivyCompat, GomodVexLeavesWhatTrivyLeaves) {
         Subject s;
         s.vulnerability_id = v.at("VulnerabilityID").get<std::string>();
         s.purl_text = v.at("PkgIdentifier").at("PURL").get<std::string>();
-        s.purl = *parsePurl(s.purl_text);
+        s.purl = *model::parsePurl(s.purl_text);
         if (vex != nullptr) {
           const VexStatement* statement = decidingStatement(*vex, s);
           if (statement != nullptr && statement->suppresses()) continue;
