@@ -125,9 +125,11 @@ void warnIfStale(const std::string& built_at, std::int64_t max_age) {
     warn("the vulnerability database has no build time; update it with `bulwark db update`");
   } else if (now - *built > max_age) {
     const std::int64_t age = now - *built;
-    const std::string how_old = age >= 2 * 86400  ? fmt::format("{} days", age / 86400)
-                                : age >= 2 * 3600 ? fmt::format("{} hours", age / 3600)
-                                                  : fmt::format("{} seconds", age);
+    constexpr std::int64_t kHour = 3600;
+    constexpr std::int64_t kDay = 24 * kHour;
+    const std::string how_old = age >= 2 * kDay    ? fmt::format("{} days", age / kDay)
+                                : age >= 2 * kHour ? fmt::format("{} hours", age / kHour)
+                                                   : fmt::format("{} seconds", age);
     warn(
         fmt::format("the vulnerability database is {} old (built {}); update it with "
                     "`bulwark db update` or set --max-db-age",

@@ -107,7 +107,7 @@ std::optional<std::int64_t> parseDurationSeconds(std::string_view text) {
     case 'm': unit = 60; break;
     case 'h': unit = 3600; break;
     case 'd': unit = 86400; break;
-    case 'w': unit = 7 * 86400; break;
+    case 'w': unit = std::int64_t{7} * 86400; break;
     default: unit = 0; break;
   }
   if (unit != 0) {
