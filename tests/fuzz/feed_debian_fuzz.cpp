@@ -1,20 +1,13 @@
 // Fuzzes the Debian security tracker parsers: tracker JSON and the DSA/DLA list format.
-#include <cstddef>
-#include <cstdint>
-#include <string_view>
-
+#include "feed_fuzz.h"
 #include "vulndb/feeds/debian/tracker.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace bulwark::vulndb::feeds;
-  const std::string_view input(reinterpret_cast<const char*>(data), size);
-  bulwark::core::Diagnostics diagnostics;
-  std::size_t count = 0;
-  const AdvisorySink sink = [&](bulwark::model::Advisory&& advisory) {
-    count += advisory.id.size();
-  };
-  (void)parseDebianTracker(input, "fuzz", sink, diagnostics);
-  (void)parseDebianAdvisoryList(input, "fuzz", sink, diagnostics);
+  using bulwark::fuzz::runFeedParser;
+  const std::string_view input = bulwark::fuzz::asText(data, size);
+  runFeedParser(parseDebianTracker, input, "fuzz");
+  runFeedParser(parseDebianAdvisoryList, input, "fuzz");
   (void)detectFeed("fuzz", input);
   return 0;
 }

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_run.h"
 #include "testdata.h"
 
 namespace {
@@ -19,23 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using bulwark::testing::sharedTestdata;
 
-struct CliRun {
-  int status = -1;
-  std::string out;
-};
-
-CliRun run(const std::string& args) {
-  const char* bin = std::getenv("BULWARK_BIN");
-  const std::string command =
-      std::string(bin != nullptr ? bin : "build/bin/bulwark") + " " + args + " 2>&1";
-  CliRun result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  char buffer[65536];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  result.status = WEXITSTATUS(::pclose(pipe));
-  return result;
-}
+using bulwark::testing::runBulwark;
 
 class TempDir {
  public:
@@ -58,11 +43,11 @@ TEST(DbCli, ImportsTheSharedFeedsAndExportsRecords) {
   const std::string feeds = (vulns / "go-osv").string() + " " +
                             (vulns / "alpine-secdb/json").string() + " " +
                             (vulns / "debian/security-tracker").string();
-  const auto first = run("db import " + db + " " + feeds);
+  const auto first = runBulwark("db import " + db + " " + feeds);
   ASSERT_EQ(first.status, 0) << first.out;
   EXPECT_NE(first.out.find("0 updated"), std::string::npos) << first.out;
 
-  const auto stats = run("db stats --format json " + db);
+  const auto stats = runBulwark("db stats --format json " + db);
   ASSERT_EQ(stats.status, 0) << stats.out;
   const auto doc = nlohmann::json::parse(stats.out);
   EXPECT_EQ(doc["schema_version"], 2);
@@ -73,37 +58,39 @@ TEST(DbCli, ImportsTheSharedFeedsAndExportsRecords) {
   const std::string build_id = doc["build_id"];
 
   // Importing the same feeds again changes nothing but the build id.
-  const auto again = run("db import " + db + " " + feeds);
+  const auto again = runBulwark("db import " + db + " " + feeds);
   ASSERT_EQ(again.status, 0) << again.out;
   EXPECT_NE(again.out.find("(0 new, 0 updated"), std::string::npos) << again.out;
-  const auto stats2 = nlohmann::json::parse(run("db stats --format json " + db).out);
+  const auto stats2 = nlohmann::json::parse(runBulwark("db stats --format json " + db).out);
   EXPECT_EQ(stats2["advisories"], doc["advisories"]);
   EXPECT_NE(stats2["build_id"], build_id);
 
-  const auto exported = run("db export " + db + " CVE-2023-25690");  // an alias of DSA-5376-1
+  const auto exported =
+      runBulwark("db export " + db + " CVE-2023-25690");  // an alias of DSA-5376-1
   ASSERT_EQ(exported.status, 0) << exported.out;
   const auto records = nlohmann::json::parse(exported.out);
   bool found = false;
   for (const auto& r : records) found = found || r["id"] == "DSA-5376-1";
   EXPECT_TRUE(found) << exported.out;
-  EXPECT_EQ(run("db export " + db + " CVE-0000-0000").status, 2);
+  EXPECT_EQ(runBulwark("db export " + db + " CVE-0000-0000").status, 2);
 }
 
 TEST(DbCli, BadInputLeavesTheDatabaseAlone) {
   BULWARK_REQUIRE_SHARED("scan/vulns/go-osv");
   TempDir dir;
   const std::string db = "--db " + dir.file("bulwark.db");
-  ASSERT_EQ(run("db import " + db + " " + (sharedTestdata() / "scan/vulns/go-osv").string()).status,
+  ASSERT_EQ(runBulwark("db import " + db + " " + (sharedTestdata() / "scan/vulns/go-osv").string())
+                .status,
             0);
-  const auto before = run("db stats --format json " + db).out;
+  const auto before = runBulwark("db stats --format json " + db).out;
   std::ofstream(dir.file("broken.json")) << R"({"id": "GO-1", "affected": [)";
-  const auto bad = run("db import " + db + " " + dir.file("broken.json"));
+  const auto bad = runBulwark("db import " + db + " " + dir.file("broken.json"));
   EXPECT_EQ(bad.status, 2) << bad.out;
   EXPECT_NE(bad.out.find("not changed"), std::string::npos) << bad.out;
-  EXPECT_EQ(run("db stats --format json " + db).out, before);
+  EXPECT_EQ(runBulwark("db stats --format json " + db).out, before);
   std::ofstream(dir.file("garbage.db")) << "not a database at all";
-  EXPECT_EQ(run("db stats --db " + dir.file("garbage.db")).status, 2);
-  EXPECT_EQ(run("db stats --db " + dir.file("missing.db")).status, 2);
+  EXPECT_EQ(runBulwark("db stats --db " + dir.file("garbage.db")).status, 2);
+  EXPECT_EQ(runBulwark("db stats --db " + dir.file("missing.db")).status, 2);
 }
 
 }  // namespace
@@ -113,20 +100,20 @@ TEST(DbCli, ScanWarnsWhenTheDatabaseIsOlderThanMaxDbAge) {
   const fs::path root = source != nullptr ? source : ".";
   TempDir dir;
   const std::string db = dir.file("bulwark.db");
-  const auto imported =
-      run("db import --db " + db + " " + (root / "tests/fixtures/advisories/debian-mini").string());
+  const auto imported = runBulwark("db import --db " + db + " " +
+                                   (root / "tests/fixtures/advisories/debian-mini").string());
   ASSERT_EQ(imported.status, 0) << imported.out;
   const std::string scan = "scan --db " + db + " -f json -o " + dir.file("out.json") + " " +
                            (root / "tests/fixtures/rootfs/debian-mini").string();
   // Just built: no warning with the default (7d).
-  auto fresh = run(scan);
+  auto fresh = runBulwark(scan);
   ASSERT_EQ(fresh.status, 0) << fresh.out;
   EXPECT_EQ(fresh.out.find("old (built"), std::string::npos) << fresh.out;
   // A database older than the limit: one warning line naming its build time; same exit code.
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  auto stale = run(scan + " --max-db-age 1s");
+  auto stale = runBulwark(scan + " --max-db-age 1s");
   ASSERT_EQ(stale.status, 0) << stale.out;
   EXPECT_NE(stale.out.find(" seconds old (built 20"), std::string::npos) << stale.out;
-  EXPECT_EQ(run(scan + " --max-db-age 0").out.find("old (built"), std::string::npos);
-  EXPECT_EQ(run(scan + " --max-db-age soon").status, 2);
+  EXPECT_EQ(runBulwark(scan + " --max-db-age 0").out.find("old (built"), std::string::npos);
+  EXPECT_EQ(runBulwark(scan + " --max-db-age soon").status, 2);
 }

@@ -31,6 +31,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_run.h"
 #include "testdata.h"
 #include "vulndb/database.h"
 #include "vulndb/update/state.h"
@@ -687,31 +688,14 @@ TEST_F(DbUpdate, FullDiskDuringDownloadOrImportLeavesTheOldDatabase) {
 
 // --- the CLI --------------------------------------------------------------------------------
 
-struct CliRun {
-  int status = -1;
-  std::string out;
-};
-
-CliRun run(const std::string& args) {
-  const char* bin = std::getenv("BULWARK_BIN");
-  const std::string command =
-      std::string(bin != nullptr ? bin : "build/bin/bulwark") + " " + args + " 2>&1";
-  CliRun result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[65536];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  result.status = WEXITSTATUS(::pclose(pipe));
-  return result;
-}
+using bulwark::testing::runBulwark;
 
 TEST_F(DbUpdate, CliMirrorEcosystemsAndFailures) {
   server_.put("/mirror/PyPI/all.zip", Feed{v1_, "\"p1\"", "", true, Fault::None});
   server_.put("/mirror/npm/all.zip", Feed{v2_, "\"n1\"", "", true, Fault::None});
   const std::string common = "db update --db " + db_ + " --insecure --timeout 10 --mirror " +
                              server_.url("/mirror/") + " --ecosystem pypi,npm";
-  const auto first = run(common);
+  const auto first = runBulwark(common);
   ASSERT_EQ(first.status, 0) << first.out;
   EXPECT_NE(first.out.find("osv/PyPI"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("downloaded " + std::to_string(v1_.size()) + " bytes (md5 ok)"),
@@ -722,13 +706,13 @@ TEST_F(DbUpdate, CliMirrorEcosystemsAndFailures) {
   for (const auto& seen : server_.seen()) paths.push_back(seen.path);
   EXPECT_EQ(paths, (std::vector<std::string>{"/mirror/PyPI/all.zip", "/mirror/npm/all.zip"}));
 
-  const auto second = run(common);
+  const auto second = runBulwark(common);
   ASSERT_EQ(second.status, 0) << second.out;
   EXPECT_NE(second.out.find("not modified"), std::string::npos) << second.out;
   EXPECT_NE(second.out.find("unchanged; the database was not rebuilt"), std::string::npos)
       << second.out;
 
-  const auto stats = run("db stats --format json --db " + db_);
+  const auto stats = runBulwark("db stats --format json --db " + db_);
   ASSERT_EQ(stats.status, 0) << stats.out;
   const auto doc = nlohmann::json::parse(stats.out, nullptr, false);
   ASSERT_FALSE(doc.is_discarded()) << stats.out;
@@ -741,7 +725,7 @@ TEST_F(DbUpdate, CliMirrorEcosystemsAndFailures) {
   // A failing feed: exit 2, one line naming the URL, the database unchanged.
   const std::string before = readFile(db_);
   server_.put("/mirror/npm/all.zip", Feed{v2_, "\"n2\"", "", true, Fault::WrongMd5});
-  const auto failed = run(common);
+  const auto failed = runBulwark(common);
   EXPECT_EQ(failed.status, 2) << failed.out;
   EXPECT_NE(failed.out.find("bulwark: " + server_.url("/mirror/npm/all.zip")), std::string::npos)
       << failed.out;
@@ -749,18 +733,21 @@ TEST_F(DbUpdate, CliMirrorEcosystemsAndFailures) {
   EXPECT_EQ(readFile(db_), before);
 
   // Usage errors.
-  EXPECT_EQ(run("db update --db " + db_ + " --feed http://127.0.0.1:1/x.zip").status, 2);
-  EXPECT_EQ(run("db update --db " + db_ + " --feed https://e/x.zip --ecosystem npm").status, 2);
+  EXPECT_EQ(runBulwark("db update --db " + db_ + " --feed http://127.0.0.1:1/x.zip").status, 2);
+  EXPECT_EQ(runBulwark("db update --db " + db_ + " --feed https://e/x.zip --ecosystem npm").status,
+            2);
 }
 
 TEST_F(DbUpdate, CliFeedsFile) {
   const std::string feeds_file = dir_.file("feeds.yaml");
   std::ofstream(feeds_file) << "- name: pypi-test\n  url: " << url_ << "\n";
-  const auto result = run("db update --insecure --db " + db_ + " --feeds-file " + feeds_file);
+  const auto result =
+      runBulwark("db update --insecure --db " + db_ + " --feeds-file " + feeds_file);
   ASSERT_EQ(result.status, 0) << result.out;
   EXPECT_NE(result.out.find("pypi-test"), std::string::npos) << result.out;
   EXPECT_TRUE(hasAdvisory(db_, "PYSEC-T-2"));
-  const auto bad = run("db update --insecure --db " + db_ + " --feeds-file " + dir_.file("none"));
+  const auto bad =
+      runBulwark("db update --insecure --db " + db_ + " --feeds-file " + dir_.file("none"));
   EXPECT_EQ(bad.status, 2) << bad.out;
 }
 
