@@ -85,6 +85,14 @@ std::optional<std::uint64_t> parseUnsigned(std::string_view text) {
   return value;
 }
 
+std::string asciiLower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 std::string printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -39,6 +39,9 @@ std::optional<std::int64_t> parseDurationSeconds(std::string_view text);
 // "2026-11-22T08:46:16Z" (RFC 3339, UTC) → seconds since the epoch; nullopt when malformed.
 std::optional<std::int64_t> parseUtcTimestamp(std::string_view text);
 
+// ASCII lower case ("Content-Type" → "content-type"); other bytes unchanged.
+std::string asciiLower(std::string_view text);
+
 // Escapes control characters so that an attacker-controlled name cannot forge output lines.
 std::string printable(std::string_view text);
 

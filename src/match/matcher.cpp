@@ -16,22 +16,13 @@ using model::RangeEvent;
 
 namespace {
 
-CompareFn schemeFor(model::PackageType type) {
-  switch (type) {
-    case model::PackageType::Deb: return &version::compareDpkg;
-    case model::PackageType::Apk: return &version::compareApk;
-    case model::PackageType::Rpm: return &version::compareRpm;
-  }
-  return &version::compareDpkg;
-}
-
-std::string_view schemeName(model::PackageType type) {
-  switch (type) {
-    case model::PackageType::Deb: return "dpkg";
-    case model::PackageType::Apk: return "apk";
-    case model::PackageType::Rpm: return "rpm";
-  }
-  return "dpkg";
+// The comparator for a package's versions, or nullptr when bulwark has no scheme for them.
+// Go: the Go vulnerability database writes SemVer without Go's "v" ("1.2.3"), so Go versions
+// compare with the semver scheme, which takes both spellings ("+incompatible" is build
+// metadata there, as in Go).
+const version::SchemeInfo* schemeFor(model::PackageType type) {
+  return version::findScheme(type == model::PackageType::Go ? "semver"
+                                                            : model::ecosystemNames(type).scheme);
 }
 
 // The names distribution feeds file a package under, most specific first.
@@ -59,6 +50,7 @@ std::vector<Lookup> feedNames(const model::Package& package) {
       names.push_back({package.name});
       if (package.name != source) names.push_back({source, true});
       break;
+    default: names.push_back({package.name}); break;  // language registries: one name
   }
   return names;
 }
@@ -157,15 +149,12 @@ bool isAffected(const model::AffectedPackage& affected, std::string_view version
 core::Result<std::vector<model::Finding>> matchInventory(const vulndb::Database& database,
                                                          const model::Inventory& inventory,
                                                          core::Diagnostics& diagnostics) {
-  const std::string ecosystem = vulndb::osEcosystem(inventory.distro);
+  // OS packages: the distribution release's own statements; language packages: the
+  // registry's (OSV ecosystem names). Both through the same range evaluation.
+  const std::string os_ecosystem = vulndb::osEcosystem(inventory.distro);
   std::vector<model::Finding> findings;
-  if (ecosystem.empty()) {
-    if (!inventory.packages.empty()) {
-      diagnostics.add("match.unknown-os", inventory.target.name,
-                      "the distribution is unknown: OS packages were not matched");
-    }
-    return findings;
-  }
+  bool os_unknown_reported = false;
+  std::map<model::PackageType, bool> no_scheme_reported;
   // (package index, vulnerability id) → finding, and the rank of the source that decided it.
   struct Merged {
     model::Finding finding;
@@ -178,6 +167,27 @@ core::Result<std::vector<model::Finding>> matchInventory(const vulndb::Database&
   };
   for (std::size_t i = 0; i < inventory.packages.size(); ++i) {
     const auto& package = inventory.packages[i];
+    const bool os_package = model::isOsPackage(package.type);
+    const std::string ecosystem =
+        os_package ? os_ecosystem : std::string(model::ecosystemNames(package.type).osv);
+    if (ecosystem.empty()) {
+      if (!os_unknown_reported) {
+        diagnostics.add("match.unknown-os", inventory.target.name,
+                        "the distribution is unknown: OS packages were not matched");
+        os_unknown_reported = true;
+      }
+      continue;
+    }
+    const version::SchemeInfo* scheme = schemeFor(package.type);
+    if (scheme == nullptr) {
+      if (!no_scheme_reported[package.type]) {
+        diagnostics.add("match.no-version-scheme", inventory.target.name,
+                        fmt::format("no version scheme for {} packages: they were not matched",
+                                    model::toString(package.type)));
+        no_scheme_reported[package.type] = true;
+      }
+      continue;
+    }
     std::vector<const vulndb::AffectedRecord*> candidates;
     for (const auto& lookup : feedNames(package)) {
       auto key = std::make_pair(ecosystem, lookup.name);
@@ -193,7 +203,7 @@ core::Result<std::vector<model::Finding>> matchInventory(const vulndb::Database&
       }
     }
     const std::string installed = package.fullVersion();
-    const CompareFn compare = schemeFor(package.type);
+    const CompareFn compare = scheme->compare;
     for (const auto* candidate : candidates) {
       const auto& record = *candidate;
       const std::string& name = record.affected.name;
@@ -253,7 +263,7 @@ core::Result<std::vector<model::Finding>> matchInventory(const vulndb::Database&
               record.advisory_id, ecosystem, name, model::toString(affected.status),
               affected.fixed_version.empty() ? "no fixed version"
                                              : "fixed in " + affected.fixed_version,
-              installed, schemeName(package.type), why);
+              installed, scheme->name, why);
         } else if (finding.fixed_version.empty() && !affected.fixed_version.empty()) {
           finding.fixed_version = affected.fixed_version;
         }

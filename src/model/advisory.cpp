@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.h"
+
 namespace bulwark::model {
 
 std::string_view toString(Severity severity) {
@@ -18,9 +20,7 @@ std::string_view toString(Severity severity) {
 }
 
 Severity parseSeverity(std::string_view text) {
-  std::string word(text);
-  std::transform(word.begin(), word.end(), word.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string word = core::asciiLower(text);
   while (!word.empty() && (word.back() == '*' || word.back() == ' ')) word.pop_back();
   if (word == "critical") return Severity::Critical;
   if (word == "high" || word == "important") return Severity::High;

@@ -4,16 +4,34 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostic.h"
 
 namespace bulwark::model {
 
-// Package ecosystems. OS package managers first; language ecosystems join in later issues.
-enum class PackageType { Deb, Apk, Rpm };
+// Package ecosystems: the OS package managers, then the language package registries.
+enum class PackageType { Deb, Apk, Rpm, Python, Npm, Go, Maven, Gem, Cargo, NuGet, Composer };
+
+// What each ecosystem is called in the vocabularies bulwark speaks.
+struct EcosystemNames {
+  PackageType type;
+  std::string_view name;       // ours, in reports: "deb", "python", "npm", "go", "maven", ...
+  std::string_view purl_type;  // package-url type: "deb", "pypi", "npm", "golang", "maven", ...
+  std::string_view osv;        // OSV ecosystem of a registry ("PyPI", "crates.io"); "" for OS
+  std::string_view scheme;     // version scheme (version/schemes.def): "dpkg", "pep440", ...
+};
+
+const EcosystemNames& ecosystemNames(PackageType type);
+// The ecosystem whose purl type is `purl_type` (lower case), or nullptr.
+const EcosystemNames* ecosystemForPurlType(std::string_view purl_type);
+// The ecosystem whose OSV name is `osv` (exact), or nullptr.
+const EcosystemNames* ecosystemForOsv(std::string_view osv);
 
 std::string_view toString(PackageType type);
+// Deb, Apk and Rpm: packages of the operating system, matched against its distribution's feeds.
+bool isOsPackage(PackageType type);
 
 // Where a package record was read: the layer that last wrote the database file and the path.
 struct Location {
@@ -25,10 +43,12 @@ struct Location {
 
 struct Package {
   PackageType type = PackageType::Deb;
+  // The ecosystem's own spelling: npm "@scope/name", Go module path, Maven "group:artifact",
+  // Composer "vendor/name" (what OSV records name).
   std::string name;
   std::optional<std::uint32_t> epoch;  // dpkg and rpm; absent when the database has none
-  std::string version;                 // without epoch; dpkg "upstream-revision", apk full
-  std::string release;                 // rpm only
+  std::string version;  // without epoch; dpkg "upstream-revision", apk full; languages as published
+  std::string release;  // rpm only
   std::string arch;
   std::string source_name;
   std::string source_version;         // dpkg: may carry its own epoch; rpm: "version-release"
@@ -39,6 +59,9 @@ struct Package {
   std::string origin;                 // apk origin (its source package)
   std::vector<std::string> depends;   // apk D: / dpkg Depends names
   std::vector<std::string> files;     // files the package manager records as owned (apk, rpm)
+  // Language packages: a dependency only development or tests need, as the lockfile says
+  // (npm "dev", poetry groups, ...). Reports leave these out, as Trivy does by default.
+  bool development = false;
   Location location;
 
   // The full version in the package manager's own syntax, as its comparator takes it:

@@ -152,16 +152,64 @@ std::string namespaceFor(const Package& package, const Distro& distro) {
     return distro.id;
   }
   switch (package.type) {
-    case PackageType::Deb: return "debian";
     case PackageType::Apk: return "alpine";
     case PackageType::Rpm: return "redhat";
+    default: return "debian";
   }
-  return "unknown";
+}
+
+// Percent-encodes each '/'-separated segment, keeping the separators.
+std::string encodeSegments(std::string_view text) {
+  std::string out;
+  for (const auto segment : core::split(text, '/')) {
+    if (!out.empty()) out += '/';
+    out += purlEncode(segment);
+  }
+  return out;
+}
+
+// pkg:pypi/django@4.2.1, pkg:npm/%40angular/core@16.0.0, pkg:golang/github.com/x/y@v1.2.3,
+// pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1, pkg:composer/symfony/console@v6.0.0:
+// the ecosystem's name split into namespace and name as the purl spec's types define.
+std::string languagePurl(const Package& package) {
+  std::string_view name = package.name;
+  std::string namespace_;
+  std::string owned;
+  switch (package.type) {
+    case PackageType::Python: {
+      // The spec: lower case, '_' written as '-'.
+      owned = core::asciiLower(name);
+      std::replace(owned.begin(), owned.end(), '_', '-');
+      name = owned;
+      break;
+    }
+    case PackageType::Maven:
+      if (const auto colon = name.find(':'); colon != std::string_view::npos) {
+        namespace_ = encodeSegments(name.substr(0, colon));
+        name.remove_prefix(colon + 1);
+      }
+      break;
+    case PackageType::Npm:
+    case PackageType::Go:
+    case PackageType::Composer:
+      if (const auto slash = name.rfind('/'); slash != std::string_view::npos) {
+        namespace_ = encodeSegments(name.substr(0, slash));
+        name.remove_prefix(slash + 1);
+      }
+      break;
+    default: break;
+  }
+  std::string out = fmt::format("pkg:{}/", ecosystemNames(package.type).purl_type);
+  if (!namespace_.empty()) out += namespace_ + '/';
+  out += purlEncode(name);
+  if (!package.version.empty()) out += '@' + purlEncode(package.version);
+  return out;
 }
 
 }  // namespace
 
 std::string purl(const Package& package, const Distro& distro) {
+  if (!isOsPackage(package.type)) return languagePurl(package);
   std::string out =
       fmt::format("pkg:{}/{}/{}@", toString(package.type),
                   purlEncode(namespaceFor(package, distro)), purlEncode(package.name));

@@ -21,6 +21,7 @@
 
 #include "core/sha256.h"
 #include "vulndb/advisory_json.h"
+#include "vulndb/ecosystem.h"
 
 namespace bulwark::vulndb {
 
@@ -438,7 +439,8 @@ core::Result<std::vector<AffectedRecord>> Database::affecting(std::string_view e
                                                               std::string_view package) const {
   Statement& query = *impl_->affecting;
   query.reset();
-  query.bind(1, ecosystem).bind(2, package);
+  const std::string key = packageKey(ecosystem, package);
+  query.bind(1, ecosystem).bind(2, key);
   std::vector<AffectedRecord> out;
   int status = SQLITE_ROW;
   while ((status = query.step()) == SQLITE_ROW) {
@@ -861,7 +863,7 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
     auto ecosystem = impl.ecosystemId(a.ecosystem);
     if (!ecosystem) return tl::unexpected(ecosystem.error());
     impl.insert_affected->bind(1, *ecosystem)
-        .bind(2, a.name)
+        .bind(2, packageKey(a.ecosystem, a.name))
         .bind(3, rowid)
         .bind(4, static_cast<std::int64_t>(a.status))
         .bind(5, a.fixed_version)

@@ -24,7 +24,7 @@ struct sqlite3;
 
 namespace bulwark::vulndb {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // $XDG_CACHE_HOME/bulwark/db/bulwark.db (or ~/.cache/…).
 std::string defaultDatabasePath();

@@ -84,4 +84,21 @@ std::string osEcosystem(const model::Distro& distro) {
   return osEcosystem(distro.id, distro.version_id);
 }
 
+std::string packageKey(std::string_view ecosystem, std::string_view name) {
+  if (ecosystem == "PyPI") {
+    std::string out;
+    out.reserve(name.size());
+    for (const char c : name) {
+      if (c == '-' || c == '_' || c == '.') {
+        if (out.empty() || out.back() != '-') out += '-';
+      } else {
+        out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      }
+    }
+    return out;
+  }
+  if (ecosystem == "NuGet" || ecosystem == "Packagist") return core::asciiLower(name);
+  return std::string(name);
+}
+
 }  // namespace bulwark::vulndb

@@ -17,6 +17,13 @@ std::string osEcosystem(const model::Distro& distro);
 // "alpine", "v3.19"; "ubuntu", "bionic" or "18.04"; "rhel", "8.9").
 std::string osEcosystem(std::string_view id, std::string_view release);
 
+// The name a package is stored and looked up under in `ecosystem`: the registry's own
+// equivalence, so that "Django", "django" and "DJANGO_" … find the same records.
+//   PyPI: PEP 503 normalization (lower case, runs of '-', '_', '.' become one '-');
+//   NuGet, Packagist: lower case (both registries compare ids case-insensitively);
+//   everything else (distributions, npm, Go, Maven, RubyGems, crates.io): as written.
+std::string packageKey(std::string_view ecosystem, std::string_view name);
+
 // Debian and Ubuntu codenames ↔ versions ("bookworm" ↔ "12", "bionic" ↔ "18.04").
 std::string_view releaseForCodename(std::string_view id, std::string_view codename);
 

@@ -56,15 +56,8 @@ constexpr std::array<Mapping, 34> kMappings = {{
     {"lgplv3+", "LGPL-3.0-or-later"},
 }};
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 std::string mapOne(std::string_view name) {
-  const std::string key = lower(core::trim(name));
+  const std::string key = core::asciiLower(core::trim(name));
   for (const auto& mapping : kMappings) {
     if (mapping.debian == key) return std::string(mapping.spdx);
   }
@@ -81,7 +74,7 @@ void addUnique(std::vector<std::string>& out, std::string license) {
 std::string spdxFromDebian(std::string_view name) {
   // "GPL-1+ or Artistic" → "GPL-1.0-or-later OR Artistic-1.0"
   const std::string text(core::trim(name));
-  const std::string folded = lower(text);
+  const std::string folded = core::asciiLower(text);
   std::string out;
   std::string_view joiner;  // the operator before the current part
   std::size_t start = 0;

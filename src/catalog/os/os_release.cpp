@@ -48,13 +48,6 @@ std::map<std::string, std::string> parseOsRelease(std::string_view content) {
 
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 std::string firstLine(std::string_view content) {
   const auto end = content.find('\n');
   return std::string(core::trim(content.substr(0, end)));
@@ -73,7 +66,7 @@ bool fromRedhatRelease(std::string_view line, model::Distro& distro) {
   std::cmatch match;
   const std::string text(line);
   if (!std::regex_search(text.c_str(), match, kPattern)) return false;
-  const std::string name = lower(match[1].str());
+  const std::string name = core::asciiLower(match[1].str());
   struct Known {
     std::string_view needle;
     std::string_view id;
@@ -124,7 +117,7 @@ model::Distro detectDistro(const image::FsView& fs, core::Diagnostics& /*diagnos
     if (content == nullptr) continue;
     auto fields = parseOsRelease(*content);
     if (fields["ID"].empty()) continue;
-    distro.id = lower(fields["ID"]);
+    distro.id = core::asciiLower(fields["ID"]);
     distro.version_id = fields["VERSION_ID"];
     distro.codename = fields["VERSION_CODENAME"];
     distro.pretty_name = fields["PRETTY_NAME"];
@@ -171,7 +164,7 @@ model::Distro detectDistro(const image::FsView& fs, core::Diagnostics& /*diagnos
     if (const std::string* lsb = fileContent(fs, "etc/lsb-release")) {
       auto fields = parseOsRelease(*lsb);
       if (!fields["DISTRIB_ID"].empty()) {
-        distro.id = lower(fields["DISTRIB_ID"]);
+        distro.id = core::asciiLower(fields["DISTRIB_ID"]);
         distro.version_id = fields["DISTRIB_RELEASE"];
         distro.codename = fields["DISTRIB_CODENAME"];
         distro.pretty_name = fields["DISTRIB_DESCRIPTION"];

@@ -234,18 +234,19 @@ class InventoryBuilder {
              fmt::format("'{}' is not a valid purl", core::printable(entry.purl.substr(0, 200))));
       return;
     }
-    model::PackageType type = model::PackageType::Deb;
-    if (purl->type == "deb") {
-      type = model::PackageType::Deb;
-    } else if (purl->type == "apk") {
-      type = model::PackageType::Apk;
-    } else if (purl->type == "rpm") {
-      type = model::PackageType::Rpm;
-    } else {
+    const model::EcosystemNames* ecosystem = model::ecosystemForPurlType(purl->type);
+    if (ecosystem == nullptr) {
       // Distinct types are few in real documents; a hostile one gets one line for the rest.
       const bool listed =
           unsupported_.size() < kMaxDiagnosticsPerKind || unsupported_.contains(purl->type);
       ++unsupported_[listed ? purl->type : std::string("(other)")];
+      return;
+    }
+    const model::PackageType type = ecosystem->type;
+    if (!model::isOsPackage(type)) {
+      if (auto package = toLanguagePackage(entry, *purl, type)) {
+        packages_.push_back(Read{std::move(*package), {}, entry.where});
+      }
       return;
     }
     auto package = toPackage(entry, *purl, type);
@@ -262,7 +263,7 @@ class InventoryBuilder {
     for (const auto& [type, count] : unsupported_) {
       diagnostics_.add("sbom.unsupported-type", origin_,
                        fmt::format("{} component(s) of purl type '{}' are not matched (bulwark "
-                                   "matches deb, apk and rpm packages)",
+                                   "has no version scheme or feeds for them)",
                                    count, core::printable(type)));
     }
     for (const auto& [kind, count] : per_kind_) {
@@ -282,6 +283,29 @@ class InventoryBuilder {
     DistroHint distro;
     std::string where;
   };
+
+  // A language package: the ecosystem's own name back from the purl's namespace and name
+  // (the inverse of model::purl()), the version as published.
+  std::optional<model::Package> toLanguagePackage(const Entry& entry, const ParsedPurl& purl,
+                                                  model::PackageType type) {
+    model::Package package;
+    package.type = type;
+    package.name = purl.name;
+    if (!purl.namespace_.empty()) {
+      const char separator = type == model::PackageType::Maven ? ':' : '/';
+      package.name = purl.namespace_ + separator + purl.name;
+    }
+    package.version = purl.version.empty() ? entry.version : purl.version;
+    if (package.version.empty()) {
+      report("sbom.no-version", entry.where,
+             fmt::format("package '{}' has no version; it is not matched",
+                         core::printable(package.name)));
+      return std::nullopt;
+    }
+    package.licenses = entry.licenses;
+    readLocation(entry, package);
+    return package;
+  }
 
   std::optional<model::Package> toPackage(const Entry& entry, const ParsedPurl& purl,
                                           model::PackageType type) {
@@ -415,7 +439,7 @@ class InventoryBuilder {
         if (name.empty()) name = package.name;
         if (version.empty()) version = package.version;
         break;
-      case model::PackageType::Rpm: break;
+      default: break;
     }
     package.source_name = std::move(name);
     package.source_version = std::move(version);

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/text.h"
+
 namespace bulwark::image::registry {
 namespace {
 
@@ -26,12 +28,6 @@ bool isTokenChar(char c) {
     case '~': return true;
     default: return false;
   }
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 class Cursor {
@@ -109,7 +105,7 @@ std::vector<Challenge> parseChallenges(std::string_view header) {
       continue;
     }
     Challenge challenge;
-    challenge.scheme = lower(scheme);
+    challenge.scheme = core::asciiLower(scheme);
     bool first = true;
     while (!in.done()) {
       const std::size_t before = in.pos();
@@ -154,7 +150,7 @@ std::vector<Challenge> parseChallenges(std::string_view header) {
         }
       }
       if (challenge.params.size() < kMaxChallengeParams) {
-        challenge.params.emplace(lower(name), std::move(value));
+        challenge.params.emplace(core::asciiLower(name), std::move(value));
       }
       first = false;
       in.skipSpace();

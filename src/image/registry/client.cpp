@@ -188,8 +188,7 @@ class Transfer {
     if (self->header_bytes_ > kMaxErrorBodyBytes) return n;  // keep the first 64 KiB
     const auto colon = line.find(':');
     if (colon == std::string_view::npos) return n;
-    std::string name(core::trim(line.substr(0, colon)));
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string name = core::asciiLower(core::trim(line.substr(0, colon)));
     const std::string value(core::trim(line.substr(colon + 1)));
     auto& slot = self->response_headers_[name];
     slot = slot.empty() ? value : slot + ", " + value;
@@ -257,9 +256,7 @@ core::Result<std::string> readBody(Transfer& transfer, std::size_t max_bytes,
 }
 
 std::string mediaTypeOf(std::string_view content_type) {
-  std::string out(core::trim(content_type.substr(0, content_type.find(';'))));
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return core::asciiLower(core::trim(content_type.substr(0, content_type.find(';'))));
 }
 
 // Streams a blob and checks its size and digest as the bytes go by.

@@ -81,8 +81,7 @@ std::size_t onHeader(char* data, std::size_t /*one*/, std::size_t n, void* sink_
   if (sink->header_bytes > kMaxHeaderBytes) return n;  // keep the first 64 KiB
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return n;
-  std::string name(core::trim(line.substr(0, colon)));
-  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string name = core::asciiLower(core::trim(line.substr(0, colon)));
   const std::string value(core::trim(line.substr(colon + 1)));
   auto& slot = sink->headers[name];
   slot = slot.empty() ? value : slot + ", " + value;

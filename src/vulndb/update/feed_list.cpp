@@ -24,12 +24,6 @@ constexpr std::array<std::string_view, 13> kOsvEcosystems = {
     "Packagist", "PyPI",   "RubyGems", "crates.io", "Hex",   "Pub",
 };
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool hasControl(std::string_view text) {
   return std::any_of(text.begin(), text.end(),
                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
@@ -66,7 +60,7 @@ core::Status checkFeedUrl(std::string_view url, bool allow_http) {
     return core::fail(ErrorCode::Usage, "feed URL '{}' contains spaces or control characters",
                       core::printable(url));
   }
-  const std::string scheme = lower(url.substr(0, url.find("://")));
+  const std::string scheme = core::asciiLower(url.substr(0, url.find("://")));
   if (url.find("://") == std::string_view::npos || (scheme != "https" && scheme != "http")) {
     return core::fail(ErrorCode::Usage, "feed URL '{}' is not an http(s) URL",
                       core::printable(url));
@@ -98,8 +92,9 @@ core::Result<std::vector<FeedSpec>> osvFeeds(std::string_view base,
         return core::fail(ErrorCode::Usage, "'{}' is not an OSV ecosystem name",
                           core::printable(requested));
       }
-      const auto known = std::find_if(kOsvEcosystems.begin(), kOsvEcosystems.end(),
-                                      [&](std::string_view e) { return lower(e) == lower(name); });
+      const auto known = std::find_if(
+          kOsvEcosystems.begin(), kOsvEcosystems.end(),
+          [&](std::string_view e) { return core::asciiLower(e) == core::asciiLower(name); });
       names.emplace_back(known != kOsvEcosystems.end() ? *known : name);
     }
   }

@@ -123,5 +123,40 @@ TEST(PercentDecode, DecodesAndRejectsMalformedEscapes) {
   EXPECT_FALSE(percentDecode("%4g"));
 }
 
+// Language packages: the ecosystem's name split into namespace and name as each purl type
+// defines it, and read back to the same name by the SBOM reader.
+TEST(Purl, LanguagePackages) {
+  auto make = [](PackageType type, std::string name, std::string version) {
+    Package package;
+    package.type = type;
+    package.name = std::move(name);
+    package.version = std::move(version);
+    return purl(package, Distro{});
+  };
+  EXPECT_EQ(make(PackageType::Python, "Django_Rest", "3.14.0"), "pkg:pypi/django-rest@3.14.0");
+  EXPECT_EQ(make(PackageType::Npm, "@angular/core", "16.0.0"), "pkg:npm/%40angular/core@16.0.0");
+  EXPECT_EQ(make(PackageType::Npm, "left-pad", "1.3.0"), "pkg:npm/left-pad@1.3.0");
+  EXPECT_EQ(make(PackageType::Go, "github.com/gin-gonic/gin", "v1.9.1"),
+            "pkg:golang/github.com/gin-gonic/gin@v1.9.1");
+  EXPECT_EQ(make(PackageType::Maven, "org.apache.logging.log4j:log4j-core", "2.14.1"),
+            "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1");
+  EXPECT_EQ(make(PackageType::Composer, "symfony/console", "v6.0.0"),
+            "pkg:composer/symfony/console@v6.0.0");
+  EXPECT_EQ(make(PackageType::Gem, "rails", "7.0.4"), "pkg:gem/rails@7.0.4");
+  EXPECT_EQ(make(PackageType::Cargo, "serde", "1.0.1+build"), "pkg:cargo/serde@1.0.1+build");
+  EXPECT_EQ(make(PackageType::NuGet, "Newtonsoft.Json", "13.0.1"),
+            "pkg:nuget/Newtonsoft.Json@13.0.1");
+
+  const auto parsed = parsePurl("pkg:npm/%40angular/core@16.0.0");
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->namespace_, "@angular");
+  EXPECT_EQ(ecosystemForPurlType("golang")->type, PackageType::Go);
+  EXPECT_EQ(ecosystemForPurlType("hex"), nullptr);
+  EXPECT_EQ(ecosystemForOsv("crates.io")->type, PackageType::Cargo);
+  EXPECT_EQ(ecosystemForOsv(""), nullptr);
+  EXPECT_TRUE(isOsPackage(PackageType::Rpm));
+  EXPECT_FALSE(isOsPackage(PackageType::Npm));
+}
+
 }  // namespace
 }  // namespace bulwark::model

@@ -8,58 +8,17 @@
 #include <string_view>
 #include <vector>
 
-#include "core/text.h"
-#include "testdata.h"
+#include "unit/version/vectors.h"
 
 namespace bulwark::version {
 namespace {
 
-int sign(int value) { return (value > 0) - (value < 0); }
-
-struct Vector {
-  std::string a;
-  std::string b;
-  int expected = 0;
-  std::size_t line = 0;
-};
-
-// Reads `a,b,expected,origin` rows. No field of the three CSVs we read contains a comma or a
-// quote (checked here: a row that does not split into 4 fields fails the test).
-std::vector<Vector> readVectors(const std::string& relative) {
-  std::vector<Vector> vectors;
-  const std::string text = testing::readFile(testing::sharedTestdata() / relative);
-  core::forEachLine(text, [&](std::string_view line, std::size_t number) {
-    if (number == 1 || line.empty()) return;  // header
-    const std::vector<std::string_view> fields = core::split(line, ',');
-    EXPECT_GE(fields.size(), 4u) << relative << ":" << number << ": " << line;
-    if (fields.size() < 4) return;
-    Vector v{std::string(fields[0]), std::string(fields[1]), 0, number};
-    if (fields[2] == "-1") {
-      v.expected = -1;
-    } else if (fields[2] == "1") {
-      v.expected = 1;
-    } else {
-      EXPECT_EQ(fields[2], "0") << relative << ":" << number;
-    }
-    vectors.push_back(std::move(v));
-  });
-  return vectors;
-}
-
-void checkVectors(const std::string& relative, CompareFn compare, std::size_t min_count) {
-  const std::vector<Vector> vectors = readVectors(relative);
-  EXPECT_GE(vectors.size(), min_count) << relative;
-  int failures = 0;
-  for (const Vector& v : vectors) {
-    const int got = sign(compare(v.a, v.b));
-    const int back = sign(compare(v.b, v.a));
-    EXPECT_EQ(got, v.expected) << relative << ":" << v.line << ": '" << v.a << "' vs '" << v.b
-                               << "'";
-    EXPECT_EQ(back, -v.expected) << relative << ":" << v.line << ": reversed";
-    if (got != v.expected) ++failures;
-  }
-  EXPECT_EQ(failures, 0);
-}
+using testing::Case;
+using testing::checkCases;
+using testing::checkVectors;
+using testing::readVectors;
+using testing::sign;
+using testing::Vector;
 
 TEST(VersionVectors, Dpkg) {
   BULWARK_REQUIRE_SHARED("scan/versions/dpkg.csv");
@@ -93,19 +52,6 @@ TEST(VersionVectors, Apk) {
 }
 
 // --- own edge cases ---------------------------------------------------------------------------
-
-struct Case {
-  const char* a;
-  const char* b;
-  int expected;
-};
-
-void checkCases(CompareFn compare, std::initializer_list<Case> cases) {
-  for (const Case& c : cases) {
-    EXPECT_EQ(sign(compare(c.a, c.b)), c.expected) << "'" << c.a << "' vs '" << c.b << "'";
-    EXPECT_EQ(sign(compare(c.b, c.a)), -c.expected) << "'" << c.b << "' vs '" << c.a << "'";
-  }
-}
 
 TEST(Dpkg, Ordering) {
   checkCases(&compareDpkg,

@@ -43,5 +43,18 @@ TEST(OsEcosystem, SystemsMatchedAgainstAnotherReleasesData) {
   EXPECT_EQ(key("alpine", "3.16.2"), "alpine:3.16");
 }
 
+// Each registry's own notion of "the same package": PyPI's PEP 503, NuGet's and Packagist's
+// case-insensitive ids; the others exactly as written.
+TEST(PackageKey, NormalizesAsTheRegistryDoes) {
+  EXPECT_EQ(packageKey("PyPI", "Django"), "django");
+  EXPECT_EQ(packageKey("PyPI", "zope.interface"), "zope-interface");
+  EXPECT_EQ(packageKey("PyPI", "Foo__Bar-._baz"), "foo-bar-baz");
+  EXPECT_EQ(packageKey("NuGet", "Newtonsoft.Json"), "newtonsoft.json");
+  EXPECT_EQ(packageKey("Packagist", "Symfony/Console"), "symfony/console");
+  EXPECT_EQ(packageKey("npm", "@Scope/Name"), "@Scope/Name");
+  EXPECT_EQ(packageKey("Maven", "org.Apache:Commons"), "org.Apache:Commons");
+  EXPECT_EQ(packageKey("debian:12", "OpenSSL"), "OpenSSL");
+}
+
 }  // namespace
 }  // namespace bulwark::vulndb
