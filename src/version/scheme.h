@@ -16,6 +16,17 @@
 #include <span>
 #include <string_view>
 
+// The language ecosystems' schemes, one header each (with their range/specifier parsers).
+#include "version/cargo.h"
+#include "version/composer.h"
+#include "version/gem.h"
+#include "version/golang.h"
+#include "version/maven.h"
+#include "version/npm.h"
+#include "version/nuget.h"
+#include "version/pep440.h"
+#include "version/semver.h"
+
 namespace bulwark::version {
 
 // --- dpkg (Debian, Ubuntu): `[epoch:]upstream[-revision]`, dpkg's verrevcmp ordering --------

@@ -235,28 +235,40 @@ TEST(Apk, Validity) {
 
 // --- registry ---------------------------------------------------------------------------------
 
+// Versions every scheme accepts, in increasing order: Go wants its "v", npm and Cargo all
+// three numbers.
+std::vector<std::string> ascending(const SchemeInfo& info) {
+  const std::string prefix = info.scheme == Scheme::Go ? "v" : "";
+  return {prefix + "1.0.0", prefix + "1.1.0", prefix + "999.0.0"};
+}
+
 TEST(Registry, FindsEverySchemeByName) {
-  ASSERT_EQ(allSchemes().size(), 3u);
+  ASSERT_EQ(allSchemes().size(), 12u);
   for (const SchemeInfo& info : allSchemes()) {
     const SchemeInfo* found = findScheme(info.name);
     ASSERT_NE(found, nullptr) << info.name;
     EXPECT_EQ(found, &schemeInfo(info.scheme));
-    EXPECT_EQ(found->compare("1.0", "1.1"), -1) << info.name;
-    EXPECT_TRUE(found->valid("1.0", nullptr)) << info.name;
+    const auto versions = ascending(info);
+    EXPECT_EQ(found->compare(versions[0], versions[1]), -1) << info.name;
+    EXPECT_TRUE(found->valid(versions[0], nullptr)) << info.name;
   }
   EXPECT_EQ(findScheme("dpkg")->compare, &compareDpkg);
   EXPECT_EQ(findScheme("rpm")->compare, &compareRpm);
   EXPECT_EQ(findScheme("apk")->compare, &compareApk);
-  EXPECT_EQ(findScheme("semver"), nullptr);
+  EXPECT_EQ(findScheme("pep440")->compare, &comparePep440);
+  EXPECT_EQ(findScheme("maven")->compare, &compareMaven);
+  EXPECT_EQ(findScheme("go")->compare, &compareGo);
+  EXPECT_EQ(findScheme("nosuch"), nullptr);
   EXPECT_EQ(findScheme("DPKG"), nullptr);
   EXPECT_EQ(findScheme(""), nullptr);
 }
 
 TEST(Registry, ComparatorsReturnMinusOneZeroOne) {
   for (const SchemeInfo& info : allSchemes()) {
-    EXPECT_EQ(info.compare("1", "999"), -1) << info.name;
-    EXPECT_EQ(info.compare("999", "1"), 1) << info.name;
-    EXPECT_EQ(info.compare("2.0", "2.0"), 0) << info.name;
+    const auto versions = ascending(info);
+    EXPECT_EQ(info.compare(versions[0], versions[2]), -1) << info.name;
+    EXPECT_EQ(info.compare(versions[2], versions[0]), 1) << info.name;
+    EXPECT_EQ(info.compare(versions[1], versions[1]), 0) << info.name;
   }
 }
 
