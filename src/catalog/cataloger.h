@@ -19,6 +19,9 @@ class Cataloger {
   [[nodiscard]] virtual std::string_view version() const = 0;
   // Glob patterns (core::globMatch) of the files this cataloger reads, relative to the root.
   [[nodiscard]] virtual std::vector<std::string_view> patterns() const = 0;
+  // Summarizers for files it cannot ask to keep whole (image::Extractor); their summaries are
+  // found with FsView::extracted(name).
+  [[nodiscard]] virtual std::vector<image::Extractor> extractors() const { return {}; }
   // Appends what it finds to `packages`; malformed records become diagnostics, never a crash.
   virtual void catalog(const image::FsView& fs, const model::Distro& distro,
                        std::vector<model::Package>& packages,

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <deque>
+#include <exception>
+
+#include <fmt/format.h>
 
 #include "core/text.h"
 
@@ -23,7 +26,8 @@ std::string_view literalPrefix(std::string_view pattern) {
 
 }  // namespace
 
-PathFilter::PathFilter(std::vector<std::string> patterns) : patterns_(std::move(patterns)) {
+PathFilter::PathFilter(std::vector<std::string> patterns, std::vector<Extractor> extractors)
+    : patterns_(std::move(patterns)), extractors_(std::move(extractors)) {
   for (const auto& pattern : patterns_) {
     (hasWildcard(pattern) ? globs_ : literal_).push_back(pattern);
   }
@@ -36,7 +40,16 @@ bool PathFilter::wants(std::string_view path) const {
                      [&](const std::string& glob) { return core::globMatch(glob, path); });
 }
 
+const Extractor* PathFilter::extractorFor(std::string_view path, std::uint32_t mode,
+                                          std::uint64_t size) const {
+  for (const auto& extractor : extractors_) {
+    if (extractor.wants(path, mode, size)) return &extractor;
+  }
+  return nullptr;
+}
+
 bool PathFilter::mayContain(std::string_view directory) const {
+  if (!extractors_.empty()) return true;  // an extractor may want any file
   const auto dir = core::split(directory, '/');
   for (const auto& pattern : patterns_) {
     const auto parts = core::split(pattern, '/');
@@ -99,6 +112,27 @@ std::vector<std::pair<std::string_view, const FileEntry*>> FsView::glob(
     }
   }
   return out;
+}
+
+std::vector<std::pair<std::string_view, const FileEntry*>> FsView::extracted(
+    std::string_view extractor) const {
+  std::vector<std::pair<std::string_view, const FileEntry*>> out;
+  for (const auto& [path, entry] : entries_) {
+    if (entry.extracted_by == extractor && !entry.content.empty()) out.emplace_back(path, &entry);
+  }
+  return out;
+}
+
+std::string runExtractor(const Extractor& extractor, std::string_view path,
+                         std::string_view content, core::Diagnostics& diagnostics,
+                         std::string_view where) {
+  try {
+    return extractor.extract(path, content);
+  } catch (const std::exception& error) {
+    diagnostics.add("extractor.failed", fmt::format("{}:{}", where, core::printable(path)),
+                    fmt::format("{}: {}", extractor.name, core::printable(error.what())));
+  }
+  return {};
 }
 
 void FsView::put(std::string path, FileEntry entry) {

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/diagnostic.h"
+
 namespace bulwark::image {
 
 enum class FileType { Regular, Directory, Symlink, Other };
@@ -20,15 +22,35 @@ struct FileEntry {
   std::uint64_t size = 0;
   std::string layer_digest;  // the layer that wrote this entry last; empty for a root directory
   std::string link_target;   // symlinks
-  std::string content;       // regular files the catalogers asked for
+  std::string content;       // regular files the catalogers asked for (or an extractor's summary)
+  // The Extractor whose summary `content` is (its name), "" when content is the whole file.
+  std::string_view extracted_by;
+};
+
+// Files that are too large or too many to keep whole — executables (Go and Rust build info),
+// Java archives — are summarized while the layers stream past: `wants` sees every regular file's
+// path (relative to the root), mode and size; `extract` gets the whole content once and returns
+// the little a cataloger needs, or "" for nothing (the file is then not kept at all). Memory
+// follows the largest such file, not their sum. `extract` must not throw; it runs on untrusted
+// bytes. Name and functions are static (catalogers return these from extractors()).
+struct Extractor {
+  std::string_view name;
+  bool (*wants)(std::string_view path, std::uint32_t mode, std::uint64_t size) noexcept;
+  std::string (*extract)(std::string_view path, std::string_view content);
+  std::uint64_t max_file_bytes;  // larger files are skipped (counted as a diagnostic)
 };
 
 // Which paths a run needs: glob patterns over paths relative to the root, no leading '/'
 // ("var/lib/dpkg/status", "var/lib/dpkg/status.d/*"). See core::globMatch.
 class PathFilter {
  public:
-  explicit PathFilter(std::vector<std::string> patterns);
+  explicit PathFilter(std::vector<std::string> patterns, std::vector<Extractor> extractors = {});
   [[nodiscard]] bool wants(std::string_view path) const;
+  // The first extractor that wants this regular file, or nullptr.
+  [[nodiscard]] const Extractor* extractorFor(std::string_view path, std::uint32_t mode,
+                                              std::uint64_t size) const;
+  // Whether any extractor is registered (directory walks cannot then be pruned).
+  [[nodiscard]] bool hasExtractors() const { return !extractors_.empty(); }
   // Whether some wanted path could lie below `directory` (prunes directory walks).
   [[nodiscard]] bool mayContain(std::string_view directory) const;
   [[nodiscard]] const std::vector<std::string>& patterns() const { return patterns_; }
@@ -37,6 +59,7 @@ class PathFilter {
   std::vector<std::string> patterns_;
   std::vector<std::string> literal_;  // patterns without wildcards, sorted for binary search
   std::vector<std::string> globs_;
+  std::vector<Extractor> extractors_;
 };
 
 class FsView {
@@ -49,6 +72,9 @@ class FsView {
   // Regular files whose paths match `pattern`, in path order.
   [[nodiscard]] std::vector<std::pair<std::string_view, const FileEntry*>> glob(
       std::string_view pattern) const;
+  // Summaries an Extractor called `extractor` produced, in path order.
+  [[nodiscard]] std::vector<std::pair<std::string_view, const FileEntry*>> extracted(
+      std::string_view extractor) const;
 
   void put(std::string path, FileEntry entry);
   void erase(std::string_view path);
@@ -63,6 +89,12 @@ class FsView {
  private:
   std::map<std::string, FileEntry, std::less<>> entries_;
 };
+
+// Runs `extractor` on one file; an exception (a bug: extractors must not throw) becomes an
+// "extractor.failed" diagnostic and no summary.
+std::string runExtractor(const Extractor& extractor, std::string_view path,
+                         std::string_view content, core::Diagnostics& diagnostics,
+                         std::string_view where);
 
 // Normalises a path from an archive or a link target: strips "./" and leading '/', collapses
 // "//" and "."; resolves ".." lexically. Returns false for a path that climbs above the root.

@@ -238,6 +238,15 @@ struct Pass {
       return {};
     }
 
+    const auto mode = static_cast<std::uint32_t>(archive_entry_perm(entry));
+    const auto declared = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
+    const std::uint64_t bytes = declared > 0 ? static_cast<std::uint64_t>(declared) : 0;
+    const Extractor* extractor = type == AE_IFREG && !wanted && first_pass
+                                     ? filter.extractorFor(path, mode, bytes)
+                                     : nullptr;
+    if (extractor != nullptr) {
+      return summarize(archive, feed, std::move(path), mode, bytes, *extractor);
+    }
     if (type != AE_IFREG || !wanted) {
       // Directories, devices, fifos, unwanted files: only their bytes are skipped.
       if (type == AE_IFDIR && first_pass && filter.wants(path)) {
@@ -280,6 +289,47 @@ struct Pass {
     changes.entries.emplace_back(std::move(path), std::move(file));
     return {};
   }
+
+  // A file an Extractor wants: read whole into a buffer reused across files, summarized, and
+  // only the summary kept. The entry is recorded even when there is no summary, so that it
+  // hides what a lower layer had at the same path.
+  core::Status summarize(struct archive* archive, Feed& feed, std::string path, std::uint32_t mode,
+                         std::uint64_t size, const Extractor& extractor) {
+    FileEntry file;
+    file.type = FileType::Regular;
+    file.mode = mode;
+    file.size = size;
+    file.extracted_by = extractor.name;
+    if (file.size > extractor.max_file_bytes) {
+      diagnostics.add("layer.file-too-large", input.name + ":" + path,
+                      fmt::format("{} bytes, over the {} byte limit of the {} extractor; not read",
+                                  file.size, extractor.max_file_bytes, extractor.name));
+    } else {
+      buffer.resize(file.size);
+      std::size_t filled = 0;
+      while (filled < buffer.size()) {
+        const la_ssize_t got =
+            archive_read_data(archive, buffer.data() + filled, buffer.size() - filled);
+        if (got < 0) {
+          if (feed.error) return tl::unexpected(*feed.error);
+          return core::fail(ErrorCode::Input, "corrupt tar data in '{}': {}", core::printable(path),
+                            archive_error_string(archive));
+        }
+        if (got == 0) break;
+        filled += static_cast<std::size_t>(got);
+      }
+      if (filled != buffer.size()) {
+        return core::fail(ErrorCode::Input, "truncated tar entry '{}'", core::printable(path));
+      }
+      file.content = runExtractor(extractor, path, buffer, diagnostics, input.name);
+      if (buffer.capacity() > kKeepBufferBytes) std::string().swap(buffer);
+    }
+    changes.entries.emplace_back(std::move(path), std::move(file));
+    return {};
+  }
+
+  static constexpr std::size_t kKeepBufferBytes = 64U << 20;
+  std::string buffer;  // the file an extractor reads, reused
 };
 
 }  // namespace

@@ -3,13 +3,18 @@
 // are followed as if the directory were "/" and can never lead outside it.
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "core/text.h"
 #include "image/sources.h"
@@ -21,6 +26,30 @@ using core::ErrorCode;
 namespace {
 
 constexpr int kMaxWalkDepth = 64;
+
+// Kernel filesystems mounted into a host's root (/proc, /sys, /dev/pts, cgroups, ...): no
+// package lives there, and walking them is slow or endless. Trivy skips proc, sys and dev.
+bool isKernelFilesystem(int fd, std::string_view rel) {
+  struct statfs fs {};
+  if (::fstatfs(fd, &fs) != 0) return false;
+  switch (static_cast<unsigned long>(fs.f_type)) {
+    case PROC_SUPER_MAGIC:
+    case SYSFS_MAGIC:
+    case DEVPTS_SUPER_MAGIC:
+    case CGROUP_SUPER_MAGIC:
+    case CGROUP2_SUPER_MAGIC:
+    case DEBUGFS_MAGIC:
+    case TRACEFS_MAGIC:
+    case SECURITYFS_MAGIC:
+    case BPF_FS_MAGIC:
+    case PSTOREFS_MAGIC:
+    case HUGETLBFS_MAGIC:
+    case SELINUX_MAGIC: return true;
+    // devtmpfs reports tmpfs's magic: only the top-level /dev is skipped.
+    case TMPFS_MAGIC: return rel == "dev";
+    default: return false;
+  }
+}
 constexpr std::uint64_t kMaxWalkEntries = 5'000'000;
 
 class Fd {
@@ -62,6 +91,12 @@ class RootfsImage final : public Image {
       return core::fail(ErrorCode::NotFound, "{}: {}", dir_, std::strerror(errno));
     }
     FsView view;
+    // Literal paths are opened directly; wildcard patterns walk the directory before their
+    // first wildcard, each directory once: a walk covers every pattern (wants() checks them
+    // all), so a directory below another walked one is not walked again. Extractors may want
+    // any file: they walk from the root.
+    std::vector<std::string> prefixes;
+    if (filter.hasExtractors()) prefixes.emplace_back();
     for (const auto& pattern : filter.patterns()) {
       const auto wild = pattern.find_first_of("*?");
       if (wild == std::string::npos) {
@@ -69,7 +104,18 @@ class RootfsImage final : public Image {
         continue;
       }
       const auto slash = pattern.rfind('/', wild);
-      const std::string prefix = slash == std::string::npos ? "" : pattern.substr(0, slash);
+      prefixes.push_back(slash == std::string::npos ? "" : pattern.substr(0, slash));
+    }
+    std::sort(prefixes.begin(), prefixes.end());
+    prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+    std::vector<std::string> walks;
+    for (auto& prefix : prefixes) {
+      const bool covered = std::any_of(walks.begin(), walks.end(), [&](const std::string& done) {
+        return done.empty() || prefix.starts_with(done + "/");
+      });
+      if (!covered) walks.push_back(std::move(prefix));
+    }
+    for (const auto& prefix : walks) {
       Fd dir(openInRoot(root.get(), prefix, O_RDONLY | O_DIRECTORY));
       if (!dir.valid()) continue;  // absent directories are simply not there
       std::uint64_t visited = 0;
@@ -117,6 +163,39 @@ class RootfsImage final : public Image {
     view.put(path, std::move(entry));
   }
 
+  // A file an Extractor wants: read whole into a reused buffer, only the summary kept.
+  void summarize(int root, const std::string& path, const Extractor& extractor, FsView& view,
+                 core::Diagnostics& diagnostics) {
+    Fd fd(openInRoot(root, path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW));
+    if (!fd.valid()) return;
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size > extractor.max_file_bytes) {
+      diagnostics.add("rootfs.file-too-large", path,
+                      fmt::format("{} bytes, over the {} byte limit of the {} extractor; not read",
+                                  size, extractor.max_file_bytes, extractor.name));
+      return;
+    }
+    buffer_.resize(size);
+    std::size_t filled = 0;
+    while (filled < buffer_.size()) {
+      const ssize_t got = ::read(fd.get(), buffer_.data() + filled, buffer_.size() - filled);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      filled += static_cast<std::size_t>(got);
+    }
+    FileEntry entry;
+    entry.type = FileType::Regular;
+    entry.mode = st.st_mode & 07777;
+    entry.size = filled;
+    entry.extracted_by = extractor.name;
+    entry.content = runExtractor(extractor, path, std::string_view(buffer_).substr(0, filled),
+                                 diagnostics, dir_);
+    if (buffer_.capacity() > kKeepBufferBytes) std::string().swap(buffer_);
+    if (!entry.content.empty()) view.put(path, std::move(entry));
+  }
+
   core::Status walk(int root, int dir_fd, const std::string& rel, const PathFilter& filter,
                     FsView& view, core::Diagnostics& diagnostics, int depth,
                     std::uint64_t& visited) {
@@ -148,20 +227,28 @@ class RootfsImage final : public Image {
       if (S_ISDIR(st.st_mode)) {
         if (!filter.mayContain(path)) continue;
         Fd sub(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        if (!sub.valid()) continue;
+        if (!sub.valid() || isKernelFilesystem(sub.get(), path)) continue;
         if (auto ok = walk(root, sub.get(), path, filter, view, diagnostics, depth + 1, visited);
             !ok) {
           return ok;
         }
       } else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && filter.wants(path)) {
         readFile(root, path, view, diagnostics);
+      } else if (S_ISREG(st.st_mode) && view.find(path) == nullptr) {
+        const auto size = static_cast<std::uint64_t>(st.st_size);
+        if (const Extractor* extractor = filter.extractorFor(path, st.st_mode & 07777, size)) {
+          summarize(root, path, *extractor, view, diagnostics);
+        }
       }
     }
     return {};
   }
 
+  static constexpr std::size_t kKeepBufferBytes = 64U << 20;
+
   std::string dir_;
   LayerLimits limits_;
+  std::string buffer_;  // the file an extractor reads, reused
 };
 
 }  // namespace

@@ -58,7 +58,9 @@ struct Package {
   std::string modularity_label;       // rpm modular packages
   std::string origin;                 // apk origin (its source package)
   std::vector<std::string> depends;   // apk D: / dpkg Depends names
-  std::vector<std::string> files;     // files the package manager records as owned (apk, rpm)
+  // Files the package manager records as installed by this package (dpkg .list, apk, rpm),
+  // relative to the root or absolute as the database writes them.
+  std::vector<std::string> files;
   // Language packages: a dependency only development or tests need, as the lockfile says
   // (npm "dev", poetry groups, ...). Reports leave these out, as Trivy does by default.
   bool development = false;

@@ -1,12 +1,41 @@
 #include "pipeline/sbom.h"
 
 #include <algorithm>
+#include <string>
+#include <string_view>
+#include <unordered_set>
 
 #include "catalog/os/os_release.h"
 #include "catalog/registry.h"
 #include "catalog/sbom/sbom_reader.h"
 
 namespace bulwark::pipeline {
+
+namespace {
+
+// A language package read from a file an OS package installed (Debian's python3-yaml owns
+// its dist-info METADATA) belongs to the OS package: the distribution's advisories speak for
+// it, so it is not reported or matched twice. Development-only dependencies are left out, as
+// Trivy leaves them out by default.
+void keepOnePerInstall(std::vector<model::Package>& packages) {
+  const bool any_language = std::any_of(packages.begin(), packages.end(),
+                                        [](const auto& p) { return !model::isOsPackage(p.type); });
+  if (!any_language) return;
+  std::unordered_set<std::string> owned;  // copies: erase_if below moves packages
+  for (const auto& package : packages) {
+    if (!model::isOsPackage(package.type)) continue;
+    for (std::string_view file : package.files) {
+      while (!file.empty() && file.front() == '/') file.remove_prefix(1);
+      owned.emplace(file);
+    }
+  }
+  std::erase_if(packages, [&](const model::Package& package) {
+    if (model::isOsPackage(package.type)) return false;
+    return package.development || owned.contains(package.location.path);
+  });
+}
+
+}  // namespace
 
 core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress) {
   const auto catalogers = catalog::allCatalogers();
@@ -19,7 +48,12 @@ core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress) {
   patterns.erase(std::unique(patterns.begin(), patterns.end()), patterns.end());
 
   core::Diagnostics diagnostics;
-  auto view = image.readFiles(image::PathFilter(std::move(patterns)), diagnostics, progress);
+  std::vector<image::Extractor> extractors;
+  for (const auto& cataloger : catalogers) {
+    for (const auto& extractor : cataloger->extractors()) extractors.push_back(extractor);
+  }
+  auto view = image.readFiles(image::PathFilter(std::move(patterns), std::move(extractors)),
+                              diagnostics, progress);
   if (!view) return tl::unexpected(view.error());
 
   model::Inventory inventory;
@@ -28,6 +62,7 @@ core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress) {
   for (const auto& cataloger : catalogers) {
     cataloger->catalog(*view, inventory.distro, inventory.packages, diagnostics);
   }
+  keepOnePerInstall(inventory.packages);
   std::sort(inventory.packages.begin(), inventory.packages.end(), model::packageLess);
   inventory.diagnostics = diagnostics.sorted();
   return inventory;

@@ -157,7 +157,8 @@ class DpkgCataloger final : public Cataloger {
   std::string_view name() const override { return "dpkg"; }
   std::string_view version() const override { return "1"; }
   std::vector<std::string_view> patterns() const override {
-    return {"var/lib/dpkg/status", "var/lib/dpkg/status.d/*", "usr/share/doc/*/copyright"};
+    return {"var/lib/dpkg/status", "var/lib/dpkg/status.d/*", "var/lib/dpkg/info/*.list",
+            "usr/share/doc/*/copyright"};
   }
   void catalog(const image::FsView& fs, const model::Distro& /*distro*/,
                std::vector<model::Package>& packages,
@@ -169,6 +170,18 @@ class DpkgCataloger final : public Cataloger {
             fs.resolve("usr/share/doc/" + package.name + "/copyright");
         if (copyright != nullptr && copyright->type == image::FileType::Regular) {
           package.licenses = licensesFromCopyright(copyright->content);
+        }
+        // The files dpkg installed for it ("<name>.list", or "<name>:<arch>.list" for
+        // Multi-Arch: same packages), so language packages inside them count once.
+        const image::FileEntry* list = fs.resolve("var/lib/dpkg/info/" + package.name + ".list");
+        if (list == nullptr && !package.arch.empty()) {
+          list = fs.resolve("var/lib/dpkg/info/" + package.name + ":" + package.arch + ".list");
+        }
+        if (list != nullptr && list->type == image::FileType::Regular) {
+          core::forEachLine(list->content, [&](std::string_view line, std::size_t /*number*/) {
+            while (!line.empty() && line.front() == '/') line.remove_prefix(1);
+            if (!line.empty()) package.files.emplace_back(line);
+          });
         }
         packages.push_back(std::move(package));
       }

@@ -219,5 +219,50 @@ TEST(LayerWalker, EmptyLayerChangesNothing) {
   EXPECT_TRUE(changes->entries.empty());
 }
 
+// A test extractor: executables whose content starts with "MAGIC" are summarized to their
+// second line; others yield nothing.
+bool wantsExecutable(std::string_view /*path*/, std::uint32_t mode, std::uint64_t size) noexcept {
+  return (mode & 0111) != 0 && size >= 5;
+}
+std::string secondLine(std::string_view /*path*/, std::string_view content) {
+  if (!content.starts_with("MAGIC\n")) return {};
+  content.remove_prefix(6);
+  return std::string(content.substr(0, content.find('\n')));
+}
+const Extractor kMagic{"magic", &wantsExecutable, &secondLine, 1000};
+
+TEST(LayerWalker, ExtractorsKeepOnlyTheirSummaries) {
+  TarBuilder tar;
+  tar.file("usr/bin/go-app", "MAGIC\nsummary\n" + std::string(500, 'x'), 0755)
+      .file("usr/bin/plain", "#!/bin/sh\necho\n", 0755)
+      .file("usr/share/data", "MAGIC\nnot executable\n", 0644)
+      .file("usr/bin/huge", "MAGIC\n" + std::string(2000, 'y'), 0755)
+      .file("var/lib/dpkg/status", "Package: a\n");
+  core::Diagnostics diagnostics;
+  const PathFilter filter({"var/lib/dpkg/status"}, {kMagic});
+  auto changes = walk(tar.finish(), filter, diagnostics);
+  ASSERT_TRUE(changes) << changes.error().message;
+  FsView view;
+  applyLayer(view, std::move(*changes), "sha256:one");
+  const auto found = view.extracted("magic");
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].first, "usr/bin/go-app");
+  EXPECT_EQ(found[0].second->content, "summary");
+  EXPECT_EQ(found[0].second->layer_digest, "sha256:one");
+  EXPECT_EQ(view.find("usr/bin/go-app")->size, 514U);
+  EXPECT_EQ(view.find("usr/share/data"), nullptr);  // not executable: not offered
+  EXPECT_EQ(view.find("var/lib/dpkg/status")->content, "Package: a\n");
+  EXPECT_TRUE(view.find("var/lib/dpkg/status")->extracted_by.empty());
+  ASSERT_EQ(diagnostics.size(), 1U);  // usr/bin/huge is over the extractor's limit
+  EXPECT_EQ(diagnostics.sorted()[0].kind, "layer.file-too-large");
+
+  // A later layer replacing the binary with one that has no summary hides the old summary.
+  auto top =
+      walk(TarBuilder().file("usr/bin/go-app", "#!/bin/sh\n", 0755).finish(), filter, diagnostics);
+  ASSERT_TRUE(top);
+  applyLayer(view, std::move(*top), "sha256:two");
+  EXPECT_TRUE(view.extracted("magic").empty());
+}
+
 }  // namespace
 }  // namespace bulwark::image

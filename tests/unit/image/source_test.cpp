@@ -266,5 +266,37 @@ TEST(ImageSource, RootfsResolvesSymlinksInsideTheRoot) {
   EXPECT_EQ(view->find("var/lib/dpkg/status"), nullptr);
 }
 
+bool wantsExecutable(std::string_view /*path*/, std::uint32_t mode,
+                     std::uint64_t /*size*/) noexcept {
+  return (mode & 0111) != 0;
+}
+std::string firstLine(std::string_view /*path*/, std::string_view content) {
+  if (!content.starts_with("MAGIC")) return {};
+  return std::string(content.substr(0, content.find('\n')));
+}
+
+// Extractors on a root filesystem: every executable below the root is offered, kernel
+// filesystems are not walked, and only summaries are kept.
+TEST(ImageSource, RootfsRunsExtractorsOverExecutables) {
+  TempDir dir;
+  writeFile(dir.path() / "opt/app/bin/server", "MAGIC v1\nrest");
+  writeFile(dir.path() / "opt/app/README", "MAGIC but not executable");
+  writeFile(dir.path() / "usr/bin/sh", "ELF");
+  fs::permissions(dir.path() / "opt/app/bin/server", fs::perms::owner_all);
+  fs::permissions(dir.path() / "usr/bin/sh", fs::perms::owner_all);
+  const Extractor magic{"magic", &wantsExecutable, &firstLine, 1 << 20};
+  auto opened = openImage(dir.path().string(), {});
+  ASSERT_TRUE(opened) << opened.error().message;
+  core::Diagnostics diagnostics;
+  auto view = (*opened)->readFiles(PathFilter({"etc/os-release"}, {magic}), diagnostics, false);
+  ASSERT_TRUE(view) << view.error().message;
+  const auto found = view->extracted("magic");
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].first, "opt/app/bin/server");
+  EXPECT_EQ(found[0].second->content, "MAGIC v1");
+  EXPECT_EQ(view->find("usr/bin/sh"), nullptr);
+  EXPECT_EQ(view->find("opt/app/README"), nullptr);
+}
+
 }  // namespace
 }  // namespace bulwark::image
