@@ -6,7 +6,13 @@
 
 // Headers of every registered cataloger.
 #include "catalog/apk/apk_cataloger.h"
+#include "catalog/dotnet/dotnet_cataloger.h"
 #include "catalog/dpkg/dpkg_cataloger.h"
+#include "catalog/golang/gomod_cataloger.h"
+#include "catalog/php/composer_cataloger.h"
+#include "catalog/python/python_cataloger.h"
+#include "catalog/ruby/ruby_cataloger.h"
+#include "catalog/rust/cargo_cataloger.h"
 #if __has_include("catalog/rpm/rpm_cataloger.h")
 #include "catalog/rpm/rpm_cataloger.h"
 #endif

@@ -173,7 +173,7 @@ std::string encodeSegments(std::string_view text) {
 // the ecosystem's name split into namespace and name as the purl spec's types define.
 std::string languagePurl(const Package& package) {
   std::string_view name = package.name;
-  std::string namespace_;
+  std::string prefix;
   std::string owned;
   switch (package.type) {
     case PackageType::Python: {
@@ -185,7 +185,7 @@ std::string languagePurl(const Package& package) {
     }
     case PackageType::Maven:
       if (const auto colon = name.find(':'); colon != std::string_view::npos) {
-        namespace_ = encodeSegments(name.substr(0, colon));
+        prefix = encodeSegments(name.substr(0, colon));
         name.remove_prefix(colon + 1);
       }
       break;
@@ -193,14 +193,14 @@ std::string languagePurl(const Package& package) {
     case PackageType::Go:
     case PackageType::Composer:
       if (const auto slash = name.rfind('/'); slash != std::string_view::npos) {
-        namespace_ = encodeSegments(name.substr(0, slash));
+        prefix = encodeSegments(name.substr(0, slash));
         name.remove_prefix(slash + 1);
       }
       break;
     default: break;
   }
   std::string out = fmt::format("pkg:{}/", ecosystemNames(package.type).purl_type);
-  if (!namespace_.empty()) out += namespace_ + '/';
+  if (!prefix.empty()) out += prefix + '/';
   out += purlEncode(name);
   if (!package.version.empty()) out += '@' + purlEncode(package.version);
   return out;

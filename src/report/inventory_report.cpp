@@ -48,8 +48,9 @@ std::string documentTimestamp(const model::Inventory& inventory, const RenderOpt
 
 std::string renderTable(const model::Inventory& inventory, const RenderOptions& options) {
   const auto& packages = inventory.packages;
-  std::size_t name_width = 4, version_width = 7, arch_width = 4;
+  std::size_t type_width = 4, name_width = 4, version_width = 7, arch_width = 4;
   for (const auto& package : packages) {
+    type_width = std::max(type_width, model::toString(package.type).size());
     name_width = std::max(name_width, package.name.size());
     version_width = std::max(version_width, package.fullVersion().size());
     arch_width = std::max(arch_width, package.arch.size());
@@ -72,13 +73,13 @@ std::string renderTable(const model::Inventory& inventory, const RenderOptions& 
                                        distro.codename.empty() ? "" : " (" + distro.codename + ")")
                          : std::string("unknown"));
   out += fmt::format("  packages  {}\n\n", packages.size());
-  out += fmt::format("{}{:<4}  {:<{}}  {:<{}}  {:<{}}  {}{}\n", bold, "TYPE", "NAME", name_width,
-                     "VERSION", version_width, "ARCH", arch_width, "SOURCE", reset);
+  out += fmt::format("{}{:<{}}  {:<{}}  {:<{}}  {:<{}}  {}{}\n", bold, "TYPE", type_width, "NAME",
+                     name_width, "VERSION", version_width, "ARCH", arch_width, "SOURCE", reset);
   for (const auto& package : packages) {
     const std::string source =
         package.source_name == package.name ? std::string() : package.source_name;
-    out += fmt::format("{:<4}  {:<{}}  {:<{}}  {:<{}}  {}\n", model::toString(package.type),
-                       core::printable(package.name), name_width,
+    out += fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", model::toString(package.type),
+                       type_width, core::printable(package.name), name_width,
                        core::printable(package.fullVersion()), version_width,
                        core::printable(package.arch), arch_width, core::printable(source));
   }

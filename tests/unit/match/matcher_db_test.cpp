@@ -140,5 +140,47 @@ TEST_F(MatcherDb, AlpineEdgeImagesUseTheEdgeBranch) {
   EXPECT_EQ(findings->front().vulnerability_id, "CVE-2024-0005");
 }
 
+// Language packages: the registry's advisories under its OSV name, names compared as the
+// registry compares them, versions in the ecosystem's scheme — also without an OS.
+TEST_F(MatcherDb, LanguagePackagesMatchTheirRegistrysAdvisories) {
+  auto db = write({
+      statement("GHSA-aaaa", "osv", "PyPI", "Django", AffectedStatus::Affected, "4.2.8"),
+      statement("GHSA-bbbb", "osv", "npm", "@scope/pkg", AffectedStatus::Affected, "1.0.0-rc.2"),
+      statement("GO-2024-0001", "osv", "Go", "golang.org/x/net", AffectedStatus::Affected,
+                "0.17.0"),
+      statement("GHSA-cccc", "osv", "Maven", "org.example:lib", AffectedStatus::Affected,
+                "2.0-beta"),
+      statement("GHSA-dddd", "osv", "PyPI", "other", AffectedStatus::Affected, "9"),
+  });
+  model::Inventory inventory;  // no distribution: language packages are matched anyway
+  auto add = [&](model::PackageType type, std::string name, std::string version) {
+    model::Package package;
+    package.type = type;
+    package.name = std::move(name);
+    package.version = std::move(version);
+    inventory.packages.push_back(std::move(package));
+  };
+  add(model::PackageType::Python, "django", "4.2.7");                // PEP 503 name
+  add(model::PackageType::Python, "Django", "4.2.8");                // fixed
+  add(model::PackageType::Npm, "@scope/pkg", "1.0.0-rc.1");          // semver pre-release
+  add(model::PackageType::Go, "golang.org/x/net", "v0.16.0");        // Go's "v"
+  add(model::PackageType::Maven, "org.example:lib", "2.0-alpha-1");  // alpha < beta
+  add(model::PackageType::Maven, "org.example:lib", "2.0");          // release > beta
+  core::Diagnostics diagnostics;
+  auto findings = matchInventory(db, inventory, diagnostics);
+  ASSERT_TRUE(findings) << findings.error().message;
+  std::vector<std::pair<std::size_t, std::string>> got;
+  for (const auto& finding : *findings) {
+    got.emplace_back(finding.package_index, finding.vulnerability_id);
+  }
+  const std::vector<std::pair<std::size_t, std::string>> expected = {
+      {0, "GHSA-aaaa"}, {2, "GHSA-bbbb"}, {3, "GO-2024-0001"}, {4, "GHSA-cccc"}};
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(findings->front().fixed_version, "4.2.8");
+  EXPECT_NE(findings->front().explanation.find("pep440"), std::string::npos)
+      << findings->front().explanation;
+  EXPECT_EQ(diagnostics.size(), 0U);  // no "unknown OS": there are no OS packages
+}
+
 }  // namespace
 }  // namespace bulwark::match
