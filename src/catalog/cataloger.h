@@ -19,6 +19,10 @@ class Cataloger {
   [[nodiscard]] virtual std::string_view version() const = 0;
   // Glob patterns (core::globMatch) of the files this cataloger reads, relative to the root.
   [[nodiscard]] virtual std::vector<std::string_view> patterns() const = 0;
+  // Files read only when the target is a project directory (pre-build: lockfiles, go.mod),
+  // never in images or `rootfs:` targets, which hold what is installed (post-build) — Trivy's
+  // split between `trivy fs` and `trivy image`/`trivy rootfs`.
+  [[nodiscard]] virtual std::vector<std::string_view> projectPatterns() const { return {}; }
   // Summarizers for files it cannot ask to keep whole (image::Extractor); their summaries are
   // found with FsView::extracted(name).
   [[nodiscard]] virtual std::vector<image::Extractor> extractors() const { return {}; }

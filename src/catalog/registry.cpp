@@ -9,6 +9,7 @@
 #include "catalog/dotnet/dotnet_cataloger.h"
 #include "catalog/dpkg/dpkg_cataloger.h"
 #include "catalog/golang/gomod_cataloger.h"
+#include "catalog/npm/npm_cataloger.h"
 #include "catalog/php/composer_cataloger.h"
 #include "catalog/python/python_cataloger.h"
 #include "catalog/ruby/ruby_cataloger.h"

@@ -37,12 +37,20 @@ void keepOnePerInstall(std::vector<model::Package>& packages) {
 
 }  // namespace
 
+bool isProjectDirectory(const model::Target& target) {
+  return target.kind == "rootfs" && !target.name.starts_with("rootfs:");
+}
+
 core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress) {
   const auto catalogers = catalog::allCatalogers();
+  const bool project = isProjectDirectory(image.target());
   std::vector<std::string> patterns;
   for (const auto pattern : catalog::osReleasePatterns()) patterns.emplace_back(pattern);
   for (const auto& cataloger : catalogers) {
     for (const auto pattern : cataloger->patterns()) patterns.emplace_back(pattern);
+    if (project) {
+      for (const auto pattern : cataloger->projectPatterns()) patterns.emplace_back(pattern);
+    }
   }
   std::sort(patterns.begin(), patterns.end());
   patterns.erase(std::unique(patterns.begin(), patterns.end()), patterns.end());

@@ -19,4 +19,8 @@ core::Result<model::Inventory> buildInventory(std::string_view target, const Sbo
 // The inventory of an already opened image (tests and the server reuse an Image).
 core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress);
 
+// Whether a target is a project directory (a bare DIR or `dir:DIR`), whose lockfiles are read
+// too (Cataloger::projectPatterns), rather than an installed system (an image, `rootfs:DIR`).
+bool isProjectDirectory(const model::Target& target);
+
 }  // namespace bulwark::pipeline

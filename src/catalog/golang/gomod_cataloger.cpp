@@ -229,7 +229,10 @@ class GoModCataloger final : public Cataloger {
  public:
   std::string_view name() const override { return "gomod"; }
   std::string_view version() const override { return "1"; }
-  std::vector<std::string_view> patterns() const override { return {kModPattern, kSumPattern}; }
+  std::vector<std::string_view> patterns() const override { return {}; }
+  std::vector<std::string_view> projectPatterns() const override {
+    return {kModPattern, kSumPattern};
+  }
   void catalog(const image::FsView& fs, const model::Distro& /*distro*/,
                std::vector<model::Package>& packages,
                core::Diagnostics& diagnostics) const override {

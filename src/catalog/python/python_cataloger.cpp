@@ -72,7 +72,8 @@ class PythonLockfileCataloger final : public Cataloger {
  public:
   std::string_view name() const override { return "python-lockfiles"; }
   std::string_view version() const override { return "1"; }
-  std::vector<std::string_view> patterns() const override {
+  std::vector<std::string_view> patterns() const override { return {}; }
+  std::vector<std::string_view> projectPatterns() const override {
     return patternsOf(kLockfiles.begin(), kLockfiles.end());
   }
   void catalog(const image::FsView& fs, const model::Distro& /*distro*/,

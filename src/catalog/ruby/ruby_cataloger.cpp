@@ -196,8 +196,9 @@ class RubyCataloger final : public Cataloger {
   std::string_view name() const override { return "ruby"; }
   std::string_view version() const override { return "1"; }
   std::vector<std::string_view> patterns() const override {
-    return {kGemspecPatterns[0], kGemspecPatterns[1], kLockPattern};
+    return {kGemspecPatterns[0], kGemspecPatterns[1]};
   }
+  std::vector<std::string_view> projectPatterns() const override { return {kLockPattern}; }
   void catalog(const image::FsView& fs, const model::Distro& /*distro*/,
                std::vector<model::Package>& packages,
                core::Diagnostics& diagnostics) const override {

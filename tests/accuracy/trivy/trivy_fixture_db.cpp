@@ -10,6 +10,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/text.h"
+#include "model/package.h"
+#include "version/scheme.h"
 #include "vulndb/database.h"
 #include "vulndb/ecosystem.h"
 
@@ -128,7 +130,7 @@ class Converter {
       const std::string name = scalar(child(bucket, "bucket"));
       if (name == "vulnerability" || name == "data-source" || name == "Red Hat CPE") continue;
       if (name.find("::") != std::string::npos) {
-        report_.skipped.emplace_back(name, "language ecosystem: out of scope (next issue)");
+        convertLanguage(bucket, name);
         continue;
       }
       const bool redhat = name == "Red Hat";
@@ -308,6 +310,198 @@ class Converter {
     }
   }
 
+  // The comparator of an OSV ecosystem's versions, as the matcher picks it (Go: semver, which
+  // takes versions with and without Go's "v").
+  static version::CompareFn compareFor(std::string_view ecosystem) {
+    const model::EcosystemNames* names = model::ecosystemForOsv(ecosystem);
+    if (names == nullptr) return nullptr;
+    const version::SchemeInfo* scheme =
+        version::findScheme(names->type == model::PackageType::Go ? "semver" : names->scheme);
+    return scheme == nullptr ? nullptr : scheme->compare;
+  }
+
+  void convertLanguage(const YAML::Node& bucket_node, const std::string& name) {
+    const std::string ecosystem = osvEcosystemForBucket(name);
+    const version::CompareFn compare = compareFor(ecosystem);
+    if (ecosystem.empty() || compare == nullptr) {
+      report_.skipped.emplace_back(name, "no bulwark package type for this language ecosystem");
+      return;
+    }
+    const auto source_id = data_sources_.find(name);
+    const Bucket context{
+        .name = name,
+        .ecosystem = ecosystem,
+        .data_source = source_id == data_sources_.end() ? std::string() : source_id->second,
+    };
+    const YAML::Node packages = child(bucket_node, "pairs");
+    if (isSequence(packages)) {
+      for (const auto& package : packages) {
+        const std::string package_name = scalar(child(package, "bucket"));
+        if (package_name.empty() || !isSequence(child(package, "pairs"))) continue;
+        for (const auto& pair : child(package, "pairs")) {
+          const std::string key = scalar(child(pair, "key"));
+          if (!key.empty()) convertLanguageEntry(context, compare, package_name, key, pair);
+        }
+      }
+    }
+    report_.mapped.emplace_back(name, ecosystem);
+  }
+
+  void convertLanguageEntry(const Bucket& bucket, version::CompareFn compare,
+                            const std::string& package, const std::string& key,
+                            const YAML::Node& pair) {
+    const YAML::Node value = child(pair, "value");
+    ConversionReport::LanguageEntry entry{
+        .bucket = bucket.name,
+        .ecosystem = bucket.ecosystem,
+        .package = package,
+        .id = key,
+        .vulnerable = strings(child(value, "VulnerableVersions"))};
+    entry.safe = strings(child(value, "PatchedVersions"));
+    for (auto& text : strings(child(value, "UnaffectedVersions"))) {
+      entry.safe.push_back(std::move(text));
+    }
+    if (isMap(value)) {
+      for (const auto& field : value) {
+        const std::string field_name = scalar(field.first);
+        if (field_name != "VulnerableVersions" && field_name != "PatchedVersions" &&
+            field_name != "UnaffectedVersions") {
+          report_.ignored.push_back(fmt::format("{}/{}/{}: field {} (not read by Trivy)",
+                                                bucket.name, package, key, field_name));
+        }
+      }
+    }
+    const std::string where = fmt::format("{}/{}/{}", bucket.name, package, key);
+    std::string problem;
+    auto statements = entry.vulnerable.empty() ? fromSafe(entry, compare, problem)
+                                               : fromVulnerable(entry, problem);
+    if (!problem.empty()) {
+      report_.unconvertible.push_back(where + ": " + problem);
+      return;
+    }
+    const model::Severity severity = vendorSeverity(bucket, key);
+    auto& out = advisory(bucket, key);
+    for (auto& statement : statements) {
+      statement.ecosystem = bucket.ecosystem;
+      statement.name = package;
+      statement.severity = severity;
+      out.affected.push_back(statement);
+    }
+    entry.affected = std::move(statements);
+    report_.language.push_back(std::move(entry));
+  }
+
+  // Each VulnerableVersions constraint → one statement.
+  static std::vector<model::AffectedPackage> fromVulnerable(
+      const ConversionReport::LanguageEntry& entry, std::string& problem) {
+    std::vector<model::AffectedPackage> out;
+    for (const auto& text : entry.vulnerable) {
+      auto interval = readInterval(text);
+      if (!interval) {
+        problem = fmt::format("vulnerable \"{}\": {}", text, interval.error().message);
+        return {};
+      }
+      model::AffectedPackage statement;
+      if (interval->exact) {
+        statement.versions.push_back(interval->lower);
+        out.push_back(std::move(statement));
+        continue;
+      }
+      if (!interval->lower.empty() && !interval->lower_inclusive) {
+        problem = fmt::format("vulnerable \"{}\": an exclusive lower bound has no OSV event", text);
+        return {};
+      }
+      model::VersionRange range;
+      range.events.push_back({model::RangeEvent::Kind::Introduced,
+                              interval->lower.empty() ? std::string("0") : interval->lower});
+      if (!interval->upper.empty()) {
+        range.events.push_back({interval->upper_inclusive ? model::RangeEvent::Kind::LastAffected
+                                                          : model::RangeEvent::Kind::Fixed,
+                                interval->upper});
+        if (!interval->upper_inclusive) statement.fixed_version = interval->upper;
+      }
+      statement.status = statement.fixed_version.empty() ? model::AffectedStatus::Affected
+                                                         : model::AffectedStatus::Fixed;
+      statement.ranges.push_back(std::move(range));
+      out.push_back(std::move(statement));
+    }
+    return out;
+  }
+
+  // No VulnerableVersions: the gaps between the safe (patched, unaffected) intervals, one
+  // statement each.
+  static std::vector<model::AffectedPackage> fromSafe(const ConversionReport::LanguageEntry& entry,
+                                                      version::CompareFn compare,
+                                                      std::string& problem) {
+    std::vector<Interval> safe;
+    for (const auto& text : entry.safe) {
+      auto interval = readInterval(text);
+      if (!interval) {
+        problem = fmt::format("safe \"{}\": {}", text, interval.error().message);
+        return {};
+      }
+      if (interval->exact) {
+        problem = fmt::format("safe \"{}\": a single safe version has no OSV event", text);
+        return {};
+      }
+      if (!interval->upper.empty() && interval->upper_inclusive) {
+        problem = fmt::format("safe \"{}\": \"<=\" ending a safe interval has no OSV event", text);
+        return {};
+      }
+      if (interval->lower.empty()) interval->lower = "0";
+      safe.push_back(std::move(*interval));
+    }
+    auto lower_less = [&](const Interval& a, const Interval& b) {
+      if (a.lower == b.lower) return false;
+      if (a.lower == "0") return true;
+      if (b.lower == "0") return false;
+      return compare(a.lower, b.lower) < 0;
+    };
+    std::stable_sort(safe.begin(), safe.end(), lower_less);
+    std::vector<Interval> merged;
+    for (auto& interval : safe) {
+      if (!merged.empty() &&
+          (merged.back().upper.empty() || compare(interval.lower, merged.back().upper) <= 0)) {
+        auto& back = merged.back();
+        if (interval.upper.empty() ||
+            (!back.upper.empty() && compare(interval.upper, back.upper) > 0)) {
+          back.upper = interval.upper;
+        }
+        continue;
+      }
+      merged.push_back(std::move(interval));
+    }
+    std::vector<model::AffectedPackage> out;
+    std::string introduced = "0";
+    std::size_t first = 0;
+    if (!merged.empty() && merged.front().lower == "0" && merged.front().lower_inclusive) {
+      introduced = merged.front().upper;  // "" when every version is safe
+      first = 1;
+    }
+    for (std::size_t i = first; i < merged.size() && !introduced.empty(); ++i) {
+      model::AffectedPackage statement;
+      model::VersionRange range;
+      range.events.push_back({model::RangeEvent::Kind::Introduced, introduced});
+      if (merged[i].lower_inclusive) {
+        range.events.push_back({model::RangeEvent::Kind::Fixed, merged[i].lower});
+        statement.fixed_version = merged[i].lower;
+        statement.status = model::AffectedStatus::Fixed;
+      } else {
+        range.events.push_back({model::RangeEvent::Kind::LastAffected, merged[i].lower});
+      }
+      statement.ranges.push_back(std::move(range));
+      out.push_back(std::move(statement));
+      introduced = merged[i].upper;
+    }
+    if (!introduced.empty()) {
+      model::AffectedPackage statement;
+      statement.ranges.push_back({.events = {{model::RangeEvent::Kind::Introduced, introduced}}});
+      out.push_back(std::move(statement));
+    }
+    if (out.empty()) problem = "every version is safe";
+    return out;
+  }
+
   void addDetails(const std::string& id, const YAML::Node& value) {
     if (id.empty() || !isMap(value)) return;
     auto& out = advisories_[{"trivy-db:vulnerability", id}];
@@ -374,6 +568,96 @@ std::string ecosystemForBucket(std::string_view bucket) {
     return vulndb::osEcosystem(rule.id, release);
   }
   return {};
+}
+
+std::string osvEcosystemForBucket(std::string_view bucket) {
+  static constexpr std::pair<std::string_view, std::string_view> kPrefixes[] = {
+      {"pip", "PyPI"},
+      {"npm", "npm"},
+      {"go", "Go"},
+      {"cargo", "crates.io"},
+      {"composer", "Packagist"},
+      {"nuget", "NuGet"},
+      {"rubygems", "RubyGems"},
+      {"maven", "Maven"},
+  };
+  const auto separator = bucket.find("::");
+  if (separator == std::string_view::npos) return {};
+  const std::string_view prefix = bucket.substr(0, separator);
+  for (const auto& [trivy, osv] : kPrefixes) {
+    if (prefix == trivy) return std::string(osv);
+  }
+  return {};
+}
+
+core::Result<Interval> readInterval(std::string_view constraint) {
+  std::string_view text = core::trim(constraint);
+  if (text.empty()) return core::fail(ErrorCode::Input, "empty constraint");
+  Interval out;
+  if (text.front() == '[' || text.front() == '(') {
+    // Maven: "[A,B)", "(,B]", "[A,)", "[A]".
+    const char close = text.back();
+    if (close != ']' && close != ')') return core::fail(ErrorCode::Input, "unclosed range");
+    const std::string_view inner = text.substr(1, text.size() - 2);
+    const auto comma = inner.find(',');
+    if (comma == std::string_view::npos) {
+      if (text.front() != '[' || close != ']' || core::trim(inner).empty()) {
+        return core::fail(ErrorCode::Input, "not a Maven range");
+      }
+      out.lower = out.upper = std::string(core::trim(inner));
+      out.exact = out.lower_inclusive = out.upper_inclusive = true;
+      return out;
+    }
+    if (inner.find(',', comma + 1) != std::string_view::npos) {
+      return core::fail(ErrorCode::Input, "several Maven ranges");
+    }
+    out.lower = std::string(core::trim(inner.substr(0, comma)));
+    out.upper = std::string(core::trim(inner.substr(comma + 1)));
+    out.lower_inclusive = text.front() == '[';
+    out.upper_inclusive = close == ']';
+    return out;
+  }
+  if (text.find("||") != std::string_view::npos) {
+    return core::fail(ErrorCode::Input, "\"||\" alternatives");
+  }
+  bool has_lower = false;
+  bool has_upper = false;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    std::string_view clause = core::trim(text.substr(0, comma));
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    if (clause.empty() || (comma != std::string_view::npos && core::trim(text).empty())) {
+      return core::fail(ErrorCode::Input, "empty clause");
+    }
+    std::string_view op;
+    for (const std::string_view candidate : {">=", "<=", "!=", "==", ">", "<", "=", "~", "^"}) {
+      if (clause.starts_with(candidate)) {
+        op = candidate;
+        break;
+      }
+    }
+    const std::string_view version = core::trim(clause.substr(op.size()));
+    if (version.empty() || version.find_first_of(" \t") != std::string_view::npos) {
+      return core::fail(ErrorCode::Input, "clause \"{}\" is not `op version`", clause);
+    }
+    if (op == "!=" || op == "~" || op == "^") {
+      return core::fail(ErrorCode::Input, "operator \"{}\"", op);
+    }
+    if (op.empty() || op == "=" || op == "==") {
+      if (has_lower || has_upper) return core::fail(ErrorCode::Input, "\"=\" with other bounds");
+      out.lower = out.upper = std::string(version);
+      out.exact = out.lower_inclusive = out.upper_inclusive = has_lower = has_upper = true;
+      continue;
+    }
+    const bool lower = op.front() == '>';
+    bool& seen = lower ? has_lower : has_upper;
+    if (seen || out.exact)
+      return core::fail(ErrorCode::Input, "two {} bounds", lower ? "lower" : "upper");
+    seen = true;
+    (lower ? out.lower : out.upper) = std::string(version);
+    (lower ? out.lower_inclusive : out.upper_inclusive) = op.size() == 2;
+  }
+  return out;
 }
 
 model::Severity severityFromTrivy(int value) {

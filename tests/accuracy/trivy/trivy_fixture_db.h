@@ -32,7 +32,23 @@
 //  - vulnerability.yaml: one advisory per id, source "trivy-db:vulnerability", with Title,
 //    Description, References, dates and NVD's CVSS vectors (sources "nvd"); vendor CVSS vectors
 //    are not imported (Trivy shows them but never derives a severity from them).
-//  - Language buckets ("npm::…", "pip::…", "go::…", …) are out of scope (next issue): skipped.
+//  - Language buckets ("pip::GitHub Security Advisory Pip", "npm::…", "go::…", "cargo::…",
+//    "composer::…", "nuget::…", "rubygems::…", "maven::…") map to the OSV ecosystem of the
+//    prefix (osvEcosystemForBucket: "PyPI", "npm", "Go", "crates.io", "Packagist", "NuGet",
+//    "RubyGems", "Maven"); prefixes bulwark has no package type for (cocoapods, conan, erlang,
+//    pub, swift, k8s) are skipped and reported. Each entry's constraint strings are Trivy's
+//    (trivy-db types.Advisory): a version is vulnerable when it satisfies one of
+//    VulnerableVersions, or — when there are none — none of PatchedVersions and
+//    UnaffectedVersions. Every constraint is read as one interval (readInterval: clauses
+//    ">= A", "> A", "< B", "<= B", "= A" joined by ",", or Maven's "[A,B)" notation) and
+//    becomes OSV events: a vulnerable interval [A, B) → introduced A (0 without a lower bound),
+//    fixed B ("<= B": last_affected B; "= A": the version listed); the safe intervals are sorted
+//    with the ecosystem's version scheme and their gaps become the ranges (a gap ends with
+//    fixed <lower> of the next safe interval, or last_affected for "> A"). One AffectedPackage
+//    per interval, so that a finding's fixed version is that of the installed version's branch.
+//    What OSV cannot say ("> A" as a vulnerable lower bound, "<= B" ending a safe interval,
+//    "!=", "||") makes the entry unconvertible: reported (ConversionReport::unconvertible),
+//    never silently dropped.
 //  - Fields Trivy does not read (the Debian "State: postponed" of one entry) are ignored and
 //    listed in the report.
 #pragma once
@@ -54,12 +70,41 @@ struct ConversionReport {
   std::vector<std::pair<std::string, std::string>> skipped;
   // "bucket/package/id: what was ignored and why".
   std::vector<std::string> ignored;
+  // "bucket/package/id: constraint: why" for language entries OSV events cannot express.
+  std::vector<std::string> unconvertible;
+  // Every converted language entry with the constraints it came from, to verify the
+  // conversion against each ecosystem's own constraint parser.
+  struct LanguageEntry {
+    std::string bucket;
+    std::string ecosystem;  // OSV name
+    std::string package;
+    std::string id;
+    std::vector<std::string> vulnerable;           // VulnerableVersions
+    std::vector<std::string> safe;                 // PatchedVersions then UnaffectedVersions
+    std::vector<model::AffectedPackage> affected;  // what the entry became
+  };
+  std::vector<LanguageEntry> language;
   std::size_t advisories = 0;
   std::size_t statements = 0;  // AffectedPackage records
 };
 
 // A Trivy OS bucket name → bulwark's ecosystem key; "" when bulwark has no key for it.
 std::string ecosystemForBucket(std::string_view bucket);
+
+// A Trivy language bucket ("pip::GitHub Security Advisory Pip") → its OSV ecosystem ("PyPI");
+// "" for prefixes bulwark has no package type for.
+std::string osvEcosystemForBucket(std::string_view bucket);
+
+// One Trivy constraint string read as an interval ("" bounds are open). Fails (ErrorCode::Input)
+// on what is not one interval ("||", "!=", two lower bounds, ...).
+struct Interval {
+  std::string lower;  // "" = no lower bound
+  bool lower_inclusive = true;
+  std::string upper;  // "" = no upper bound
+  bool upper_inclusive = false;
+  bool exact = false;  // "= A": lower == upper == A
+};
+core::Result<Interval> readInterval(std::string_view constraint);
 
 // Trivy's numeric severity (0..4) → bulwark's.
 model::Severity severityFromTrivy(int value);

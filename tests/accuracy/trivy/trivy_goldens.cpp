@@ -88,7 +88,14 @@ core::Result<IntegrationGolden> readIntegrationGolden(const fs::path& path) {
   if (!results.is_array()) return out;
   std::set<std::tuple<std::string, std::string, std::string>> packages;
   for (const auto& result : results) {
-    if (text(result, "Class") != "os-pkgs") continue;
+    const std::string result_class = text(result, "Class");
+    if (result_class != "os-pkgs" && result_class != "lang-pkgs") continue;
+    if (const auto listed = result.find("Packages");
+        result_class == "lang-pkgs" && listed != result.end() && listed->is_array()) {
+      for (const auto& p : *listed) {
+        out.language_packages.emplace_back(text(p, "Name"), text(p, "Version"));
+      }
+    }
     const auto vulnerabilities = result.find("Vulnerabilities");
     if (vulnerabilities == result.end() || !vulnerabilities->is_array()) continue;
     for (const auto& v : *vulnerabilities) {
@@ -98,6 +105,10 @@ core::Result<IntegrationGolden> readIntegrationGolden(const fs::path& path) {
                            .fixed = text(v, "FixedVersion"),
                            .status = text(v, "Status"),
                            .severity = text(v, "Severity")};
+      if (result_class == "lang-pkgs") {
+        out.language_rows.push_back(std::move(row));
+        continue;
+      }
       std::string arch;
       if (const auto identifier = v.find("PkgIdentifier"); identifier != v.end()) {
         arch = purlQualifier(text(*identifier, "PURL"), "arch");
@@ -107,6 +118,8 @@ core::Result<IntegrationGolden> readIntegrationGolden(const fs::path& path) {
     }
   }
   std::sort(out.rows.begin(), out.rows.end());
+  std::sort(out.language_rows.begin(), out.language_rows.end());
+  std::sort(out.language_packages.begin(), out.language_packages.end());
   for (const auto& [name, installed, arch] : packages)
     out.packages.push_back({name, installed, arch});
   return out;
@@ -204,6 +217,7 @@ core::Result<std::vector<model::Package>> readFanalPackages(const fs::path& path
         if (epoch != 0) p.epoch = epoch;
         p.modularity_label = text(item, "Modularitylabel");
         break;
+      default: break;  // fanal package goldens list OS packages only
     }
     if (p.name.empty() || p.version.empty()) continue;
     out.push_back(std::move(p));
@@ -235,6 +249,7 @@ std::vector<model::Package> packagesFromGolden(const IntegrationGolden& golden,
         if (dash != std::string::npos) p.release = rest.substr(dash + 1);
         break;
       }
+      default: break;  // OS goldens: the three OS package types only
     }
     p.source_version = p.fullVersion();
     out.push_back(std::move(p));
@@ -311,6 +326,39 @@ std::vector<std::string> compareRows(const std::vector<VulnerabilityRow>& trivy,
   }
   for (const auto& [key, row] : ours) {
     if (!theirs.contains(key)) out.push_back("extra " + describe(*row));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> comparePackages(
+    const std::vector<std::pair<std::string, std::string>>& trivy,
+    const std::vector<std::pair<std::string, std::string>>& bulwark) {
+  std::map<std::pair<std::string, std::string>, long> balance;  // trivy count - bulwark count
+  for (const auto& p : trivy) ++balance[p];
+  for (const auto& p : bulwark) --balance[p];
+  std::vector<std::string> out;
+  for (const auto& [p, count] : balance) {
+    for (long i = 0; i < count; ++i)
+      out.push_back(fmt::format("package missing {} {}", p.first, p.second));
+    for (long i = 0; i > count; --i)
+      out.push_back(fmt::format("package extra {} {}", p.first, p.second));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> compareRowCounts(const std::vector<VulnerabilityRow>& trivy,
+                                          const std::vector<VulnerabilityRow>& bulwark) {
+  using Key = std::tuple<std::string, std::string, std::string>;
+  std::map<Key, std::pair<std::size_t, std::size_t>> counts;
+  for (const auto& row : trivy) ++counts[Key{row.id, row.package, row.installed}].first;
+  for (const auto& row : bulwark) ++counts[Key{row.id, row.package, row.installed}].second;
+  std::vector<std::string> out = compareRows(trivy, bulwark);
+  for (const auto& [key, count] : counts) {
+    if (count.first == count.second || count.first == 0 || count.second == 0) continue;
+    out.push_back(fmt::format("count {} {} {}: trivy={} bulwark={}", std::get<0>(key),
+                              std::get<1>(key), std::get<2>(key), count.first, count.second));
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -41,8 +41,11 @@ struct GoldenPackage {
 struct IntegrationGolden {
   std::string family;  // Metadata.OS.Family: "debian", "alma", "amazon", ...
   std::string name;    // Metadata.OS.Name: "10.1", "2 (Karoo)", "AMI release 2018.03"
-  std::vector<VulnerabilityRow> rows;   // every os-pkgs vulnerability, sorted
-  std::vector<GoldenPackage> packages;  // the distinct vulnerable packages, sorted
+  std::vector<VulnerabilityRow> rows;           // every os-pkgs vulnerability, sorted
+  std::vector<GoldenPackage> packages;          // the distinct vulnerable packages, sorted
+  std::vector<VulnerabilityRow> language_rows;  // every lang-pkgs vulnerability, sorted
+  // Packages[] (Name, Version) of every lang-pkgs result (--list-all-pkgs goldens), sorted.
+  std::vector<std::pair<std::string, std::string>> language_packages;
 };
 
 core::Result<IntegrationGolden> readIntegrationGolden(const std::filesystem::path& path);
@@ -72,5 +75,17 @@ VulnerabilityRow rowFromFinding(const model::Finding& finding);
 // "differs …" (same id, package and installed version; other fields differ).
 std::vector<std::string> compareRows(const std::vector<VulnerabilityRow>& trivy,
                                      const std::vector<VulnerabilityRow>& bulwark);
+
+// compareRows for results that may hold the same row more than once (one lockfile per
+// directory: gomod's go.mod and submod/go.mod): rows are compared as compareRows does, and a
+// key found a different number of times adds "count … trivy=N bulwark=M".
+// Two package lists (name, version) as multisets: "package missing NAME VERSION" (Trivy only),
+// "package extra NAME VERSION" (bulwark only), sorted.
+std::vector<std::string> comparePackages(
+    const std::vector<std::pair<std::string, std::string>>& trivy,
+    const std::vector<std::pair<std::string, std::string>>& bulwark);
+
+std::vector<std::string> compareRowCounts(const std::vector<VulnerabilityRow>& trivy,
+                                          const std::vector<VulnerabilityRow>& bulwark);
 
 }  // namespace bulwark::accuracy::trivy

@@ -39,5 +39,20 @@ TEST(SbomPipeline, OneOwnerPerInstalledFileAndNoDevelopmentDependencies) {
             yaml.files.end());
 }
 
+// `rootfs:DIR` is an installed system, like an image: its lockfiles are not read (Trivy's
+// `rootfs` versus `fs`); a bare directory is a project and they are.
+TEST(SbomPipeline, LockfilesOnlyInProjectDirectories) {
+  const auto root = bulwark::testing::fixtures() / "rootfs/lang-mixed";
+  auto installed = buildInventory("rootfs:" + root.string(), SbomOptions{});
+  ASSERT_TRUE(installed) << installed.error().message;
+  for (const auto& package : installed->packages) {
+    EXPECT_NE(package.location.path, "app/Pipfile.lock") << package.name;
+  }
+  EXPECT_EQ(installed->packages.size(), 2U);  // python3-yaml and requests
+  auto project = buildInventory("dir:" + root.string(), SbomOptions{});
+  ASSERT_TRUE(project) << project.error().message;
+  EXPECT_EQ(project->packages.size(), 3U);
+}
+
 }  // namespace
 }  // namespace bulwark::pipeline

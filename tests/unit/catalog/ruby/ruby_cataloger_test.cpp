@@ -178,7 +178,11 @@ TEST(RubyCataloger, FindsGemspecsAndLockfiles) {
   put("srv/app/README", "    rack (9.9.9)\n");
   const auto cataloger = makeRubyCataloger();
   EXPECT_EQ(cataloger->name(), "ruby");
-  const auto patterns = cataloger->patterns();
+  // Gemspecs are installed metadata; Gemfile.lock is read in project directories only.
+  auto patterns = cataloger->patterns();
+  const auto project = cataloger->projectPatterns();
+  EXPECT_EQ(project, std::vector<std::string_view>{"**/Gemfile.lock"});
+  patterns.insert(patterns.end(), project.begin(), project.end());
   for (const auto& [path, entry] : fs.entries()) {
     const bool wanted =
         std::any_of(patterns.begin(), patterns.end(),
