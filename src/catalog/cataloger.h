@@ -19,9 +19,13 @@ class Cataloger {
   [[nodiscard]] virtual std::string_view version() const = 0;
   // Glob patterns (core::globMatch) of the files this cataloger reads, relative to the root.
   [[nodiscard]] virtual std::vector<std::string_view> patterns() const = 0;
-  // Files read only when the target is a project directory (pre-build: lockfiles, go.mod),
-  // never in images or `rootfs:` targets, which hold what is installed (post-build) — Trivy's
-  // split between `trivy fs` and `trivy image`/`trivy rootfs`.
+  // Trivy's split between `trivy image`/`trivy rootfs` (what is installed: package metadata,
+  // binaries, archives) and `trivy fs` (a project before it is built: its lockfiles). patterns()
+  // and extractors() are read in both; these only in one:
+  //  - installedPatterns(): images and installed systems (`rootfs:DIR`, a directory with an OS);
+  //  - projectPatterns(): project directories (`dir:DIR`, a directory without an OS).
+  // Extractors run only on installed systems.
+  [[nodiscard]] virtual std::vector<std::string_view> installedPatterns() const { return {}; }
   [[nodiscard]] virtual std::vector<std::string_view> projectPatterns() const { return {}; }
   // Summarizers for files it cannot ask to keep whole (image::Extractor); their summaries are
   // found with FsView::extracted(name).

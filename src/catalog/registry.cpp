@@ -6,9 +6,11 @@
 
 // Headers of every registered cataloger.
 #include "catalog/apk/apk_cataloger.h"
+#include "catalog/binary/binary_cataloger.h"
 #include "catalog/dotnet/dotnet_cataloger.h"
 #include "catalog/dpkg/dpkg_cataloger.h"
 #include "catalog/golang/gomod_cataloger.h"
+#include "catalog/java/java_archive_cataloger.h"
 #include "catalog/npm/npm_cataloger.h"
 #include "catalog/php/composer_cataloger.h"
 #include "catalog/python/python_cataloger.h"

@@ -36,7 +36,9 @@ bool isOsPackage(PackageType type);
 // Where a package record was read: the layer that last wrote the database file and the path.
 struct Location {
   std::string layer_digest;  // empty for a root filesystem
-  std::string path;          // inside the image root, without a leading '/'
+  // Inside the image root, without a leading '/'; a package inside a nested archive names the
+  // chain with "!/" ("srv/app.war!/WEB-INF/lib/log4j-core-2.14.1.jar", a jar: URL's syntax).
+  std::string path;
 
   friend bool operator==(const Location&, const Location&) = default;
 };

@@ -1,6 +1,7 @@
 #include "pipeline/sbom.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -31,14 +32,23 @@ void keepOnePerInstall(std::vector<model::Package>& packages) {
   }
   std::erase_if(packages, [&](const model::Package& package) {
     if (model::isOsPackage(package.type)) return false;
-    return package.development || owned.contains(package.location.path);
+    // A package inside a nested archive is owned when its outermost archive is.
+    const std::string_view path = package.location.path;
+    return package.development || owned.contains(std::string(path.substr(0, path.find("!/"))));
   });
 }
 
 }  // namespace
 
 bool isProjectDirectory(const model::Target& target) {
-  return target.kind == "rootfs" && !target.name.starts_with("rootfs:");
+  if (target.kind != "rootfs" || target.name.starts_with("rootfs:")) return false;
+  if (target.name.starts_with("dir:")) return true;
+  // A bare directory with an operating system in it is an installed system (an unpacked image,
+  // a host's "/"); without one, a project.
+  std::error_code error;
+  const std::filesystem::path root(target.name);
+  return !std::filesystem::exists(root / "etc/os-release", error) &&
+         !std::filesystem::exists(root / "usr/lib/os-release", error);
 }
 
 core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress) {
@@ -48,8 +58,9 @@ core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress) {
   for (const auto pattern : catalog::osReleasePatterns()) patterns.emplace_back(pattern);
   for (const auto& cataloger : catalogers) {
     for (const auto pattern : cataloger->patterns()) patterns.emplace_back(pattern);
-    if (project) {
-      for (const auto pattern : cataloger->projectPatterns()) patterns.emplace_back(pattern);
+    for (const auto pattern :
+         project ? cataloger->projectPatterns() : cataloger->installedPatterns()) {
+      patterns.emplace_back(pattern);
     }
   }
   std::sort(patterns.begin(), patterns.end());
@@ -58,6 +69,7 @@ core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress) {
   core::Diagnostics diagnostics;
   std::vector<image::Extractor> extractors;
   for (const auto& cataloger : catalogers) {
+    if (project) break;  // binaries and archives are what a build produced: installed only
     for (const auto& extractor : cataloger->extractors()) extractors.push_back(extractor);
   }
   auto view = image.readFiles(image::PathFilter(std::move(patterns), std::move(extractors)),

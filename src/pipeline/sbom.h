@@ -19,8 +19,10 @@ core::Result<model::Inventory> buildInventory(std::string_view target, const Sbo
 // The inventory of an already opened image (tests and the server reuse an Image).
 core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress);
 
-// Whether a target is a project directory (a bare DIR or `dir:DIR`), whose lockfiles are read
-// too (Cataloger::projectPatterns), rather than an installed system (an image, `rootfs:DIR`).
+// Whether a target is a project directory (`dir:DIR`, or a bare DIR without etc/os-release or
+// usr/lib/os-release), whose lockfiles are read (Cataloger::projectPatterns), rather than an
+// installed system (an image, `rootfs:DIR`, a bare DIR with an OS), whose installed package
+// metadata, binaries and archives are (installedPatterns, extractors).
 bool isProjectDirectory(const model::Target& target);
 
 }  // namespace bulwark::pipeline

@@ -49,7 +49,8 @@ class NpmInstalledCataloger final : public Cataloger {
  public:
   std::string_view name() const override { return "npm-installed"; }
   std::string_view version() const override { return "1"; }
-  std::vector<std::string_view> patterns() const override {
+  std::vector<std::string_view> patterns() const override { return {}; }
+  std::vector<std::string_view> installedPatterns() const override {
     return {kUnscopedManifest, kScopedManifest};
   }
   void catalog(const image::FsView& fs, const model::Distro& /*distro*/,

@@ -173,7 +173,8 @@ class ComposerCataloger final : public Cataloger {
  public:
   std::string_view name() const override { return "composer"; }
   std::string_view version() const override { return "1"; }
-  std::vector<std::string_view> patterns() const override { return {kInstalledPattern}; }
+  std::vector<std::string_view> patterns() const override { return {}; }
+  std::vector<std::string_view> installedPatterns() const override { return {kInstalledPattern}; }
   std::vector<std::string_view> projectPatterns() const override { return {kLockPattern}; }
   void catalog(const image::FsView& fs, const model::Distro& /*distro*/,
                std::vector<model::Package>& packages,

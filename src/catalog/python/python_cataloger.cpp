@@ -58,7 +58,8 @@ class PythonCataloger final : public Cataloger {
  public:
   std::string_view name() const override { return "python"; }
   std::string_view version() const override { return "1"; }
-  std::vector<std::string_view> patterns() const override {
+  std::vector<std::string_view> patterns() const override { return {}; }
+  std::vector<std::string_view> installedPatterns() const override {
     return patternsOf(kInstalled.begin(), kInstalled.end());
   }
   void catalog(const image::FsView& fs, const model::Distro& /*distro*/,

@@ -195,7 +195,8 @@ class RubyCataloger final : public Cataloger {
  public:
   std::string_view name() const override { return "ruby"; }
   std::string_view version() const override { return "1"; }
-  std::vector<std::string_view> patterns() const override {
+  std::vector<std::string_view> patterns() const override { return {}; }
+  std::vector<std::string_view> installedPatterns() const override {
     return {kGemspecPatterns[0], kGemspecPatterns[1]};
   }
   std::vector<std::string_view> projectPatterns() const override { return {kLockPattern}; }

@@ -113,6 +113,9 @@ const std::vector<LanguageCase>& languageCases() {
       {"gomod", "gomod"},
       {"nuget", "nuget"},
       {"dotnet", "dotnet"},
+      {"npm", "npm"},
+      {"pnpm", "pnpm"},
+      {"yarn", "yarn"},
   };
   return kCases;
 }
@@ -121,10 +124,10 @@ const std::vector<LanguageCase>& languageCases() {
 const std::map<std::string_view, std::string_view>& outOfScope() {
   static const std::map<std::string_view, std::string_view> kOut = [] {
     std::map<std::string_view, std::string_view> out;
-    for (const std::string_view name :
-         {"npm", "npm-ubuntu-severity", "npm-with-dev", "pnpm", "yarn", "bun", "npm-cyclonedx"}) {
-      out[name] = "npm packages: no npm cataloger registered (src/catalog/catalogers.def)";
-    }
+    out["npm-with-dev"] = "--include-dev-deps: a scan option bulwark's pipeline has not";
+    out["npm-ubuntu-severity"] = "an image input (Ubuntu with npm packages), not in ../shared";
+    out["npm-cyclonedx"] = "a CycloneDX rendering of the npm scan";
+    out["bun"] = "bun.lock: no bulwark cataloger yet";
     for (const std::string_view name : {"gomod-skip", "gomod-vex"}) {
       out[name] = "gomod with --skip-dirs / --vex: scan options bulwark's pipeline has not";
     }

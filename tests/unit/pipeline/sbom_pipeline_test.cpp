@@ -14,24 +14,34 @@
 namespace bulwark::pipeline {
 namespace {
 
-TEST(SbomPipeline, OneOwnerPerInstalledFileAndNoDevelopmentDependencies) {
-  const auto root = bulwark::testing::fixtures() / "rootfs/lang-mixed";
-  auto inventory = buildInventory(root.string(), SbomOptions{});
-  ASSERT_TRUE(inventory) << inventory.error().message;
-  std::set<std::string> got;
+std::set<std::string> packagesOf(const std::string& target) {
+  auto inventory = buildInventory(target, SbomOptions{});
+  EXPECT_TRUE(inventory) << inventory.error().message;
+  std::set<std::string> out;
+  if (!inventory) return out;
   for (const auto& package : inventory->packages) {
-    got.insert(std::string(model::toString(package.type)) + " " + package.name + " " +
+    out.insert(std::string(model::toString(package.type)) + " " + package.name + " " +
                package.fullVersion() + " " + package.location.path);
   }
+  return out;
+}
+
+const std::string kYaml = "deb python3-yaml 6.0-3+b2 var/lib/dpkg/status";
+
+// An installed system (the fixture has etc/os-release): installed metadata is read, lockfiles
+// are not; PyYAML's METADATA is in python3-yaml's .list, so it is not a second package.
+TEST(SbomPipeline, InstalledSystemOneOwnerPerInstalledFile) {
+  const auto root = bulwark::testing::fixtures() / "rootfs/lang-mixed";
   const std::set<std::string> expected = {
-      // PyYAML's METADATA is in python3-yaml's .list: not a second package.
-      "deb python3-yaml 6.0-3+b2 var/lib/dpkg/status",
+      kYaml,
       "python requests 2.31.0 "
       "usr/local/lib/python3.11/dist-packages/requests-2.31.0.dist-info/METADATA",
-      // Pipfile.lock's "develop" section (pytest) is development-only.
-      "python flask 2.0.0 app/Pipfile.lock",
   };
-  EXPECT_EQ(got, expected);
+  EXPECT_EQ(packagesOf(root.string()), expected);
+  EXPECT_EQ(packagesOf("rootfs:" + root.string()), expected);
+
+  auto inventory = buildInventory(root.string(), SbomOptions{});
+  ASSERT_TRUE(inventory);
   const auto& yaml = inventory->packages.front();
   ASSERT_EQ(yaml.name, "python3-yaml");
   EXPECT_NE(std::find(yaml.files.begin(), yaml.files.end(),
@@ -39,19 +49,15 @@ TEST(SbomPipeline, OneOwnerPerInstalledFileAndNoDevelopmentDependencies) {
             yaml.files.end());
 }
 
-// `rootfs:DIR` is an installed system, like an image: its lockfiles are not read (Trivy's
-// `rootfs` versus `fs`); a bare directory is a project and they are.
-TEST(SbomPipeline, LockfilesOnlyInProjectDirectories) {
+// A project directory (`dir:`, or a directory without an OS): lockfiles are read, installed
+// metadata is not (Trivy's `fs` versus `rootfs`), and Pipfile.lock's "develop" section is
+// development-only.
+TEST(SbomPipeline, ProjectDirectoryReadsLockfilesWithoutDevelopmentDependencies) {
   const auto root = bulwark::testing::fixtures() / "rootfs/lang-mixed";
-  auto installed = buildInventory("rootfs:" + root.string(), SbomOptions{});
-  ASSERT_TRUE(installed) << installed.error().message;
-  for (const auto& package : installed->packages) {
-    EXPECT_NE(package.location.path, "app/Pipfile.lock") << package.name;
-  }
-  EXPECT_EQ(installed->packages.size(), 2U);  // python3-yaml and requests
-  auto project = buildInventory("dir:" + root.string(), SbomOptions{});
-  ASSERT_TRUE(project) << project.error().message;
-  EXPECT_EQ(project->packages.size(), 3U);
+  const std::set<std::string> expected = {kYaml, "python flask 2.0.0 app/Pipfile.lock"};
+  EXPECT_EQ(packagesOf("dir:" + root.string()), expected);
+  EXPECT_EQ(packagesOf((root / "app").string()),
+            (std::set<std::string>{"python flask 2.0.0 Pipfile.lock"}));
 }
 
 }  // namespace

@@ -200,7 +200,9 @@ TEST(NpmInstalledCataloger, ReadsOwnManifestsOnly) {
   const auto cataloger = makeNpmInstalledCataloger();
   core::Diagnostics diagnostics;
   std::vector<model::Package> packages;
-  for (const auto& pattern : cataloger->patterns()) {
+  EXPECT_TRUE(cataloger->patterns().empty());  // installed systems only:
+  EXPECT_EQ(cataloger->installedPatterns().size(), 2U);
+  for (const auto& pattern : cataloger->installedPatterns()) {
     EXPECT_TRUE(pattern.find("node_modules") != std::string_view::npos) << pattern;
   }
   cataloger->catalog(fs, {}, packages, diagnostics);

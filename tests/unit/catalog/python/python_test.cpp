@@ -453,7 +453,9 @@ TEST(PythonCataloger, InstalledDistributions) {
 
   const auto cataloger = makePythonCataloger();
   EXPECT_EQ(cataloger->name(), "python");
-  for (const auto& pattern : cataloger->patterns()) {
+  EXPECT_TRUE(cataloger->patterns().empty());  // installed systems only
+  EXPECT_FALSE(cataloger->installedPatterns().empty());
+  for (const auto& pattern : cataloger->installedPatterns()) {
     EXPECT_TRUE(pattern.starts_with("**/site-packages/") ||
                 pattern.starts_with("**/dist-packages/"))
         << pattern;

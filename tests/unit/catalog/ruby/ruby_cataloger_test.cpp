@@ -179,7 +179,8 @@ TEST(RubyCataloger, FindsGemspecsAndLockfiles) {
   const auto cataloger = makeRubyCataloger();
   EXPECT_EQ(cataloger->name(), "ruby");
   // Gemspecs are installed metadata; Gemfile.lock is read in project directories only.
-  auto patterns = cataloger->patterns();
+  EXPECT_TRUE(cataloger->patterns().empty());
+  auto patterns = cataloger->installedPatterns();
   const auto project = cataloger->projectPatterns();
   EXPECT_EQ(project, std::vector<std::string_view>{"**/Gemfile.lock"});
   patterns.insert(patterns.end(), project.begin(), project.end());
