@@ -596,7 +596,8 @@ TEST(TrivyFixtureDb, LanguageConversionAgreesWithEachEcosystemsConstraintParser)
 }
 
 // composer.vendor's input is a bare installed.json; where Composer writes it
-// (vendor/composer/installed.json) bulwark reads it and reproduces the golden.
+// (vendor/composer/installed.json) bulwark reads it and reproduces the golden. installed.json
+// is installed metadata: the directory is scanned as an installed system (rootfs:).
 TEST(TrivyGoldens, ComposerVendorGoldenFromVendorComposerInstalledJson) {
   BULWARK_REQUIRE_SHARED(kIntegration);
   BULWARK_REQUIRE_SHARED(std::string(kLanguageRepo) + "/composer-vendor/installed.json");
@@ -613,7 +614,7 @@ TEST(TrivyGoldens, ComposerVendorGoldenFromVendorComposerInstalledJson) {
   ASSERT_TRUE(golden) << golden.error().message;
   pipeline::ScanOptions options;
   options.database = f.db.string();
-  auto report = pipeline::scanTarget(root.path().string(), options);
+  auto report = pipeline::scanTarget("rootfs:" + root.path().string(), options);
   ASSERT_TRUE(report) << report.error().message;
   std::vector<VulnerabilityRow> rows;
   for (const auto& finding : report->findings) rows.push_back(rowFromFinding(finding));

@@ -283,14 +283,17 @@ TEST(JavaArchive, ManifestFallbackAndItsRules) {
   EXPECT_EQ(diagnostics.size(), 0U);
 }
 
-TEST(JavaArchive, DuplicatesAreMavenEqualVersions) {
+// Trivy drops Maven-equal versions of one artifact in one archive; bulwark drops identical
+// ones (catalogers do not depend on version schemes) and keeps "2.17" beside "2.17.0".
+TEST(JavaArchive, DuplicatesAreIdenticalVersions) {
   core::Diagnostics diagnostics;
   const std::string jar = makeZip({{"a/pom.properties", pomProperties("g", "a", "2.17.0")},
                                    {"b/pom.properties", pomProperties("g", "a", "2.17")},
+                                   {"e/pom.properties", pomProperties("g", "a", "2.17.0")},
                                    {"c/pom.properties", pomProperties("g", "a", "2.18")},
                                    {"d/pom.properties", "groupId=g\nartifactId=b\n"}});
   EXPECT_EQ(found(parseJavaArchive(jar, "x.jar", diagnostics)),
-            (Found{{"g:a", "2.17.0", "x.jar"}, {"g:a", "2.18", "x.jar"}}));
+            (Found{{"g:a", "2.17", "x.jar"}, {"g:a", "2.17.0", "x.jar"}, {"g:a", "2.18", "x.jar"}}));
 }
 
 TEST(JavaArchive, FileNamesAsTrivyReadsThem) {
