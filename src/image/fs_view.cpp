@@ -29,15 +29,23 @@ std::string_view literalPrefix(std::string_view pattern) {
 PathFilter::PathFilter(std::vector<std::string> patterns, std::vector<Extractor> extractors)
     : patterns_(std::move(patterns)), extractors_(std::move(extractors)) {
   for (const auto& pattern : patterns_) {
-    (hasWildcard(pattern) ? globs_ : literal_).push_back(pattern);
+    if (!hasWildcard(pattern)) {
+      literal_.push_back(pattern);
+      continue;
+    }
+    const std::string_view last = std::string_view(pattern).substr(pattern.rfind('/') + 1);
+    globs_.push_back({pattern, hasWildcard(last) ? std::string() : std::string(last)});
   }
   std::sort(literal_.begin(), literal_.end());
 }
 
 bool PathFilter::wants(std::string_view path) const {
   if (std::binary_search(literal_.begin(), literal_.end(), path, std::less<>())) return true;
-  return std::any_of(globs_.begin(), globs_.end(),
-                     [&](const std::string& glob) { return core::globMatch(glob, path); });
+  const std::string_view base = path.substr(path.rfind('/') + 1);
+  return std::any_of(globs_.begin(), globs_.end(), [&](const Glob& glob) {
+    if (!glob.last_literal.empty() && glob.last_literal != base) return false;
+    return core::globMatch(glob.pattern, path);
+  });
 }
 
 const Extractor* PathFilter::extractorFor(std::string_view path, std::uint32_t mode,

@@ -38,7 +38,13 @@ struct Extractor {
   bool (*wants)(std::string_view path, std::uint32_t mode, std::uint64_t size) noexcept;
   std::string (*extract)(std::string_view path, std::string_view content);
   std::uint64_t max_file_bytes;  // larger files are skipped (counted as a diagnostic)
+  // Optional: looks at the first kExtractorHeadBytes (fewer for a shorter file) and says whether
+  // the file can be the extractor's at all ("\x7fELF", "PK\3\4"); when it cannot, the rest is
+  // skipped without being copied.
+  bool (*accepts_head)(std::string_view head) noexcept = nullptr;
 };
+
+inline constexpr std::size_t kExtractorHeadBytes = 64;
 
 // Which paths a run needs: glob patterns over paths relative to the root, no leading '/'
 // ("var/lib/dpkg/status", "var/lib/dpkg/status.d/*"). See core::globMatch.
@@ -58,7 +64,14 @@ class PathFilter {
  private:
   std::vector<std::string> patterns_;
   std::vector<std::string> literal_;  // patterns without wildcards, sorted for binary search
-  std::vector<std::string> globs_;
+  struct Glob {
+    std::string pattern;
+    // The last segment when it has no wildcard ("METADATA" of "**/*.dist-info/METADATA"): a
+    // path whose last segment differs cannot match, which rejects almost every path of an
+    // image without running the matcher.
+    std::string last_literal;
+  };
+  std::vector<Glob> globs_;
   std::vector<Extractor> extractors_;
 };
 

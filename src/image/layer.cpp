@@ -3,7 +3,9 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "core/text.h"
@@ -305,31 +307,56 @@ struct Pass {
                       fmt::format("{} bytes, over the {} byte limit of the {} extractor; not read",
                                   file.size, extractor.max_file_bytes, extractor.name));
     } else {
-      buffer.resize(file.size);
-      std::size_t filled = 0;
-      while (filled < buffer.size()) {
-        const la_ssize_t got =
-            archive_read_data(archive, buffer.data() + filled, buffer.size() - filled);
-        if (got < 0) {
-          if (feed.error) return tl::unexpected(*feed.error);
-          return core::fail(ErrorCode::Input, "corrupt tar data in '{}': {}", core::printable(path),
-                            archive_error_string(archive));
-        }
-        if (got == 0) break;
-        filled += static_cast<std::size_t>(got);
+      const auto bytes = static_cast<std::size_t>(file.size);
+      if (buffer_size < bytes) {
+        buffer.reset(new char[bytes]);  // uninitialized: every byte is read into before use
+        buffer_size = bytes;
       }
-      if (filled != buffer.size()) {
-        return core::fail(ErrorCode::Input, "truncated tar entry '{}'", core::printable(path));
+      // The head first: a file the extractor cannot want (a script among executables) is
+      // skipped by libarchive at the next header, without being copied.
+      const std::size_t head = std::min(bytes, kExtractorHeadBytes);
+      auto filled = readData(archive, feed, path, 0, head);
+      if (!filled) return tl::unexpected(filled.error());
+      const bool wanted = extractor.accepts_head == nullptr ||
+                          extractor.accepts_head(std::string_view(buffer.get(), *filled));
+      if (wanted) {
+        filled = readData(archive, feed, path, *filled, bytes);
+        if (!filled) return tl::unexpected(filled.error());
+        file.content = runExtractor(extractor, path, std::string_view(buffer.get(), bytes),
+                                    diagnostics, input.name);
       }
-      file.content = runExtractor(extractor, path, buffer, diagnostics, input.name);
-      if (buffer.capacity() > kKeepBufferBytes) std::string().swap(buffer);
+      if (buffer_size > kKeepBufferBytes) {
+        buffer.reset();
+        buffer_size = 0;
+      }
     }
     changes.entries.emplace_back(std::move(path), std::move(file));
     return {};
   }
 
-  static constexpr std::size_t kKeepBufferBytes = 64U << 20;
-  std::string buffer;  // the file an extractor reads, reused
+  // Reads the current member's bytes [from, to) into `buffer`; a short member is an error.
+  core::Result<std::size_t> readData(struct archive* archive, const Feed& feed,
+                                     const std::string& path, std::size_t from, std::size_t to) {
+    std::size_t filled = from;
+    while (filled < to) {
+      const la_ssize_t got = archive_read_data(archive, buffer.get() + filled, to - filled);
+      if (got < 0) {
+        if (feed.error) return tl::unexpected(*feed.error);
+        return core::fail(ErrorCode::Input, "corrupt tar data in '{}': {}", core::printable(path),
+                          archive_error_string(archive));
+      }
+      if (got == 0) break;
+      filled += static_cast<std::size_t>(got);
+    }
+    if (filled != to) {
+      return core::fail(ErrorCode::Input, "truncated tar entry '{}'", core::printable(path));
+    }
+    return filled;
+  }
+
+  static constexpr std::size_t kKeepBufferBytes = 16U << 20;
+  std::unique_ptr<char[]> buffer;  // the file an extractor reads, reused
+  std::size_t buffer_size = 0;
 };
 
 }  // namespace

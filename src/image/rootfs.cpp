@@ -178,13 +178,22 @@ class RootfsImage final : public Image {
       return;
     }
     buffer_.resize(size);
-    std::size_t filled = 0;
-    while (filled < buffer_.size()) {
-      const ssize_t got = ::read(fd.get(), buffer_.data() + filled, buffer_.size() - filled);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) break;
-      filled += static_cast<std::size_t>(got);
+    auto read_to = [&](std::size_t from, std::size_t to) {
+      while (from < to) {
+        const ssize_t got = ::read(fd.get(), buffer_.data() + from, to - from);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        from += static_cast<std::size_t>(got);
+      }
+      return from;
+    };
+    // The head first: a file the extractor cannot want is not read further.
+    std::size_t filled = read_to(0, std::min<std::size_t>(buffer_.size(), kExtractorHeadBytes));
+    if (extractor.accepts_head != nullptr &&
+        !extractor.accepts_head(std::string_view(buffer_).substr(0, filled))) {
+      return;
     }
+    filled = read_to(filled, buffer_.size());
     FileEntry entry;
     entry.type = FileType::Regular;
     entry.mode = st.st_mode & 07777;

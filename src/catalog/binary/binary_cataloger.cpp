@@ -84,9 +84,20 @@ std::string extractBinarySummary(std::string_view /*path*/, std::string_view con
   }
 }
 
+namespace {
+
+// Only ELF files can carry Go or Rust build info: scripts are skipped unread.
+bool elfHead(std::string_view head) noexcept {
+  return head.starts_with(
+      "\x7f"
+      "ELF");
+}
+
+}  // namespace
+
 image::Extractor binaryExtractor() {
   return image::Extractor{kBinaryExtractorName, &wantsBinary, &extractBinarySummary,
-                          kMaxBinaryBytes};
+                          kMaxBinaryBytes, &elfHead};
 }
 
 std::vector<model::Package> parseBinarySummary(std::string_view summary, std::string_view path,

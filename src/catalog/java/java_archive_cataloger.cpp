@@ -585,8 +585,12 @@ class JavaArchiveCataloger final : public Cataloger {
   std::vector<std::string_view> patterns() const override { return {}; }
   std::vector<std::string_view> projectPatterns() const override { return {kPomPattern}; }
   std::vector<image::Extractor> extractors() const override {
+    // A zip starts with a local file header (or, empty, the end-of-central-directory record).
+    constexpr auto zip_head = [](std::string_view head) noexcept {
+      return head.starts_with("PK\x03\x04") || head.starts_with("PK\x05\x06");
+    };
     return {image::Extractor{kJavaArchiveExtractor, &wantsJavaArchive, &summarizeJavaArchive,
-                             kMaxJavaArchiveFileBytes}};
+                             kMaxJavaArchiveFileBytes, zip_head}};
   }
   void catalog(const image::FsView& fs, const model::Distro& /*distro*/,
                std::vector<model::Package>& packages,
