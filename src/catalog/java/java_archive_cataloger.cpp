@@ -578,6 +578,11 @@ std::vector<model::Package> parseJavaArchive(std::string_view content, std::stri
 
 namespace {
 
+// A zip starts with a local file header (or, empty, the end-of-central-directory record).
+bool zipHead(std::string_view head) noexcept {
+  return head.starts_with("PK\x03\x04") || head.starts_with("PK\x05\x06");
+}
+
 class JavaArchiveCataloger final : public Cataloger {
  public:
   std::string_view name() const override { return "java-archive"; }
@@ -585,12 +590,8 @@ class JavaArchiveCataloger final : public Cataloger {
   std::vector<std::string_view> patterns() const override { return {}; }
   std::vector<std::string_view> projectPatterns() const override { return {kPomPattern}; }
   std::vector<image::Extractor> extractors() const override {
-    // A zip starts with a local file header (or, empty, the end-of-central-directory record).
-    constexpr auto zip_head = [](std::string_view head) noexcept {
-      return head.starts_with("PK\x03\x04") || head.starts_with("PK\x05\x06");
-    };
     return {image::Extractor{kJavaArchiveExtractor, &wantsJavaArchive, &summarizeJavaArchive,
-                             kMaxJavaArchiveFileBytes, zip_head}};
+                             kMaxJavaArchiveFileBytes, &zipHead}};
   }
   void catalog(const image::FsView& fs, const model::Distro& /*distro*/,
                std::vector<model::Package>& packages,

@@ -36,38 +36,13 @@
 #include <string_view>
 #include <vector>
 
+#include "unit/version/reference_process.h"
 #include "version/scheme.h"
 
 namespace bulwark::version {
 namespace {
 
 int sign(int value) { return (value > 0) - (value < 0); }
-
-std::uint64_t seed() {
-  const char* text = std::getenv("BULWARK_DIFF_SEED");
-  return text != nullptr ? std::strtoull(text, nullptr, 10) : 20240601u;
-}
-
-std::size_t pairCount() {
-  const char* text = std::getenv("BULWARK_DIFF_PAIRS");
-  return text != nullptr ? std::strtoull(text, nullptr, 10) : 200000u;
-}
-
-std::string escaped(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 // Builds version strings out of the pieces that make comparators go wrong.
 class Generator {
@@ -223,7 +198,7 @@ std::string comparableDebVersion(Generator& g, const std::string* base) {
 
 template <class NextPair, class Ours, class Reference>
 void runDifferential(const char* what, NextPair next_pair, Ours ours, Reference reference) {
-  const std::size_t pairs = pairCount();
+  const std::size_t pairs = testing::diffPairs(200000u);
   std::size_t disagreements = 0;
   std::size_t asymmetric = 0;
   std::size_t counts[3] = {0, 0, 0};
@@ -234,13 +209,13 @@ void runDifferential(const char* what, NextPair next_pair, Ours ours, Reference 
     ++counts[expected + 1];
     if (got != expected) {
       if (++disagreements <= 20) {
-        ADD_FAILURE() << what << ": '" << escaped(a) << "' vs '" << escaped(b) << "': reference "
-                      << expected << ", ours " << got;
+        ADD_FAILURE() << what << ": '" << testing::shown(a) << "' vs '" << testing::shown(b)
+                      << "': reference " << expected << ", ours " << got;
       }
     }
     if (sign(ours(b, a)) != -got && ++asymmetric <= 20) {
-      ADD_FAILURE() << what << ": not antisymmetric on '" << escaped(a) << "', '" << escaped(b)
-                    << "'";
+      ADD_FAILURE() << what << ": not antisymmetric on '" << testing::shown(a) << "', '"
+                    << testing::shown(b) << "'";
     }
   }
   EXPECT_EQ(disagreements, 0u) << what << " over " << pairs << " pairs";
@@ -254,7 +229,7 @@ void runDifferential(const char* what, NextPair next_pair, Ours ours, Reference 
 }
 
 TEST(Differential, DpkgAgainstLibaptPkg) {
-  Generator g(seed());
+  Generator g(testing::diffSeed(20240601u));
   std::string previous = "1.0";
   auto next_pair = [&]() -> std::pair<std::string, std::string> {
     std::string a =
@@ -332,8 +307,8 @@ bool haveDpkg() { return dpkgSays("1", "lt", "2") == 0; }
 
 TEST(Differential, DpkgAgainstDpkgBinary) {
   if (!haveDpkg()) GTEST_SKIP() << "dpkg is not installed: skipping the dpkg-binary comparison";
-  Generator g(seed() + 5);
-  const std::size_t pairs = std::max<std::size_t>(pairCount() / 100, 1000);
+  Generator g(testing::diffSeed(20240601u) + 5);
+  const std::size_t pairs = std::max<std::size_t>(testing::diffPairs(200000u) / 100, 1000);
   std::size_t compared = 0;
   std::size_t refused = 0;
   std::size_t disagreements = 0;
@@ -357,8 +332,8 @@ TEST(Differential, DpkgAgainstDpkgBinary) {
     ++compared;
     const int got = compareDpkg(a, b);
     if (got != expected && ++disagreements <= 20) {
-      ADD_FAILURE() << "dpkg binary: '" << escaped(a) << "' vs '" << escaped(b) << "': dpkg "
-                    << expected << ", ours " << got;
+      ADD_FAILURE() << "dpkg binary: '" << testing::shown(a) << "' vs '" << testing::shown(b)
+                    << "': dpkg " << expected << ", ours " << got;
     }
   }
   EXPECT_EQ(disagreements, 0u);
@@ -426,7 +401,7 @@ int librpmEvrCompare(const std::string& a, const std::string& b) {
 }
 
 TEST(Differential, RpmEvrAgainstLibrpm) {
-  Generator g(seed() + 1);
+  Generator g(testing::diffSeed(20240601u) + 1);
   runDifferential(
       "rpm evr", rpmPairs(g, [&g] { return rpmEvr(g); }),
       [](const std::string& a, const std::string& b) { return compareRpm(a, b); },
@@ -434,7 +409,7 @@ TEST(Differential, RpmEvrAgainstLibrpm) {
 }
 
 TEST(Differential, RpmSegmentAgainstLibrpm) {
-  Generator g(seed() + 2);
+  Generator g(testing::diffSeed(20240601u) + 2);
   runDifferential(
       "rpmvercmp", rpmPairs(g, [&g] { return rpmPart(g); }),
       [](const std::string& a, const std::string& b) { return compareRpmSegment(a, b); },
@@ -461,8 +436,8 @@ std::string apkVersion(Generator& g) {
 }
 
 TEST(Properties, AntisymmetricOnGeneratedInput) {
-  Generator g(seed() + 3);
-  const std::size_t pairs = pairCount();
+  Generator g(testing::diffSeed(20240601u) + 3);
+  const std::size_t pairs = testing::diffPairs(200000u);
   for (const SchemeInfo& info : allSchemes()) {
     std::size_t violations = 0;
     for (std::size_t k = 0; k < pairs; ++k) {
@@ -476,8 +451,8 @@ TEST(Properties, AntisymmetricOnGeneratedInput) {
       const int ab = sign(info.compare(a, b));
       const int ba = sign(info.compare(b, a));
       if ((ab != -ba || info.compare(a, a) != 0) && ++violations <= 10) {
-        ADD_FAILURE() << info.name << ": '" << escaped(a) << "' vs '" << escaped(b) << "': " << ab
-                      << " but reversed " << ba;
+        ADD_FAILURE() << info.name << ": '" << testing::shown(a) << "' vs '" << testing::shown(b)
+                      << "': " << ab << " but reversed " << ba;
       }
     }
     EXPECT_EQ(violations, 0u) << info.name;
@@ -487,7 +462,7 @@ TEST(Properties, AntisymmetricOnGeneratedInput) {
 // Sorting valid versions must give a consistent order: every adjacent pair in sorted order
 // compares <=, and the order is transitive on random triples.
 TEST(Properties, TransitiveOnValidVersions) {
-  Generator g(seed() + 4);
+  Generator g(testing::diffSeed(20240601u) + 4);
   struct Source {
     const SchemeInfo* scheme;
     std::string (*make)(Generator&);

@@ -292,8 +292,9 @@ TEST(JavaArchive, DuplicatesAreIdenticalVersions) {
                                    {"e/pom.properties", pomProperties("g", "a", "2.17.0")},
                                    {"c/pom.properties", pomProperties("g", "a", "2.18")},
                                    {"d/pom.properties", "groupId=g\nartifactId=b\n"}});
-  EXPECT_EQ(found(parseJavaArchive(jar, "x.jar", diagnostics)),
-            (Found{{"g:a", "2.17", "x.jar"}, {"g:a", "2.17.0", "x.jar"}, {"g:a", "2.18", "x.jar"}}));
+  EXPECT_EQ(
+      found(parseJavaArchive(jar, "x.jar", diagnostics)),
+      (Found{{"g:a", "2.17", "x.jar"}, {"g:a", "2.17.0", "x.jar"}, {"g:a", "2.18", "x.jar"}}));
 }
 
 TEST(JavaArchive, FileNamesAsTrivyReadsThem) {

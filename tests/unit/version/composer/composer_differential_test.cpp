@@ -16,7 +16,7 @@
 #include "core/text.h"
 #include "testdata.h"
 #include "unit/version/composer/composer_generator.h"
-#include "unit/version/gem/reference_process.h"
+#include "unit/version/reference_process.h"
 #include "version/composer.h"
 
 namespace bulwark::version {

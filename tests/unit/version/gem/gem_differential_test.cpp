@@ -18,7 +18,7 @@
 
 #include "testdata.h"
 #include "unit/version/gem/gem_generator.h"
-#include "unit/version/gem/reference_process.h"
+#include "unit/version/reference_process.h"
 #include "version/gem.h"
 
 namespace bulwark::version {

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "unit/version/gem/reference_process.h"
+#include "unit/version/reference_process.h"
 
 namespace bulwark::version::testing {
 

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "testdata.h"
+#include "unit/version/reference_process.h"
 #include "version/maven.h"
 
 namespace bulwark::version {
@@ -39,43 +40,6 @@ namespace {
 namespace fs = std::filesystem;
 
 int sign(int value) { return (value > 0) - (value < 0); }
-
-std::uint64_t seed() {
-  const char* text = std::getenv("BULWARK_DIFF_SEED");
-  return text != nullptr ? std::strtoull(text, nullptr, 10) : 20240601u;
-}
-
-std::size_t pairCount() {
-  const char* text = std::getenv("BULWARK_DIFF_PAIRS");
-  return text != nullptr ? std::strtoull(text, nullptr, 10) : 200000u;
-}
-
-std::string escaped(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string hex(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    out += kHex[u >> 4];
-    out += kHex[u & 15];
-  }
-  return out;
-}
 
 // The first executable called `name` on PATH, or empty.
 fs::path onPath(const char* name) {
@@ -265,8 +229,8 @@ TEST(MavenDifferential, AgainstComparableVersion) {
       bulwark::testing::sourceDir() / "tests" / "unit" / "version" / "maven" / "MavenCompare.java";
   ASSERT_TRUE(fs::exists(program)) << program;
 
-  Generator g(seed());
-  const std::size_t pairs = pairCount();
+  Generator g(testing::diffSeed(20240601u));
+  const std::size_t pairs = testing::diffPairs(200000u);
   std::vector<std::pair<std::string, std::string>> cases;
   cases.reserve(pairs);
   std::string previous = "1.0";
@@ -292,7 +256,7 @@ TEST(MavenDifferential, AgainstComparableVersion) {
   const fs::path output = dir / "answers.txt";
   {
     std::ofstream out(input, std::ios::binary);
-    for (const auto& [a, b] : cases) out << hex(a) << ' ' << hex(b) << '\n';
+    for (const auto& [a, b] : cases) out << testing::hexOf(a) << ' ' << testing::hexOf(b) << '\n';
   }
   const int status =
       run({java.string(), "-cp", jar.string(), program.string(), input.string()}, output);
@@ -313,11 +277,12 @@ TEST(MavenDifferential, AgainstComparableVersion) {
     const int got = sign(compareMaven(a, b));
     ++counts[want + 1];
     if (got != want && ++disagreements <= 20) {
-      ADD_FAILURE() << "'" << escaped(a) << "' vs '" << escaped(b) << "': ComparableVersion "
-                    << want << ", ours " << got;
+      ADD_FAILURE() << "'" << testing::shown(a) << "' vs '" << testing::shown(b)
+                    << "': ComparableVersion " << want << ", ours " << got;
     }
     if (sign(compareMaven(b, a)) != -got) {
-      ADD_FAILURE() << "not antisymmetric: '" << escaped(a) << "' vs '" << escaped(b) << "'";
+      ADD_FAILURE() << "not antisymmetric: '" << testing::shown(a) << "' vs '" << testing::shown(b)
+                    << "'";
     }
   }
   EXPECT_EQ(disagreements, 0u) << "over " << cases.size() << " pairs";

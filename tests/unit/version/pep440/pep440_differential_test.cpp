@@ -30,22 +30,13 @@
 #include <vector>
 
 #include "testdata.h"
+#include "unit/version/reference_process.h"
 #include "version/pep440.h"
 
 namespace bulwark::version {
 namespace {
 
 constexpr const char* kPython = "/usr/bin/python3";
-
-std::uint64_t seed() {
-  const char* text = std::getenv("BULWARK_DIFF_SEED");
-  return text != nullptr ? std::strtoull(text, nullptr, 10) : 20240611u;
-}
-
-std::size_t pairCount() {
-  const char* text = std::getenv("BULWARK_DIFF_PAIRS");
-  return text != nullptr ? std::strtoull(text, nullptr, 10) : 120000u;
-}
 
 std::filesystem::path referenceScript() {
   return bulwark::testing::sourceDir() / "tests/unit/version/pep440/pep440_reference.py";
@@ -60,26 +51,6 @@ std::string referenceMissing() {
   }
   if (!std::filesystem::exists(referenceScript())) return "pep440_reference.py not found";
   return "";
-}
-
-std::string hex(std::string_view text) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    out += kDigits[u >> 4];
-    out += kDigits[u & 15];
-  }
-  return out;
-}
-
-std::string escaped(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto u = static_cast<unsigned char>(text[i]);
-    out += u < 0x20 || u >= 0x7f ? "\\x" + hex(text.substr(i, 1)) : std::string(1, text[i]);
-  }
-  return out;
 }
 
 // Runs the reference on `requests` (one per line) and returns its answers, one per request.
@@ -421,8 +392,8 @@ class Pep440Differential : public ::testing::Test {
 };
 
 TEST_F(Pep440Differential, CompareAgainstPackaging) {
-  Generator g(seed());
-  const std::size_t wanted = pairCount();
+  Generator g(testing::diffSeed(20240611u));
+  const std::size_t wanted = testing::diffPairs(120000u);
   // Invalid versions are part of the stream (their validity is compared too); generate enough
   // pairs that at least `wanted` of them are valid on both sides.
   std::vector<std::pair<std::string, std::string>> pairs;
@@ -432,7 +403,7 @@ TEST_F(Pep440Differential, CompareAgainstPackaging) {
     auto [a, b] = g.pair();
     if (avoidable(a) || avoidable(b)) continue;
     if (validPep440(a) && validPep440(b)) ++both_valid;
-    requests.push_back("C\t" + hex(a) + "\t" + hex(b));
+    requests.push_back("C\t" + testing::hexOf(a) + "\t" + testing::hexOf(b));
     pairs.emplace_back(std::move(a), std::move(b));
   }
   const std::vector<std::string> answers = askReference(requests);
@@ -447,8 +418,8 @@ TEST_F(Pep440Differential, CompareAgainstPackaging) {
     ASSERT_GE(answer.size(), 5u) << answer;
     const bool ref_a = answer[0] == 'V';
     const bool ref_b = answer[2] == 'V';
-    ASSERT_NE(answer[0], 'X') << "generator made a number Python refuses: " << escaped(a);
-    ASSERT_NE(answer[2], 'X') << "generator made a number Python refuses: " << escaped(b);
+    ASSERT_NE(answer[0], 'X') << "generator made a number Python refuses: " << testing::shown(a);
+    ASSERT_NE(answer[2], 'X') << "generator made a number Python refuses: " << testing::shown(b);
     bool bad = ref_a != validPep440(a) || ref_b != validPep440(b);
     invalid += !ref_a + !ref_b;
     if (ref_a && ref_b) {
@@ -458,9 +429,9 @@ TEST_F(Pep440Differential, CompareAgainstPackaging) {
       bad = bad || comparePep440(a, b) != expected || comparePep440(b, a) != -expected;
     }
     if (bad && ++disagreements <= 20) {
-      ADD_FAILURE() << "'" << escaped(a) << "' vs '" << escaped(b) << "': packaging says " << answer
-                    << ", ours valid " << validPep440(a) << validPep440(b) << " cmp "
-                    << comparePep440(a, b);
+      ADD_FAILURE() << "'" << testing::shown(a) << "' vs '" << testing::shown(b)
+                    << "': packaging says " << answer << ", ours valid " << validPep440(a)
+                    << validPep440(b) << " cmp " << comparePep440(a, b);
     }
   }
   EXPECT_EQ(disagreements, 0u);
@@ -477,14 +448,14 @@ TEST_F(Pep440Differential, CompareAgainstPackaging) {
 }
 
 TEST_F(Pep440Differential, NormalizeAgainstPackaging) {
-  Generator g(seed() + 1);
-  const std::size_t count = std::max<std::size_t>(pairCount() / 5, 20000);
+  Generator g(testing::diffSeed(20240611u) + 1);
+  const std::size_t count = std::max<std::size_t>(testing::diffPairs(120000u) / 5, 20000);
   std::vector<std::string> versions;
   std::vector<std::string> requests;
   while (versions.size() < count) {
     std::string v = g.version();
     if (avoidable(v)) continue;
-    requests.push_back("N\t" + hex(v));
+    requests.push_back("N\t" + testing::hexOf(v));
     versions.push_back(std::move(v));
   }
   const std::vector<std::string> answers = askReference(requests);
@@ -493,7 +464,7 @@ TEST_F(Pep440Differential, NormalizeAgainstPackaging) {
   std::size_t valid = 0;
   for (std::size_t k = 0; k < versions.size(); ++k) {
     const std::string& answer = answers[k];
-    ASSERT_NE(answer, "X") << escaped(versions[k]);
+    ASSERT_NE(answer, "X") << testing::shown(versions[k]);
     std::string expected;
     if (answer != "E") {
       ++valid;
@@ -503,8 +474,8 @@ TEST_F(Pep440Differential, NormalizeAgainstPackaging) {
     }
     const std::string got = normalizePep440(versions[k]);
     if (got != expected && ++disagreements <= 20) {
-      ADD_FAILURE() << "'" << escaped(versions[k]) << "': packaging '" << expected << "', ours '"
-                    << got << "'";
+      ADD_FAILURE() << "'" << testing::shown(versions[k]) << "': packaging '" << expected
+                    << "', ours '" << got << "'";
     }
   }
   EXPECT_EQ(disagreements, 0u);
@@ -515,8 +486,8 @@ TEST_F(Pep440Differential, NormalizeAgainstPackaging) {
 }
 
 TEST_F(Pep440Differential, SpecifierContainsAgainstPackaging) {
-  Generator g(seed() + 2);
-  const std::size_t count = std::max<std::size_t>(pairCount() / 5, 20000);
+  Generator g(testing::diffSeed(20240611u) + 2);
+  const std::size_t count = std::max<std::size_t>(testing::diffPairs(120000u) / 5, 20000);
   struct Request {
     std::string spec;
     std::string version;
@@ -535,7 +506,8 @@ TEST_F(Pep440Differential, SpecifierContainsAgainstPackaging) {
     const char mode_letter = mode == Pep440Prereleases::Auto      ? 'A'
                              : mode == Pep440Prereleases::Include ? 'I'
                                                                   : 'X';
-    requests.push_back("S\t" + hex(spec) + "\t" + hex(version) + "\t" + mode_letter);
+    requests.push_back("S\t" + testing::hexOf(spec) + "\t" + testing::hexOf(version) + "\t" +
+                       mode_letter);
     cases.push_back({std::move(spec), std::move(version), mode});
   }
   const std::vector<std::string> answers = askReference(requests);
@@ -563,8 +535,9 @@ TEST_F(Pep440Differential, SpecifierContainsAgainstPackaging) {
     if (answer == "S") ++tally[2];
     if (answer == "V") ++tally[3];
     if (got != expected && ++disagreements <= 20) {
-      ADD_FAILURE() << "'" << escaped(c.version) << "' in '" << escaped(c.spec) << "' (mode "
-                    << static_cast<int>(c.mode) << "): packaging " << answer << ", ours " << got;
+      ADD_FAILURE() << "'" << testing::shown(c.version) << "' in '" << testing::shown(c.spec)
+                    << "' (mode " << static_cast<int>(c.mode) << "): packaging " << answer
+                    << ", ours " << got;
     }
   }
   EXPECT_EQ(disagreements, 0u);

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "testdata.h"
+#include "unit/version/reference_process.h"
 #include "version/cargo.h"
 #include "version/golang.h"
 #include "version/npm.h"
@@ -44,40 +45,9 @@ namespace fs = std::filesystem;
 
 int sign(int value) { return (value > 0) - (value < 0); }
 
-std::uint64_t seed() {
-  const char* text = std::getenv("BULWARK_DIFF_SEED");
-  return text != nullptr ? std::strtoull(text, nullptr, 10) : 20240601u;
-}
-
-std::size_t pairCount(std::size_t fallback) {
-  const char* text = std::getenv("BULWARK_DIFF_PAIRS");
-  return text != nullptr ? std::strtoull(text, nullptr, 10) : fallback;
-}
-
 std::string hex(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    out += kHex[u >> 4];
-    out += kHex[u & 15];
-  }
+  const std::string out = testing::hexOf(s);
   return out.empty() ? "-" : out;  // the reference scripts read "-" as ""
-}
-
-std::string shown(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", u);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 // A scratch directory, removed at the end even when the test fails.
@@ -281,10 +251,10 @@ PairResult checkPairs(const char* what,
     const bool ref_b = line.size() > 2 && line[2] == '1';
     result.validity_checks += 2;
     if (valid(a) != ref_a && ++disagreements <= 20) {
-      ADD_FAILURE() << what << ": valid('" << shown(a) << "'): reference " << ref_a;
+      ADD_FAILURE() << what << ": valid('" << testing::shown(a) << "'): reference " << ref_a;
     }
     if (valid(b) != ref_b && ++disagreements <= 20) {
-      ADD_FAILURE() << what << ": valid('" << shown(b) << "'): reference " << ref_b;
+      ADD_FAILURE() << what << ": valid('" << testing::shown(b) << "'): reference " << ref_b;
     }
     const std::string_view cmp =
         std::string_view(line).substr(std::min<std::size_t>(4, line.size()));
@@ -294,11 +264,12 @@ PairResult checkPairs(const char* what,
     ++result.compared;
     ++result.counts[expected + 1];
     if (got != expected && ++disagreements <= 20) {
-      ADD_FAILURE() << what << ": '" << shown(a) << "' vs '" << shown(b) << "': reference "
-                    << expected << ", ours " << got;
+      ADD_FAILURE() << what << ": '" << testing::shown(a) << "' vs '" << testing::shown(b)
+                    << "': reference " << expected << ", ours " << got;
     }
     if (sign(compare(b, a)) != -got && ++disagreements <= 20) {
-      ADD_FAILURE() << what << ": not antisymmetric on '" << shown(a) << "', '" << shown(b) << "'";
+      ADD_FAILURE() << what << ": not antisymmetric on '" << testing::shown(a) << "', '"
+                    << testing::shown(b) << "'";
     }
   }
   EXPECT_EQ(disagreements, 0u) << what;
@@ -337,7 +308,9 @@ void expectEnough(const char* what, const PairResult& r, std::size_t wanted) {
 
 // --- npm --------------------------------------------------------------------------------------
 
-fs::path nodeModules() { return testing::sourceDir() / "tests" / "tools" / "node_modules"; }
+fs::path nodeModules() {
+  return bulwark::testing::sourceDir() / "tests" / "tools" / "node_modules";
+}
 
 bool haveNodeSemver(std::string* why) {
   if (!onPath("node")) {
@@ -365,8 +338,8 @@ const std::vector<std::string_view> kNpmPrefixes = {
 TEST(SemverDifferential, NpmCompareAgainstNodeSemver) {
   std::string why;
   if (!haveNodeSemver(&why)) GTEST_SKIP() << why;
-  const std::size_t count = pairCount(100000);
-  Generator g(seed());
+  const std::size_t count = testing::diffPairs(100000);
+  Generator g(testing::diffSeed(20240601u));
   auto make = [&] {
     if (g.chance(3)) return std::string(256 - g.below(3), '1');  // MAX_LENGTH edges
     if (g.chance(2)) return std::string(250 + g.below(8), ' ') + "1.2.3";
@@ -455,8 +428,8 @@ std::string versionNear(Generator& g, const std::string& range) {
 TEST(SemverDifferential, NpmRangesAgainstNodeSemver) {
   std::string why;
   if (!haveNodeSemver(&why)) GTEST_SKIP() << why;
-  const std::size_t count = std::max<std::size_t>(pairCount(100000) / 3, 20000);
-  Generator g(seed() + 1);
+  const std::size_t count = std::max<std::size_t>(testing::diffPairs(100000) / 3, 20000);
+  Generator g(testing::diffSeed(20240601u) + 1);
   std::vector<std::pair<std::string, std::string>> cases;  // (version, range)
   std::size_t parsable = 0;  // by us; the test checks that node agrees on each
   while (parsable < count) {
@@ -487,14 +460,14 @@ TEST(SemverDifferential, NpmRangesAgainstNodeSemver) {
     if (line == "E") {
       ++invalid;
       if (range && ++disagreements <= 20) {
-        ADD_FAILURE() << "range '" << shown(text) << "': node throws, we read '" << range->format()
-                      << "'";
+        ADD_FAILURE() << "range '" << testing::shown(text) << "': node throws, we read '"
+                      << range->format() << "'";
       }
       continue;
     }
     if (!range) {
       if (++disagreements <= 20) {
-        ADD_FAILURE() << "range '" << shown(text) << "': node reads '" << line.substr(2)
+        ADD_FAILURE() << "range '" << testing::shown(text) << "': node reads '" << line.substr(2)
                       << "', we fail: " << range.error().message;
       }
       continue;
@@ -502,12 +475,12 @@ TEST(SemverDifferential, NpmRangesAgainstNodeSemver) {
     const bool expected = line[0] == '1';
     satisfied += expected ? 1 : 0;
     if (range->format() != line.substr(2) && ++disagreements <= 20) {
-      ADD_FAILURE() << "range '" << shown(text) << "': node desugars to '" << line.substr(2)
-                    << "', we to '" << range->format() << "'";
+      ADD_FAILURE() << "range '" << testing::shown(text) << "': node desugars to '"
+                    << line.substr(2) << "', we to '" << range->format() << "'";
     }
     if (range->satisfies(version) != expected && ++disagreements <= 20) {
-      ADD_FAILURE() << "'" << shown(version) << "' in '" << shown(text) << "' (" << range->format()
-                    << "): node " << expected;
+      ADD_FAILURE() << "'" << testing::shown(version) << "' in '" << testing::shown(text) << "' ("
+                    << range->format() << "): node " << expected;
     }
   }
   EXPECT_EQ(disagreements, 0u);
@@ -538,9 +511,9 @@ TEST(SemverDifferential, GoAgainstXModSemver) {
                  "build", "-o", binary.string(), (referenceDir() / "go_reference.go").string()},
                 "/dev/null", dir.path / "build.log"),
             0)
-      << testing::readFile(dir.path / "build.log");
-  const std::size_t count = pairCount(100000);
-  Generator g(seed() + 2);
+      << bulwark::testing::readFile(dir.path / "build.log");
+  const std::size_t count = testing::diffPairs(100000);
+  Generator g(testing::diffSeed(20240601u) + 2);
   const std::vector<std::string_view> prefixes = {"v", "v", "v", "v", "V", " ", "=v"};
   auto make = [&] {
     std::string v = g.version(prefixes, true);
@@ -590,8 +563,8 @@ TEST(SemverDifferential, CargoAgainstSemverCrate) {
                 "/dev/null", dir.path / "build.log"),
             0)
       << "building cargo_reference.rs failed";
-  const std::size_t count = pairCount(100000);
-  Generator g(seed() + 3);
+  const std::size_t count = testing::diffPairs(100000);
+  Generator g(testing::diffSeed(20240601u) + 3);
   const std::vector<std::string_view> prefixes = {"v", " ", "="};
   auto make = [&] { return g.version(prefixes, true); };
   auto pairs = makePairs(

@@ -1,6 +1,8 @@
-// Running a reference implementation (ruby, php) as ONE child process over a file of input
-// lines, for the differential tests of the gem and composer schemes. Strings travel hex-encoded
-// so that any byte (NUL, newline, high bytes) reaches the reference unchanged.
+// What the differential tests of the version schemes share: the seed and size knobs
+// (BULWARK_DIFF_SEED, BULWARK_DIFF_PAIRS), hex encoding (strings travel hex-encoded so that any
+// byte — NUL, newline, high bytes — reaches the reference unchanged), printable failure text,
+// and running a reference implementation (ruby, php, python, java, node, go, rustc) as ONE
+// child process over a file of input lines.
 #pragma once
 
 #include <fcntl.h>
