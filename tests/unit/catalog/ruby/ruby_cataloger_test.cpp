@@ -184,7 +184,8 @@ TEST(RubyCataloger, FindsGemspecsAndLockfiles) {
   const auto project = cataloger->projectPatterns();
   EXPECT_EQ(project, std::vector<std::string_view>{"**/Gemfile.lock"});
   patterns.insert(patterns.end(), project.begin(), project.end());
-  for (const auto& [path, entry] : fs.entries()) {
+  for (const auto& entry : fs.entries()) {
+    const std::string& path = entry.first;  // a named variable: lambdas cannot capture bindings
     const bool wanted =
         std::any_of(patterns.begin(), patterns.end(),
                     [&](std::string_view pattern) { return core::globMatch(pattern, path); });
