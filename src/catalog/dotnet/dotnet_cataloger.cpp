@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "catalog/common/lockfile_files.h"
 #include "core/text.h"
 
 namespace bulwark::catalog {
@@ -163,18 +164,8 @@ class DotnetCataloger final : public Cataloger {
   void catalog(const image::FsView& fs, const model::Distro& /*distro*/,
                std::vector<model::Package>& packages,
                core::Diagnostics& diagnostics) const override {
-    for (const auto& [path, entry] : fs.glob(kDepsPattern)) {
-      for (auto& package : parseDotnetDeps(entry->content, path, diagnostics)) {
-        package.location.layer_digest = entry->layer_digest;
-        packages.push_back(std::move(package));
-      }
-    }
-    for (const auto& [path, entry] : fs.glob(kLockPattern)) {
-      for (auto& package : parseNugetLock(entry->content, path, diagnostics)) {
-        package.location.layer_digest = entry->layer_digest;
-        packages.push_back(std::move(package));
-      }
-    }
+    catalogFiles(fs, kDepsPattern, &parseDotnetDeps, packages, diagnostics);
+    catalogFiles(fs, kLockPattern, &parseNugetLock, packages, diagnostics);
   }
 };
 

@@ -11,6 +11,7 @@
 #include <archive_entry.h>
 #include <fmt/format.h>
 
+#include "catalog/common/lockfile_files.h"
 #include "core/text.h"
 
 namespace bulwark::catalog {
@@ -602,12 +603,7 @@ class JavaArchiveCataloger final : public Cataloger {
         packages.push_back(std::move(package));
       }
     }
-    for (const auto& [path, entry] : fs.glob(kPomPattern)) {
-      for (auto& package : parsePomXml(entry->content, path, diagnostics)) {
-        package.location.layer_digest = entry->layer_digest;
-        packages.push_back(std::move(package));
-      }
-    }
+    catalogFiles(fs, kPomPattern, &parsePomXml, packages, diagnostics);
   }
 
  private:

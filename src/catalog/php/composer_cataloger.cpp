@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "catalog/common/lockfile_files.h"
 #include "core/text.h"
 
 namespace bulwark::catalog {
@@ -179,18 +180,8 @@ class ComposerCataloger final : public Cataloger {
   void catalog(const image::FsView& fs, const model::Distro& /*distro*/,
                std::vector<model::Package>& packages,
                core::Diagnostics& diagnostics) const override {
-    for (const auto& [path, entry] : fs.glob(kLockPattern)) {
-      for (auto& package : parseComposerLock(entry->content, path, diagnostics)) {
-        package.location.layer_digest = entry->layer_digest;
-        packages.push_back(std::move(package));
-      }
-    }
-    for (const auto& [path, entry] : fs.glob(kInstalledPattern)) {
-      for (auto& package : parseComposerInstalled(entry->content, path, diagnostics)) {
-        package.location.layer_digest = entry->layer_digest;
-        packages.push_back(std::move(package));
-      }
-    }
+    catalogFiles(fs, kLockPattern, &parseComposerLock, packages, diagnostics);
+    catalogFiles(fs, kInstalledPattern, &parseComposerInstalled, packages, diagnostics);
   }
 };
 

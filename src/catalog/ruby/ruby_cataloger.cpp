@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "catalog/common/lockfile_files.h"
 #include "core/text.h"
 
 namespace bulwark::catalog {
@@ -211,12 +212,7 @@ class RubyCataloger final : public Cataloger {
         }
       }
     }
-    for (const auto& [path, entry] : fs.glob(kLockPattern)) {
-      for (auto& package : parseGemfileLock(entry->content, path, diagnostics)) {
-        package.location.layer_digest = entry->layer_digest;
-        packages.push_back(std::move(package));
-      }
-    }
+    catalogFiles(fs, kLockPattern, &parseGemfileLock, packages, diagnostics);
   }
 };
 
