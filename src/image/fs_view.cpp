@@ -26,8 +26,11 @@ std::string_view literalPrefix(std::string_view pattern) {
 
 }  // namespace
 
-PathFilter::PathFilter(std::vector<std::string> patterns, std::vector<Extractor> extractors)
-    : patterns_(std::move(patterns)), extractors_(std::move(extractors)) {
+PathFilter::PathFilter(std::vector<std::string> patterns, std::vector<Extractor> extractors,
+                       std::vector<ContentScanner*> scanners)
+    : patterns_(std::move(patterns)),
+      extractors_(std::move(extractors)),
+      scanners_(std::move(scanners)) {
   for (const auto& pattern : patterns_) {
     if (!hasWildcard(pattern)) {
       literal_.push_back(pattern);
@@ -57,7 +60,7 @@ const Extractor* PathFilter::extractorFor(std::string_view path, std::uint32_t m
 }
 
 bool PathFilter::mayContain(std::string_view directory) const {
-  if (!extractors_.empty()) return true;  // an extractor may want any file
+  if (hasExtractors()) return true;  // an extractor or a scanner may want any file
   const auto dir = core::split(directory, '/');
   for (const auto& pattern : patterns_) {
     const auto parts = core::split(pattern, '/');
@@ -72,6 +75,50 @@ bool PathFilter::mayContain(std::string_view directory) const {
     if (possible) return true;
   }
   return false;
+}
+
+void ScannerPlan::plan(const PathFilter& filter, const ScannedFile& file,
+                       core::Diagnostics& diagnostics, std::string_view where) {
+  content_.clear();
+  metadata_.clear();
+  for (ContentScanner* scanner : filter.scanners()) {
+    switch (scanner->wants(file)) {
+      case ContentScanner::Want::Nothing: break;
+      case ContentScanner::Want::Metadata: metadata_.push_back(scanner); break;
+      case ContentScanner::Want::Content:
+        if (file.size <= scanner->maxFileBytes()) {
+          content_.push_back(scanner);
+        } else {
+          diagnostics.add(
+              fmt::format("{}.file-too-large", scanner->name()),
+              fmt::format("{}:{}", where, file.path),
+              fmt::format("{} bytes, over the {} byte limit of the {} scanner; not read", file.size,
+                          scanner->maxFileBytes(), scanner->name()));
+        }
+        break;
+    }
+  }
+}
+
+bool ScannerPlan::acceptHead(const ScannedFile& file, std::string_view head) {
+  std::erase_if(content_, [&](const ContentScanner* scanner) {
+    return !scanner->acceptsHead(file, head.substr(0, kScannerHeadBytes));
+  });
+  return !content_.empty();
+}
+
+void ScannerPlan::run(const ScannedFile& file, std::string_view content,
+                      core::Diagnostics& diagnostics, std::string_view where) const {
+  auto run_one = [&](ContentScanner* scanner, std::string_view bytes) {
+    try {
+      scanner->scan(file, bytes, diagnostics);
+    } catch (const std::exception& error) {
+      diagnostics.add(fmt::format("{}.failed", scanner->name()),
+                      fmt::format("{}:{}", where, file.path), error.what());
+    }
+  };
+  for (ContentScanner* scanner : metadata_) run_one(scanner, {});
+  for (ContentScanner* scanner : content_) run_one(scanner, content);
 }
 
 const FileEntry* FsView::find(std::string_view path) const {

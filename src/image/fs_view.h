@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/diagnostic.h"
+#include "image/content_scanner.h"
 
 namespace bulwark::image {
 
@@ -50,13 +51,16 @@ inline constexpr std::size_t kExtractorHeadBytes = 64;
 // ("var/lib/dpkg/status", "var/lib/dpkg/status.d/*"). See core::globMatch.
 class PathFilter {
  public:
-  explicit PathFilter(std::vector<std::string> patterns, std::vector<Extractor> extractors = {});
+  explicit PathFilter(std::vector<std::string> patterns, std::vector<Extractor> extractors = {},
+                      std::vector<ContentScanner*> scanners = {});
   [[nodiscard]] bool wants(std::string_view path) const;
   // The first extractor that wants this regular file, or nullptr.
   [[nodiscard]] const Extractor* extractorFor(std::string_view path, std::uint32_t mode,
                                               std::uint64_t size) const;
-  // Whether any extractor is registered (directory walks cannot then be pruned).
-  [[nodiscard]] bool hasExtractors() const { return !extractors_.empty(); }
+  // Whether any extractor or scanner is registered (directory walks cannot then be pruned).
+  [[nodiscard]] bool hasExtractors() const { return !extractors_.empty() || !scanners_.empty(); }
+  // The content scanners that see every regular file of every layer (not owned).
+  [[nodiscard]] const std::vector<ContentScanner*>& scanners() const { return scanners_; }
   // Whether some wanted path could lie below `directory` (prunes directory walks).
   [[nodiscard]] bool mayContain(std::string_view directory) const;
   [[nodiscard]] const std::vector<std::string>& patterns() const { return patterns_; }
@@ -73,6 +77,31 @@ class PathFilter {
   };
   std::vector<Glob> globs_;
   std::vector<Extractor> extractors_;
+  std::vector<ContentScanner*> scanners_;
+};
+
+// Which content scanners want one file, worked out once per file by the walkers (layers and
+// root directories) and reused across files to avoid allocations.
+class ScannerPlan {
+ public:
+  // Asks every scanner of `filter` about `file`; a scanner that wants the content of a file over
+  // its size limit gets a "<name>.file-too-large" diagnostic instead.
+  void plan(const PathFilter& filter, const ScannedFile& file, core::Diagnostics& diagnostics,
+            std::string_view where);
+  [[nodiscard]] bool empty() const { return content_.empty() && metadata_.empty(); }
+  [[nodiscard]] bool wantsContent() const { return !content_.empty(); }
+  // Drops the content scanners (the file cannot be read); metadata scanners still run.
+  void dropContent() { content_.clear(); }
+  // Drops the content scanners whose acceptsHead() refuses `head`; true when any remains.
+  bool acceptHead(const ScannedFile& file, std::string_view head);
+  // Runs the metadata scanners, and the content scanners on `content` (the whole file, or
+  // nothing when it could not be read); exceptions become "<name>.failed" diagnostics.
+  void run(const ScannedFile& file, std::string_view content, core::Diagnostics& diagnostics,
+           std::string_view where) const;
+
+ private:
+  std::vector<ContentScanner*> content_;
+  std::vector<ContentScanner*> metadata_;
 };
 
 class FsView {

@@ -243,11 +243,16 @@ struct Pass {
     const auto mode = static_cast<std::uint32_t>(archive_entry_perm(entry));
     const auto declared = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
     const std::uint64_t bytes = declared > 0 ? static_cast<std::uint64_t>(declared) : 0;
+    // Content scanners see every regular file of the layer, kept or not.
+    const ScannedFile scanned{path, mode, bytes, layerId()};
+    const bool scanning = type == AE_IFREG && first_pass && !filter.scanners().empty();
+    if (scanning) plan.plan(filter, scanned, diagnostics, input.name);
+    const bool planned = scanning && !plan.empty();
     const Extractor* extractor = type == AE_IFREG && !wanted && first_pass
                                      ? filter.extractorFor(path, mode, bytes)
                                      : nullptr;
-    if (extractor != nullptr) {
-      return summarize(archive, feed, std::move(path), mode, bytes, *extractor);
+    if (extractor != nullptr || (planned && !wanted)) {
+      return summarize(archive, feed, path, scanned, extractor, planned);
     }
     if (type != AE_IFREG || !wanted) {
       // Directories, devices, fifos, unwanted files: only their bytes are skipped.
@@ -259,15 +264,18 @@ struct Pass {
       return {};
     }
 
-    const auto size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
     FileEntry file;
     file.type = FileType::Regular;
-    file.mode = static_cast<std::uint32_t>(archive_entry_perm(entry));
-    file.size = size > 0 ? static_cast<std::uint64_t>(size) : 0;
+    file.mode = mode;
+    file.size = bytes;
     if (file.size > limits.max_file_bytes || kept_bytes + file.size > limits.max_kept_bytes) {
       diagnostics.add("layer.file-too-large", input.name + ":" + path,
                       fmt::format("{} bytes, over the {} byte limit; not read", file.size,
                                   limits.max_file_bytes));
+      if (planned) {
+        plan.dropContent();
+        plan.run(scanned, {}, diagnostics, input.name);
+      }
     } else {
       file.content.resize(file.size);
       std::size_t filled = 0;
@@ -286,52 +294,80 @@ struct Pass {
         return core::fail(ErrorCode::Input, "truncated tar entry '{}'", core::printable(path));
       }
       kept_bytes += file.size;
+      if (planned) {
+        plan.acceptHead(scanned, file.content);
+        plan.run(scanned, file.content, diagnostics, input.name);
+      }
     }
     kept_index[path] = changes.entries.size();
     changes.entries.emplace_back(std::move(path), std::move(file));
     return {};
   }
 
-  // A file an Extractor wants: read whole into a buffer reused across files, summarized, and
-  // only the summary kept. The entry is recorded even when there is no summary, so that it
-  // hides what a lower layer had at the same path.
-  core::Status summarize(struct archive* archive, Feed& feed, std::string path, std::uint32_t mode,
-                         std::uint64_t size, const Extractor& extractor) {
+  // A file an Extractor or a content scanner wants and the FsView does not keep: read whole
+  // into a buffer reused across files, given to them, and only the extractor's summary kept.
+  // With an extractor the entry is recorded even when there is no summary, so that it hides
+  // what a lower layer had at the same path.
+  // `scanned` views `path`, which is moved from only at the end.
+  core::Status summarize(struct archive* archive, Feed& feed, std::string& path,
+                         const ScannedFile& scanned, const Extractor* extractor, bool planned) {
     FileEntry file;
     file.type = FileType::Regular;
-    file.mode = mode;
-    file.size = size;
-    file.extracted_by = extractor.name;
-    if (file.size > extractor.max_file_bytes) {
-      diagnostics.add("layer.file-too-large", input.name + ":" + path,
-                      fmt::format("{} bytes, over the {} byte limit of the {} extractor; not read",
-                                  file.size, extractor.max_file_bytes, extractor.name));
-    } else {
+    file.mode = scanned.mode;
+    file.size = scanned.size;
+    bool extract = extractor != nullptr;
+    if (extract) {
+      file.extracted_by = extractor->name;
+      if (file.size > extractor->max_file_bytes) {
+        diagnostics.add(
+            "layer.file-too-large", input.name + ":" + path,
+            fmt::format("{} bytes, over the {} byte limit of the {} extractor; not read", file.size,
+                        extractor->max_file_bytes, extractor->name));
+        extract = false;
+      }
+    }
+    if (extract || (planned && plan.wantsContent())) {
       const auto bytes = static_cast<std::size_t>(file.size);
       if (buffer_size < bytes) {
         buffer.reset(new char[bytes]);  // uninitialized: every byte is read into before use
         buffer_size = bytes;
       }
-      // The head first: a file the extractor cannot want (a script among executables) is
-      // skipped by libarchive at the next header, without being copied.
-      const std::size_t head = std::min(bytes, kExtractorHeadBytes);
-      auto filled = readData(archive, feed, path, 0, head);
+      // The head first: a file nobody can want (a script among executables, a binary for a
+      // text scanner) is skipped by libarchive at the next header, without being copied.
+      const std::size_t head_bytes =
+          std::min(bytes, std::max(kExtractorHeadBytes, kScannerHeadBytes));
+      auto filled = readData(archive, feed, path, 0, head_bytes);
       if (!filled) return tl::unexpected(filled.error());
-      const bool wanted = extractor.accepts_head == nullptr ||
-                          extractor.accepts_head(std::string_view(buffer.get(), *filled));
-      if (wanted) {
+      const std::string_view head(buffer.get(), *filled);
+      extract = extract && (extractor->accepts_head == nullptr ||
+                            extractor->accepts_head(head.substr(0, kExtractorHeadBytes)));
+      const bool scan = planned && plan.acceptHead(scanned, head);
+      if (extract || scan) {
         filled = readData(archive, feed, path, *filled, bytes);
         if (!filled) return tl::unexpected(filled.error());
-        file.content = runExtractor(extractor, path, std::string_view(buffer.get(), bytes),
-                                    diagnostics, input.name);
+        const std::string_view content(buffer.get(), bytes);
+        if (extract) {
+          file.content = runExtractor(*extractor, path, content, diagnostics, input.name);
+        }
+        if (planned) plan.run(scanned, content, diagnostics, input.name);
+      } else if (planned) {
+        plan.run(scanned, {}, diagnostics, input.name);  // metadata scanners only
       }
       if (buffer_size > kKeepBufferBytes) {
         buffer.reset();
         buffer_size = 0;
       }
+    } else if (planned) {
+      plan.dropContent();
+      plan.run(scanned, {}, diagnostics, input.name);
     }
-    changes.entries.emplace_back(std::move(path), std::move(file));
+    if (extractor != nullptr) changes.entries.emplace_back(std::move(path), std::move(file));
     return {};
+  }
+
+  // The digest the FsView gives this layer's files (FileEntry::layer_digest).
+  [[nodiscard]] std::string_view layerId() const {
+    return input.digest.empty() ? input.diff_id : input.digest;
   }
 
   // Reads the current member's bytes [from, to) into `buffer`; a short member is an error.
@@ -355,8 +391,9 @@ struct Pass {
   }
 
   static constexpr std::size_t kKeepBufferBytes = 16U << 20;
-  std::unique_ptr<char[]> buffer;  // the file an extractor reads, reused
+  std::unique_ptr<char[]> buffer;  // the file an extractor or a scanner reads, reused
   std::size_t buffer_size = 0;
+  ScannerPlan plan;  // which content scanners want the current file
 };
 
 }  // namespace

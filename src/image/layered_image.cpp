@@ -76,6 +76,7 @@ void describeResolved(const ResolvedImage& image, model::Target& target) {
   target.created = image.created;
   target.os = image.platform.os;
   target.architecture = image.platform.architecture;
+  target.config = image.runtime;
   target.layers.clear();
   for (std::size_t i = 0; i < image.layers.size(); ++i) {
     model::LayerInfo info;

@@ -1,5 +1,7 @@
 #include "image/oci.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/sha256.h"
@@ -161,6 +163,42 @@ core::Status readConfig(ImageStore& store, ResolvedImage& image) {
   return parseConfig(image, std::move(*bytes));
 }
 
+// Strings of a JSON array; anything else (null, a string, numbers) gives nothing.
+std::vector<std::string> stringArray(const Json& object, const char* key) {
+  std::vector<std::string> out;
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_array()) return out;
+  for (const auto& item : *it) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+// The runtime part of an image config ("config": User, Env, Labels, ExposedPorts, ...).
+void readRuntimeConfig(const Json& runtime, model::ImageConfig& out) {
+  out.user = stringField(runtime, "User");
+  out.env = stringArray(runtime, "Env");
+  out.entrypoint = stringArray(runtime, "Entrypoint");
+  out.cmd = stringArray(runtime, "Cmd");
+  out.working_dir = stringField(runtime, "WorkingDir");
+  if (const auto labels = runtime.find("Labels"); labels != runtime.end() && labels->is_object()) {
+    for (const auto& [key, value] : labels->items()) {
+      if (value.is_string()) out.labels.emplace_back(key, value.get<std::string>());
+    }
+    std::sort(out.labels.begin(), out.labels.end());
+  }
+  if (const auto ports = runtime.find("ExposedPorts");
+      ports != runtime.end() && ports->is_object()) {
+    for (const auto& [port, ignored] : ports->items()) out.exposed_ports.push_back(port);
+    std::sort(out.exposed_ports.begin(), out.exposed_ports.end());
+  }
+  if (const auto check = runtime.find("Healthcheck");
+      check != runtime.end() && check->is_object()) {
+    out.healthcheck_test = stringArray(*check, "Test");
+    out.has_healthcheck = !out.healthcheck_test.empty() && out.healthcheck_test[0] != "NONE";
+  }
+}
+
 }  // namespace
 
 core::Status parseConfig(ResolvedImage& image, std::string bytes) {
@@ -193,10 +231,19 @@ core::Status parseConfig(ResolvedImage& image, std::string bytes) {
     for (const auto& step : *history) {
       if (!step.is_object()) continue;
       const auto empty = step.find("empty_layer");
-      if (empty != step.end() && empty->is_boolean() && empty->get<bool>()) continue;
-      image.history_created_by.push_back(stringField(step, "created_by"));
+      model::HistoryEntry entry;
+      entry.created = stringField(step, "created");
+      entry.created_by = stringField(step, "created_by");
+      entry.comment = stringField(step, "comment");
+      entry.empty_layer = empty != step.end() && empty->is_boolean() && empty->get<bool>();
+      if (!entry.empty_layer) image.history_created_by.push_back(entry.created_by);
+      image.runtime.history.push_back(std::move(entry));
     }
   }
+  if (const auto runtime = config.find("config"); runtime != config.end() && runtime->is_object()) {
+    readRuntimeConfig(*runtime, image.runtime);
+  }
+  image.runtime.present = true;
   return {};
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "image/stream.h"
+#include "model/package.h"
 
 namespace bulwark::image {
 
@@ -72,6 +73,7 @@ struct ResolvedImage {
   Platform platform;
   std::string created;
   std::vector<std::string> history_created_by;  // non-empty-layer history entries, in order
+  model::ImageConfig runtime;                   // User, Env, Labels, ... and every history entry
 };
 
 // Validates a digest string ("sha256:" + 64 lower-case hex) — the only algorithm accepted.

@@ -163,18 +163,24 @@ class RootfsImage final : public Image {
     view.put(path, std::move(entry));
   }
 
-  // A file an Extractor wants: read whole into a reused buffer, only the summary kept.
-  void summarize(int root, const std::string& path, const Extractor& extractor, FsView& view,
-                 core::Diagnostics& diagnostics) {
+  // A file an Extractor or a content scanner wants and the view does not keep: read whole into
+  // a reused buffer; only the extractor's summary is kept.
+  void summarize(int root, const std::string& path, const Extractor* extractor, bool planned,
+                 const ScannedFile& scanned, FsView& view, core::Diagnostics& diagnostics) {
     Fd fd(openInRoot(root, path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW));
     if (!fd.valid()) return;
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return;
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    if (size > extractor.max_file_bytes) {
+    bool extract = extractor != nullptr;
+    if (extract && size > extractor->max_file_bytes) {
       diagnostics.add("rootfs.file-too-large", path,
                       fmt::format("{} bytes, over the {} byte limit of the {} extractor; not read",
-                                  size, extractor.max_file_bytes, extractor.name));
+                                  size, extractor->max_file_bytes, extractor->name));
+      extract = false;
+    }
+    if (!extract && !(planned && plan_.wantsContent())) {
+      if (planned) plan_.run(scanned, {}, diagnostics, dir_);  // metadata scanners only
       return;
     }
     buffer_.resize(size);
@@ -187,22 +193,30 @@ class RootfsImage final : public Image {
       }
       return from;
     };
-    // The head first: a file the extractor cannot want is not read further.
-    std::size_t filled = read_to(0, std::min<std::size_t>(buffer_.size(), kExtractorHeadBytes));
-    if (extractor.accepts_head != nullptr &&
-        !extractor.accepts_head(std::string_view(buffer_).substr(0, filled))) {
+    // The head first: a file nobody can want is not read further.
+    std::size_t filled = read_to(
+        0, std::min<std::size_t>(buffer_.size(), std::max(kExtractorHeadBytes, kScannerHeadBytes)));
+    const std::string_view head = std::string_view(buffer_).substr(0, filled);
+    extract = extract && (extractor->accepts_head == nullptr ||
+                          extractor->accepts_head(head.substr(0, kExtractorHeadBytes)));
+    const bool scan = planned && plan_.acceptHead(scanned, head);
+    if (!extract && !scan) {
+      if (planned) plan_.run(scanned, {}, diagnostics, dir_);
       return;
     }
     filled = read_to(filled, buffer_.size());
-    FileEntry entry;
-    entry.type = FileType::Regular;
-    entry.mode = st.st_mode & 07777;
-    entry.size = filled;
-    entry.extracted_by = extractor.name;
-    entry.content = runExtractor(extractor, path, std::string_view(buffer_).substr(0, filled),
-                                 diagnostics, dir_);
+    const std::string_view content = std::string_view(buffer_).substr(0, filled);
+    if (planned) plan_.run(scanned, content, diagnostics, dir_);
+    if (extract) {
+      FileEntry entry;
+      entry.type = FileType::Regular;
+      entry.mode = st.st_mode & 07777;
+      entry.size = filled;
+      entry.extracted_by = extractor->name;
+      entry.content = runExtractor(*extractor, path, content, diagnostics, dir_);
+      if (!entry.content.empty()) view.put(path, std::move(entry));
+    }
     if (buffer_.capacity() > kKeepBufferBytes) std::string().swap(buffer_);
-    if (!entry.content.empty()) view.put(path, std::move(entry));
   }
 
   core::Status walk(int root, int dir_fd, const std::string& rel, const PathFilter& filter,
@@ -241,12 +255,31 @@ class RootfsImage final : public Image {
             !ok) {
           return ok;
         }
-      } else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && filter.wants(path)) {
+        continue;
+      }
+      const bool regular = S_ISREG(st.st_mode);
+      const auto size = static_cast<std::uint64_t>(st.st_size);
+      const ScannedFile scanned{path, static_cast<std::uint32_t>(st.st_mode & 07777), size, {}};
+      const bool scanning = regular && !filter.scanners().empty();
+      if (scanning) plan_.plan(filter, scanned, diagnostics, dir_);
+      const bool planned = scanning && !plan_.empty();
+      if ((regular || S_ISLNK(st.st_mode)) && filter.wants(path)) {
         readFile(root, path, view, diagnostics);
-      } else if (S_ISREG(st.st_mode) && view.find(path) == nullptr) {
-        const auto size = static_cast<std::uint64_t>(st.st_size);
-        if (const Extractor* extractor = filter.extractorFor(path, st.st_mode & 07777, size)) {
-          summarize(root, path, *extractor, view, diagnostics);
+        if (!planned) continue;
+        // Content scanners read what the view kept (a file over the size limit is not kept).
+        const FileEntry* kept = view.find(path);
+        if (kept != nullptr && kept->extracted_by.empty() && kept->size == kept->content.size()) {
+          plan_.acceptHead(scanned, kept->content);
+          plan_.run(scanned, kept->content, diagnostics, dir_);
+        } else {
+          plan_.dropContent();
+          plan_.run(scanned, {}, diagnostics, dir_);
+        }
+      } else if (regular) {
+        const Extractor* extractor =
+            view.find(path) == nullptr ? filter.extractorFor(path, scanned.mode, size) : nullptr;
+        if (extractor != nullptr || planned) {
+          summarize(root, path, extractor, planned, scanned, view, diagnostics);
         }
       }
     }
@@ -257,7 +290,8 @@ class RootfsImage final : public Image {
 
   std::string dir_;
   LayerLimits limits_;
-  std::string buffer_;  // the file an extractor reads, reused
+  std::string buffer_;  // the file an extractor or a scanner reads, reused
+  ScannerPlan plan_;    // which content scanners want the current file
 };
 
 }  // namespace

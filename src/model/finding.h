@@ -1,11 +1,13 @@
 // A finding: one vulnerability affecting one installed package, with the evidence for it.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "model/advisory.h"
+#include "model/check.h"
 #include "model/package.h"
 
 namespace bulwark::model {
@@ -40,9 +42,41 @@ struct Suppression {
   std::string where;          // the rule: "FILE:LINE", or "FILE, statement N" for VEX
 };
 
+// A secret found in a layer file, the image config or the build history. `match` and
+// `excerpt` are redacted: a secret is never printed or stored in full.
+struct SecretFinding {
+  std::string rule_id;   // "aws-access-key-id"
+  std::string category;  // "AWS"
+  std::string title;
+  Severity severity = Severity::Unknown;
+  std::string path;          // file path in the image; "config:Env", "history[3]" otherwise
+  std::string layer_digest;  // the layer whose file it is; "" for config, history, directories
+  std::uint32_t line = 0;    // 1-based line in the file; 0 when not in a file
+  std::string match;         // the matched text, redacted ("AKIA****************")
+  std::string excerpt;       // the line around it, redacted
+};
+
+// Malicious or suspicious content: a YARA rule that matched, a known-bad SHA-256, or a
+// heuristic (an executable in /tmp, a setuid binary a layer added, a hidden ELF file).
+struct MalwareFinding {
+  std::string rule_id;  // the YARA rule name, "known-bad-sha256", or the heuristic's id
+  std::string kind;     // "yara", "hash", "heuristic"
+  std::string title;
+  Severity severity = Severity::Unknown;
+  std::string path;
+  std::string layer_digest;
+  std::string sha256;                 // of the file, when it was read
+  std::vector<std::string> evidence;  // matched strings (identifiers and offsets), facts
+};
+
 struct ScanReport {
   Inventory inventory;
   std::vector<Finding> findings;  // sorted by (package, severity desc, id)
+  // The other scanners (`--scanners`); empty when not run. Sorted by path, then rule.
+  std::vector<SecretFinding> secrets;
+  std::vector<MalwareFinding> malware;
+  std::vector<CheckResult> misconfigurations;  // image config checks: every result, pass too
+  std::vector<std::string> scanners;           // which ran: "vuln", "secret", "malware", "config"
   std::string db_build_id;
   std::string db_built_at;
   std::vector<core::Diagnostic> diagnostics;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/diagnostic.h"
@@ -97,6 +98,29 @@ struct LayerInfo {
   std::string created_by;  // from the config history, when it lines up
 };
 
+// An image config's runtime settings and build history (what `docker inspect` shows under
+// Config, and `docker history`). Empty for a root filesystem.
+struct HistoryEntry {
+  std::string created;
+  std::string created_by;  // "/bin/sh -c #(nop)  USER app", "RUN /bin/sh -c apt-get update"
+  std::string comment;
+  bool empty_layer = false;
+};
+
+struct ImageConfig {
+  bool present = false;  // false for a root filesystem
+  std::string user;
+  std::vector<std::string> env;                             // "KEY=value", in order
+  std::vector<std::pair<std::string, std::string>> labels;  // sorted by key
+  std::vector<std::string> exposed_ports;                   // "22/tcp", sorted
+  std::vector<std::string> entrypoint;
+  std::vector<std::string> cmd;
+  std::string working_dir;
+  bool has_healthcheck = false;               // a Healthcheck other than NONE
+  std::vector<std::string> healthcheck_test;  // ["CMD-SHELL", "curl -f http://localhost/"]
+  std::vector<HistoryEntry> history;          // every entry, empty layers too
+};
+
 // What was scanned.
 struct Target {
   std::string name;             // as the user wrote it
@@ -109,6 +133,7 @@ struct Target {
   std::vector<std::string> repo_tags;
   std::vector<std::string> repo_digests;
   std::vector<LayerInfo> layers;
+  ImageConfig config;  // not part of inventory reports; the config scanners read it
 };
 
 struct Inventory {

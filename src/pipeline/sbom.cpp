@@ -51,7 +51,8 @@ bool isProjectDirectory(const model::Target& target) {
          !std::filesystem::exists(root / "usr/lib/os-release", error);
 }
 
-core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress) {
+core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress,
+                                           std::vector<image::ContentScanner*> scanners) {
   const auto catalogers = catalog::allCatalogers();
   const bool project = isProjectDirectory(image.target());
   std::vector<std::string> patterns;
@@ -72,8 +73,9 @@ core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress) {
     if (project) break;  // binaries and archives are what a build produced: installed only
     for (const auto& extractor : cataloger->extractors()) extractors.push_back(extractor);
   }
-  auto view = image.readFiles(image::PathFilter(std::move(patterns), std::move(extractors)),
-                              diagnostics, progress);
+  auto view = image.readFiles(
+      image::PathFilter(std::move(patterns), std::move(extractors), std::move(scanners)),
+      diagnostics, progress);
   if (!view) return tl::unexpected(view.error());
 
   model::Inventory inventory;

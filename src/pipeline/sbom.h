@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "image/source.h"
@@ -16,8 +17,10 @@ struct SbomOptions {
 
 core::Result<model::Inventory> buildInventory(std::string_view target, const SbomOptions& options);
 
-// The inventory of an already opened image (tests and the server reuse an Image).
-core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress);
+// The inventory of an already opened image (tests and the server reuse an Image). `scanners`
+// see every file of every layer while the image streams (image::ContentScanner).
+core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress,
+                                           std::vector<image::ContentScanner*> scanners = {});
 
 // Whether a target is a project directory (`dir:DIR`, or a bare DIR without etc/os-release or
 // usr/lib/os-release), whose lockfiles are read (Cataloger::projectPatterns), rather than an

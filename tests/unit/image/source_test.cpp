@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "unit/image/recording_scanner.h"
 #include "unit/image/tar_builder.h"
 
 namespace bulwark::image {
@@ -296,6 +297,94 @@ TEST(ImageSource, RootfsRunsExtractorsOverExecutables) {
   EXPECT_EQ(found[0].second->content, "MAGIC v1");
   EXPECT_EQ(view->find("usr/bin/sh"), nullptr);
   EXPECT_EQ(view->find("opt/app/README"), nullptr);
+}
+
+}  // namespace
+}  // namespace bulwark::image
+
+namespace bulwark::image {
+namespace {
+
+// On a root filesystem the scanners see every regular file below the root once, without a
+// layer; files the filter keeps are read once for both.
+TEST(ImageSource, RootfsOffersEveryFileToContentScanners) {
+  TempDir dir;
+  writeFile(dir.path() / "etc/os-release", "ID=debian\n");
+  writeFile(dir.path() / "srv/app/.env", "PASSWORD=x\n");
+  writeFile(dir.path() / "meta/tool", "#!/bin/sh\n");
+  writeFile(dir.path() / "skip/data", "no");
+  writeFile(dir.path() / "srv/blob", std::string("a\0b", 3));
+  fs::permissions(dir.path() / "meta/tool", fs::perms::owner_all | fs::perms::set_uid);
+  fs::create_symlink(".env", dir.path() / "srv/app/link");
+  testing::RecordingScanner scanner;
+  auto opened = openImage(dir.path().string(), {});
+  ASSERT_TRUE(opened) << opened.error().message;
+  core::Diagnostics diagnostics;
+  auto view =
+      (*opened)->readFiles(PathFilter({"etc/os-release"}, {}, {&scanner}), diagnostics, false);
+  ASSERT_TRUE(view) << view.error().message;
+  using Seen = testing::RecordingScanner::Seen;
+  const std::vector<Seen> expected = {
+      {"etc/os-release", 0644, "", "ID=debian\n"},
+      {"meta/tool", 04700, "", ""},
+      {"srv/app/.env", 0644, "", "PASSWORD=x\n"},
+  };
+  EXPECT_EQ(scanner.seen(), expected);
+  EXPECT_EQ(view->find("etc/os-release")->content, "ID=debian\n");
+  EXPECT_EQ(view->find("srv/app/.env"), nullptr);
+}
+
+}  // namespace
+}  // namespace bulwark::image
+
+namespace bulwark::image {
+namespace {
+
+// The runtime settings and the whole history, empty layers included, as `docker inspect` and
+// `docker history` show them; odd shapes (null Cmd, numbers in Env) are skipped, not fatal.
+TEST(ImageConfig, ReadsRuntimeSettingsAndHistory) {
+  const Json config = {
+      {"architecture", "amd64"},
+      {"os", "linux"},
+      {"config",
+       {{"User", "app"},
+        {"Env", {"PATH=/usr/bin", 7, "TOKEN=x"}},
+        {"Cmd", nullptr},
+        {"Entrypoint", {"/entry.sh"}},
+        {"WorkingDir", "/srv"},
+        {"ExposedPorts", {{"8080/tcp", Json::object()}, {"22/tcp", Json::object()}}},
+        {"Labels", {{"b", "2"}, {"a", "1"}}},
+        {"Healthcheck", {{"Test", {"CMD-SHELL", "curl -f http://localhost/"}}}}}},
+      {"rootfs", {{"type", "layers"}, {"diff_ids", {digestOf("layer")}}}},
+      {"history",
+       {{{"created_by", "/bin/sh -c #(nop) ADD file:1 in / "}},
+        {{"created_by", "/bin/sh -c #(nop)  USER app"}, {"empty_layer", true}}}}};
+  ResolvedImage image;
+  image.layers.resize(1);
+  ASSERT_TRUE(parseConfig(image, config.dump()));
+  const model::ImageConfig& runtime = image.runtime;
+  EXPECT_TRUE(runtime.present);
+  EXPECT_EQ(runtime.user, "app");
+  EXPECT_EQ(runtime.env, (std::vector<std::string>{"PATH=/usr/bin", "TOKEN=x"}));
+  EXPECT_TRUE(runtime.cmd.empty());
+  EXPECT_EQ(runtime.entrypoint, std::vector<std::string>{"/entry.sh"});
+  EXPECT_EQ(runtime.working_dir, "/srv");
+  EXPECT_EQ(runtime.exposed_ports, (std::vector<std::string>{"22/tcp", "8080/tcp"}));
+  const std::vector<std::pair<std::string, std::string>> labels = {{"a", "1"}, {"b", "2"}};
+  EXPECT_EQ(runtime.labels, labels);
+  EXPECT_TRUE(runtime.has_healthcheck);
+  ASSERT_EQ(runtime.history.size(), 2U);
+  EXPECT_FALSE(runtime.history[0].empty_layer);
+  EXPECT_TRUE(runtime.history[1].empty_layer);
+  EXPECT_EQ(runtime.history[1].created_by, "/bin/sh -c #(nop)  USER app");
+  EXPECT_EQ(image.history_created_by.size(), 1U);  // layers only, as before
+
+  Json disabled = config;
+  disabled["config"]["Healthcheck"]["Test"] = {"NONE"};
+  ResolvedImage other;
+  other.layers.resize(1);
+  ASSERT_TRUE(parseConfig(other, disabled.dump()));
+  EXPECT_FALSE(other.runtime.has_healthcheck);
 }
 
 }  // namespace
