@@ -42,6 +42,11 @@ std::optional<std::int64_t> parseUtcTimestamp(std::string_view text);
 // ASCII lower case ("Content-Type" → "content-type"); other bytes unchanged.
 std::string asciiLower(std::string_view text);
 
+// Shell-style words: unquoted white space separates, single and double quotes group (and go),
+// `escape` takes the next character literally except inside single quotes. Used for Dockerfile
+// arguments (whose escape character a directive may change) and Go's -ldflags.
+std::vector<std::string> shellWords(std::string_view text, char escape = '\\');
+
 // Escapes control characters so that an attacker-controlled name cannot forge output lines.
 std::string printable(std::string_view text);
 

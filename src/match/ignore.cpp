@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/text.h"
+#include "core/yaml_strings.h"
 #include "model/purl.h"
 
 namespace bulwark::match {
@@ -51,21 +52,8 @@ class Parser {
 
   // A scalar or a sequence of scalars, as a list of strings.
   std::vector<std::string> strings(const YAML::Node& node, std::string_view key) {
-    std::vector<std::string> out;
-    if (node.IsNull()) return out;
-    if (node.IsScalar()) {
-      out.push_back(node.Scalar());
-    } else if (node.IsSequence()) {
-      for (const auto& item : node) {
-        if (item.IsScalar() && !item.Scalar().empty()) {
-          out.push_back(item.Scalar());
-        } else {
-          error(item, fmt::format("'{}' entries must be non-empty strings", key));
-        }
-      }
-    } else {
-      error(node, fmt::format("'{}' must be a string or a list of strings", key));
-    }
+    auto out = core::yamlStrings(
+        node, key, [this](const YAML::Node& at, const std::string& what) { error(at, what); });
     for (const auto& value : out) {
       if (value.size() > kMaxPatternBytes) error(node, fmt::format("'{}' entry too long", key));
     }

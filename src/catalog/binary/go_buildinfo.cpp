@@ -165,42 +165,6 @@ std::string unquote(std::string_view text) {
   return out;
 }
 
-// Shell-style words (go-shellwords for -ldflags): whitespace separates, quotes group,
-// backslash escapes outside single quotes.
-std::vector<std::string> shellWords(std::string_view text) {
-  std::vector<std::string> words;
-  std::string word;
-  bool in_word = false;
-  char quote = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quote != 0) {
-      if (c == quote) {
-        quote = 0;
-      } else if (c == '\\' && quote == '"' && i + 1 < text.size()) {
-        word.push_back(text[++i]);
-      } else {
-        word.push_back(c);
-      }
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-      in_word = true;
-    } else if (c == '\\' && i + 1 < text.size()) {
-      word.push_back(text[++i]);
-      in_word = true;
-    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      if (in_word) words.push_back(std::move(word));
-      word.clear();
-      in_word = false;
-    } else {
-      word.push_back(c);
-      in_word = true;
-    }
-  }
-  if (in_word) words.push_back(std::move(word));
-  return words;
-}
-
 bool isNumber(std::string_view text, bool allow_leading_zero) {
   if (text.empty()) return false;
   if (!allow_leading_zero && text.size() > 1 && text[0] == '0') return false;
@@ -246,7 +210,7 @@ bool isGoSemver(std::string_view version) {
 // Trivy's gobinary parser does: keys under "<main>/cmd/" first, then keys whose package is
 // main/common/version/cmd, then any; two candidates in the winning group mean none.
 std::string ldflagsVersion(std::string_view main_path, std::string_view ldflags) {
-  const std::vector<std::string> words = shellWords(ldflags);
+  const std::vector<std::string> words = core::shellWords(ldflags);
   std::map<std::string, std::string, std::less<>> stamped;
   auto take = [&](std::string_view value) {
     for (const auto pair : core::split(value, ',')) {
