@@ -1,0 +1,129 @@
+// Checks are data (DESIGN.md): one YAML file per check under data/checks/, loaded into these
+// types. The file format, with every field, is documented in docs/checks.md:
+//
+//   id: BW-IMG-001                      # stable, what users see and filter on
+//   title: Image runs as root           # our own words
+//   section: Runtime user               # the table groups by it
+//   severity: high                      # low | medium | high | critical
+//   level: 1                            # 1 | 2 (CIS profile level)
+//   scored: true                        # false: advisory
+//   references: [CIS Docker 1.6.0 4.1, CKV_DOCKER_3, DL3002]
+//   applies_to: {dockerfile: evaluate, image: evaluate}   # or "not-evaluated: why"
+//   rationale: …
+//   remediation: …
+//   tests:                              # every test must pass
+//     - probe: user                     # a kind in src/checks/probes/probes.def
+//       <probe parameters>
+//       select: {compare: …, value: …}  # optional: keep only matching observations
+//       compare: not-in-set             # eq ne lt gt has not-has regex not-regex bitmask
+//       value: ["", root, "0"]          #   in-set not-in-set set unset
+//       case_insensitive: false
+//       missing: fail                   # nothing observed: pass|fail|not-applicable|not-evaluated
+//       unknown: not-evaluated          # an observation that could not be determined
+//       expected: a non-root USER       # the evidence's "expected", in words
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checks/probes/probe.h"
+#include "core/diagnostic.h"
+#include "core/embedded.h"
+#include "core/result.h"
+#include "model/check.h"
+
+namespace bulwark::checks {
+
+enum class Op {
+  Eq,
+  Ne,
+  Lt,
+  Gt,
+  Has,
+  NotHas,
+  Regex,
+  NotRegex,
+  Bitmask,
+  InSet,
+  NotInSet,
+  Set,
+  Unset
+};
+
+std::string_view toString(Op op);
+
+struct Comparison {
+  Op op = Op::Set;
+  std::vector<std::string> values;
+  std::shared_ptr<const re2::RE2> regex;  // Regex, NotRegex
+  std::int64_t number = 0;                // Lt, Gt, Bitmask
+  bool case_insensitive = false;
+
+  // True when `observation` satisfies the comparison; nullopt when it cannot be compared (a
+  // number that is not one).
+  [[nodiscard]] std::optional<bool> matches(const Observation& observation) const;
+  [[nodiscard]] std::string describe() const;  // "not one of: \"\", root, 0"
+};
+
+struct Test {
+  const ProbeKind* probe = nullptr;
+  Params params;
+  std::optional<Comparison> select;
+  Comparison compare;
+  model::CheckStatus missing = model::CheckStatus::NotApplicable;
+  model::CheckStatus unknown = model::CheckStatus::NotEvaluated;
+  std::string expected;
+};
+
+// How a check treats one kind of resource.
+struct Applicability {
+  model::CheckStatus status = model::CheckStatus::NotApplicable;  // Pass means "evaluate"
+  std::string reason;
+  [[nodiscard]] bool evaluate() const { return status == model::CheckStatus::Pass; }
+};
+
+struct Check {
+  std::string id;
+  std::string title;
+  std::string section;
+  model::Severity severity = model::Severity::Unknown;
+  int level = 1;
+  bool scored = true;
+  std::vector<std::string> references;
+  std::string rationale;
+  std::string remediation;
+  Applicability dockerfile;
+  Applicability image;
+  std::vector<Test> tests;
+  std::string source;  // "checks/image/run-as-root.yaml"
+};
+
+struct CheckSet {
+  std::vector<Check> checks;  // sorted by id
+  [[nodiscard]] const Check* find(std::string_view id) const;
+};
+
+// Loads one check from YAML text. Every problem in the file is reported (file:line:column).
+std::optional<Check> loadCheck(std::string_view text, std::string_view source,
+                               core::Diagnostics& diagnostics);
+
+// Loads a set; fails (naming the first problem and the count) when any file is bad or two
+// files share an id. Problems are all in `diagnostics`.
+core::Result<CheckSet> loadChecks(std::span<const core::EmbeddedFile> files,
+                                  core::Diagnostics& diagnostics);
+
+// The checks shipped in data/checks/, embedded in the binary.
+core::Result<CheckSet> loadBuiltinChecks();
+std::span<const core::EmbeddedFile> builtinCheckFiles();
+
+// Keeps the checks whose id is in `only` (when not empty) and not in `skip`; unknown ids are
+// an error.
+core::Result<CheckSet> selectChecks(const CheckSet& set, const std::vector<std::string>& only,
+                                    const std::vector<std::string>& skip);
+
+}  // namespace bulwark::checks

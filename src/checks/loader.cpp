@@ -1,0 +1,427 @@
+// Loading checks from YAML (check.h documents the format; docs/checks.md in full).
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+#include <yaml-cpp/yaml.h>
+
+#include "checks/check.h"
+#include "core/text.h"
+
+namespace bulwark::checks {
+
+namespace {
+
+constexpr std::size_t kMaxCheckBytes = std::size_t{256} * 1024;
+
+class Loader {
+ public:
+  Loader(std::string_view source, core::Diagnostics& diagnostics)
+      : source_(source), diagnostics_(diagnostics) {}
+
+  std::optional<Check> load(std::string_view text) {
+    if (text.size() > kMaxCheckBytes) {
+      error({}, fmt::format("larger than {} bytes", kMaxCheckBytes));
+      return std::nullopt;
+    }
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(text));
+      if (!root.IsMap()) {
+        error(root, "a check is a mapping of fields");
+        return std::nullopt;
+      }
+      Check check = document(root);
+      if (errors_ > 0) return std::nullopt;
+      return check;
+    } catch (const YAML::Exception& e) {
+      diagnostics_.add("checks.invalid-yaml",
+                       fmt::format("{}:{}:{}", source_, e.mark.line + 1, e.mark.column + 1), e.msg);
+    } catch (const std::exception& e) {
+      diagnostics_.add("checks.invalid-yaml", std::string(source_), e.what());
+    }
+    return std::nullopt;
+  }
+
+ private:
+  void error(const YAML::Node& node, std::string message) {
+    ++errors_;
+    std::string where(source_);
+    if (node.IsDefined() && node.Mark().line >= 0) {
+      where = fmt::format("{}:{}:{}", source_, node.Mark().line + 1, node.Mark().column + 1);
+    }
+    diagnostics_.add("checks.invalid-check", where, std::move(message));
+  }
+
+  std::string scalar(const YAML::Node& node, std::string_view key, bool required) {
+    const YAML::Node value = node[std::string(key)];
+    if (!value.IsDefined() || value.IsNull()) {
+      if (required) error(node, fmt::format("missing field `{}`", key));
+      return {};
+    }
+    if (!value.IsScalar()) {
+      error(value, fmt::format("`{}` must be a string", key));
+      return {};
+    }
+    return value.as<std::string>();
+  }
+
+  std::vector<std::string> strings(const YAML::Node& value, std::string_view key) {
+    std::vector<std::string> out;
+    if (!value.IsDefined() || value.IsNull()) return out;
+    if (value.IsScalar()) {
+      out.push_back(value.as<std::string>());
+      return out;
+    }
+    if (!value.IsSequence()) {
+      error(value, fmt::format("`{}` must be a string or a list of strings", key));
+      return out;
+    }
+    for (const auto& item : value) {
+      if (!item.IsScalar()) {
+        error(item, fmt::format("`{}` must hold strings", key));
+        continue;
+      }
+      out.push_back(item.as<std::string>());
+    }
+    return out;
+  }
+
+  std::shared_ptr<const re2::RE2> regex(const YAML::Node& node, const std::string& pattern) {
+    RE2::Options options;
+    options.set_log_errors(false);
+    auto compiled = std::make_shared<const RE2>(pattern, options);
+    if (!compiled->ok()) {
+      error(node, fmt::format("bad regular expression \"{}\": {}", pattern, compiled->error()));
+      return nullptr;
+    }
+    return compiled;
+  }
+
+  model::CheckStatus outcome(const YAML::Node& node, std::string_view key,
+                             model::CheckStatus fallback) {
+    const std::string text = scalar(node, key, false);
+    if (text.empty()) return fallback;
+    if (text == "pass") return model::CheckStatus::Pass;
+    if (text == "fail") return model::CheckStatus::Fail;
+    if (text == "not-applicable") return model::CheckStatus::NotApplicable;
+    if (text == "not-evaluated") return model::CheckStatus::NotEvaluated;
+    error(node[std::string(key)],
+          fmt::format("`{}` is one of pass, fail, not-applicable, not-evaluated", key));
+    return fallback;
+  }
+
+  std::optional<Comparison> comparison(const YAML::Node& node) {
+    static constexpr std::pair<std::string_view, Op> kOps[] = {{"eq", Op::Eq},
+                                                               {"ne", Op::Ne},
+                                                               {"lt", Op::Lt},
+                                                               {"gt", Op::Gt},
+                                                               {"has", Op::Has},
+                                                               {"not-has", Op::NotHas},
+                                                               {"regex", Op::Regex},
+                                                               {"not-regex", Op::NotRegex},
+                                                               {"bitmask", Op::Bitmask},
+                                                               {"in-set", Op::InSet},
+                                                               {"not-in-set", Op::NotInSet},
+                                                               {"set", Op::Set},
+                                                               {"unset", Op::Unset}};
+    const std::string name = scalar(node, "compare", true);
+    const auto* found = std::find_if(std::begin(kOps), std::end(kOps),
+                                     [&](const auto& entry) { return entry.first == name; });
+    if (found == std::end(kOps)) {
+      if (!name.empty()) error(node["compare"], fmt::format("unknown comparison \"{}\"", name));
+      return std::nullopt;
+    }
+    Comparison c;
+    c.op = found->second;
+    const YAML::Node value = node["value"];
+    c.values = strings(value, "value");
+    if (node["case_insensitive"].IsDefined()) {
+      c.case_insensitive = scalar(node, "case_insensitive", false) == "true";
+    }
+    const bool needs_value = c.op != Op::Set && c.op != Op::Unset;
+    if (needs_value && c.values.empty()) {
+      error(node, fmt::format("`{}` needs a `value`", name));
+      return std::nullopt;
+    }
+    if (c.op == Op::Regex || c.op == Op::NotRegex) {
+      if (c.values.size() != 1) {
+        error(value, "a regular expression comparison takes one pattern");
+        return std::nullopt;
+      }
+      c.regex = regex(value, (c.case_insensitive ? "(?i)" : "") + c.values[0]);
+      if (!c.regex) return std::nullopt;
+    }
+    if (c.op == Op::Lt || c.op == Op::Gt || c.op == Op::Bitmask) {
+      const auto parsed = core::parseUnsigned(c.values.empty() ? "" : c.values[0]);
+      std::int64_t number = 0;
+      bool ok = parsed.has_value() && c.values.size() == 1 && *parsed < (1ULL << 40);
+      if (ok && c.op == Op::Bitmask) {  // masks are octal, like file modes
+        std::string_view text = c.values[0];
+        number = 0;
+        for (const char ch : text) {
+          if (ch < '0' || ch > '7') ok = false;
+          number = number * 8 + (ch - '0');
+        }
+      } else if (ok) {
+        number = static_cast<std::int64_t>(*parsed);
+      }
+      if (!ok) {
+        error(value, fmt::format("`{}` takes one non-negative number", name));
+        return std::nullopt;
+      }
+      c.number = number;
+    }
+    return c;
+  }
+
+  void params(const YAML::Node& node, Test& test) {
+    static const std::vector<std::string_view> kTestKeys = {
+        "probe",  "compare", "value",   "case_insensitive",
+        "select", "missing", "unknown", "expected"};
+    for (const auto& entry : node) {
+      const std::string key = entry.first.as<std::string>();
+      if (std::find(kTestKeys.begin(), kTestKeys.end(), key) != kTestKeys.end()) continue;
+      const auto spec = std::find_if(test.probe->params.begin(), test.probe->params.end(),
+                                     [&](const ParamSpec& p) { return p.name == key; });
+      if (spec == test.probe->params.end()) {
+        error(entry.first, fmt::format("probe `{}` has no parameter `{}`", test.probe->kind, key));
+        continue;
+      }
+      const YAML::Node& value = entry.second;
+      switch (spec->type) {
+        case ParamType::String: {
+          const std::string text = scalar(node, key, true);
+          if (!spec->choices.empty() &&
+              std::find(spec->choices.begin(), spec->choices.end(), text) == spec->choices.end()) {
+            error(value, fmt::format("`{}` cannot be \"{}\"", key, text));
+          }
+          test.params.set(key, text);
+          break;
+        }
+        case ParamType::StringList: {
+          auto items = strings(value, key);
+          for (const auto& item : items) {
+            if (!spec->choices.empty() && std::find(spec->choices.begin(), spec->choices.end(),
+                                                    item) == spec->choices.end()) {
+              error(value, fmt::format("`{}` cannot hold \"{}\"", key, item));
+            }
+          }
+          test.params.set(key, std::move(items));
+          break;
+        }
+        case ParamType::Regex: {
+          auto compiled = regex(value, scalar(node, key, true));
+          if (compiled) test.params.set(key, std::move(compiled));
+          break;
+        }
+        case ParamType::Integer: {
+          const auto parsed = core::parseUnsigned(scalar(node, key, true));
+          if (!parsed || *parsed > (1ULL << 40)) {
+            error(value, fmt::format("`{}` must be a non-negative number", key));
+          } else {
+            test.params.set(key, static_cast<std::int64_t>(*parsed));
+          }
+          break;
+        }
+        case ParamType::Boolean: {
+          const std::string text = scalar(node, key, true);
+          if (text != "true" && text != "false") {
+            error(value, fmt::format("`{}` must be true or false", key));
+          }
+          test.params.set(key, text == "true");
+          break;
+        }
+      }
+    }
+    for (const auto& spec : test.probe->params) {
+      if (spec.required && !test.params.has(spec.name)) {
+        error(node, fmt::format("probe `{}` needs `{}`", test.probe->kind, spec.name));
+      }
+    }
+  }
+
+  std::optional<Test> testOf(const YAML::Node& node) {
+    if (!node.IsMap()) {
+      error(node, "a test is a mapping");
+      return std::nullopt;
+    }
+    Test test;
+    const std::string kind = scalar(node, "probe", true);
+    test.probe = findProbe(kind);
+    if (test.probe == nullptr) {
+      if (!kind.empty()) error(node["probe"], fmt::format("unknown probe kind \"{}\"", kind));
+      return std::nullopt;
+    }
+    params(node, test);
+    auto compare = comparison(node);
+    if (!compare) return std::nullopt;
+    test.compare = std::move(*compare);
+    if (node["select"].IsDefined()) {
+      const YAML::Node select = node["select"];
+      if (!select.IsMap()) {
+        error(select, "`select` is a mapping with `compare` and `value`");
+      } else {
+        test.select = comparison(select);
+      }
+    }
+    test.missing = outcome(node, "missing", model::CheckStatus::NotApplicable);
+    test.unknown = outcome(node, "unknown", model::CheckStatus::NotEvaluated);
+    test.expected = scalar(node, "expected", false);
+    if (test.expected.empty()) test.expected = test.compare.describe();
+    return test;
+  }
+
+  Applicability applicability(const YAML::Node& node, std::string_view key) {
+    Applicability a;
+    const std::string text = scalar(node, key, false);
+    if (text.empty()) {
+      a.reason = fmt::format("the check does not apply to a {}", key);
+      return a;
+    }
+    if (text == "evaluate") {
+      a.status = model::CheckStatus::Pass;
+      return a;
+    }
+    const auto colon = text.find(':');
+    const std::string_view status = core::trim(std::string_view(text).substr(0, colon));
+    a.reason = colon == std::string::npos ? "" : std::string(core::trim(text.substr(colon + 1)));
+    if (status == "not-evaluated") {
+      a.status = model::CheckStatus::NotEvaluated;
+    } else if (status == "not-applicable") {
+      a.status = model::CheckStatus::NotApplicable;
+    } else {
+      error(
+          node[std::string(key)],
+          fmt::format("`{}` is evaluate, \"not-evaluated: why\" or \"not-applicable: why\"", key));
+    }
+    if (a.reason.empty()) error(node[std::string(key)], "give the reason after the colon");
+    return a;
+  }
+
+  Check document(const YAML::Node& root) {
+    static const std::vector<std::string_view> kKeys = {
+        "id",         "title",     "section",     "severity",   "level", "scored",
+        "references", "rationale", "remediation", "applies_to", "tests"};
+    for (const auto& entry : root) {
+      const std::string key = entry.first.as<std::string>();
+      if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
+        error(entry.first, fmt::format("unknown field `{}`", key));
+      }
+    }
+    Check check;
+    check.source = std::string(source_);
+    check.id = scalar(root, "id", true);
+    static const RE2 kId("[A-Z][A-Z0-9]*(-[A-Z0-9.]+)+");
+    if (!check.id.empty() && !RE2::FullMatch(check.id, kId)) {
+      error(root["id"], fmt::format("id \"{}\" is not like BW-IMG-001", check.id));
+    }
+    check.title = scalar(root, "title", true);
+    check.section = scalar(root, "section", true);
+    const std::string severity = scalar(root, "severity", true);
+    if (severity == "low")
+      check.severity = model::Severity::Low;
+    else if (severity == "medium")
+      check.severity = model::Severity::Medium;
+    else if (severity == "high")
+      check.severity = model::Severity::High;
+    else if (severity == "critical")
+      check.severity = model::Severity::Critical;
+    else if (!severity.empty())
+      error(root["severity"], "severity is low, medium, high or critical");
+    const std::string level = scalar(root, "level", false);
+    if (level == "2")
+      check.level = 2;
+    else if (!level.empty() && level != "1")
+      error(root["level"], "level is 1 or 2");
+    const std::string scored = scalar(root, "scored", false);
+    check.scored = scored != "false";
+    check.references = strings(root["references"], "references");
+    check.rationale = scalar(root, "rationale", true);
+    check.remediation = scalar(root, "remediation", true);
+    const YAML::Node applies = root["applies_to"];
+    if (!applies.IsMap()) {
+      error(root, "`applies_to` maps dockerfile and image to evaluate or a reason");
+    } else {
+      check.dockerfile = applicability(applies, "dockerfile");
+      check.image = applicability(applies, "image");
+    }
+    const YAML::Node tests = root["tests"];
+    if (!tests.IsSequence() || tests.size() == 0) {
+      error(root, "`tests` is a non-empty list");
+    } else {
+      for (const auto& node : tests) {
+        if (auto test = testOf(node)) check.tests.push_back(std::move(*test));
+      }
+    }
+    return check;
+  }
+
+  std::string_view source_;
+  core::Diagnostics& diagnostics_;
+  int errors_ = 0;
+};
+
+}  // namespace
+
+const Check* CheckSet::find(std::string_view id) const {
+  for (const auto& check : checks) {
+    if (check.id == id) return &check;
+  }
+  return nullptr;
+}
+
+std::optional<Check> loadCheck(std::string_view text, std::string_view source,
+                               core::Diagnostics& diagnostics) {
+  return Loader(source, diagnostics).load(text);
+}
+
+core::Result<CheckSet> loadChecks(std::span<const core::EmbeddedFile> files,
+                                  core::Diagnostics& diagnostics) {
+  CheckSet set;
+  const std::size_t before = diagnostics.size();
+  for (const auto& file : files) {
+    auto check = loadCheck(file.content, file.path, diagnostics);
+    if (!check) continue;
+    if (const Check* other = set.find(check->id)) {
+      diagnostics.add("checks.duplicate-id", std::string(file.path),
+                      fmt::format("id {} is also used by {}", check->id, other->source));
+      continue;
+    }
+    set.checks.push_back(std::move(*check));
+  }
+  if (diagnostics.size() > before) {
+    const auto all = diagnostics.sorted();
+    return core::fail(core::ErrorCode::Input, "{} problem(s) in checks, e.g. {}: {}",
+                      diagnostics.size() - before, all.front().where, all.front().detail);
+  }
+  std::sort(set.checks.begin(), set.checks.end(),
+            [](const Check& a, const Check& b) { return a.id < b.id; });
+  return set;
+}
+
+core::Result<CheckSet> loadBuiltinChecks() {
+  core::Diagnostics diagnostics;
+  return loadChecks(builtinCheckFiles(), diagnostics);
+}
+
+core::Result<CheckSet> selectChecks(const CheckSet& set, const std::vector<std::string>& only,
+                                    const std::vector<std::string>& skip) {
+  for (const auto* list : {&only, &skip}) {
+    for (const auto& id : *list) {
+      if (set.find(id) == nullptr) {
+        return core::fail(core::ErrorCode::Usage, "no check has the id \"{}\"", id);
+      }
+    }
+  }
+  CheckSet out;
+  for (const auto& check : set.checks) {
+    const bool wanted = only.empty() || std::find(only.begin(), only.end(), check.id) != only.end();
+    if (wanted && std::find(skip.begin(), skip.end(), check.id) == skip.end()) {
+      out.checks.push_back(check);
+    }
+  }
+  return out;
+}
+
+}  // namespace bulwark::checks

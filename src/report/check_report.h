@@ -1,0 +1,51 @@
+// Renderers of check results (hardening, image configuration, Dockerfiles): a table grouped by
+// resource and section with totals and a score, JSON, SARIF 2.1.0 and JUnit XML. All are
+// deterministic: the same results give the same bytes.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/check.h"
+
+namespace bulwark::report {
+
+// What the renderers need about a check beyond its result: the section it is listed under
+// and whether it counts toward the score. Checks missing here are in section "Other", scored.
+struct CheckMeta {
+  std::string section;
+  bool scored = true;
+};
+using CheckCatalog = std::map<std::string, CheckMeta, std::less<>>;
+
+struct CheckTotals {
+  std::size_t pass = 0;
+  std::size_t fail = 0;
+  std::size_t not_applicable = 0;
+  std::size_t not_evaluated = 0;
+  std::size_t manual = 0;
+  // Scored checks that passed, in percent of scored checks that passed or failed (not
+  // evaluated, not applicable and manual ones are left out); 100 when none was decided.
+  double score = 100.0;
+};
+
+CheckTotals checkTotals(const std::vector<model::CheckResult>& results,
+                        const CheckCatalog& catalog);
+
+std::string renderCheckTable(const std::vector<model::CheckResult>& results,
+                             const CheckCatalog& catalog);
+std::string renderCheckJson(const std::vector<model::CheckResult>& results,
+                            const CheckCatalog& catalog);
+// Failed checks as results (level from severity), every check as a rule; a location with a
+// line when the evidence names "FILE:LINE".
+std::string renderCheckSarif(const std::vector<model::CheckResult>& results,
+                             const CheckCatalog& catalog, std::string_view tool_version);
+// One testsuite per resource, one testcase per check: failures fail, not-applicable and
+// not-evaluated are skipped with the reason.
+std::string renderCheckJunit(const std::vector<model::CheckResult>& results,
+                             const CheckCatalog& catalog);
+
+}  // namespace bulwark::report
