@@ -1,6 +1,7 @@
 // bulwark scan TARGET — vulnerabilities of what is installed.
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <ctime>
@@ -41,6 +42,10 @@ struct ScanArgs {
   std::vector<std::string> vex;  // VEX documents, in order
   bool show_suppressed = false;
   std::string max_db_age = "7d";  // warn when the database is older; "0" never warns
+  std::string scanners = "vuln";  // comma-separated: vuln, secret, malware, config
+  std::string secret_config;
+  std::vector<std::string> yara_rules;
+  std::string malware_hashes;
   TargetArgs source;
 };
 
@@ -152,6 +157,12 @@ int runScan(const ScanArgs& args) {
   auto source = sourceOptions(args.source);
   if (!source) return fail(source.error().message);
   pipeline::ScanOptions options;
+  auto scanners = pipeline::parseScanners(args.scanners);
+  if (!scanners) return fail(scanners.error().message);
+  options.scanners = std::move(*scanners);
+  options.secret_config = args.secret_config;
+  options.yara_rules = args.yara_rules;
+  options.malware_hashes = args.malware_hashes;
   options.database = args.db;
   options.sbom.source = std::move(*source);
   options.sbom.progress = progressWanted();
@@ -161,7 +172,7 @@ int runScan(const ScanArgs& args) {
 
   auto report = pipeline::scanTarget(args.target, options);
   if (!report) return fail(report.error().message);
-  warnIfStale(report->db_built_at, *max_age);
+  if (options.wants(pipeline::Scanner::Vuln)) warnIfStale(report->db_built_at, *max_age);
   const auto outcome = match::applyPolicy(policy, *report);
   for (const auto& warning : outcome.warnings) warn(warning);
   report::RenderOptions render;
@@ -176,14 +187,22 @@ int runScan(const ScanArgs& args) {
     out << text;
     if (!out.good()) return fail("cannot write " + args.output);
   }
-  return outcome.exit_code;
+  // --exit-code counts what every scanner found, as Trivy's does.
+  const bool other_findings =
+      !report->secrets.empty() || !report->malware.empty() ||
+      std::any_of(report->misconfigurations.begin(), report->misconfigurations.end(),
+                  [](const model::CheckResult& r) { return r.status == model::CheckStatus::Fail; });
+  return outcome.exit_code != 0 || !other_findings ? outcome.exit_code : args.exit_code;
 }
 
 }  // namespace
 
 void addScanCommand(CLI::App& root, Action& action) {
   auto args = std::make_shared<ScanArgs>();
-  auto* cmd = root.add_subcommand("scan", "Find the known vulnerabilities of what is installed");
+  auto* cmd = root.add_subcommand(
+      "scan",
+      "Find the known vulnerabilities of what is installed; secrets, malware and "
+      "image configuration problems too with --scanners");
   cmd->add_option("target", args->target, "Any target `bulwark sbom` takes")->required();
   cmd->add_option("-f,--format", args->format, formatNames())->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout");
@@ -207,6 +226,18 @@ void addScanCommand(CLI::App& root, Action& action) {
       ->capture_default_str();
   cmd->add_flag("--show-suppressed", args->show_suppressed,
                 "Also list suppressed findings, with the rule that suppressed each");
+  cmd->add_option("--scanners", args->scanners,
+                  "What to look for, comma-separated: vuln (vulnerabilities), secret, malware, "
+                  "config (image configuration checks)")
+      ->capture_default_str();
+  cmd->add_option("--secret-config", args->secret_config,
+                  "Secret rules to add, allow or disable (docs/secrets.md)");
+  cmd->add_option("--yara-rules", args->yara_rules,
+                  "A directory of YARA rules (*.yar, *.yara) used besides the shipped ones "
+                  "(repeatable; docs/malware.md)")
+      ->allow_extra_args(false);
+  cmd->add_option("--malware-hashes", args->malware_hashes,
+                  "SHA-256 list of known-bad files used besides the shipped one (docs/malware.md)");
   addTargetOptions(*cmd, args->source);
   cmd->callback([args, &action] { action = [args] { return runScan(*args); }; });
 }

@@ -9,6 +9,7 @@
 
 #include "core/text.h"
 #include "model/purl.h"
+#include "report/scan_extras.h"
 
 namespace bulwark::report {
 
@@ -116,6 +117,13 @@ std::string renderScanTable(const model::ScanReport& report, const ScanVerdicts&
                                 core::printable(inventory.target.name), inventory.target.kind,
                                 inventory.distro.id.empty() ? "unknown OS" : inventory.distro.id,
                                 inventory.distro.version_id, inventory.packages.size());
+  std::string extras;
+  if (detail::ran(report, "secret")) extras += detail::secretsTable(report.secrets, options);
+  if (detail::ran(report, "malware")) extras += detail::malwareTable(report.malware, options);
+  if (detail::ran(report, "config")) {
+    extras += detail::misconfigurationsTable(report.misconfigurations, options);
+  }
+  if (!detail::ran(report, "vuln")) return out + extras;
   std::map<model::Severity, std::size_t> total;
   std::size_t shown = 0;
   std::size_t fixable = 0;
@@ -152,6 +160,7 @@ std::string renderScanTable(const model::ScanReport& report, const ScanVerdicts&
   }
   const std::size_t suppressed = suppressedCount(verdicts, report.findings.size());
   if (verdicts.show_suppressed && suppressed > 0) out += suppressedTable(report, verdicts, options);
+  out += extras;
   out += fmt::format("\n{} vulnerabilities ({}), {} with a fix{}; database {} built {}\n", shown,
                      counts(total), fixable,
                      suppressed > 0 ? fmt::format(", {} suppressed", suppressed) : std::string(),
@@ -172,6 +181,7 @@ std::string renderScanJson(const model::ScanReport& report, const ScanVerdicts& 
   Json doc;
   doc["schema"] = "bulwark.scan/v1";
   doc["bulwark_version"] = options.tool_version;
+  if (!report.scanners.empty()) doc["scanners"] = report.scanners;
   doc["database"] = {{"build_id", report.db_build_id}, {"built_at", report.db_built_at}};
   doc["target"] = inventory_json["target"];
   doc["distro"] = inventory_json["distro"];
@@ -196,6 +206,13 @@ std::string renderScanJson(const model::ScanReport& report, const ScanVerdicts& 
       suppressed.push_back(std::move(j));
     }
     doc["suppressed"] = std::move(suppressed);
+  }
+  if (detail::ran(report, "secret")) doc["secrets"] = detail::secretsJson(report.secrets);
+  if (detail::ran(report, "malware")) doc["malware"] = detail::malwareJson(report.malware);
+  if (detail::ran(report, "config")) {
+    Json results = Json::array();
+    for (const auto& r : report.misconfigurations) results.push_back(detail::checkResultJson(r));
+    doc["misconfigurations"] = std::move(results);
   }
   Json diagnostics = inventory_json["diagnostics"];
   for (const auto& d : report.diagnostics) {

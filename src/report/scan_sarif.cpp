@@ -167,6 +167,101 @@ std::string resultMessage(const model::Finding& f, const model::Package& p) {
 
 std::string scoreText(double score) { return fmt::format("{:.1f}", score); }
 
+// The scanners besides vulnerabilities (`--scanners secret,malware,config`): one rule per
+// secret rule, malware rule and check, one result per secret, malware finding and failed
+// check, located at the file (and line) where it is.
+struct ExtraRule {
+  std::string id;  // "secret/aws-access-key-id", "malware/xmrig-config", "config/BW-IMG-001"
+  std::string title;
+  model::Severity severity = model::Severity::Unknown;
+  std::string tag;  // "secret", "malware", "misconfiguration"
+  std::string help;
+};
+
+Json extraLocation(std::string_view path, std::uint32_t line, std::string_view layer,
+                   const Json& logical_target) {
+  Json location;
+  location["physicalLocation"]["artifactLocation"]["uri"] = uriOfPath(path);
+  location["physicalLocation"]["region"]["startLine"] = std::max<std::uint32_t>(line, 1);
+  if (!layer.empty()) location["message"]["text"] = fmt::format("in layer {}", layer);
+  location["logicalLocations"] = Json::array({logical_target});
+  return location;
+}
+
+void appendExtras(const model::ScanReport& report, const Json& logical_target, Json& rules_json,
+                  Json& results) {
+  std::map<std::string, ExtraRule> rules;
+  std::vector<std::pair<std::string, Json>> pending;  // rule id, result without ruleIndex
+  for (const auto& s : report.secrets) {
+    const std::string id = "secret/" + s.rule_id;
+    rules.emplace(id, ExtraRule{id, s.title, s.severity, "secret",
+                                fmt::format("{} ({}). Remove it from the image and rotate it: "
+                                            "whoever pulls the image has it.",
+                                            s.title, s.category)});
+    Json result;
+    result["level"] = levelOf(s.severity);
+    result["message"]["text"] = fmt::format("{}: {}", s.title, s.match);
+    result["locations"] =
+        Json::array({extraLocation(s.path, s.line, s.layer_digest, logical_target)});
+    result["partialFingerprints"][std::string(kFingerprintKey)] =
+        core::sha256Hex(id + '\n' + s.path + '\n' + std::to_string(s.line) + '\n' + s.match);
+    pending.emplace_back(id, std::move(result));
+  }
+  for (const auto& m : report.malware) {
+    const std::string id = "malware/" + m.rule_id;
+    rules.emplace(id, ExtraRule{id, m.title, m.severity, "malware",
+                                m.title + ". Rebuild the image from trusted sources and find "
+                                          "how the file got in."});
+    Json result;
+    result["level"] = levelOf(m.severity);
+    std::string text = m.title;
+    for (const auto& e : m.evidence) text += "\n" + e;
+    result["message"]["text"] = text;
+    result["locations"] = Json::array({extraLocation(m.path, 1, m.layer_digest, logical_target)});
+    result["partialFingerprints"][std::string(kFingerprintKey)] =
+        core::sha256Hex(id + '\n' + m.path + '\n' + m.sha256);
+    pending.emplace_back(id, std::move(result));
+  }
+  for (const auto& c : report.misconfigurations) {
+    if (c.status != model::CheckStatus::Fail) continue;
+    const std::string id = "config/" + c.check_id;
+    rules.emplace(id, ExtraRule{id, c.title, c.severity, "misconfiguration", c.remediation});
+    Json result;
+    result["level"] = levelOf(c.severity);
+    std::string text = c.title;
+    for (const auto& e : c.evidence) {
+      text += fmt::format("\n{}{}", e.observed, e.where.empty() ? "" : " (" + e.where + ")");
+    }
+    result["message"]["text"] = text;
+    result["locations"] = Json::array({extraLocation(c.resource, 1, "", logical_target)});
+    result["partialFingerprints"][std::string(kFingerprintKey)] =
+        core::sha256Hex(id + '\n' + c.resource);
+    pending.emplace_back(id, std::move(result));
+  }
+  std::map<std::string, std::size_t> index;
+  for (const auto& [id, rule] : rules) {
+    index[id] = rules_json.size();
+    Json r;
+    r["id"] = id;
+    r["name"] = rule.tag == "secret"    ? "Secret"
+                : rule.tag == "malware" ? "Malware"
+                                        : "Misconfiguration";
+    r["shortDescription"]["text"] = rule.title.empty() ? id : rule.title;
+    r["fullDescription"]["text"] = rule.title.empty() ? id : rule.title;
+    r["defaultConfiguration"]["level"] = levelOf(rule.severity);
+    r["help"]["text"] = rule.help.empty() ? rule.title : rule.help;
+    r["help"]["markdown"] = markdownEscape(rule.help.empty() ? rule.title : rule.help);
+    r["properties"]["precision"] = "high";
+    r["properties"]["tags"] = Json::array({rule.tag, "security", model::toString(rule.severity)});
+    rules_json.push_back(std::move(r));
+  }
+  for (auto& [id, result] : pending) {
+    result["ruleId"] = id;
+    result["ruleIndex"] = index.at(id);
+    results.push_back(std::move(result));
+  }
+}
+
 }  // namespace
 
 std::string renderScanSarif(const model::ScanReport& report, const std::vector<bool>& counted,
@@ -294,6 +389,8 @@ std::string renderScanSarif(const model::ScanReport& report, const std::vector<b
     result["properties"] = std::move(properties);
     results.push_back(std::move(result));
   }
+
+  appendExtras(report, logical_target, driver["rules"], results);
 
   Json run;
   run["tool"]["driver"] = std::move(driver);
