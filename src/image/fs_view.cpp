@@ -107,18 +107,103 @@ bool ScannerPlan::acceptHead(const ScannedFile& file, std::string_view head) {
   return !content_.empty();
 }
 
+namespace {
+
+void runScanner(ContentScanner* scanner, const ScannedFile& file, std::string_view content,
+                core::Diagnostics& diagnostics, std::string_view where) {
+  try {
+    scanner->scan(file, content, diagnostics);
+  } catch (const std::exception& error) {
+    diagnostics.add(fmt::format("{}.failed", scanner->name()),
+                    fmt::format("{}:{}", where, file.path), error.what());
+  }
+}
+
+}  // namespace
+
 void ScannerPlan::run(const ScannedFile& file, std::string_view content,
-                      core::Diagnostics& diagnostics, std::string_view where) const {
-  auto run_one = [&](ContentScanner* scanner, std::string_view bytes) {
-    try {
-      scanner->scan(file, bytes, diagnostics);
-    } catch (const std::exception& error) {
-      diagnostics.add(fmt::format("{}.failed", scanner->name()),
-                      fmt::format("{}:{}", where, file.path), error.what());
+                      core::Diagnostics& diagnostics, std::string_view where,
+                      ScanPool* pool) const {
+  for (ContentScanner* scanner : metadata_) runScanner(scanner, file, {}, diagnostics, where);
+  if (content_.empty()) return;
+  if (pool != nullptr) {
+    pool->submit(content_, file, content, diagnostics, where);
+    return;
+  }
+  for (ContentScanner* scanner : content_) runScanner(scanner, file, content, diagnostics, where);
+}
+
+struct ScanPool::Task {
+  std::vector<ContentScanner*> scanners;
+  std::string path;
+  std::uint32_t mode = 0;
+  std::string layer;
+  std::string content;
+  core::Diagnostics* diagnostics = nullptr;
+  std::string where;
+};
+
+ScanPool::ScanPool(unsigned threads, std::size_t max_bytes) : max_bytes_(max_bytes) {
+  for (unsigned i = 0; i < std::max(1U, threads); ++i) threads_.emplace_back([this] { work(); });
+}
+
+ScanPool::~ScanPool() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  for (auto& thread : threads_) thread.join();
+}
+
+void ScanPool::submit(const std::vector<ContentScanner*>& scanners, const ScannedFile& file,
+                      std::string_view content, core::Diagnostics& diagnostics,
+                      std::string_view where) {
+  auto task = std::make_unique<Task>();
+  task->scanners = scanners;
+  task->path = std::string(file.path);
+  task->mode = file.mode;
+  task->layer = std::string(file.layer);
+  task->diagnostics = &diagnostics;
+  task->where = std::string(where);
+  std::unique_lock lock(mutex_);
+  // A file larger than the budget goes alone: it waits until nothing else is queued.
+  changed_.wait(lock,
+                [&] { return queued_bytes_ == 0 || queued_bytes_ + content.size() <= max_bytes_; });
+  queued_bytes_ += content.size();  // reserved before the copy, so walkers cannot overshoot
+  lock.unlock();
+  task->content.assign(content);  // copied outside the lock: the walker's buffer is reused
+  lock.lock();
+  queue_.push_back(std::move(task));
+  lock.unlock();
+  changed_.notify_all();
+}
+
+void ScanPool::wait() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return queue_.empty() && running_ == 0; });
+}
+
+void ScanPool::work() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, nothing left
+    std::unique_ptr<Task> task = std::move(queue_.front());
+    queue_.pop_front();
+    ++running_;
+    lock.unlock();
+    const ScannedFile file{task->path, task->mode, task->content.size(), task->layer};
+    for (ContentScanner* scanner : task->scanners) {
+      runScanner(scanner, file, task->content, *task->diagnostics, task->where);
     }
-  };
-  for (ContentScanner* scanner : metadata_) run_one(scanner, {});
-  for (ContentScanner* scanner : content_) run_one(scanner, content);
+    const std::size_t bytes = task->content.size();
+    task.reset();
+    lock.lock();
+    queued_bytes_ -= bytes;
+    --running_;
+    changed_.notify_all();
+  }
 }
 
 const FileEntry* FsView::find(std::string_view path) const {

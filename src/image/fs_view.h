@@ -3,11 +3,16 @@
 // so memory follows what the catalogers read, not the size of the image.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "core/diagnostic.h"
@@ -80,6 +85,37 @@ class PathFilter {
   std::vector<ContentScanner*> scanners_;
 };
 
+// Runs content scanners off the walker's thread: a layer is decompressed and parsed by one
+// thread, so its files are scanned by others while it goes on. Each task owns a copy of its
+// file's bytes; at most `max_bytes` of them wait at once (a larger file waits for an empty
+// queue), so memory stays bounded. The destructor waits for every task.
+class ScanPool {
+ public:
+  explicit ScanPool(unsigned threads, std::size_t max_bytes = 32U << 20);
+  ~ScanPool();
+  ScanPool(const ScanPool&) = delete;
+  ScanPool& operator=(const ScanPool&) = delete;
+
+  // Queues scanners × (file, content); blocks while the queue holds max_bytes already.
+  void submit(const std::vector<ContentScanner*>& scanners, const ScannedFile& file,
+              std::string_view content, core::Diagnostics& diagnostics, std::string_view where);
+  // Returns when every queued task has run.
+  void wait();
+
+ private:
+  struct Task;
+  void work();
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::unique_ptr<Task>> queue_;
+  std::size_t queued_bytes_ = 0;
+  std::size_t running_ = 0;
+  std::size_t max_bytes_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
 // Which content scanners want one file, worked out once per file by the walkers (layers and
 // root directories) and reused across files to avoid allocations.
 class ScannerPlan {
@@ -95,9 +131,10 @@ class ScannerPlan {
   // Drops the content scanners whose acceptsHead() refuses `head`; true when any remains.
   bool acceptHead(const ScannedFile& file, std::string_view head);
   // Runs the metadata scanners, and the content scanners on `content` (the whole file, or
-  // nothing when it could not be read); exceptions become "<name>.failed" diagnostics.
+  // nothing when it could not be read) — on `pool` when given, else here; exceptions become
+  // "<name>.failed" diagnostics.
   void run(const ScannedFile& file, std::string_view content, core::Diagnostics& diagnostics,
-           std::string_view where) const;
+           std::string_view where, ScanPool* pool = nullptr) const;
 
  private:
   std::vector<ContentScanner*> content_;

@@ -80,6 +80,7 @@ struct Pass {
   core::Progress* progress;
   const std::set<std::string, std::less<>>* keep_exact = nullptr;
   bool first_pass = true;
+  ScanPool* pool = nullptr;  // where content scanners run; nullptr: here
 
   LayerChanges changes;
   std::map<std::string, std::size_t, std::less<>> kept_index;  // path → entries index
@@ -296,7 +297,7 @@ struct Pass {
       kept_bytes += file.size;
       if (planned) {
         plan.acceptHead(scanned, file.content);
-        plan.run(scanned, file.content, diagnostics, input.name);
+        plan.run(scanned, file.content, diagnostics, input.name, pool);
       }
     }
     kept_index[path] = changes.entries.size();
@@ -349,7 +350,7 @@ struct Pass {
         if (extract) {
           file.content = runExtractor(*extractor, path, content, diagnostics, input.name);
         }
-        if (planned) plan.run(scanned, content, diagnostics, input.name);
+        if (planned) plan.run(scanned, content, diagnostics, input.name, pool);
       } else if (planned) {
         plan.run(scanned, {}, diagnostics, input.name);  // metadata scanners only
       }
@@ -400,8 +401,9 @@ struct Pass {
 
 core::Result<LayerChanges> walkLayer(const LayerInput& input, const PathFilter& filter,
                                      const LayerLimits& limits, core::Diagnostics& diagnostics,
-                                     core::Progress* progress) {
+                                     core::Progress* progress, ScanPool* pool) {
   Pass pass{input, filter, limits, diagnostics, progress};
+  pass.pool = pool;
   if (auto ok = pass.run(); !ok) return tl::unexpected(ok.error());
 
   // Hard links to wanted paths take the content of their target. The target precedes the

@@ -45,9 +45,10 @@ struct LayerChanges {
   std::uint64_t entry_count = 0;
 };
 
+// The filter's content scanners run on `pool` when given, else on the calling thread.
 core::Result<LayerChanges> walkLayer(const LayerInput& input, const PathFilter& filter,
                                      const LayerLimits& limits, core::Diagnostics& diagnostics,
-                                     core::Progress* progress);
+                                     core::Progress* progress, ScanPool* pool = nullptr);
 
 // Applies a layer on top of `view`: first its whiteouts and opaque directories to what lower
 // layers left, then its own entries.

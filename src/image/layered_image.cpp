@@ -24,24 +24,29 @@ class LayeredImage final : public Image {
     std::optional<core::Progress> progress;
     if (show_progress) progress.emplace("reading layers", total);
     std::vector<std::optional<core::Result<LayerChanges>>> results(layers_.size());
+    unsigned threads = options_.parallelism != 0
+                           ? options_.parallelism
+                           : std::max(1U, std::thread::hardware_concurrency());
+    // Content scanners (secrets, malware) run beside the walkers: one layer's files are
+    // scanned while it is still being decompressed.
+    std::optional<ScanPool> scan_pool;
+    if (!filter.scanners().empty()) scan_pool.emplace(threads);
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
       while (true) {
         const std::size_t i = next++;
         if (i >= layers_.size()) return;
         results[i] = walkLayer(layers_[i], filter, options_.limits, diagnostics,
-                               progress ? &*progress : nullptr);
+                               progress ? &*progress : nullptr, scan_pool ? &*scan_pool : nullptr);
         if (!*results[i]) next = layers_.size();  // stop early: the image is unusable
       }
     };
-    unsigned threads = options_.parallelism != 0
-                           ? options_.parallelism
-                           : std::max(1U, std::thread::hardware_concurrency());
     threads = std::min<unsigned>(threads, static_cast<unsigned>(layers_.size()));
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
     worker();
     for (auto& thread : pool) thread.join();
+    if (scan_pool) scan_pool->wait();
     if (progress) progress->finish();
 
     FsView view;

@@ -13,7 +13,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/text.h"
@@ -115,15 +117,21 @@ class RootfsImage final : public Image {
       });
       if (!covered) walks.push_back(std::move(prefix));
     }
+    // Content scanners run beside the walk (one thread reads, the others scan).
+    std::optional<ScanPool> pool;
+    if (!filter.scanners().empty()) pool.emplace(std::max(1U, std::thread::hardware_concurrency()));
+    pool_ = pool ? &*pool : nullptr;
+    core::Status walked;
     for (const auto& prefix : walks) {
       Fd dir(openInRoot(root.get(), prefix, O_RDONLY | O_DIRECTORY));
       if (!dir.valid()) continue;  // absent directories are simply not there
       std::uint64_t visited = 0;
-      if (auto ok = walk(root.get(), dir.get(), prefix, filter, view, diagnostics, 0, visited);
-          !ok) {
-        return tl::unexpected(ok.error());
-      }
+      walked = walk(root.get(), dir.get(), prefix, filter, view, diagnostics, 0, visited);
+      if (!walked) break;
     }
+    if (pool) pool->wait();
+    pool_ = nullptr;
+    if (!walked) return tl::unexpected(walked.error());
     return view;
   }
 
@@ -206,7 +214,7 @@ class RootfsImage final : public Image {
     }
     filled = read_to(filled, buffer_.size());
     const std::string_view content = std::string_view(buffer_).substr(0, filled);
-    if (planned) plan_.run(scanned, content, diagnostics, dir_);
+    if (planned) plan_.run(scanned, content, diagnostics, dir_, pool_);
     if (extract) {
       FileEntry entry;
       entry.type = FileType::Regular;
@@ -270,7 +278,7 @@ class RootfsImage final : public Image {
         const FileEntry* kept = view.find(path);
         if (kept != nullptr && kept->extracted_by.empty() && kept->size == kept->content.size()) {
           plan_.acceptHead(scanned, kept->content);
-          plan_.run(scanned, kept->content, diagnostics, dir_);
+          plan_.run(scanned, kept->content, diagnostics, dir_, pool_);
         } else {
           plan_.dropContent();
           plan_.run(scanned, {}, diagnostics, dir_);
@@ -290,8 +298,9 @@ class RootfsImage final : public Image {
 
   std::string dir_;
   LayerLimits limits_;
-  std::string buffer_;  // the file an extractor or a scanner reads, reused
-  ScannerPlan plan_;    // which content scanners want the current file
+  std::string buffer_;        // the file an extractor or a scanner reads, reused
+  ScannerPlan plan_;          // which content scanners want the current file
+  ScanPool* pool_ = nullptr;  // where content scanners run while a walk lasts
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "image/layer.h"
 
+#include <optional>
+
 #include <gtest/gtest.h>
 
 #include "unit/image/recording_scanner.h"
@@ -276,50 +278,59 @@ using Seen = testing::RecordingScanner::Seen;
 // Content scanners see every regular file of a layer once — kept files, extractors' files and
 // files nobody else wants — with the layer's digest; metadata-only files come without content;
 // binary heads, oversized files and exceptions are handled without stopping the walk.
+// On the walker's thread and on a scan pool (a budget smaller than some files, so that large
+// files go alone), with the same results.
 TEST(LayerWalker, ContentScannersSeeEveryFileOfTheLayer) {
-  TarBuilder tar;
-  tar.file("app/config.txt", "token=abc\n")
-      .file("meta/suid", "ELF...", 04755)
-      .file("skip/ignored", "nothing")
-      .file("bin/blob",
-            std::string("\x7f"
-                        "ELF\0\0binary",
-                        12),
-            0755)
-      .file("big.txt", std::string(200, 'b'))
-      .file("var/lib/dpkg/status", "Package: a\n")
-      .file("usr/bin/go-app", "MAGIC\nsummary\n", 0755)
-      .file("app/throws", "x")
-      .dir("app/dir")
-      .symlink("app/link", "config.txt");
-  const std::string blob = tar.finish();
-  testing::RecordingScanner scanner;
-  const PathFilter filter({"var/lib/dpkg/status"}, {kMagic}, {&scanner});
-  core::Diagnostics diagnostics;
-  auto changes = walkLayer(inputOf(blob), filter, {}, diagnostics, nullptr);
-  ASSERT_TRUE(changes) << changes.error().message;
-  const std::string layer = testing::digestOf(blob);
-  const std::vector<Seen> expected = {
-      {"app/config.txt", 0644, layer, "token=abc\n"},
-      {"meta/suid", 04755, layer, ""},
-      {"usr/bin/go-app", 0755, layer, "MAGIC\nsummary\n"},
-      {"var/lib/dpkg/status", 0644, layer, "Package: a\n"},
-  };
-  EXPECT_EQ(scanner.seen(), expected);
+  for (const bool pooled : {false, true}) {
+    SCOPED_TRACE(pooled ? "on a pool" : "inline");
+    TarBuilder tar;
+    tar.file("app/config.txt", "token=abc\n")
+        .file("meta/suid", "ELF...", 04755)
+        .file("skip/ignored", "nothing")
+        .file("bin/blob",
+              std::string("\x7f"
+                          "ELF\0\0binary",
+                          12),
+              0755)
+        .file("big.txt", std::string(200, 'b'))
+        .file("var/lib/dpkg/status", "Package: a\n")
+        .file("usr/bin/go-app", "MAGIC\nsummary\n", 0755)
+        .file("app/throws", "x")
+        .dir("app/dir")
+        .symlink("app/link", "config.txt");
+    const std::string blob = tar.finish();
+    testing::RecordingScanner scanner;
+    const PathFilter filter({"var/lib/dpkg/status"}, {kMagic}, {&scanner});
+    core::Diagnostics diagnostics;
+    std::optional<ScanPool> pool;
+    if (pooled) pool.emplace(2, 16);
+    auto changes =
+        walkLayer(inputOf(blob), filter, {}, diagnostics, nullptr, pool ? &*pool : nullptr);
+    ASSERT_TRUE(changes) << changes.error().message;
+    if (pool) pool->wait();
+    const std::string layer = testing::digestOf(blob);
+    const std::vector<Seen> expected = {
+        {"app/config.txt", 0644, layer, "token=abc\n"},
+        {"meta/suid", 04755, layer, ""},
+        {"usr/bin/go-app", 0755, layer, "MAGIC\nsummary\n"},
+        {"var/lib/dpkg/status", 0644, layer, "Package: a\n"},
+    };
+    EXPECT_EQ(scanner.seen(), expected);
 
-  // The FsView keeps what it kept before: the wanted file and the extractor's summary only.
-  FsView view;
-  applyLayer(view, std::move(*changes), layer);
-  EXPECT_EQ(view.find("var/lib/dpkg/status")->content, "Package: a\n");
-  EXPECT_EQ(view.find("usr/bin/go-app")->content, "summary");
-  EXPECT_EQ(view.find("app/config.txt"), nullptr);
+    // The FsView keeps what it kept before: the wanted file and the extractor's summary only.
+    FsView view;
+    applyLayer(view, std::move(*changes), layer);
+    EXPECT_EQ(view.find("var/lib/dpkg/status")->content, "Package: a\n");
+    EXPECT_EQ(view.find("usr/bin/go-app")->content, "summary");
+    EXPECT_EQ(view.find("app/config.txt"), nullptr);
 
-  const auto reported = diagnostics.sorted();
-  ASSERT_EQ(reported.size(), 2U);
-  EXPECT_EQ(reported[0].kind, "recording.failed");
-  EXPECT_NE(reported[0].where.find("app/throws"), std::string::npos);
-  EXPECT_EQ(reported[1].kind, "recording.file-too-large");
-  EXPECT_NE(reported[1].where.find("big.txt"), std::string::npos);
+    const auto reported = diagnostics.sorted();
+    ASSERT_EQ(reported.size(), 2U);
+    EXPECT_EQ(reported[0].kind, "recording.failed");
+    EXPECT_NE(reported[0].where.find("app/throws"), std::string::npos);
+    EXPECT_EQ(reported[1].kind, "recording.file-too-large");
+    EXPECT_NE(reported[1].where.find("big.txt"), std::string::npos);
+  }
 }
 
 // A file a later layer deletes was still shipped in the image: the scanner saw it.
