@@ -589,7 +589,9 @@ class JavaArchiveCataloger final : public Cataloger {
   std::string_view name() const override { return "java-archive"; }
   std::string_view version() const override { return "1"; }
   std::vector<std::string_view> patterns() const override { return {}; }
-  std::vector<std::string_view> projectPatterns() const override { return {kPomPattern}; }
+  std::vector<std::string_view> projectPatterns() const override {
+    return {kPomPattern, kGradleLockfilePattern, kGradleLegacyLockfilePattern};
+  }
   std::vector<image::Extractor> extractors() const override {
     return {image::Extractor{kJavaArchiveExtractor, &wantsJavaArchive, &summarizeJavaArchive,
                              kMaxJavaArchiveFileBytes, &zipHead}};
@@ -604,10 +606,16 @@ class JavaArchiveCataloger final : public Cataloger {
       }
     }
     catalogFiles(fs, kPomPattern, &parsePomXml, packages, diagnostics);
+    catalogFiles(fs, kGradleLockfilePattern, &parseGradleLockfile, packages, diagnostics);
+    catalogFiles(fs, kGradleLegacyLockfilePattern, &parseGradleLockfile, packages, diagnostics);
   }
 
  private:
   static constexpr std::string_view kPomPattern = "**/pom.xml";
+  static constexpr std::string_view kGradleLockfilePattern = "**/gradle.lockfile";
+  // Gradle before 6.0: one file per configuration.
+  static constexpr std::string_view kGradleLegacyLockfilePattern =
+      "**/gradle/dependency-locks/*.lockfile";
 };
 
 }  // namespace

@@ -78,6 +78,10 @@ std::vector<model::Package> parseJavaArchiveSummary(std::string_view summary, st
 // pom.xml: the project (first, its `depends` the direct dependencies) then those dependencies.
 std::vector<model::Package> parsePomXml(std::string_view content, std::string_view path,
                                         core::Diagnostics& diagnostics);
+// gradle.lockfile (project directories): every locked module; test-only ones are development
+// dependencies (gradle_lockfile.cpp).
+std::vector<model::Package> parseGradleLockfile(std::string_view content, std::string_view path,
+                                                core::Diagnostics& diagnostics);
 // summarize + parse, for callers that hold a whole archive (tests, fuzzing).
 std::vector<model::Package> parseJavaArchive(std::string_view content, std::string_view path,
                                              core::Diagnostics& diagnostics);

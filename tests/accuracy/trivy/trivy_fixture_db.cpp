@@ -418,7 +418,21 @@ class Converter {
         range.events.push_back({interval->upper_inclusive ? model::RangeEvent::Kind::LastAffected
                                                           : model::RangeEvent::Kind::Fixed,
                                 interval->upper});
-        if (!interval->upper_inclusive) statement.fixed_version = interval->upper;
+        if (!interval->upper_inclusive) {
+          statement.fixed_version = interval->upper;
+        } else if (!entry.safe.empty() &&
+                   std::all_of(entry.safe.begin(), entry.safe.end(), [](const std::string& v) {
+                     return v.find_first_of("<>=~^, ") == std::string::npos;
+                   })) {
+          // "<= 2.9.10.3" with PatchedVersions ["2.9.10.4"] (GHSA's Maven records): the match
+          // stops at the last affected version; the fix is the patched versions, which Trivy
+          // shows joined. (Patched specifiers, as RubyGems' "~> 5.2.4, >= 5.2.4.3", are not
+          // versions: no fixed version then.)
+          for (const auto& patched : entry.safe) {
+            if (!statement.fixed_version.empty()) statement.fixed_version += ", ";
+            statement.fixed_version += patched;
+          }
+        }
       }
       statement.status = statement.fixed_version.empty() ? model::AffectedStatus::Affected
                                                          : model::AffectedStatus::Fixed;

@@ -116,6 +116,7 @@ const std::vector<LanguageCase>& languageCases() {
       {"npm", "npm"},
       {"pnpm", "pnpm"},
       {"yarn", "yarn"},
+      {"gradle", "gradle"},
   };
   return kCases;
 }
@@ -132,8 +133,8 @@ const std::map<std::string_view, std::string_view>& outOfScope() {
       out[name] = "gomod with --skip-dirs / --vex: scan options bulwark's pipeline has not";
     }
     for (const std::string_view name :
-         {"busybox-with-lockfile", "cocoapods", "conan", "gradle", "mix.lock", "packagesprops",
-          "pom", "pubspec.lock", "pylock", "sbt", "swift", "test-repo", "conda-cyclonedx",
+         {"busybox-with-lockfile", "cocoapods", "conan", "mix.lock", "packagesprops", "pom",
+          "pubspec.lock", "pylock", "sbt", "swift", "test-repo", "conda-cyclonedx",
           "conda-environment-cyclonedx", "conda-spdx", "julia-spdx", "pom-cyclonedx"}) {
       out[name] = "language input without a bulwark cataloger, or an SBOM/image input: next issue";
     }
@@ -563,7 +564,8 @@ TEST(TrivyFixtureDb, LanguageConversionAgreesWithEachEcosystemsConstraintParser)
                                             {model::RangeEvent::Kind::Fixed, "3.1.0"}}));
   EXPECT_EQ(ammonia->affected[1].fixed_version, "3.1.0");
   // Maven's bracket notation (GitLab's bucket, source "glad") and RubyGems' several branches,
-  // each with the fix of its own branch; "<=" ends in last_affected without a fixed version.
+  // each with the fix of its own branch; "<=" ends in last_affected, and the fix shown is the
+  // record's patched versions joined, as Trivy shows them.
   auto entry = [&](std::string_view bucket, std::string_view id) {
     return std::find_if(report.language.begin(), report.language.end(),
                         [&](const auto& e) { return e.bucket == bucket && e.id == id; });
@@ -580,8 +582,8 @@ TEST(TrivyFixtureDb, LanguageConversionAgreesWithEachEcosystemsConstraintParser)
   EXPECT_EQ(rails->affected[0].ranges.at(0).events,
             (std::vector<model::RangeEvent>{{model::RangeEvent::Kind::Introduced, "6.0.0"},
                                             {model::RangeEvent::Kind::LastAffected, "6.0.3"}}));
-  EXPECT_EQ(rails->affected[0].status, model::AffectedStatus::Affected);
-  EXPECT_TRUE(rails->affected[0].fixed_version.empty());
+  EXPECT_EQ(rails->affected[0].status, model::AffectedStatus::Fixed);
+  EXPECT_EQ(rails->affected[0].fixed_version, "6.0.3.1, 5.2.4.3");
   EXPECT_EQ(std::count_if(advisories->begin(), advisories->end(),
                           [](const model::Advisory& a) {
                             return a.id == "CVE-2021-20190" && a.source == "trivy-db:glad";

@@ -539,7 +539,9 @@ TEST(PomXml, PropertiesManagementAndBadInput) {
 
 TEST(PomXml, OnlyInProjectDirectories) {
   const auto cataloger = makeJavaArchiveCataloger();
-  EXPECT_EQ(cataloger->projectPatterns(), (std::vector<std::string_view>{"**/pom.xml"}));
+  EXPECT_EQ(cataloger->projectPatterns(),
+            (std::vector<std::string_view>{"**/pom.xml", "**/gradle.lockfile",
+                                           "**/gradle/dependency-locks/*.lockfile"}));
   image::FsView view;
   image::FileEntry entry;
   entry.content =
@@ -550,6 +552,40 @@ TEST(PomXml, OnlyInProjectDirectories) {
   core::Diagnostics diagnostics;
   cataloger->catalog(view, model::Distro{}, packages, diagnostics);
   EXPECT_EQ(found(packages), (Found{{"a:b", "1", "app/pom.xml"}}));
+}
+
+// ---- gradle.lockfile (project directories).
+
+TEST(GradleLockfile, TrivyParserFixtures) {
+  const std::string dir = "scan/lang/trivy/gradle/lockfile/";
+  BULWARK_REQUIRE_SHARED(dir + "happy.lockfile");
+  core::Diagnostics diagnostics;
+  // Trivy's expected packages for happy.lockfile; the commented-out module is not one.
+  const auto packages =
+      parseGradleLockfile(shared(dir + "happy.lockfile"), "gradle.lockfile", diagnostics);
+  EXPECT_EQ(found(packages),
+            (Found{{"cglib:cglib-nodep", "2.1.2", "gradle.lockfile"},
+                   {"junit:junit", "4.13.2", "gradle.lockfile"},
+                   {"org.springframework:spring-asm", "3.1.3.RELEASE", "gradle.lockfile"},
+                   {"org.springframework:spring-beans", "5.0.5.RELEASE", "gradle.lockfile"}}));
+  ASSERT_EQ(packages.size(), 4U);
+  EXPECT_FALSE(packages[0].development);  // testRuntimeClasspath and classpath
+  EXPECT_TRUE(packages[1].development);   // test configurations only
+  EXPECT_EQ(packages[0].type, model::PackageType::Maven);
+  EXPECT_EQ(diagnostics.size(), 0U);
+  EXPECT_TRUE(
+      parseGradleLockfile(shared(dir + "empty.lockfile"), "gradle.lockfile", diagnostics).empty());
+  EXPECT_EQ(diagnostics.size(), 0U);
+}
+
+TEST(GradleLockfile, MalformedLinesAreDiagnostics) {
+  core::Diagnostics diagnostics;
+  const auto packages =
+      parseGradleLockfile("a:b:1=runtimeClasspath\r\nno-colons=x\n::=x\ng:a:v:extra=y\n\xff\xfe\n",
+                          "x/gradle.lockfile", diagnostics);
+  EXPECT_EQ(found(packages), (Found{{"a:b", "1", "x/gradle.lockfile"}}));
+  EXPECT_EQ(kinds(diagnostics), (std::set<std::string>{"java.malformed-gradle-lockfile"}));
+  EXPECT_EQ(diagnostics.size(), 4U);
 }
 
 }  // namespace
