@@ -1,6 +1,7 @@
 #include "checks/metadata_scanner.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -72,13 +73,16 @@ void MetadataScanner::scan(const image::ScannedFile& file, std::string_view /*co
   const std::string_view cache = cacheDirectory(path);
   std::lock_guard lock(mutex_);
   if ((file.mode & kSetid) != 0) {
-    if (setid_.size() < kMaxSetidFiles) {
-      setid_.push_back({std::string(path), file.mode & 07777, std::string(file.layer)});
-    } else if (!overflow_reported_) {
-      overflow_reported_ = true;
-      diagnostics.add(
-          "image-checks.too-many-setid-files", std::string(file.layer),
-          fmt::format("more than {} setuid/setgid files; the rest are not listed", kMaxSetidFiles));
+    setid_.emplace(std::string(path), std::string(file.layer), file.mode & 07777);
+    if (setid_.size() > kMaxSetidFiles) {
+      setid_.erase(std::prev(setid_.end()));
+      if (!overflow_reported_) {
+        overflow_reported_ = true;
+        diagnostics.add("image-checks.too-many-setid-files", "layers",
+                        fmt::format("more than {} setuid/setgid files; the first {} by path are "
+                                    "listed",
+                                    kMaxSetidFiles, kMaxSetidFiles));
+      }
     }
   }
   if (!cache.empty()) {
@@ -92,11 +96,7 @@ ImageFiles MetadataScanner::results() const {
   std::lock_guard lock(mutex_);
   ImageFiles out;
   out.scanned = true;
-  out.setid_files = setid_;
-  std::sort(out.setid_files.begin(), out.setid_files.end(),
-            [](const ImageFiles::File& a, const ImageFiles::File& b) {
-              return std::tie(a.path, a.layer) < std::tie(b.path, b.layer);
-            });
+  for (const auto& [path, layer, mode] : setid_) out.setid_files.push_back({path, mode, layer});
   for (const auto& [key, counts] : caches_) {
     out.caches.push_back({key.first, key.second, counts.first, counts.second});
   }

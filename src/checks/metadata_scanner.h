@@ -11,6 +11,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -38,7 +39,8 @@ class MetadataScanner final : public image::ContentScanner {
 
  private:
   mutable std::mutex mutex_;
-  std::vector<ImageFiles::File> setid_;
+  // The smallest kMaxSetidFiles by (path, layer, mode), whatever order the layers arrive in.
+  std::set<std::tuple<std::string, std::string, std::uint32_t>> setid_;
   std::map<std::pair<std::string, std::string>, std::pair<std::uint64_t, std::uint64_t>> caches_;
   bool overflow_reported_ = false;
 };

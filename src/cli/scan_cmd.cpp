@@ -142,6 +142,18 @@ void warnIfStale(const std::string& built_at, std::int64_t max_age) {
   }
 }
 
+// --severity applies to every scanner's results, as Trivy's does (vulnerabilities through the
+// policy; secrets, malware and checks here).
+void keepSeverities(const std::vector<model::Severity>& severities, model::ScanReport& report) {
+  if (severities.empty()) return;
+  const auto dropped = [&](const auto& item) {
+    return std::find(severities.begin(), severities.end(), item.severity) == severities.end();
+  };
+  std::erase_if(report.secrets, dropped);
+  std::erase_if(report.malware, dropped);
+  std::erase_if(report.misconfigurations, dropped);
+}
+
 int runScan(const ScanArgs& args) {
   const ScanFormat* format = findFormat(args.format);
   if (format == nullptr) {
@@ -172,6 +184,7 @@ int runScan(const ScanArgs& args) {
 
   auto report = pipeline::scanTarget(args.target, options);
   if (!report) return fail(report.error().message);
+  keepSeverities(policy.severities, *report);
   if (options.wants(pipeline::Scanner::Vuln)) warnIfStale(report->db_built_at, *max_age);
   const auto outcome = match::applyPolicy(policy, *report);
   for (const auto& warning : outcome.warnings) warn(warning);

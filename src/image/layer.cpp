@@ -217,6 +217,15 @@ struct Pass {
     const bool wanted = filter.wants(path) || (keep_exact != nullptr && keep_exact->count(path));
 
     if (hardlink != nullptr) {
+      // The content came with the link's target; the link's own path and mode still matter to
+      // metadata scanners (a setuid link in tmp/).
+      if (first_pass && !filter.scanners().empty()) {
+        const ScannedFile linked{path, static_cast<std::uint32_t>(archive_entry_perm(entry)), 0,
+                                 layerId()};
+        plan.plan(filter, linked, diagnostics, input.name);
+        plan.dropContent();
+        plan.run(linked, {}, diagnostics, input.name);
+      }
       if (!wanted || !first_pass) return {};
       std::string target;
       if (!normalizePath(hardlink, target)) {

@@ -180,6 +180,9 @@ class RootfsImage final : public Image {
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return;
     const auto size = static_cast<std::uint64_t>(st.st_size);
+    // A live filesystem changes under the walk: a file that grew or was replaced since it was
+    // planned is not read for the scanners (their size limits held for the old size).
+    if (planned && size != scanned.size) plan_.dropContent();
     bool extract = extractor != nullptr;
     if (extract && size > extractor->max_file_bytes) {
       diagnostics.add("rootfs.file-too-large", path,

@@ -1,5 +1,6 @@
 // The same checks on an image: config fields and the instructions its history records, the
 // metadata scanner's layer facts, and the checks that cannot be evaluated on an image.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "checks/check.h"
@@ -117,6 +118,32 @@ TEST_F(ImageChecks, WhatAnImageCannotShowIsNeverAPass) {
   EXPECT_NE(setid.reason.find("not scanned"), std::string::npos);
   // The base layer's ADD records a content hash: COPY-vs-ADD cannot be told.
   EXPECT_EQ(find(results, "BW-IMG-007").status, CheckStatus::NotEvaluated);
+}
+
+// Past the limit the smallest paths are kept, whatever order the (parallel) layers arrived in.
+TEST(MetadataScanner, KeepsTheFirstSetidFilesByPathWhateverTheOrder) {
+  using bulwark::checks::MetadataScanner;
+  const std::size_t total = MetadataScanner::kMaxSetidFiles + 5;
+  std::vector<std::string> paths;
+  for (std::size_t i = 0; i < total; ++i) paths.push_back(fmt::format("bin/s{:06}", i));
+  std::vector<std::vector<bulwark::checks::ImageFiles::File>> kept;
+  for (const bool reversed : {false, true}) {
+    MetadataScanner scanner;
+    bulwark::core::Diagnostics diagnostics;
+    for (std::size_t i = 0; i < total; ++i) {
+      const std::string& path = paths[reversed ? total - 1 - i : i];
+      scanner.scan({path, 04755, 1, "sha256:aaa"}, {}, diagnostics);
+    }
+    const auto found = scanner.results();
+    ASSERT_EQ(found.setid_files.size(), MetadataScanner::kMaxSetidFiles);
+    EXPECT_EQ(found.setid_files.back().path, paths[MetadataScanner::kMaxSetidFiles - 1]);
+    ASSERT_EQ(diagnostics.size(), 1U);
+    EXPECT_EQ(diagnostics.sorted()[0].kind, "image-checks.too-many-setid-files");
+    kept.push_back(found.setid_files);
+  }
+  ASSERT_EQ(kept.size(), 2U);
+  EXPECT_TRUE(std::equal(kept[0].begin(), kept[0].end(), kept[1].begin(),
+                         [](const auto& a, const auto& b) { return a.path == b.path; }));
 }
 
 TEST(MetadataScanner, RecordsSetidFilesAndCachesPerLayer) {

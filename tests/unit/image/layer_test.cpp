@@ -333,6 +333,24 @@ TEST(LayerWalker, ContentScannersSeeEveryFileOfTheLayer) {
   }
 }
 
+// A hard link brings no bytes (they came with its target) but its own path and mode: metadata
+// scanners see it, content scanners see the target once.
+TEST(LayerWalker, HardLinksReachMetadataScanners) {
+  testing::RecordingScanner scanner;
+  const PathFilter filter({}, {}, {&scanner});
+  core::Diagnostics diagnostics;
+  const std::string blob = TarBuilder()
+                               .file("srv/tool", "#!/bin/sh\n", 0755)
+                               .hardlink("meta/.tool", "srv/tool")
+                               .hardlink("srv/again", "srv/tool")
+                               .finish();
+  ASSERT_TRUE(walkLayer(inputOf(blob), filter, {}, diagnostics, nullptr));
+  const std::string layer = testing::digestOf(blob);
+  const std::vector<Seen> expected = {{"meta/.tool", 0644, layer, ""},
+                                      {"srv/tool", 0755, layer, "#!/bin/sh\n"}};
+  EXPECT_EQ(scanner.seen(), expected);
+}
+
 // A file a later layer deletes was still shipped in the image: the scanner saw it.
 TEST(LayerWalker, ContentScannersSeeFilesALaterLayerDeletes) {
   testing::RecordingScanner scanner;
