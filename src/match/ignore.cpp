@@ -9,7 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/text.h"
-#include "core/yaml_strings.h"
+#include "core/yaml_config.h"
 #include "model/purl.h"
 
 namespace bulwark::match {
@@ -18,37 +18,19 @@ namespace {
 
 constexpr std::size_t kMaxIgnoreFileBytes = std::size_t{16} * 1024 * 1024;
 constexpr std::size_t kMaxPatternBytes = 4096;
-constexpr std::size_t kMaxErrorsListed = 20;
 
 // Sections of Trivy's ignore file that bulwark has no findings for yet: accepted, not used.
 constexpr std::array<std::string_view, 3> kOtherSections = {"misconfigurations", "secrets",
                                                             "licenses"};
 
-std::size_t lineOf(const YAML::Node& node) {
-  const auto mark = node.Mark();
-  return mark.line >= 0 ? static_cast<std::size_t>(mark.line) + 1 : 0;
-}
-
 class Parser {
  public:
-  explicit Parser(std::string_view path) : path_(path) {}
+  explicit Parser(std::string_view path) : errors_(path) {}
 
-  void error(const YAML::Node& node, std::string message) {
-    errors_.push_back(fmt::format("{}:{}: {}", path_, lineOf(node), message));
-  }
+  void error(const YAML::Node& node, std::string_view message) { errors_.add(node, message); }
 
   [[nodiscard]] bool ok() const { return errors_.empty(); }
-
-  [[nodiscard]] std::string message() const {
-    std::string out;
-    const std::size_t shown = std::min(errors_.size(), kMaxErrorsListed);
-    for (std::size_t i = 0; i < shown; ++i) {
-      if (i > 0) out += '\n';
-      out += errors_[i];
-    }
-    if (errors_.size() > shown) out += fmt::format("\n(and {} more)", errors_.size() - shown);
-    return out;
-  }
+  [[nodiscard]] std::string message() const { return errors_.message(); }
 
   // A scalar or a sequence of scalars, as a list of strings.
   std::vector<std::string> strings(const YAML::Node& node, std::string_view key) {
@@ -85,7 +67,7 @@ class Parser {
       return;
     }
     IgnoreRule rule;
-    rule.line = lineOf(node);
+    rule.line = core::yamlLine(node);
     bool has_id = false;
     for (const auto& field : node) {
       const std::string key = field.first.IsScalar() ? field.first.Scalar() : std::string();
@@ -155,8 +137,7 @@ class Parser {
   }
 
  private:
-  std::string path_;
-  std::vector<std::string> errors_;
+  core::YamlErrors errors_;
 };
 
 }  // namespace

@@ -17,7 +17,7 @@
 
 #include "core/embedded.h"
 #include "core/text.h"
-#include "core/yaml_strings.h"
+#include "core/yaml_config.h"
 
 namespace bulwark::secrets {
 
@@ -32,14 +32,7 @@ constexpr std::size_t kMaxRules = 4096;
 constexpr std::size_t kMaxKeywordBytes = 256;
 constexpr std::size_t kMaxRegexBytes = std::size_t{16} * 1024;
 constexpr std::size_t kMaxWindow = std::size_t{64} * 1024;
-constexpr std::size_t kMaxErrorsListed = 20;
 constexpr std::int64_t kRegexMaxMem = std::int64_t{16} << 20;
-
-std::size_t lineOf(const YAML::Node& node) {
-  if (!node.IsDefined()) return 0;
-  const auto mark = node.Mark();
-  return mark.line >= 0 ? static_cast<std::size_t>(mark.line) + 1 : 0;
-}
 
 std::shared_ptr<const re2::RE2> compileRegex(std::string_view pattern, std::string* error) {
   re2::RE2::Options options;
@@ -65,25 +58,13 @@ struct ConfigData {
 
 class Parser {
  public:
-  Parser(std::string_view where, bool builtin) : where_(where), builtin_(builtin) {}
+  Parser(std::string_view where, bool builtin) : builtin_(builtin), errors_(where) {}
 
-  void error(const YAML::Node& node, std::string message) {
-    errors_.push_back(fmt::format("{}:{}: {}", where_, lineOf(node), message));
-  }
-  void error(std::string message) { errors_.push_back(fmt::format("{}: {}", where_, message)); }
+  void error(const YAML::Node& node, std::string_view message) { errors_.add(node, message); }
+  void error(std::string_view message) { errors_.add(message); }
 
   [[nodiscard]] bool ok() const { return errors_.empty(); }
-
-  [[nodiscard]] std::string message() const {
-    std::string out;
-    const std::size_t shown = std::min(errors_.size(), kMaxErrorsListed);
-    for (std::size_t i = 0; i < shown; ++i) {
-      if (i > 0) out += '\n';
-      out += errors_[i];
-    }
-    if (errors_.size() > shown) out += fmt::format("\n(and {} more)", errors_.size() - shown);
-    return out;
-  }
+  [[nodiscard]] std::string message() const { return errors_.message(); }
 
   std::optional<ConfigData> parse(std::string_view text) {
     if (text.size() > kMaxConfigBytes) {
@@ -281,9 +262,8 @@ class Parser {
     return rule;
   }
 
-  std::string where_;
   bool builtin_;
-  std::vector<std::string> errors_;
+  core::YamlErrors errors_;
 };
 
 void removeAllowRules(std::vector<AllowRule>& rules, const std::set<std::string>& disabled) {

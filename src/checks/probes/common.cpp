@@ -105,6 +105,18 @@ bool finalOnly(const Params& params) { return params.string("stage", "all") == "
 
 namespace {
 
+// The family whose options and verbs a package manager shares: apt-get and aptitude are apt,
+// yarn and pnpm npm, the yum/dnf/zypper line rpm.
+std::string familyOf(std::string_view manager) {
+  if (manager == "apt-get" || manager == "aptitude") return "apt";
+  if (manager == "yarn" || manager == "pnpm") return "npm";
+  if (manager == "yum" || manager == "dnf" || manager == "tdnf" || manager == "microdnf" ||
+      manager == "zypper") {
+    return "rpm";
+  }
+  return std::string(manager);
+}
+
 // Options that take a separate value, per manager.
 const std::set<std::string, std::less<>>& valueOptions(std::string_view manager) {
   static const std::map<std::string, std::set<std::string, std::less<>>, std::less<>> kTable = {
@@ -157,13 +169,7 @@ const std::set<std::string, std::less<>>& valueOptions(std::string_view manager)
         "--disablerepo", "--setopt"}},
   };
   static const std::set<std::string, std::less<>> kNone;
-  std::string family(manager);
-  if (manager == "apt-get" || manager == "aptitude") family = "apt";
-  if (manager == "yarn" || manager == "pnpm") family = "npm";
-  if (manager == "yum" || manager == "dnf" || manager == "tdnf" || manager == "microdnf" ||
-      manager == "zypper") {
-    family = "rpm";
-  }
+  const std::string family = familyOf(manager);
   const auto it = kTable.find(family);
   return it == kTable.end() ? kNone : it->second;
 }
@@ -184,13 +190,7 @@ std::string actionOf(std::string_view manager, std::string_view verb) {
       {"apk", {"update"}},
       {"rpm", {"makecache", "refresh", "ref"}},
   };
-  std::string family(manager);
-  if (manager == "apt-get" || manager == "aptitude") family = "apt";
-  if (manager == "yarn" || manager == "pnpm") family = "npm";
-  if (manager == "yum" || manager == "dnf" || manager == "tdnf" || manager == "microdnf" ||
-      manager == "zypper") {
-    family = "rpm";
-  }
+  const std::string family = familyOf(manager);
   if (const auto it = kUpdate.find(family); it != kUpdate.end() && it->second.count(verb) != 0) {
     return "update";
   }
