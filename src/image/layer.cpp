@@ -288,20 +288,9 @@ struct Pass {
       }
     } else {
       file.content.resize(file.size);
-      std::size_t filled = 0;
-      while (filled < file.content.size()) {
-        const la_ssize_t got =
-            archive_read_data(archive, file.content.data() + filled, file.content.size() - filled);
-        if (got < 0) {
-          if (feed.error) return tl::unexpected(*feed.error);
-          return core::fail(ErrorCode::Input, "corrupt tar data in '{}': {}", core::printable(path),
-                            archive_error_string(archive));
-        }
-        if (got == 0) break;
-        filled += static_cast<std::size_t>(got);
-      }
-      if (filled != file.content.size()) {
-        return core::fail(ErrorCode::Input, "truncated tar entry '{}'", core::printable(path));
+      if (auto read = readInto(archive, feed, path, file.content.data(), 0, file.content.size());
+          !read) {
+        return tl::unexpected(read.error());
       }
       kept_bytes += file.size;
       if (planned) {
@@ -383,9 +372,16 @@ struct Pass {
   // Reads the current member's bytes [from, to) into `buffer`; a short member is an error.
   core::Result<std::size_t> readData(struct archive* archive, const Feed& feed,
                                      const std::string& path, std::size_t from, std::size_t to) {
+    return readInto(archive, feed, path, buffer.get(), from, to);
+  }
+
+  // The same into `out` (which holds at least `to` bytes).
+  static core::Result<std::size_t> readInto(struct archive* archive, const Feed& feed,
+                                            const std::string& path, char* out, std::size_t from,
+                                            std::size_t to) {
     std::size_t filled = from;
     while (filled < to) {
-      const la_ssize_t got = archive_read_data(archive, buffer.get() + filled, to - filled);
+      const la_ssize_t got = archive_read_data(archive, out + filled, to - filled);
       if (got < 0) {
         if (feed.error) return tl::unexpected(*feed.error);
         return core::fail(ErrorCode::Input, "corrupt tar data in '{}': {}", core::printable(path),
