@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <exception>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -144,7 +145,12 @@ struct ScanPool::Task {
 };
 
 ScanPool::ScanPool(unsigned threads, std::size_t max_bytes) : max_bytes_(max_bytes) {
-  for (unsigned i = 0; i < std::max(1U, threads); ++i) threads_.emplace_back([this] { work(); });
+  // A thread that cannot be created (out of threads or memory) leaves the pool smaller; with
+  // none at all, submit() runs the scanners in the caller's thread.
+  try {
+    for (unsigned i = 0; i < std::max(1U, threads); ++i) threads_.emplace_back([this] { work(); });
+  } catch (const std::system_error&) {
+  }
 }
 
 ScanPool::~ScanPool() {
@@ -159,6 +165,10 @@ ScanPool::~ScanPool() {
 void ScanPool::submit(const std::vector<ContentScanner*>& scanners, const ScannedFile& file,
                       std::string_view content, core::Diagnostics& diagnostics,
                       std::string_view where) {
+  if (threads_.empty()) {
+    for (ContentScanner* scanner : scanners) runScanner(scanner, file, content, diagnostics, where);
+    return;
+  }
   auto task = std::make_unique<Task>();
   task->scanners = scanners;
   task->path = std::string(file.path);

@@ -282,9 +282,11 @@ struct Pass {
       diagnostics.add("layer.file-too-large", input.name + ":" + path,
                       fmt::format("{} bytes, over the {} byte limit; not read", file.size,
                                   limits.max_file_bytes));
+      // Not kept, but the content scanners still read it (their own size limits apply).
       if (planned) {
-        plan.dropContent();
-        plan.run(scanned, {}, diagnostics, input.name);
+        if (auto fed = feedConsumers(archive, feed, path, scanned, nullptr, true); !fed) {
+          return tl::unexpected(fed.error());
+        }
       }
     } else {
       file.content.resize(file.size);
@@ -314,54 +316,69 @@ struct Pass {
     file.type = FileType::Regular;
     file.mode = scanned.mode;
     file.size = scanned.size;
-    bool extract = extractor != nullptr;
-    if (extract) {
+    if (extractor != nullptr) {
       file.extracted_by = extractor->name;
       if (file.size > extractor->max_file_bytes) {
         diagnostics.add(
             "layer.file-too-large", input.name + ":" + path,
             fmt::format("{} bytes, over the {} byte limit of the {} extractor; not read", file.size,
                         extractor->max_file_bytes, extractor->name));
-        extract = false;
       }
     }
-    if (extract || (planned && plan.wantsContent())) {
-      const auto bytes = static_cast<std::size_t>(file.size);
-      if (buffer_size < bytes) {
-        buffer.reset(new char[bytes]);  // uninitialized: every byte is read into before use
-        buffer_size = bytes;
-      }
-      // The head first: a file nobody can want (a script among executables, a binary for a
-      // text scanner) is skipped by libarchive at the next header, without being copied.
-      const std::size_t head_bytes =
-          std::min(bytes, std::max(kExtractorHeadBytes, kScannerHeadBytes));
-      auto filled = readData(archive, feed, path, 0, head_bytes);
-      if (!filled) return tl::unexpected(filled.error());
-      const std::string_view head(buffer.get(), *filled);
-      extract = extract && (extractor->accepts_head == nullptr ||
-                            extractor->accepts_head(head.substr(0, kExtractorHeadBytes)));
-      const bool scan = planned && plan.acceptHead(scanned, head);
-      if (extract || scan) {
-        filled = readData(archive, feed, path, *filled, bytes);
-        if (!filled) return tl::unexpected(filled.error());
-        const std::string_view content(buffer.get(), bytes);
-        if (extract) {
-          file.content = runExtractor(*extractor, path, content, diagnostics, input.name);
-        }
-        if (planned) plan.run(scanned, content, diagnostics, input.name, pool);
-      } else if (planned) {
-        plan.run(scanned, {}, diagnostics, input.name);  // metadata scanners only
-      }
-      if (buffer_size > kKeepBufferBytes) {
-        buffer.reset();
-        buffer_size = 0;
-      }
-    } else if (planned) {
-      plan.dropContent();
-      plan.run(scanned, {}, diagnostics, input.name);
-    }
+    const Extractor* extract =
+        extractor != nullptr && file.size <= extractor->max_file_bytes ? extractor : nullptr;
+    auto summary = feedConsumers(archive, feed, path, scanned, extract, planned);
+    if (!summary) return tl::unexpected(summary.error());
+    file.content = std::move(*summary);
     if (extractor != nullptr) changes.entries.emplace_back(std::move(path), std::move(file));
     return {};
+  }
+
+  // Reads the current member into the reused buffer for `extractor` (may be null) and, when
+  // `planned`, the content scanners of `plan`; runs them and returns the extractor's summary.
+  // Only the head is read when neither wants the file after seeing it; nothing is read when
+  // neither could want it.
+  core::Result<std::string> feedConsumers(struct archive* archive, Feed& feed,
+                                          const std::string& path, const ScannedFile& scanned,
+                                          const Extractor* extractor, bool planned) {
+    std::string summary;
+    if (extractor == nullptr && !(planned && plan.wantsContent())) {
+      if (planned) {
+        plan.dropContent();
+        plan.run(scanned, {}, diagnostics, input.name);  // metadata scanners only
+      }
+      return summary;
+    }
+    const auto bytes = static_cast<std::size_t>(scanned.size);
+    if (buffer_size < bytes) {
+      buffer.reset(new char[bytes]);  // uninitialized: every byte is read into before use
+      buffer_size = bytes;
+    }
+    // The head first: a file nobody can want (a script among executables, a binary for a
+    // text scanner) is skipped by libarchive at the next header, without being copied.
+    const std::size_t head_bytes =
+        std::min(bytes, std::max(kExtractorHeadBytes, kScannerHeadBytes));
+    auto filled = readData(archive, feed, path, 0, head_bytes);
+    if (!filled) return tl::unexpected(filled.error());
+    const std::string_view head(buffer.get(), *filled);
+    const bool extract =
+        extractor != nullptr && (extractor->accepts_head == nullptr ||
+                                 extractor->accepts_head(head.substr(0, kExtractorHeadBytes)));
+    const bool scan = planned && plan.acceptHead(scanned, head);
+    if (extract || scan) {
+      filled = readData(archive, feed, path, *filled, bytes);
+      if (!filled) return tl::unexpected(filled.error());
+      const std::string_view content(buffer.get(), bytes);
+      if (extract) summary = runExtractor(*extractor, path, content, diagnostics, input.name);
+      if (planned) plan.run(scanned, content, diagnostics, input.name, pool);
+    } else if (planned) {
+      plan.run(scanned, {}, diagnostics, input.name);  // metadata scanners only
+    }
+    if (buffer_size > kKeepBufferBytes) {
+      buffer.reset();
+      buffer_size = 0;
+    }
+    return summary;
   }
 
   // The digest the FsView gives this layer's files (FileEntry::layer_digest).

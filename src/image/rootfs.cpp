@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -152,6 +153,7 @@ class RootfsImage final : public Image {
     entry.mode = st.st_mode & 07777;
     entry.size = static_cast<std::uint64_t>(st.st_size);
     if (entry.size > limits_.max_file_bytes) {
+      if (!too_large_.insert(path).second) return;  // a literal pattern the walk meets again
       diagnostics.add("rootfs.file-too-large", path,
                       fmt::format("{} bytes, over the {} byte limit; not read", entry.size,
                                   limits_.max_file_bytes));
@@ -176,9 +178,14 @@ class RootfsImage final : public Image {
   void summarize(int root, const std::string& path, const Extractor* extractor, bool planned,
                  const ScannedFile& scanned, FsView& view, core::Diagnostics& diagnostics) {
     Fd fd(openInRoot(root, path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW));
-    if (!fd.valid()) return;
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+    if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      if (planned) {  // gone or replaced since it was listed: what was listed still counts
+        plan_.dropContent();
+        plan_.run(scanned, {}, diagnostics, dir_);
+      }
+      return;
+    }
     const auto size = static_cast<std::uint64_t>(st.st_size);
     // A live filesystem changes under the walk: a file that grew or was replaced since it was
     // planned is not read for the scanners (their size limits held for the old size).
@@ -277,14 +284,14 @@ class RootfsImage final : public Image {
       if ((regular || S_ISLNK(st.st_mode)) && filter.wants(path)) {
         readFile(root, path, view, diagnostics);
         if (!planned) continue;
-        // Content scanners read what the view kept (a file over the size limit is not kept).
+        // Content scanners read what the view kept; a file it did not keep (over the size
+        // limit) is read for them alone, within their own size limits.
         const FileEntry* kept = view.find(path);
         if (kept != nullptr && kept->extracted_by.empty() && kept->size == kept->content.size()) {
           plan_.acceptHead(scanned, kept->content);
           plan_.run(scanned, kept->content, diagnostics, dir_, pool_);
         } else {
-          plan_.dropContent();
-          plan_.run(scanned, {}, diagnostics, dir_);
+          summarize(root, path, nullptr, true, scanned, view, diagnostics);
         }
       } else if (regular) {
         const Extractor* extractor =
@@ -301,6 +308,7 @@ class RootfsImage final : public Image {
 
   std::string dir_;
   LayerLimits limits_;
+  std::set<std::string, std::less<>> too_large_;  // wanted files reported as too large to keep
   std::string buffer_;        // the file an extractor or a scanner reads, reused
   ScannerPlan plan_;          // which content scanners want the current file
   ScanPool* pool_ = nullptr;  // where content scanners run while a walk lasts

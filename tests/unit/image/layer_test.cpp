@@ -333,6 +333,40 @@ TEST(LayerWalker, ContentScannersSeeEveryFileOfTheLayer) {
   }
 }
 
+// A wanted file over the keep limit is not kept, but the content scanners still read it (within
+// their own limit), on the walker's thread and on a pool.
+TEST(LayerWalker, ContentScannersSeeWantedFilesTooLargeToKeep) {
+  for (const bool pooled : {false, true}) {
+    SCOPED_TRACE(pooled ? "on a pool" : "inline");
+    testing::RecordingScanner scanner;
+    const PathFilter filter({"var/lib/dpkg/status"}, {}, {&scanner});
+    LayerLimits limits;
+    limits.max_file_bytes = 10;
+    core::Diagnostics diagnostics;
+    const std::string blob = TarBuilder()
+                                 .file("var/lib/dpkg/status", "Package: big-enough\n")
+                                 .file("etc/after", "still read\n")
+                                 .finish();
+    std::optional<ScanPool> pool;
+    if (pooled) pool.emplace(2);
+    auto changes =
+        walkLayer(inputOf(blob), filter, limits, diagnostics, nullptr, pool ? &*pool : nullptr);
+    ASSERT_TRUE(changes) << changes.error().message;
+    if (pool) pool->wait();
+    const std::string layer = testing::digestOf(blob);
+    const std::vector<Seen> expected = {
+        {"etc/after", 0644, layer, "still read\n"},
+        {"var/lib/dpkg/status", 0644, layer, "Package: big-enough\n"}};
+    EXPECT_EQ(scanner.seen(), expected);
+    FsView view;
+    applyLayer(view, std::move(*changes), layer);
+    ASSERT_NE(view.find("var/lib/dpkg/status"), nullptr);
+    EXPECT_EQ(view.find("var/lib/dpkg/status")->content, "");
+    ASSERT_EQ(diagnostics.size(), 1U);
+    EXPECT_EQ(diagnostics.sorted()[0].kind, "layer.file-too-large");
+  }
+}
+
 // A hard link brings no bytes (they came with its target) but its own path and mode: metadata
 // scanners see it, content scanners see the target once.
 TEST(LayerWalker, HardLinksReachMetadataScanners) {

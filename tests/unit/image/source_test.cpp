@@ -334,6 +334,28 @@ TEST(ImageSource, RootfsOffersEveryFileToContentScanners) {
   EXPECT_EQ(view->find("srv/app/.env"), nullptr);
 }
 
+// A wanted file the view does not keep (over the keep limit) is still read for the scanners,
+// within their own limit.
+TEST(ImageSource, RootfsScansWantedFilesTooLargeToKeep) {
+  TempDir dir;
+  writeFile(dir.path() / "etc/os-release", "ID=debian\nVERSION_ID=12\n");
+  testing::RecordingScanner scanner;
+  SourceOptions options;
+  options.limits.max_file_bytes = 10;
+  auto opened = openImage(dir.path().string(), options);
+  ASSERT_TRUE(opened) << opened.error().message;
+  core::Diagnostics diagnostics;
+  auto view =
+      (*opened)->readFiles(PathFilter({"etc/os-release"}, {}, {&scanner}), diagnostics, false);
+  ASSERT_TRUE(view) << view.error().message;
+  using Seen = testing::RecordingScanner::Seen;
+  const std::vector<Seen> expected = {{"etc/os-release", 0644, "", "ID=debian\nVERSION_ID=12\n"}};
+  EXPECT_EQ(scanner.seen(), expected);
+  EXPECT_EQ(view->find("etc/os-release"), nullptr);
+  ASSERT_EQ(diagnostics.size(), 1U);
+  EXPECT_EQ(diagnostics.sorted()[0].kind, "rootfs.file-too-large");
+}
+
 }  // namespace
 }  // namespace bulwark::image
 
