@@ -30,6 +30,7 @@ struct DbArgs {
   std::vector<std::string> paths;
   std::string id;
   std::string format = "table";
+  bool export_all = false;  // db export --all: every advisory, one JSON document a line
   // db update
   std::vector<std::string> feed_urls;
   std::string feeds_file;
@@ -267,11 +268,30 @@ void addDbCommand(CLI::App& root, Action& action) {
   auto* db = root.add_subcommand("db", "The local vulnerability database");
   db->require_subcommand(1);
   auto database_option = [&args](CLI::App* cmd) {
+  if (args.export_all == !args.id.empty()) {
+    std::fprintf(stderr, "bulwark: db export takes either an ID or --all\n");
+    return kExitInput;
+  }
     cmd->add_option("--db", args->db,
                     "Database file (default $XDG_CACHE_HOME/bulwark/db/bulwark.db)");
   };
 
   auto* import = db->add_subcommand(
+  if (args.export_all) {
+    // JSON lines, ordered by (source, id): what benchmarks/trivy-layout reads.
+    auto done = db->forEachAdvisory([](const model::Advisory& advisory) -> core::Status {
+      const std::string line = vulndb::advisoryToJson(advisory) + "\n";
+      if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
+        return core::fail(core::ErrorCode::Io, "cannot write the export");
+      }
+      return {};
+    });
+    if (!done) {
+      std::fprintf(stderr, "bulwark: %s\n", done.error().message.c_str());
+      return kExitInput;
+    }
+    return kExitOk;
+  }
       "import",
       "Import advisories from feed files or directories (OSV JSON and all.zip, Debian "
       "security tracker JSON and DSA/DLA lists, Alpine secdb)");
@@ -310,10 +330,13 @@ stats->add_option("-f,--format", args->format, "table or json")->capture_default
 database_option(stats);
 stats->callback([args, &action] { action = [args] { return runStats(*args); }; });
 
-auto* exported = db->add_subcommand("export", "Print one advisory as stored (by id or alias)");
-exported->add_option("id", args->id, "CVE-…, GHSA-…, DSA-…")->required();
-database_option(exported);
-exported->callback([args, &action] { action = [args] { return runExport(*args); }; });
+  auto* exported = db->add_subcommand(
+      "export", "Print one advisory as stored (by id or alias), or every one with --all");
+  exported->add_option("id", args->id, "CVE-…, GHSA-…, DSA-…");
+  exported->add_flag("--all", args->export_all,
+                     "Every stored advisory, one JSON document a line, by source and id");
+  database_option(exported);
+  exported->callback([args, &action] { action = [args] { return runExport(*args); }; });
 }
 
 }  // namespace bulwark::cli

@@ -30,28 +30,46 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Schema 4. An advisory's package statements are grouped: one `statements` row per distinct
+// (status, severity, fixed version, urgency, ranges, versions, arches, module stream, purl),
+// with the packages it covers; `affected` maps (package, advisory, seq) to it and is the lookup
+// index itself (WITHOUT ROWID, clustered on the package). seq is the statement's position in
+// the advisory as imported, so lookups and exports keep the feed's order. A statement's id is
+// advisory rowid * kStatementsPerAdvisory + its number within the advisory: an advisory's
+// statements are one rowid range, found without an index. Aliases are indexed both ways: by
+// alias for `advisories(id)` (enrichment, export), by advisory for every lookup's alias list.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE feeds(name TEXT NOT NULL, location TEXT NOT NULL, imported_at TEXT NOT NULL,
                    advisories INTEGER NOT NULL, PRIMARY KEY(name, location)) WITHOUT ROWID;
+CREATE TABLE sources(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE advisories(
   rowid INTEGER PRIMARY KEY,
-  source TEXT NOT NULL, id TEXT NOT NULL, modified TEXT NOT NULL, severity INTEGER NOT NULL,
-  digest INTEGER NOT NULL, UNIQUE(source, id));
+  source INTEGER NOT NULL, id TEXT NOT NULL, modified TEXT NOT NULL, severity INTEGER NOT NULL,
+  digest INTEGER NOT NULL, UNIQUE(id, source));
 CREATE TABLE dictionaries(id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE advisory_text(advisory INTEGER PRIMARY KEY REFERENCES advisories(rowid),
                            codec INTEGER NOT NULL, document BLOB NOT NULL);
 CREATE TABLE aliases(alias TEXT NOT NULL, advisory INTEGER NOT NULL,
                      PRIMARY KEY(alias, advisory)) WITHOUT ROWID;
+CREATE INDEX aliases_by_advisory ON aliases(advisory);
 CREATE TABLE ecosystems(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE affected(
-  ecosystem INTEGER NOT NULL, package TEXT NOT NULL, advisory INTEGER NOT NULL,
+CREATE TABLE packages(id INTEGER PRIMARY KEY, ecosystem INTEGER NOT NULL, name TEXT NOT NULL,
+                      UNIQUE(ecosystem, name));
+CREATE TABLE statements(
+  id INTEGER PRIMARY KEY, packages BLOB NOT NULL,
   status INTEGER NOT NULL, severity INTEGER NOT NULL, fixed_version TEXT NOT NULL,
   urgency TEXT NOT NULL, ranges TEXT NOT NULL, versions TEXT NOT NULL, arches TEXT NOT NULL,
   module_stream TEXT NOT NULL, purl TEXT NOT NULL);
-CREATE INDEX affected_by_package ON affected(ecosystem, package);
-CREATE INDEX affected_by_advisory ON affected(advisory);
+CREATE TABLE affected(package INTEGER NOT NULL, advisory INTEGER NOT NULL, seq INTEGER NOT NULL,
+                      statement INTEGER NOT NULL,
+                      PRIMARY KEY(package, advisory, seq)) WITHOUT ROWID;
 )sql";
+
+// Statements of one advisory: ids [rowid * k, rowid * k + k). Advisory rowids stay far below
+// the limit (2^43) that keeps the product in 63 bits.
+constexpr std::int64_t kStatementsPerAdvisory = std::int64_t{1} << 20;
+constexpr std::int64_t kMaxAdvisoryRowid = std::int64_t{1} << 42;
 
 std::string nowUtc() {
   const std::time_t t = std::time(nullptr);
@@ -250,13 +268,49 @@ std::optional<std::vector<model::VersionRange>> decodeRanges(std::string_view te
   return out;
 }
 
+// A statement's packages: (package id, seq) pairs, each number an unsigned LEB128 varint.
+void appendVarint(std::string& out, std::uint64_t value) {
+  while (value >= 0x80) {
+    out += static_cast<char>((value & 0x7f) | 0x80);
+    value >>= 7;
+  }
+  out += static_cast<char>(value);
+}
+
+std::optional<std::vector<std::pair<std::int64_t, std::int64_t>>> decodePackageList(
+    std::string_view bytes) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  std::size_t at = 0;
+  auto next = [&]() -> std::optional<std::int64_t> {
+    std::uint64_t value = 0;
+    for (int shift = 0; shift < 63; shift += 7) {
+      if (at >= bytes.size()) return std::nullopt;
+      const auto byte = static_cast<unsigned char>(bytes[at++]);
+      value |= static_cast<std::uint64_t>(byte & 0x7fU) << shift;
+      if ((byte & 0x80U) == 0) return static_cast<std::int64_t>(value & (~0ULL >> 1));
+    }
+    return std::nullopt;
+  };
+  while (at < bytes.size()) {
+    const auto package = next();
+    const auto seq = package ? next() : std::nullopt;
+    if (!seq) return std::nullopt;
+    out.emplace_back(*package, *seq);
+  }
+  return out;
+}
+
 // ---- Documents ---------------------------------------------------------------------------------
 // advisory_text.document holds the advisory's JSON without its affected packages (those are
-// the `affected` rows). codec: 0 raw, 1 zstd, >= 2 zstd with dictionaries.id = codec.
+// the statements) and without what `advisories` already holds (id, source, modified).
+// codec: 0 raw, 1 zstd, >= 2 zstd with dictionaries.id = codec.
 constexpr std::int64_t kCodecRaw = 0;
 constexpr std::int64_t kCodecZstd = 1;
-constexpr int kZstdLevel = 6;
-// A dictionary is trained once per database from the first documents it stores.
+constexpr int kZstdLevel = 9;
+// A dictionary is trained once per database, when the first kPendingBytes of documents have
+// arrived (or at commit), from kTrainingBytes of them taken evenly across all of them: the
+// first documents of an import are usually one feed, a poor sample of the others.
+constexpr std::size_t kPendingBytes = std::size_t{32} << 20;
 constexpr std::size_t kTrainingBytes = std::size_t{8} << 20;
 constexpr std::size_t kMinTrainingSamples = 256;
 constexpr std::size_t kDictionaryBytes = std::size_t{112} << 10;
@@ -265,6 +319,9 @@ constexpr std::size_t kMaxDocumentBytes = std::size_t{64} << 20;
 std::string documentOf(const model::Advisory& advisory) {
   model::Advisory text = advisory;
   text.affected.clear();
+  text.id.clear();
+  text.source.clear();
+  text.modified.clear();
   return advisoryToJson(text);
 }
 
@@ -320,7 +377,9 @@ constexpr const char* kAliasesColumn =
     "(SELECT group_concat(alias, char(31)) FROM "
     " (SELECT alias FROM aliases WHERE advisory = a.rowid ORDER BY alias))";
 
-// Fills `a` from columns [first, first + 9) of an `affected` row:
+class AdvisoryReader;
+
+// Fills `a` from columns [first, first + 9) of a `statements` row:
 // status, fixed_version, urgency, severity, ranges, versions, arches, module_stream, purl.
 bool readAffected(const Statement& row, int first, model::AffectedPackage& a) {
   a.status = static_cast<model::AffectedStatus>(row.integer(first));
@@ -347,6 +406,8 @@ struct Database::Impl {
   std::unique_ptr<ZSTD_DCtx, DCtxFree> dctx;
 
   core::Result<std::string> decode(std::int64_t codec, std::string blob);
+  // A row of (rowid, codec, document, id, source, modified) → the whole advisory.
+  core::Result<model::Advisory> load(AdvisoryReader& reader, const Statement& row);
 };
 
 core::Result<std::string> Database::Impl::decode(std::int64_t codec, std::string blob) {
@@ -406,14 +467,18 @@ core::Result<Database> Database::open(const std::string& path) {
     }
     schema = std::atoi(version.text(0).c_str());
   }
+  // Every schema change makes older files unreadable here (never misread): they are rebuilt
+  // from the feeds, which is what an update does anyway.
   if (schema > kSchemaVersion) {
     return core::fail(ErrorCode::Input,
                       "{}: written by a newer bulwark (schema {}, this one reads {})", path, schema,
                       kSchemaVersion);
   }
   if (schema < kSchemaVersion) {
-    return core::fail(ErrorCode::Input, "{}: schema {} is too old; re-import the feeds", path,
-                      schema);
+    return core::fail(ErrorCode::Input,
+                      "{}: schema {} is too old (this bulwark reads {}); rebuild it with "
+                      "`bulwark db update` or `bulwark db import`",
+                      path, schema, kSchemaVersion);
   }
   Database out;
   out.impl_ = std::make_unique<Impl>();
@@ -421,12 +486,15 @@ core::Result<Database> Database::open(const std::string& path) {
   out.impl_->db = std::move(*db);
   out.impl_->affecting = std::make_unique<Statement>(
       out.impl_->db->handle,
-      fmt::format("SELECT a.id, a.source, a.severity, f.status, f.fixed_version, f.urgency, "
-                  "f.severity, f.ranges, f.versions, f.arches, f.module_stream, f.purl, {} "
+      fmt::format("SELECT a.id, src.name, a.severity, s.status, s.fixed_version, s.urgency, "
+                  "s.severity, s.ranges, s.versions, s.arches, s.module_stream, s.purl, {} "
                   "FROM affected f JOIN advisories a ON a.rowid = f.advisory "
-                  "WHERE f.ecosystem = (SELECT id FROM ecosystems WHERE name = ?1) "
-                  "AND f.package = ?2 ORDER BY a.id, a.source, f.rowid",
-                  kAliasesColumn)
+                  "JOIN sources src ON src.id = a.source "
+                  "JOIN statements s ON s.id = f.advisory * {} + f.statement "
+                  "WHERE f.package = (SELECT p.id FROM packages p WHERE p.ecosystem = "
+                  "(SELECT id FROM ecosystems WHERE name = ?1) AND p.name = ?2) "
+                  "ORDER BY a.id, src.name, f.seq",
+                  kAliasesColumn, kStatementsPerAdvisory)
           .c_str());
   if (!out.impl_->affecting->ok()) {
     return core::fail(ErrorCode::Input, "{}: corrupt database: {}", path,
@@ -467,43 +535,143 @@ core::Result<std::vector<AffectedRecord>> Database::affecting(std::string_view e
   return out;
 }
 
+namespace {
+
+// Reads whole advisories back: the document, then its statements expanded to one affected
+// package per (package, seq), in seq order.
+class AdvisoryReader {
+ public:
+  AdvisoryReader(sqlite3* db, std::string path)
+      : path_(std::move(path)),
+        statements_(db,
+                    "SELECT packages, status, fixed_version, urgency, severity, ranges, versions, "
+                    "arches, module_stream, purl FROM statements WHERE id >= ?1 AND id < ?2 "
+                    "ORDER BY id"),
+        package_(db,
+                 "SELECT e.name, p.name FROM packages p JOIN ecosystems e ON e.id = p.ecosystem "
+                 "WHERE p.id = ?1") {}
+
+  [[nodiscard]] std::string error() const {
+    return statements_.ok() ? package_.error() : statements_.error();
+  }
+  [[nodiscard]] bool ok() const { return statements_.ok() && package_.ok(); }
+
+  core::Status addAffected(std::int64_t rowid, model::Advisory& advisory) {
+    std::vector<std::pair<std::int64_t, model::AffectedPackage>> rows;
+    statements_.bind(1, rowid * kStatementsPerAdvisory)
+        .bind(2, (rowid + 1) * kStatementsPerAdvisory);
+    int status = SQLITE_ROW;
+    while ((status = statements_.step()) == SQLITE_ROW) {
+      model::AffectedPackage a;
+      const auto packages = decodePackageList(statements_.blob(0));
+      if (!packages || !readAffected(statements_, 1, a)) {
+        statements_.reset();
+        return corrupt(advisory.id);
+      }
+      for (const auto& [package, seq] : *packages) {
+        auto name = packageName(package);
+        if (!name) {
+          statements_.reset();
+          return corrupt(advisory.id);
+        }
+        model::AffectedPackage copy = a;
+        copy.ecosystem = name->first;
+        copy.name = name->second;
+        rows.emplace_back(seq, std::move(copy));
+      }
+    }
+    statements_.reset();
+    if (status != SQLITE_DONE) return corrupt(advisory.id);
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (auto& [seq, a] : rows) advisory.affected.push_back(std::move(a));
+    return {};
+  }
+
+ private:
+  core::Status corrupt(const std::string& id) const {
+    return core::fail(ErrorCode::Input, "{}: corrupt database: package statements of {}", path_,
+                      id);
+  }
+  std::optional<std::pair<std::string, std::string>> packageName(std::int64_t id) {
+    if (auto found = names_.find(id); found != names_.end()) return found->second;
+    package_.bind(1, id);
+    std::optional<std::pair<std::string, std::string>> out;
+    if (package_.step() == SQLITE_ROW) out.emplace(package_.text(0), package_.text(1));
+    package_.reset();
+    if (out && names_.size() < kMaxCachedNames) names_.emplace(id, *out);
+    return out;
+  }
+
+  static constexpr std::size_t kMaxCachedNames = 1U << 18;
+  std::string path_;
+  Statement statements_;
+  Statement package_;
+  std::unordered_map<std::int64_t, std::pair<std::string, std::string>> names_;
+};
+
+}  // namespace
+
+core::Result<model::Advisory> Database::Impl::load(AdvisoryReader& reader, const Statement& row) {
+  const std::int64_t rowid = row.integer(0);
+  auto document = decode(row.integer(1), row.blob(2));
+  if (!document) return tl::unexpected(document.error());
+  auto advisory = advisoryFromJson(*document);
+  if (!advisory) return tl::unexpected(advisory.error());
+  advisory->id = row.text(3);
+  advisory->source = row.text(4);
+  advisory->modified = row.text(5);
+  if (auto ok = reader.addAffected(rowid, *advisory); !ok) return tl::unexpected(ok.error());
+  return advisory;
+}
+
 core::Result<std::vector<model::Advisory>> Database::advisories(std::string_view id) const {
   sqlite3* db = impl_->db->handle;
   Statement query(db,
-                  "SELECT a.rowid, t.codec, t.document FROM advisories a "
+                  "SELECT a.rowid, t.codec, t.document, a.id, src.name, a.modified "
+                  "FROM advisories a "
+                  "JOIN sources src ON src.id = a.source "
                   "JOIN advisory_text t ON t.advisory = a.rowid "
                   "WHERE a.id = ?1 OR a.rowid IN (SELECT advisory FROM aliases WHERE alias = ?1) "
-                  "ORDER BY a.source, a.id");
-  Statement rows(db,
-                 "SELECT e.name, f.package, f.status, f.fixed_version, f.urgency, f.severity, "
-                 "f.ranges, f.versions, f.arches, f.module_stream, f.purl FROM affected f "
-                 "JOIN ecosystems e ON e.id = f.ecosystem WHERE f.advisory = ?1 ORDER BY f.rowid");
-  if (!query.ok() || !rows.ok()) {
+                  "ORDER BY src.name, a.id");
+  AdvisoryReader reader(db, impl_->path);
+  if (!query.ok() || !reader.ok()) {
     return core::fail(ErrorCode::Input, "{}: corrupt database: {}", impl_->path,
-                      query.ok() ? rows.error() : query.error());
+                      query.ok() ? reader.error() : query.error());
   }
   query.bind(1, id);
   std::vector<model::Advisory> out;
   while (query.step() == SQLITE_ROW) {
-    auto document = impl_->decode(query.integer(1), query.blob(2));
-    if (!document) return tl::unexpected(document.error());
-    auto advisory = advisoryFromJson(*document);
+    auto advisory = impl_->load(reader, query);
     if (!advisory) return tl::unexpected(advisory.error());
-    rows.bind(1, query.integer(0));
-    while (rows.step() == SQLITE_ROW) {
-      model::AffectedPackage a;
-      a.ecosystem = rows.text(0);
-      a.name = rows.text(1);
-      if (!readAffected(rows, 2, a)) {
-        return core::fail(ErrorCode::Input, "{}: corrupt database: ranges of {}", impl_->path,
-                          advisory->id);
-      }
-      advisory->affected.push_back(std::move(a));
-    }
-    rows.reset();
     out.push_back(std::move(*advisory));
   }
   return out;
+}
+
+core::Status Database::forEachAdvisory(
+    const std::function<core::Status(const model::Advisory&)>& visit) const {
+  sqlite3* db = impl_->db->handle;
+  Statement query(db,
+                  "SELECT a.rowid, t.codec, t.document, a.id, src.name, a.modified "
+                  "FROM advisories a "
+                  "JOIN sources src ON src.id = a.source "
+                  "JOIN advisory_text t ON t.advisory = a.rowid ORDER BY src.name, a.id");
+  AdvisoryReader reader(db, impl_->path);
+  if (!query.ok() || !reader.ok()) {
+    return core::fail(ErrorCode::Input, "{}: corrupt database: {}", impl_->path,
+                      query.ok() ? reader.error() : query.error());
+  }
+  int status = SQLITE_ROW;
+  while ((status = query.step()) == SQLITE_ROW) {
+    auto advisory = impl_->load(reader, query);
+    if (!advisory) return tl::unexpected(advisory.error());
+    if (auto ok = visit(*advisory); !ok) return ok;
+  }
+  if (status != SQLITE_DONE) {
+    return core::fail(ErrorCode::Input, "{}: corrupt database: {}", impl_->path, query.error());
+  }
+  return {};
 }
 
 core::Result<DatabaseMetadata> Database::metadata() const {
@@ -536,15 +704,17 @@ core::Result<DatabaseStats> Database::stats() const {
   stats.advisories = count("SELECT count(*) FROM advisories");
   stats.affected = count("SELECT count(*) FROM affected");
   {
-    Statement q(db, "SELECT source, count(*) FROM advisories GROUP BY source ORDER BY source");
+    Statement q(db,
+                "SELECT src.name, count(*) FROM advisories a JOIN sources src ON src.id = a.source "
+                "GROUP BY src.name ORDER BY src.name");
     while (q.ok() && q.step() == SQLITE_ROW) {
       stats.per_source.emplace_back(q.text(0), static_cast<std::uint64_t>(q.integer(1)));
     }
   }
   {
     Statement q(db,
-                "SELECT e.name, count(*) FROM affected f JOIN ecosystems e ON e.id = f.ecosystem "
-                "GROUP BY e.name ORDER BY e.name");
+                "SELECT e.name, count(*) FROM affected f JOIN packages p ON p.id = f.package "
+                "JOIN ecosystems e ON e.id = p.ecosystem GROUP BY e.name ORDER BY e.name");
     while (q.ok() && q.step() == SQLITE_ROW) {
       stats.per_ecosystem.emplace_back(q.text(0), static_cast<std::uint64_t>(q.integer(1)));
     }
@@ -571,10 +741,12 @@ struct DatabaseWriter::Impl {
   std::string temp;
   std::unique_ptr<Db> db;  // declared first: closed after the statements are finalized
   bool committed = false;
-  std::unique_ptr<Statement> find, insert, update, insert_text, remove_text, insert_affected,
-      remove_affected, insert_alias, remove_aliases, remove_advisory, find_ecosystem,
-      insert_ecosystem;
-  std::unordered_map<std::string, std::int64_t> ecosystems;
+  std::unique_ptr<Statement> find, insert, update, insert_text, remove_text, insert_statement,
+      insert_affected, find_statements, remove_affected, remove_statements, insert_alias,
+      remove_aliases, remove_advisory, find_ecosystem, insert_ecosystem, find_source, insert_source,
+      find_package, insert_package;
+  // Interned names: ecosystems and sources by name, packages by ecosystem id + NUL + name.
+  std::unordered_map<std::string, std::int64_t> ecosystems, sources, packages;
 
   // Documents wait here (raw) until there are enough of them to train the dictionary; once it
   // exists, documents are compressed as they arrive.
@@ -586,8 +758,10 @@ struct DatabaseWriter::Impl {
 
   void finalizeStatements() {
     for (auto* s :
-         {&find, &insert, &update, &insert_text, &remove_text, &insert_affected, &remove_affected,
-          &insert_alias, &remove_aliases, &remove_advisory, &find_ecosystem, &insert_ecosystem}) {
+         {&find, &insert, &update, &insert_text, &remove_text, &insert_statement, &insert_affected,
+          &find_statements, &remove_affected, &remove_statements, &insert_alias, &remove_aliases,
+          &remove_advisory, &find_ecosystem, &insert_ecosystem, &find_source, &insert_source,
+          &find_package, &insert_package}) {
       s->reset();
     }
   }
@@ -602,6 +776,10 @@ struct DatabaseWriter::Impl {
   }
 
   core::Result<std::int64_t> ecosystemId(const std::string& name);
+  core::Result<std::int64_t> sourceId(const std::string& name);
+  core::Result<std::int64_t> packageId(std::int64_t ecosystem, const std::string& name);
+  core::Status removeStatements(std::int64_t rowid, std::string_view what);
+  core::Status insertStatements(std::int64_t rowid, const model::Advisory& advisory);
   core::Status loadDictionary();
   core::Status trainDictionary();
   core::Status writeDocument(std::int64_t rowid, const std::string& document);
@@ -633,17 +811,157 @@ model::Severity overallSeverity(const model::Advisory& advisory) {
 
 }  // namespace
 
+namespace {
+
+// The id of a row of a name table (ecosystems, sources, packages), inserted when new. `bind`
+// binds the name's columns to `find` and to `insert`.
+template <typename Bind>
+core::Result<std::int64_t> intern(sqlite3* db, std::unordered_map<std::string, std::int64_t>& cache,
+                                  const std::string& key, Statement& find, Statement& insert,
+                                  const Bind& bind) {
+  if (auto found = cache.find(key); found != cache.end()) return found->second;
+  bind(find);
+  std::optional<std::int64_t> id;
+  if (find.step() == SQLITE_ROW) id = find.integer(0);
+  find.reset();
+  if (!id) {
+    bind(insert);
+    if (auto ok = stepDone(insert, key); !ok) return tl::unexpected(ok.error());
+    id = sqlite3_last_insert_rowid(db);
+  }
+  cache.emplace(key, *id);
+  return *id;
+}
+
+// What makes two package statements of one advisory the same row: every column but the name.
+struct StatementColumns {
+  std::int64_t status = 0;
+  std::int64_t severity = 0;
+  std::string ranges, versions, arches;
+};
+
+void appendKeyPart(std::string& key, std::string_view part) {
+  key += std::to_string(part.size());
+  key += ':';
+  key += part;
+}
+
+}  // namespace
+
 core::Result<std::int64_t> DatabaseWriter::Impl::ecosystemId(const std::string& name) {
-  if (auto found = ecosystems.find(name); found != ecosystems.end()) return found->second;
-  insert_ecosystem->bind(1, name);
-  if (auto ok = stepDone(*insert_ecosystem, name); !ok) return tl::unexpected(ok.error());
-  find_ecosystem->bind(1, name);
-  const bool found = find_ecosystem->step() == SQLITE_ROW;
-  const std::int64_t id = found ? find_ecosystem->integer(0) : 0;
-  find_ecosystem->reset();
-  if (!found) return core::fail(ErrorCode::Io, "{}: cannot record ecosystem {}", temp, name);
-  ecosystems.emplace(name, id);
-  return id;
+  return intern(db->handle, ecosystems, name, *find_ecosystem, *insert_ecosystem,
+                [&](Statement& s) { s.bind(1, name); });
+}
+
+core::Result<std::int64_t> DatabaseWriter::Impl::sourceId(const std::string& name) {
+  return intern(db->handle, sources, name, *find_source, *insert_source,
+                [&](Statement& s) { s.bind(1, name); });
+}
+
+core::Result<std::int64_t> DatabaseWriter::Impl::packageId(std::int64_t ecosystem,
+                                                           const std::string& name) {
+  std::string key = std::to_string(ecosystem);
+  key += '\0';
+  key += name;
+  return intern(db->handle, packages, key, *find_package, *insert_package,
+                [&](Statement& s) { s.bind(1, ecosystem).bind(2, name); });
+}
+
+core::Status DatabaseWriter::Impl::removeStatements(std::int64_t rowid, std::string_view what) {
+  const std::int64_t first = rowid * kStatementsPerAdvisory;
+  const std::int64_t end = first + kStatementsPerAdvisory;
+  std::vector<std::int64_t> covered;
+  find_statements->bind(1, first).bind(2, end);
+  int status = SQLITE_ROW;
+  while ((status = find_statements->step()) == SQLITE_ROW) {
+    const auto packages = decodePackageList(find_statements->blob(0));
+    if (!packages) {
+      find_statements->reset();
+      return core::fail(ErrorCode::Input, "{}: corrupt database: package statements of {}", temp,
+                        what);
+    }
+    for (const auto& [package, seq] : *packages) covered.push_back(package);
+  }
+  find_statements->reset();
+  if (status != SQLITE_DONE) return core::fail(ErrorCode::Io, "{}: {}", what, temp);
+  std::sort(covered.begin(), covered.end());
+  covered.erase(std::unique(covered.begin(), covered.end()), covered.end());
+  for (const std::int64_t package : covered) {
+    remove_affected->bind(1, package).bind(2, rowid);
+    if (auto ok = stepDone(*remove_affected, what); !ok) return ok;
+  }
+  remove_statements->bind(1, first).bind(2, end);
+  return stepDone(*remove_statements, what);
+}
+
+core::Status DatabaseWriter::Impl::insertStatements(std::int64_t rowid,
+                                                    const model::Advisory& advisory) {
+  if (rowid >= kMaxAdvisoryRowid) {
+    return core::fail(ErrorCode::Input, "{}: too many advisories in one database", temp);
+  }
+  struct Group {
+    const model::AffectedPackage* first = nullptr;
+    StatementColumns columns;
+    std::string packages;  // (package id, seq) varint pairs
+  };
+  std::vector<Group> groups;
+  std::unordered_map<std::string, std::size_t> by_key;
+  struct Row {
+    std::int64_t package, seq, statement;
+  };
+  std::vector<Row> rows;
+  rows.reserve(advisory.affected.size());
+  for (std::size_t seq = 0; seq < advisory.affected.size(); ++seq) {
+    const auto& a = advisory.affected[seq];
+    auto ecosystem = ecosystemId(a.ecosystem);
+    if (!ecosystem) return tl::unexpected(ecosystem.error());
+    auto package = packageId(*ecosystem, packageKey(a.ecosystem, a.name));
+    if (!package) return tl::unexpected(package.error());
+    StatementColumns columns{
+        static_cast<std::int64_t>(a.status), static_cast<std::int64_t>(a.severity),
+        encodeRanges(a.ranges, a.fixed_version), encodeList(a.versions), encodeList(a.arches)};
+    std::string key = std::to_string(columns.status) + ',' + std::to_string(columns.severity);
+    for (const std::string_view part :
+         {std::string_view(a.fixed_version), std::string_view(a.urgency),
+          std::string_view(columns.ranges), std::string_view(columns.versions),
+          std::string_view(columns.arches), std::string_view(a.module_stream),
+          std::string_view(a.purl)}) {
+      appendKeyPart(key, part);
+    }
+    auto [found, inserted] = by_key.emplace(std::move(key), groups.size());
+    if (inserted) {
+      if (groups.size() >= static_cast<std::size_t>(kStatementsPerAdvisory)) {
+        return core::fail(ErrorCode::Input, "{}: more than {} distinct package statements",
+                          advisory.id, kStatementsPerAdvisory);
+      }
+      groups.push_back(Group{&a, std::move(columns), {}});
+    }
+    auto& group = groups[found->second];
+    appendVarint(group.packages, static_cast<std::uint64_t>(*package));
+    appendVarint(group.packages, seq);
+    rows.push_back(
+        Row{*package, static_cast<std::int64_t>(seq), static_cast<std::int64_t>(found->second)});
+  }
+  for (std::size_t k = 0; k < groups.size(); ++k) {
+    const auto& g = groups[k];
+    insert_statement->bind(1, rowid * kStatementsPerAdvisory + static_cast<std::int64_t>(k))
+        .bindBlob(2, g.packages)
+        .bind(3, g.columns.status)
+        .bind(4, g.columns.severity)
+        .bind(5, g.first->fixed_version)
+        .bind(6, g.first->urgency)
+        .bind(7, g.columns.ranges)
+        .bind(8, g.columns.versions)
+        .bind(9, g.columns.arches)
+        .bind(10, g.first->module_stream)
+        .bind(11, g.first->purl);
+    if (auto ok = stepDone(*insert_statement, advisory.id); !ok) return ok;
+  }
+  for (const auto& row : rows) {
+    insert_affected->bind(1, row.package).bind(2, rowid).bind(3, row.seq).bind(4, row.statement);
+    if (auto ok = stepDone(*insert_affected, advisory.id); !ok) return ok;
+  }
+  return {};
 }
 
 core::Status DatabaseWriter::Impl::loadDictionary() {
@@ -660,8 +978,10 @@ core::Status DatabaseWriter::Impl::loadDictionary() {
 core::Status DatabaseWriter::Impl::trainDictionary() {
   std::string samples;
   std::vector<std::size_t> sizes;
-  samples.reserve(pending_bytes);
+  const std::size_t stride = std::max<std::size_t>(1, pending_bytes / kTrainingBytes + 1);
+  std::size_t index = 0;
   for (const auto& [rowid, document] : pending) {
+    if (index++ % stride != 0) continue;
     samples += document;
     sizes.push_back(document.size());
   }
@@ -710,7 +1030,7 @@ core::Status DatabaseWriter::Impl::storeDocument(std::int64_t rowid, std::string
   if (cdict) return writeDocument(rowid, document);
   pending_bytes += document.size();
   pending[rowid] = std::move(document);
-  if (pending_bytes < kTrainingBytes) return {};
+  if (pending_bytes < kPendingBytes) return {};
   return flushPending();
 }
 
@@ -758,6 +1078,11 @@ core::Result<DatabaseWriter> DatabaseWriter::begin(const std::string& target) {
     return tl::unexpected(ok.error());
   }
   if (!existing) {
+    // 8 KiB pages: fewer page headers and half-empty page tails than 4 KiB (measured in
+    // docs/performance.md); set before the first table makes the page size permanent.
+    if (auto ok = exec(handle, "PRAGMA page_size=8192", impl.temp); !ok) {
+      return tl::unexpected(ok.error());
+    }
     if (auto ok = exec(handle, kSchema, impl.temp); !ok) return tl::unexpected(ok.error());
   }
   if (auto ok = exec(handle, "BEGIN", impl.temp); !ok) return tl::unexpected(ok.error());
@@ -768,7 +1093,7 @@ core::Result<DatabaseWriter> DatabaseWriter::begin(const std::string& target) {
   const bool prepared =
       prepare(impl.find,
               "SELECT rowid, modified, digest FROM advisories "
-              "WHERE source = ?1 AND id = ?2") &&
+              "WHERE id = ?2 AND source = (SELECT id FROM sources WHERE name = ?1)") &&
       prepare(impl.insert,
               "INSERT INTO advisories(source, id, modified, severity, digest) "
               "VALUES(?1, ?2, ?3, ?4, ?5)") &&
@@ -777,16 +1102,24 @@ core::Result<DatabaseWriter> DatabaseWriter::begin(const std::string& target) {
       prepare(impl.insert_text,
               "INSERT INTO advisory_text(advisory, codec, document) VALUES(?1, ?2, ?3)") &&
       prepare(impl.remove_text, "DELETE FROM advisory_text WHERE advisory = ?1") &&
+      prepare(impl.insert_statement,
+              "INSERT INTO statements(id, packages, status, severity, fixed_version, urgency, "
+              "ranges, versions, arches, module_stream, purl) "
+              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") &&
       prepare(impl.insert_affected,
-              "INSERT INTO affected(ecosystem, package, advisory, status, fixed_version, urgency, "
-              "severity, ranges, versions, arches, module_stream, purl) "
-              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)") &&
-      prepare(impl.remove_affected, "DELETE FROM affected WHERE advisory = ?1") &&
+              "INSERT INTO affected(package, advisory, seq, statement) VALUES(?1, ?2, ?3, ?4)") &&
+      prepare(impl.find_statements, "SELECT packages FROM statements WHERE id >= ?1 AND id < ?2") &&
+      prepare(impl.remove_affected, "DELETE FROM affected WHERE package = ?1 AND advisory = ?2") &&
+      prepare(impl.remove_statements, "DELETE FROM statements WHERE id >= ?1 AND id < ?2") &&
       prepare(impl.insert_alias, "INSERT OR IGNORE INTO aliases(alias, advisory) VALUES(?1, ?2)") &&
       prepare(impl.remove_aliases, "DELETE FROM aliases WHERE advisory = ?1") &&
       prepare(impl.remove_advisory, "DELETE FROM advisories WHERE rowid = ?1") &&
       prepare(impl.find_ecosystem, "SELECT id FROM ecosystems WHERE name = ?1") &&
-      prepare(impl.insert_ecosystem, "INSERT OR IGNORE INTO ecosystems(name) VALUES(?1)");
+      prepare(impl.insert_ecosystem, "INSERT INTO ecosystems(name) VALUES(?1)") &&
+      prepare(impl.find_source, "SELECT id FROM sources WHERE name = ?1") &&
+      prepare(impl.insert_source, "INSERT INTO sources(name) VALUES(?1)") &&
+      prepare(impl.find_package, "SELECT id FROM packages WHERE ecosystem = ?1 AND name = ?2") &&
+      prepare(impl.insert_package, "INSERT INTO packages(ecosystem, name) VALUES(?1, ?2)");
   if (!prepared) return core::fail(ErrorCode::Input, "{}: {}", impl.temp, sqlite3_errmsg(handle));
   if (auto ok = impl.loadDictionary(); !ok) return tl::unexpected(ok.error());
   return writer;
@@ -807,8 +1140,8 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
   impl.find->reset();
 
   auto remove_rows = [&](std::int64_t rowid) -> core::Status {
-    for (Statement* s :
-         {impl.remove_affected.get(), impl.remove_aliases.get(), impl.remove_text.get()}) {
+    if (auto ok = impl.removeStatements(rowid, advisory.id); !ok) return ok;
+    for (Statement* s : {impl.remove_aliases.get(), impl.remove_text.get()}) {
       s->bind(1, rowid);
       if (auto ok = stepDone(*s, advisory.id); !ok) return ok;
     }
@@ -842,7 +1175,9 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
     if (auto ok = stepDone(*impl.update, advisory.id); !ok) return tl::unexpected(ok.error());
     rowid = *existing;
   } else {
-    impl.insert->bind(1, advisory.source)
+    auto source = impl.sourceId(advisory.source);
+    if (!source) return tl::unexpected(source.error());
+    impl.insert->bind(1, *source)
         .bind(2, advisory.id)
         .bind(3, advisory.modified)
         .bind(4, severity)
@@ -859,25 +1194,7 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
       return tl::unexpected(ok.error());
     }
   }
-  for (const auto& a : advisory.affected) {
-    auto ecosystem = impl.ecosystemId(a.ecosystem);
-    if (!ecosystem) return tl::unexpected(ecosystem.error());
-    impl.insert_affected->bind(1, *ecosystem)
-        .bind(2, packageKey(a.ecosystem, a.name))
-        .bind(3, rowid)
-        .bind(4, static_cast<std::int64_t>(a.status))
-        .bind(5, a.fixed_version)
-        .bind(6, a.urgency)
-        .bind(7, static_cast<std::int64_t>(a.severity))
-        .bind(8, encodeRanges(a.ranges, a.fixed_version))
-        .bind(9, encodeList(a.versions))
-        .bind(10, encodeList(a.arches))
-        .bind(11, a.module_stream)
-        .bind(12, a.purl);
-    if (auto ok = stepDone(*impl.insert_affected, advisory.id); !ok) {
-      return tl::unexpected(ok.error());
-    }
-  }
+  if (auto ok = impl.insertStatements(rowid, advisory); !ok) return tl::unexpected(ok.error());
   return existing ? Outcome::Updated : Outcome::Inserted;
 }
 
@@ -910,6 +1227,8 @@ core::Status DatabaseWriter::commit() {
   }
   if (auto ok = exec(impl.db->handle, "COMMIT", impl.temp); !ok) return ok;
   impl.finalizeStatements();
+  // Rebuild the copy packed: indexes filled in key order, no free pages left by replaced rows.
+  if (auto ok = exec(impl.db->handle, "VACUUM", impl.temp); !ok) return ok;
   impl.db.reset();  // closes the connection
   // Durable before it replaces anything: fsync the new file, rename, fsync the directory.
   const int fd = ::open(impl.temp.c_str(), O_RDONLY | O_CLOEXEC);

@@ -1,10 +1,12 @@
 // The local vulnerability database: one SQLite file (default
 // $XDG_CACHE_HOME/bulwark/db/bulwark.db). Designed for the read path: opening parses nothing;
-// what matching needs (ecosystem, package, status, ranges) lives in `affected`, indexed by
-// (ecosystem, package) for O(log n) lookups, with ranges in a compact pre-split form
-// (database.cpp, "Compact encodings") that needs no JSON parsing; titles, descriptions and
-// references stay in `advisory_text`, zstd-compressed with a dictionary trained on the feeds
-// themselves, and are read only for the findings that are reported.
+// what matching needs (status, fixed version, ranges) lives in `statements`, one row per
+// distinct statement of an advisory (the binaries of one Ubuntu OVAL definition share one),
+// reached through `affected`, a clustered (package, advisory) index over interned package
+// names, for O(log n) lookups; ranges are in a compact pre-split form (database.cpp, "Compact
+// encodings") that needs no JSON parsing; titles, descriptions and references stay in
+// `advisory_text`, zstd-compressed with a dictionary trained on the feeds themselves, and are
+// read only for the findings that are reported.
 //
 // Writing never touches the file in use: DatabaseWriter copies it beside itself, updates the
 // copy in one transaction, and renames it over the original on commit(). A crash or a full disk
@@ -12,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,7 +27,7 @@ struct sqlite3;
 
 namespace bulwark::vulndb {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // $XDG_CACHE_HOME/bulwark/db/bulwark.db (or ~/.cache/…).
 std::string defaultDatabasePath();
@@ -76,6 +79,10 @@ class Database {
                                                       std::string_view package) const;
   // The advisory as stored, by its id or one of its aliases (several when sources overlap).
   core::Result<std::vector<model::Advisory>> advisories(std::string_view id) const;
+  // Every stored advisory as advisories() returns it, ordered by (source, id); stops at the
+  // first error, its own or the one `visit` returns (`bulwark db export --all`).
+  core::Status forEachAdvisory(
+      const std::function<core::Status(const model::Advisory&)>& visit) const;
   core::Result<DatabaseStats> stats() const;
   core::Result<DatabaseMetadata> metadata() const;
 

@@ -50,7 +50,7 @@ TEST(DbCli, ImportsTheSharedFeedsAndExportsRecords) {
   const auto stats = runBulwark("db stats --format json " + db);
   ASSERT_EQ(stats.status, 0) << stats.out;
   const auto doc = nlohmann::json::parse(stats.out);
-  EXPECT_EQ(doc["schema_version"], 3);
+  EXPECT_EQ(doc["schema_version"], 4);
   EXPECT_EQ(doc["per_source"]["debian-dsa"], 5406);
   EXPECT_EQ(doc["per_source"]["debian-dla"], 3534);
   EXPECT_EQ(doc["per_source"]["alpine-secdb:v3.11/main"].get<int>() > 1000, true);
