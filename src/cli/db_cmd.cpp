@@ -16,6 +16,7 @@
 #include "core/text.h"
 #include "vulndb/advisory_json.h"
 #include "vulndb/database.h"
+#include "vulndb/db_lock.h"
 #include "vulndb/feeds/feeds.h"
 #include "vulndb/importer.h"
 #include "vulndb/update/feed_list.h"
@@ -29,8 +30,8 @@ struct DbArgs {
   std::string db;
   std::vector<std::string> paths;
   std::string id;
-  std::string format = "table";
   bool export_all = false;  // db export --all: every advisory, one JSON document a line
+  std::string format = "table";
   // db update
   std::vector<std::string> feed_urls;
   std::string feeds_file;
@@ -39,6 +40,7 @@ struct DbArgs {
   std::string ca_file;
   bool insecure = false;
   int timeout_seconds = 60;
+  int lock_timeout_seconds = static_cast<int>(vulndb::kDefaultLockTimeout.count());
 };
 
 std::string databasePath(const DbArgs& args) {
@@ -68,7 +70,33 @@ void printImportReport(const std::string& database, const vulndb::ImportReport& 
   }
 }
 
+// --lock-timeout as a duration, or an error message.
+std::optional<std::chrono::milliseconds> lockTimeout(const DbArgs& args) {
+  if (args.lock_timeout_seconds < 0) {
+    std::fprintf(stderr, "bulwark: --lock-timeout must be zero or a positive number of seconds\n");
+    return std::nullopt;
+  }
+  return std::chrono::seconds(args.lock_timeout_seconds);
+}
+
+void tellLockWait(const std::string& lock_path) {
+  if (core::verbosity() == core::Verbosity::Quiet) return;
+  std::fprintf(stderr, "bulwark: waiting for another db update or import to finish (%s)\n",
+               lock_path.c_str());
+}
+
 int runImport(const DbArgs& args) {
+  const auto timeout = lockTimeout(args);
+  if (!timeout) return kExitInput;
+  const std::string database = databasePath(args);
+  // Held until the import has renamed its new database into place (vulndb/db_lock.h).
+  auto lock = vulndb::DatabaseLock::acquire(database, *timeout,
+                                            [&] { tellLockWait(vulndb::lockPathFor(database)); });
+  if (!lock) {
+    std::fprintf(stderr, "bulwark: %s (the database was not changed)\n",
+                 core::printable(lock.error().message).c_str());
+    return kExitInput;
+  }
   std::optional<core::Progress> progress;
   if (::isatty(STDERR_FILENO) == 1 && core::verbosity() != core::Verbosity::Quiet) {
     progress.emplace("importing advisories", 0);
@@ -123,8 +151,11 @@ int runUpdate(const DbArgs& args) {
     std::fprintf(stderr, "bulwark: --timeout must be a positive number of seconds\n");
     return kExitInput;
   }
+  const auto lock_timeout = lockTimeout(args);
+  if (!lock_timeout) return kExitInput;
   update::UpdateOptions options;
   options.database = databasePath(args);
+  options.lock_timeout = *lock_timeout;
   options.feeds = std::move(*feeds);
   options.download.ca_file = args.ca_file;
   options.download.insecure = args.insecure;
@@ -136,6 +167,7 @@ int runUpdate(const DbArgs& args) {
   std::string current;
   std::uint64_t last_done = 0;
   update::UpdateObserver observer;
+  observer.lock_waiting = tellLockWait;
   observer.feed_started = [&](const update::FeedSpec& feed) { current = feed.name; };
   observer.download_progress = [&](std::uint64_t done, std::uint64_t total) {
     if (!tty) return;
@@ -236,10 +268,29 @@ int runStats(const DbArgs& args) {
 }
 
 int runExport(const DbArgs& args) {
+  if (args.export_all == !args.id.empty()) {
+    std::fprintf(stderr, "bulwark: db export takes either an ID or --all\n");
+    return kExitInput;
+  }
   auto db = vulndb::Database::open(databasePath(args));
   if (!db) {
     std::fprintf(stderr, "bulwark: %s\n", db.error().message.c_str());
     return kExitInput;
+  }
+  if (args.export_all) {
+    // JSON lines, ordered by (source, id): what benchmarks/trivy-layout reads.
+    auto done = db->forEachAdvisory([](const model::Advisory& advisory) -> core::Status {
+      const std::string line = vulndb::advisoryToJson(advisory) + "\n";
+      if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
+        return core::fail(core::ErrorCode::Io, "cannot write the export");
+      }
+      return {};
+    });
+    if (!done) {
+      std::fprintf(stderr, "bulwark: %s\n", done.error().message.c_str());
+      return kExitInput;
+    }
+    return kExitOk;
   }
   auto found = db->advisories(args.id);
   if (!found) {
@@ -268,67 +319,53 @@ void addDbCommand(CLI::App& root, Action& action) {
   auto* db = root.add_subcommand("db", "The local vulnerability database");
   db->require_subcommand(1);
   auto database_option = [&args](CLI::App* cmd) {
-  if (args.export_all == !args.id.empty()) {
-    std::fprintf(stderr, "bulwark: db export takes either an ID or --all\n");
-    return kExitInput;
-  }
     cmd->add_option("--db", args->db,
                     "Database file (default $XDG_CACHE_HOME/bulwark/db/bulwark.db)");
   };
+  auto lock_option = [&args](CLI::App* cmd) {
+    cmd->add_option("--lock-timeout", args->lock_timeout_seconds,
+                    "Seconds to wait while another db update or import writes the same database")
+        ->capture_default_str();
+  };
 
-  auto* import = db->add_subcommand(
-  if (args.export_all) {
-    // JSON lines, ordered by (source, id): what benchmarks/trivy-layout reads.
-    auto done = db->forEachAdvisory([](const model::Advisory& advisory) -> core::Status {
-      const std::string line = vulndb::advisoryToJson(advisory) + "\n";
-      if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
-        return core::fail(core::ErrorCode::Io, "cannot write the export");
-      }
-      return {};
-    });
-    if (!done) {
-      std::fprintf(stderr, "bulwark: %s\n", done.error().message.c_str());
-      return kExitInput;
-    }
-    return kExitOk;
-  }
+  auto* import_cmd = db->add_subcommand(
       "import",
-      "Import advisories from feed files or directories (OSV JSON and all.zip, Debian "
-      "security tracker JSON and DSA/DLA lists, Alpine secdb)");
-  import->add_option("path", args->paths, "Feed files or directories")->required();
-  database_option(import);
-  import->callback([args, &action] { action = [args] { return runImport(*args);
-};
-}  // namespace bulwark::cli
-);
+      "Import advisories from feed files or directories (format recognised from content: OSV "
+      "JSON and all.zip, Debian tracker and DSA/DLA lists, Alpine secdb, OVAL, Red Hat CSAF, "
+      "SUSE CVRF, NVD, ...)");
+  import_cmd->add_option("path", args->paths, "Feed files or directories")->required();
+  database_option(import_cmd);
+  lock_option(import_cmd);
+  import_cmd->callback([args, &action] { action = [args] { return runImport(*args); }; });
 
-auto* update = db->add_subcommand(
-    "update",
-    "Download the feeds (default: the OSV per-ecosystem all.zip archives) when they changed, "
-    "verify them and import them atomically");
-database_option(update);
-update->add_option("--feed", args->feed_urls, "Feed URL (repeatable; replaces the defaults)");
-update->add_option("--feeds-file", args->feeds_file,
-                   "YAML list of {name, url} feeds (replaces the defaults)");
-update->add_option("--mirror", args->mirror,
-                   "Base URL serving <Ecosystem>/all.zip in place of the OSV bucket");
-update
-    ->add_option("--ecosystem", args->ecosystems,
-                 "Comma-separated OSV ecosystems to update (default: all the defaults)")
-    ->delimiter(',');
-update->add_option("--ca-file", args->ca_file, "Extra CA bundle (PEM) for HTTPS");
-update->add_flag("--insecure", args->insecure,
-                 "Allow plain HTTP and unverified TLS (test servers, trusted mirrors only)");
-update
-    ->add_option("--timeout", args->timeout_seconds,
-                 "Seconds to wait for a connection or a stalled transfer")
-    ->capture_default_str();
-update->callback([args, &action] { action = [args] { return runUpdate(*args); }; });
+  auto* update = db->add_subcommand(
+      "update",
+      "Download the feeds (default: the OSV per-ecosystem all.zip archives) when they changed, "
+      "verify them and import them atomically");
+  database_option(update);
+  lock_option(update);
+  update->add_option("--feed", args->feed_urls, "Feed URL (repeatable; replaces the defaults)");
+  update->add_option("--feeds-file", args->feeds_file,
+                     "YAML list of {name, url} feeds (replaces the defaults)");
+  update->add_option("--mirror", args->mirror,
+                     "Base URL serving <Ecosystem>/all.zip in place of the OSV bucket");
+  update
+      ->add_option("--ecosystem", args->ecosystems,
+                   "Comma-separated OSV ecosystems to update (default: all the defaults)")
+      ->delimiter(',');
+  update->add_option("--ca-file", args->ca_file, "Extra CA bundle (PEM) for HTTPS");
+  update->add_flag("--insecure", args->insecure,
+                   "Allow plain HTTP and unverified TLS (test servers, trusted mirrors only)");
+  update
+      ->add_option("--timeout", args->timeout_seconds,
+                   "Seconds to wait for a connection or a stalled transfer")
+      ->capture_default_str();
+  update->callback([args, &action] { action = [args] { return runUpdate(*args); }; });
 
-auto* stats = db->add_subcommand("stats", "Counts per source and ecosystem, build id and age");
-stats->add_option("-f,--format", args->format, "table or json")->capture_default_str();
-database_option(stats);
-stats->callback([args, &action] { action = [args] { return runStats(*args); }; });
+  auto* stats = db->add_subcommand("stats", "Counts per source and ecosystem, build id and age");
+  stats->add_option("-f,--format", args->format, "table or json")->capture_default_str();
+  database_option(stats);
+  stats->callback([args, &action] { action = [args] { return runStats(*args); }; });
 
   auto* exported = db->add_subcommand(
       "export", "Print one advisory as stored (by id or alias), or every one with --all");

@@ -40,6 +40,7 @@ std::string vulnerabilityUrl(std::string_view source, std::string_view id) {
   if ((from("nvd") || from("cve5")) && cve) return "https://nvd.nist.gov/vuln/detail/" + vuln;
   return {};
 }
+  if (from("suse-") && cve) return "https://www.suse.com/security/cve/" + vuln;
 
 }  // namespace detail
 

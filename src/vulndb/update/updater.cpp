@@ -95,6 +95,11 @@ core::Result<UpdateReport> updateDatabase(const UpdateOptions& options,
       }
     }
   }
+  // Held to the end: the database, the state file and the download directory belong to this run.
+  auto lock = DatabaseLock::acquire(options.database, options.lock_timeout, [&] {
+    if (observer.lock_waiting) observer.lock_waiting(lockPathFor(options.database));
+  });
+  if (!lock) return tl::unexpected(lock.error());
   UpdateReport report;
 
   // Conditional requests only for feeds the database really holds: a deleted or replaced

@@ -2,14 +2,18 @@
 // each download (download.h), then import all the changed ones in one importFeedSources call,
 // which builds the new database beside the old one and renames it over it. Any failed feed
 // means nothing is imported and the old database stays as it was; so does a full disk.
+// The whole update holds the database's writers' lock (vulndb/db_lock.h), so two updates (or an
+// update and a `db import`) on one database run one after the other.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "core/result.h"
+#include "vulndb/db_lock.h"
 #include "vulndb/importer.h"
 #include "vulndb/update/download.h"
 #include "vulndb/update/feed_list.h"
@@ -20,6 +24,8 @@ struct UpdateOptions {
   std::string database;         // the database file (created when absent)
   std::vector<FeedSpec> feeds;  // at least one
   DownloadOptions download;
+  // How long to wait for another writer of the same database before failing (ErrorCode::Limit).
+  std::chrono::milliseconds lock_timeout = kDefaultLockTimeout;
 };
 
 struct FeedOutcome {
@@ -38,6 +44,7 @@ struct UpdateReport {
 };
 
 struct UpdateObserver {
+  std::function<void(const std::string& lock_path)> lock_waiting;  // another writer holds it
   std::function<void(const FeedSpec&)> feed_started;
   DownloadProgress download_progress;  // bytes of the current feed
   std::function<void(const FeedOutcome&)> feed_done;
@@ -45,8 +52,9 @@ struct UpdateObserver {
   std::function<void(std::uint64_t)> import_progress;  // running advisory count
 };
 
-// Errors name the feed URL (download, verification) or the database (import); in both cases
-// the database file is as it was before the call.
+// Errors name the feed URL (download, verification), the database (import) or its lock file
+// (another writer held it past options.lock_timeout); in every case the database file is as it
+// was before the call.
 core::Result<UpdateReport> updateDatabase(const UpdateOptions& options,
                                           const UpdateObserver& observer = {});
 

@@ -201,12 +201,20 @@ class Converter {
   }
 
   // VendorSeverity[data source] of vulnerability.yaml: the distribution's severity for the id.
+  // Without one, and without NVD data for bulwark's own fallback, the record's plain Severity,
+  // as Trivy falls back to it (the "openSUSE Tumbleweed" bucket has no data source).
   model::Severity vendorSeverity(const Bucket& bucket, const std::string& id) const {
-    if (bucket.data_source.empty()) return model::Severity::Unknown;
     const auto found = vulnerabilities_.find(id);
     if (found == vulnerabilities_.end() || !isMap(found->second)) return model::Severity::Unknown;
-    return severityFromTrivy(
-        integer(child(child(found->second, "VendorSeverity"), bucket.data_source)));
+    const YAML::Node vendor = child(found->second, "VendorSeverity");
+    if (!bucket.data_source.empty()) {
+      const auto severity = severityFromTrivy(integer(child(vendor, bucket.data_source)));
+      if (severity != model::Severity::Unknown) return severity;
+    }
+    if (isMap(child(child(found->second, "CVSS"), "nvd")) || isMap(child(vendor, "nvd"))) {
+      return model::Severity::Unknown;
+    }
+    return model::parseSeverity(scalar(child(found->second, "Severity")));
   }
 
   std::string fixedVersion(const Bucket& bucket, const YAML::Node& node) const {
@@ -552,34 +560,21 @@ std::string ecosystemForBucket(std::string_view bucket) {
     std::string_view prefix;  // the bucket name up to the release
     std::string_view id;      // os-release ID
   };
-  // Longest prefixes first ("SUSE Linux Enterprise Micro" before "SUSE Linux Enterprise").
   static constexpr Rule kRules[] = {
-      {"debian ", "debian"},
-      {"ubuntu ", "ubuntu"},
-      {"alpine ", "alpine"},
-      {"amazon linux ", "amzn"},
-      {"alma ", "almalinux"},
-      {"rocky ", "rocky"},
-      {"Oracle Linux ", "ol"},
-      {"Photon OS ", "photon"},
-      {"CBL-Mariner ", "mariner"},
+      {"debian ", "debian"},          {"ubuntu ", "ubuntu"},    {"alpine ", "alpine"},
+      {"amazon linux ", "amzn"},      {"alma ", "almalinux"},   {"rocky ", "rocky"},
+      {"Oracle Linux ", "ol"},        {"Photon OS ", "photon"}, {"CBL-Mariner ", "mariner"},
       {"Azure Linux ", "azurelinux"},
-      {"openSUSE Leap Micro ", "opensuse-leap-micro"},
-      {"openSUSE Leap ", "opensuse-leap"},
-      {"SUSE Linux Enterprise Micro ", "sle-micro"},
-      {"SUSE Linux Enterprise ", "sles"},
   };
-  // Rolling releases have no version in the bucket name; bulwark's keys need one today, so
-  // osEcosystem gives "" (the bucket is reported as skipped) until it keys them by id alone.
-  if (bucket == "openSUSE Tumbleweed") return vulndb::osEcosystem("opensuse-tumbleweed", "");
+  // SUSE's buckets are named after its products ("SUSE Linux Enterprise 15-SP3", "openSUSE Leap
+  // 15.1", "SUSE Linux Enterprise Micro 5.3", and the rolling "openSUSE Tumbleweed", keyed by
+  // its id alone), as bulwark's SUSE CVRF importer reads them.
+  if (bucket.starts_with("SUSE ") || bucket.starts_with("openSUSE ")) {
+    return vulndb::suseEcosystem(bucket);
+  }
   for (const auto& rule : kRules) {
     if (!bucket.starts_with(rule.prefix)) continue;
-    std::string release(bucket.substr(rule.prefix.size()));
-    // SUSE service packs: "15-SP3" → "15.3", as os-release VERSION_ID spells them.
-    if (const auto sp = release.find("-SP"); sp != std::string::npos) {
-      release = release.substr(0, sp) + "." + release.substr(sp + 3);
-    }
-    return vulndb::osEcosystem(rule.id, release);
+    return vulndb::osEcosystem(rule.id, bucket.substr(rule.prefix.size()));
   }
   return {};
 }

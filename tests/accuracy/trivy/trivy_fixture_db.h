@@ -7,8 +7,10 @@
 //  - OS buckets ("debian 10", "alpine 3.10", "alpine edge", "ubuntu 18.04", "amazon linux 2",
 //    "alma 8", "rocky 8", "Oracle Linux 8", "Photon OS 3.0", "CBL-Mariner 1.0",
 //    "openSUSE Leap 15.1", "SUSE Linux Enterprise 15-SP3", "SUSE Linux Enterprise Micro 5.3")
-//    map to bulwark's ecosystem keys through vulndb::osEcosystem (ecosystemForBucket). A bucket
-//    bulwark has no key for ("openSUSE Tumbleweed": a rolling release) is skipped and reported.
+//    map to bulwark's ecosystem keys through vulndb::osEcosystem, SUSE's product names through
+//    vulndb::suseEcosystem (ecosystemForBucket); "openSUSE Tumbleweed", a rolling release, is
+//    keyed by its id alone ("opensuse-tumbleweed"). A bucket bulwark has no key for is skipped
+//    and reported.
 //  - "Red Hat" is not per release: each entry lists the content-set (CPE) indices it applies to;
 //    the "Red Hat CPE" bucket maps indices to CPEs ("cpe:/o:redhat:enterprise_linux:7::server")
 //    and each CPE's major release gives an ecosystem "rhel:N". Indices the fixture's CPE bucket

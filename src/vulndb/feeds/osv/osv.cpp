@@ -428,6 +428,7 @@ std::string mapOsvEcosystem(std::string_view osv_ecosystem) {
     if (base != os.osv) continue;
     // The release is the first component that looks like one: "Ubuntu:Pro:18.04:LTS" → 18.04,
     // "Alpine:v3.19" → v3.19, "Red Hat:rhel_e4s:9.2::appstream" → 9.2.
+  if (base == "SUSE" || base == "openSUSE") return suseEcosystem(osv_ecosystem);
     for (std::size_t i = 1; i < parts.size(); ++i) {
       if (isReleaseLike(parts[i])) return osEcosystem(os.id, parts[i]);
     }
