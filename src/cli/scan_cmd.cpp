@@ -64,13 +64,11 @@ constexpr std::array<ScanFormat, 4> kScanFormats = {{
                  const report::RenderOptions& o) { return report::renderScanTable(r, v, o); }},
     {"json", [](const model::ScanReport& r, const report::ScanVerdicts& v,
                 const report::RenderOptions& o) { return report::renderScanJson(r, v, o); }},
-    {"sarif",
-     [](const model::ScanReport& r, const report::ScanVerdicts& v, const report::RenderOptions& o) {
-       return report::renderScanSarif(r, v.counted, o);
-     }},
+    {"sarif", [](const model::ScanReport& r, const report::ScanVerdicts& v,
+                 const report::RenderOptions& o) { return report::renderScanSarif(r, v, o); }},
     {"cyclonedx",
      [](const model::ScanReport& r, const report::ScanVerdicts& v, const report::RenderOptions& o) {
-       return report::renderScanCycloneDx(r, v.counted, o);
+       return report::renderScanCycloneDx(r, v, o);
      }},
 }};
 
@@ -230,7 +228,7 @@ void addScanCommand(CLI::App& root, Action& action) {
                   "Findings to ignore, with scope, reason and expiry (default "
                   ".bulwarkignore.yaml when present; docs/suppression.md)");
   cmd->add_option("--vex", args->vex,
-                  "OpenVEX or CycloneDX VEX document; not_affected and fixed statements "
+                  "OpenVEX, CycloneDX or CSAF VEX document; not_affected and fixed statements "
                   "suppress findings (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--max-db-age", args->max_db_age,

@@ -75,9 +75,9 @@ core::Status enrichFindings(const vulndb::Database& database, const model::Inven
   for (auto& f : findings) {
     auto documents = database.advisories(f.vulnerability_id);
     if (!documents) return tl::unexpected(documents.error());
-    // Titles come from the record that describes the vulnerability best: the trackers' and
-    // OSV's own descriptions, then NVD's and CVE JSON 5's, then OVAL titles, then the DSA/DLA
-    // lists (whose only text is "security update").
+    // Titles and weaknesses come from the record that describes the vulnerability best: the
+    // trackers' and OSV's own descriptions, then NVD's and CVE JSON 5's, then OVAL titles, then
+    // the DSA/DLA lists (whose only text is "security update").
     std::stable_sort(documents->begin(), documents->end(),
                      [](const model::Advisory& a, const model::Advisory& b) {
                        return titleRank(a.source) < titleRank(b.source);
@@ -89,6 +89,8 @@ core::Status enrichFindings(const vulndb::Database& database, const model::Inven
       if (f.title.empty() && !doc.details.empty()) {
         f.title = doc.details.substr(0, std::min<std::size_t>(doc.details.find('\n'), 200));
       }
+      // Weaknesses follow the title's rule: the first record, in the same order, that has any.
+      if (f.cwes.empty()) f.cwes = doc.cwes;
       for (const auto& ref : doc.references) {
         if (std::find(f.references.begin(), f.references.end(), ref) == f.references.end()) {
           f.references.push_back(ref);

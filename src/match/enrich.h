@@ -1,6 +1,13 @@
-// Completes matched findings from the database's text side: title, references, the CVSS
-// vector and base score, severity when the distribution gave none (NVD as the fallback), and
-// the remediation sentence. Kept apart from matching so that matching reads only what it needs.
+// Completes matched findings from the database's text side: title, references, weaknesses
+// (CWE ids), the CVSS vector and base score, severity when the distribution gave none (NVD as the
+// fallback), and the remediation sentence. Kept apart from matching so that matching reads only
+// what it needs.
+//
+// Every record stored under the finding's id or with it as an alias is read, in this order: the
+// distributions' and OSV's own records, then NVD and CVE JSON 5, then OVAL definitions, then the
+// Debian DSA/DLA lists. The title and the CWE ids are those of the first record in that order
+// that has any (so a Red Hat VEX or GHSA record's CWEs win, and NVD's or the CNA's fill in when
+// the matched distribution record names none); references are the union of all records.
 #pragma once
 
 #include "core/result.h"

@@ -32,7 +32,73 @@ std::string_view repositoryName(std::string_view reference) {
   return reference;
 }
 
+// CPE vendor:product pairs that name an operating system, and its distribution id.
+struct CpeOs {
+  std::string_view vendor;
+  std::string_view product;
+  std::string_view distro;
+};
+constexpr std::array<CpeOs, 8> kCpeOperatingSystems = {{
+    {"redhat", "enterprise_linux", "rhel"},
+    {"canonical", "ubuntu_linux", "ubuntu"},
+    {"debian", "debian_linux", "debian"},
+    {"alpinelinux", "alpine_linux", "alpine"},
+    {"centos", "centos", "centos"},
+    {"rocky", "rocky", "rocky"},
+    {"almalinux", "almalinux", "almalinux"},
+    {"amazon", "amazon_linux", "amzn"},
+}};
+
+// Field `index` (0-based) of a ':'-separated text, or "" past the end.
+std::string_view field(std::string_view text, std::size_t index) {
+  for (std::size_t i = 0; i < index; ++i) {
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos) return {};
+    text.remove_prefix(colon + 1);
+  }
+  return text.substr(0, text.find(':'));
+}
+
+// "rhel-9.2" → {"rhel", "9.2"}; "opensuse-leap-15.5" → {"opensuse-leap", "15.5"}.
+std::pair<std::string_view, std::string_view> splitDistro(std::string_view distro) {
+  for (auto dash = distro.rfind('-'); dash != std::string_view::npos && dash > 0;
+       dash = distro.rfind('-', dash - 1)) {
+    if (dash + 1 < distro.size() && distro[dash + 1] >= '0' && distro[dash + 1] <= '9') {
+      return {distro.substr(0, dash), distro.substr(dash + 1)};
+    }
+  }
+  return {distro, {}};
+}
+
 }  // namespace
+
+bool cpeNamesDistro(std::string_view cpe, const Subject& subject) {
+  // CPE 2.2 URI: cpe:/PART:VENDOR:PRODUCT:VERSION…; CPE 2.3: cpe:2.3:PART:VENDOR:PRODUCT:VERSION…
+  std::size_t vendor_field = 0;
+  if (cpe.starts_with("cpe:/")) {
+    vendor_field = 2;
+  } else if (cpe.starts_with("cpe:2.3:")) {
+    vendor_field = 3;
+  } else {
+    return false;
+  }
+  const std::string_view vendor = field(cpe, vendor_field);
+  const std::string_view product = field(cpe, vendor_field + 1);
+  const std::string_view version = field(cpe, vendor_field + 2);
+  const auto parts = splitDistro(subject.purl.qualifier("distro"));
+  const std::string_view distro = parts.first;
+  const std::string_view release = parts.second;
+  if (distro.empty()) return false;
+  const bool known =
+      std::any_of(kCpeOperatingSystems.begin(), kCpeOperatingSystems.end(), [&](const CpeOs& os) {
+        return equalsIgnoreCase(os.vendor, vendor) && equalsIgnoreCase(os.product, product) &&
+               equalsIgnoreCase(os.distro, distro);
+      });
+  if (!known) return false;
+  if (version.empty() || version == "*" || version == "-") return true;
+  return release == version || (release.size() > version.size() && release.starts_with(version) &&
+                                release[version.size()] == '.');
+}
 
 bool Subject::hasId(std::string_view id) const {
   if (id.empty()) return false;

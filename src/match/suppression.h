@@ -52,6 +52,18 @@ bool purlCovers(const model::ParsedPurl& pattern, const Subject& subject);
 // image's digests)? Statements about a product that is the image apply to its subcomponents.
 bool purlNamesTarget(const model::ParsedPurl& pattern, const Subject& subject);
 
+// Does `cpe` (a CPE 2.2 URI "cpe:/o:redhat:enterprise_linux:9::baseos" or a CPE 2.3 string
+// "cpe:2.3:o:redhat:enterprise_linux:9:*:…") name the operating system the subject's package
+// was installed from (the `distro` qualifier of its purl, "rhel-9.2")? Known operating systems:
+// redhat:enterprise_linux (rhel), canonical:ubuntu_linux, debian:debian_linux,
+// alpinelinux:alpine_linux, centos:centos, rocky:rocky, almalinux:almalinux,
+// amazon:amazon_linux (amzn). The CPE's version is the release or a prefix of it at a dot
+// ("9" names 9.2, "9.0" does not); no version ("", "*", "-") names every release. CSAF VEX
+// platforms are CPEs ("RHEL 9" in Red Hat's files): a statement about a component of that
+// platform applies to the package only on that release. Layered products (rhel_eus, satellite,
+// jboss_core_services, ...) name no operating system.
+bool cpeNamesDistro(std::string_view cpe, const Subject& subject);
+
 // Defined with the findings it annotates (reports render it without depending on match/).
 using Suppression = model::Suppression;
 

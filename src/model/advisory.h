@@ -90,6 +90,9 @@ struct Advisory {
   std::vector<SeverityScore> severities;
   std::vector<AffectedPackage> affected;
   std::vector<std::string> references;  // URLs
+  // The weaknesses (CWE ids, "CWE-79" spelling), sorted and unique; NVD's placeholders
+  // "NVD-CWE-Other" / "NVD-CWE-noinfo" are never stored.
+  std::vector<std::string> cwes;
 
   friend bool operator==(const Advisory&, const Advisory&) = default;
 };

@@ -27,6 +27,7 @@ struct Finding {
   std::string vector;           // that CVSS vector
   std::string title;
   std::vector<std::string> references;
+  std::vector<std::string> cwes;          // weaknesses ("CWE-79"), sorted, unique
   std::vector<std::string> data_sources;  // the feeds whose records matched
   std::string explanation;                // which record, which range, which comparison
   std::string remediation;                // one sentence a person can act on

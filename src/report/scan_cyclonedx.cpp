@@ -1,13 +1,17 @@
 // CycloneDX 1.5 of a scan: the inventory's BOM plus its vulnerabilities (docs/scan-formats.md).
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <set>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "report/sbom_ids.h"
 #include "report/scan_formats.h"
+#include "report/scan_report.h"
 
 namespace bulwark::report {
 
@@ -36,11 +40,11 @@ std::string vulnerabilityUrl(std::string_view source, std::string_view id) {
   if (from("ubuntu") && cve) return "https://ubuntu.com/security/" + vuln;
   if (from("alpine-secdb") && cve) return "https://security.alpinelinux.org/vuln/" + vuln;
   if (from("redhat-") && cve) return "https://access.redhat.com/security/cve/" + vuln;
+  if (from("suse-") && cve) return "https://www.suse.com/security/cve/" + vuln;
   if (from("osv")) return "https://osv.dev/vulnerability/" + vuln;
   if ((from("nvd") || from("cve5")) && cve) return "https://nvd.nist.gov/vuln/detail/" + vuln;
   return {};
 }
-  if (from("suse-") && cve) return "https://www.suse.com/security/cve/" + vuln;
 
 }  // namespace detail
 
@@ -104,33 +108,85 @@ Json aliasSource(const std::string& alias, const std::string& fallback_source) {
                 detail::vulnerabilityUrl(fallback_source, alias));
 }
 
-// The distribution's decision, where CycloneDX has a word for it (see docs/scan-formats.md);
-// null otherwise. The status itself is always in the properties.
-Json analysisOf(const model::Finding& f) {
-  Json analysis;
-  switch (f.status) {
-    case model::AffectedStatus::Fixed: analysis["response"] = Json::array({"update"}); break;
-    case model::AffectedStatus::WillNotFix:
-      analysis["response"] = Json::array({"will_not_fix"});
-      break;
-    case model::AffectedStatus::EndOfLife:
-      analysis["response"] = Json::array({"can_not_fix"});
-      break;
-    case model::AffectedStatus::UnderInvestigation: analysis["state"] = "in_triage"; break;
-    case model::AffectedStatus::NotAffected: analysis["state"] = "not_affected"; break;
-    case model::AffectedStatus::Affected:
-    case model::AffectedStatus::FixDeferred: return nullptr;
+// A VEX justification in CycloneDX's words (analysis.justification), or "" where CycloneDX has
+// none for it. CycloneDX's own values pass; OpenVEX / CSAF labels map as CISA's status
+// justifications do; "vulnerable_code_cannot_be_controlled_by_adversary" has no counterpart
+// and stays in the detail text only.
+std::string_view cdxJustification(std::string_view justification) {
+  static constexpr std::string_view kCycloneDx[] = {
+      "code_not_present",     "code_not_reachable",     "requires_configuration",
+      "requires_dependency",  "requires_environment",   "protected_by_compiler",
+      "protected_at_runtime", "protected_at_perimeter", "protected_by_mitigating_control",
+  };
+  for (const auto value : kCycloneDx) {
+    if (value == justification) return value;
   }
-  std::string detail = "status " + std::string(model::toString(f.status));
+  if (justification == "component_not_present" || justification == "vulnerable_code_not_present") {
+    return "code_not_present";
+  }
+  if (justification == "vulnerable_code_not_in_execute_path") return "code_not_reachable";
+  if (justification == "inline_mitigations_already_exist") return "protected_by_mitigating_control";
+  return {};
+}
+
+// The distribution's decision, where CycloneDX has a word for it (see docs/scan-formats.md),
+// and for a suppressed finding shown with --show-suppressed, the suppression: a VEX
+// "not_affected" and every ignore-file entry → state "not_affected" (what VEX consumers such as
+// Dependency-Track read as "does not count"; the detail says it was an ignore-file entry), a
+// VEX "fixed" → "resolved"; the justification mapped by cdxJustification(). Null when there is
+// nothing to say. The status itself is always in the properties.
+Json analysisOf(const model::Finding& f, const model::Suppression* why) {
+  std::string state;
+  Json response;
+  switch (f.status) {
+    case model::AffectedStatus::Fixed: response = Json::array({"update"}); break;
+    case model::AffectedStatus::WillNotFix: response = Json::array({"will_not_fix"}); break;
+    case model::AffectedStatus::EndOfLife: response = Json::array({"can_not_fix"}); break;
+    case model::AffectedStatus::UnderInvestigation: state = "in_triage"; break;
+    case model::AffectedStatus::NotAffected: state = "not_affected"; break;
+    case model::AffectedStatus::Affected:
+    case model::AffectedStatus::FixDeferred: break;
+  }
+  if (why == nullptr && state.empty() && response.is_null()) return nullptr;
+  std::string detail;
+  std::string_view justification;
+  if (why != nullptr) {
+    state = why->status == "fixed" ? "resolved" : "not_affected";
+    if (state == "not_affected") justification = cdxJustification(why->justification);
+    if (why->by == "ignorefile") {
+      detail = "ignored by " + why->where;
+    } else {
+      detail = why->status + (why->justification.empty() ? "" : " (" + why->justification + ")") +
+               " according to " + why->where;
+    }
+    if (!why->reason.empty()) detail += ": " + why->reason;
+    detail += "; distribution ";
+  }
+  detail += "status " + std::string(model::toString(f.status));
   if (!f.fixed_version.empty()) detail += ", fixed in " + f.fixed_version;
   if (!f.urgency.empty()) detail += ", urgency " + f.urgency;
   if (!f.data_sources.empty()) detail += " (" + f.data_sources.front() + ")";
+  Json analysis;
+  if (!state.empty()) analysis["state"] = state;
+  if (!justification.empty()) analysis["justification"] = justification;
+  if (!response.is_null()) analysis["response"] = std::move(response);
   analysis["detail"] = detail;
   return analysis;
 }
 
-Json vulnerabilityOf(const model::Finding& f, const std::string& component_ref,
-                     const std::string& bom_ref) {
+// "CWE-79" → 79 (ids are normalised when stored: "CWE-" and up to nine digits).
+std::optional<std::int64_t> cweNumber(std::string_view id) {
+  if (!id.starts_with("CWE-") || id.size() == 4 || id.size() > 13) return std::nullopt;
+  std::int64_t number = 0;
+  for (const char c : id.substr(4)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    number = number * 10 + (c - '0');
+  }
+  return number;
+}
+
+Json vulnerabilityOf(const model::Finding& f, const model::Suppression* why,
+                     const std::string& component_ref, const std::string& bom_ref) {
   Json v;
   v["bom-ref"] = bom_ref;
   v["id"] = f.vulnerability_id;
@@ -162,6 +218,11 @@ Json vulnerabilityOf(const model::Finding& f, const std::string& component_ref,
     ratings.push_back(std::move(cvss));
   }
   v["ratings"] = std::move(ratings);
+  Json cwes = Json::array();
+  for (const auto& id : f.cwes) {
+    if (const auto number = cweNumber(id)) cwes.push_back(*number);
+  }
+  if (!cwes.empty()) v["cwes"] = std::move(cwes);
   if (!f.title.empty()) v["description"] = f.title;
   if (!f.remediation.empty()) v["recommendation"] = f.remediation;
   if (!f.references.empty()) {
@@ -170,9 +231,10 @@ Json vulnerabilityOf(const model::Finding& f, const std::string& component_ref,
       advisories.push_back(Json{{"url", detail::escapeReference(ref, true)}});
     v["advisories"] = std::move(advisories);
   }
-  if (Json analysis = analysisOf(f); !analysis.is_null()) v["analysis"] = std::move(analysis);
+  if (Json analysis = analysisOf(f, why); !analysis.is_null()) v["analysis"] = std::move(analysis);
+  // A suppression says the target is not affected (or has the fix): bulwark's verdict.
   const std::string_view version_status =
-      f.status == model::AffectedStatus::NotAffected ? "unaffected" : "affected";
+      f.status == model::AffectedStatus::NotAffected || why != nullptr ? "unaffected" : "affected";
   v["affects"] = Json::array({Json{{"ref", component_ref},
                                    {"versions", Json::array({Json{{"version", f.installed_version},
                                                                   {"status", version_status}}})}}});
@@ -187,24 +249,35 @@ Json vulnerabilityOf(const model::Finding& f, const std::string& component_ref,
   prop("bulwark:severity_source", f.severity_source);
   for (const auto& source : f.data_sources) prop("bulwark:data_source", source);
   prop("bulwark:explanation", f.explanation);
+  if (why != nullptr) {
+    prop("bulwark:suppressed_by", why->by);
+    prop("bulwark:suppression_rule", why->where);
+  }
   v["properties"] = std::move(properties);
   return v;
 }
 
 }  // namespace
 
-std::string renderScanCycloneDx(const model::ScanReport& report, const std::vector<bool>& counted,
+std::string renderScanCycloneDx(const model::ScanReport& report, const ScanVerdicts& verdicts,
                                 const RenderOptions& options) {
   const auto& inventory = report.inventory;
+  const auto& counted = verdicts.counted;
   // The inventory's BOM exactly as `bulwark sbom -f cyclonedx` writes it, then extended.
   Json doc = Json::parse(renderCycloneDx(inventory, options));
   const std::size_t n = std::min(counted.size(), report.findings.size());
+  const bool show_suppressed =
+      verdicts.show_suppressed && verdicts.suppressions.size() == report.findings.size();
 
   std::string seed = detail::contentSeed(inventory) + "vulnerabilities\n" + report.db_build_id;
   Json vulnerabilities = Json::array();
   std::set<std::string> bom_refs;
   for (std::size_t i = 0; i < n; ++i) {
-    if (!counted[i]) continue;
+    const model::Suppression* why = nullptr;
+    if (!counted[i]) {
+      if (!show_suppressed || !verdicts.suppressions[i].suppressed) continue;
+      why = &verdicts.suppressions[i];
+    }
     const auto& f = report.findings[i];
     if (f.package_index >= inventory.packages.size()) continue;
     const std::string component_ref =
@@ -216,7 +289,7 @@ std::string renderScanCycloneDx(const model::ScanReport& report, const std::vect
     }
     bom_refs.insert(bom_ref);
     seed += "\n" + bom_ref + "\t" + f.fixed_version + "\t" + std::string(model::toString(f.status));
-    vulnerabilities.push_back(vulnerabilityOf(f, component_ref, bom_ref));
+    vulnerabilities.push_back(vulnerabilityOf(f, why, component_ref, bom_ref));
   }
   // A scan is another document than the inventory's BOM: its own serial number.
   doc["serialNumber"] = "urn:uuid:" + detail::stableUuid(seed);
@@ -232,6 +305,12 @@ std::string renderScanCycloneDx(const model::ScanReport& report, const std::vect
   if (!properties.empty()) doc["metadata"]["properties"] = std::move(properties);
   doc["vulnerabilities"] = std::move(vulnerabilities);
   return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string renderScanCycloneDx(const model::ScanReport& report, const std::vector<bool>& counted,
+                                const RenderOptions& options) {
+  const std::vector<model::Suppression> none;
+  return renderScanCycloneDx(report, ScanVerdicts{counted, none, false}, options);
 }
 
 }  // namespace bulwark::report

@@ -9,6 +9,7 @@
 
 #include "model/finding.h"
 #include "report/inventory_report.h"
+#include "report/scan_report.h"
 
 namespace bulwark::report {
 
@@ -22,6 +23,15 @@ std::string renderScanSarif(const model::ScanReport& report, const std::vector<b
 // The inventory as `bulwark sbom -f cyclonedx` renders it, plus one `vulnerabilities` entry per
 // counted finding whose `affects` points at the package's component bom-ref.
 std::string renderScanCycloneDx(const model::ScanReport& report, const std::vector<bool>& counted,
+                                const RenderOptions& options);
+
+// With verdicts: the same, and with verdicts.show_suppressed the suppressed findings too — SARIF
+// results with `suppressions: [{kind: "external", status: "accepted", justification}]` (SARIF
+// 2.1.0 §3.35), CycloneDX entries with the suppression's `analysis`. Without show_suppressed
+// the output equals the functions above.
+std::string renderScanSarif(const model::ScanReport& report, const ScanVerdicts& verdicts,
+                            const RenderOptions& options);
+std::string renderScanCycloneDx(const model::ScanReport& report, const ScanVerdicts& verdicts,
                                 const RenderOptions& options);
 
 }  // namespace bulwark::report

@@ -64,6 +64,7 @@ Json findingJson(const model::ScanReport& report, const model::Finding& f) {
   j["explanation"] = f.explanation;
   j["remediation"] = f.remediation;
   if (!f.references.empty()) j["references"] = f.references;
+  if (!f.cwes.empty()) j["cwes"] = f.cwes;
   return j;
 }
 

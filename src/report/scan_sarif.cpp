@@ -10,6 +10,7 @@
 #include "core/sha256.h"
 #include "model/purl.h"
 #include "report/scan_formats.h"
+#include "report/scan_report.h"
 
 namespace bulwark::report {
 
@@ -95,11 +96,21 @@ std::string fixedOrStatus(const model::Finding& f) {
                                  : f.fixed_version;
 }
 
-// One rule per vulnerability id, from the counted findings that carry it.
+// CWE ids in number order: "CWE-" then a number without leading zeros (normalizeCwes), so
+// shorter is smaller and equal lengths compare as text.
+struct CweOrder {
+  bool operator()(const std::string& a, const std::string& b) const {
+    return a.size() != b.size() ? a.size() < b.size() : a < b;
+  }
+};
+
+// One rule per vulnerability id, from the reported findings (counted, and suppressed ones when
+// they are shown) that carry it.
 struct Rule {
   std::string id;
   std::string title;
   std::set<std::string> aliases;
+  std::set<std::string, CweOrder> cwes;
   std::vector<std::string> references;  // in the findings' order, each once
   std::set<std::string> seen_references;
   model::Severity severity = model::Severity::Unknown;
@@ -262,23 +273,59 @@ void appendExtras(const model::ScanReport& report, const Json& logical_target, J
   }
 }
 
+// SARIF 2.1.0 §3.35: a suppressed finding shown with --show-suppressed is a result with an
+// external suppression that was accepted; its justification says who suppressed it and why.
+Json suppressionsOf(const model::Suppression& why) {
+  std::string justification;
+  if (why.by == "ignorefile") {
+    justification = "ignored by " + why.where;
+  } else {
+    justification = why.status + (why.justification.empty() ? "" : " (" + why.justification + ")") +
+                    " according to " + why.where;
+  }
+  if (!why.reason.empty()) justification += ": " + why.reason;
+  Json suppression;
+  suppression["kind"] = "external";
+  suppression["status"] = "accepted";
+  suppression["justification"] = justification;
+  Json properties;
+  properties["by"] = why.by;
+  properties["status"] = why.status;
+  if (!why.justification.empty()) properties["justification"] = why.justification;
+  properties["rule"] = why.where;
+  suppression["properties"] = std::move(properties);
+  return Json::array({std::move(suppression)});
+}
+
 }  // namespace
 
-std::string renderScanSarif(const model::ScanReport& report, const std::vector<bool>& counted,
+std::string renderScanSarif(const model::ScanReport& report, const ScanVerdicts& verdicts,
                             const RenderOptions& options) {
   const auto& inventory = report.inventory;
   const auto& target = inventory.target;
+  const auto& counted = verdicts.counted;
   const std::size_t n = std::min(counted.size(), report.findings.size());
+  // The suppression shown with finding i, or nullptr when it is not a shown suppressed finding.
+  const bool show_suppressed =
+      verdicts.show_suppressed && verdicts.suppressions.size() == report.findings.size();
+  const auto shown_suppression = [&](std::size_t i) -> const model::Suppression* {
+    if (!show_suppressed || counted[i] || !verdicts.suppressions[i].suppressed) return nullptr;
+    return &verdicts.suppressions[i];
+  };
+  const auto reported = [&](std::size_t i) {
+    return (counted[i] || shown_suppression(i) != nullptr) &&
+           report.findings[i].package_index < inventory.packages.size();
+  };
 
   std::map<std::string, Rule> rules;  // by id: rules come out sorted
   for (std::size_t i = 0; i < n; ++i) {
-    if (!counted[i]) continue;
+    if (!reported(i)) continue;
     const auto& f = report.findings[i];
-    if (f.package_index >= inventory.packages.size()) continue;
     Rule& rule = rules[f.vulnerability_id];
     rule.id = f.vulnerability_id;
     if (rule.title.empty()) rule.title = f.title;
     rule.aliases.insert(f.aliases.begin(), f.aliases.end());
+    rule.cwes.insert(f.cwes.begin(), f.cwes.end());
     for (const auto& ref : f.references) {
       if (rule.seen_references.insert(ref).second) rule.references.push_back(ref);
     }
@@ -333,7 +380,9 @@ std::string renderScanSarif(const model::ScanReport& report, const std::vector<b
     if (rule.security_severity) {
       properties["security-severity"] = scoreText(*rule.security_severity);
     }
-    properties["tags"] = Json::array({"vulnerability", "security", model::toString(rule.severity)});
+    Json tags = Json::array({"vulnerability", "security", model::toString(rule.severity)});
+    for (const auto& cwe : rule.cwes) tags.push_back(cwe);  // "CWE-79", as Trivy tags them
+    properties["tags"] = std::move(tags);
     r["properties"] = std::move(properties);
     rules_json.push_back(std::move(r));
   }
@@ -346,9 +395,8 @@ std::string renderScanSarif(const model::ScanReport& report, const std::vector<b
 
   Json results = Json::array();
   for (std::size_t i = 0; i < n; ++i) {
-    if (!counted[i]) continue;
+    if (!reported(i)) continue;
     const auto& f = report.findings[i];
-    if (f.package_index >= inventory.packages.size()) continue;
     const auto& p = inventory.packages[f.package_index];
     Json result;
     result["ruleId"] = f.vulnerability_id;
@@ -387,6 +435,7 @@ std::string renderScanSarif(const model::ScanReport& report, const std::vector<b
     properties["explanation"] = f.explanation;
     properties["remediation"] = f.remediation;
     result["properties"] = std::move(properties);
+    if (const auto* why = shown_suppression(i)) result["suppressions"] = suppressionsOf(*why);
     results.push_back(std::move(result));
   }
 
@@ -413,6 +462,12 @@ std::string renderScanSarif(const model::ScanReport& report, const std::vector<b
   doc["version"] = "2.1.0";
   doc["runs"] = Json::array({std::move(run)});
   return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string renderScanSarif(const model::ScanReport& report, const std::vector<bool>& counted,
+                            const RenderOptions& options) {
+  const std::vector<model::Suppression> none;
+  return renderScanSarif(report, ScanVerdicts{counted, none, false}, options);
 }
 
 }  // namespace bulwark::report

@@ -1,5 +1,8 @@
 #include "vulndb/advisory_json.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 
 namespace bulwark::vulndb {
@@ -99,7 +102,41 @@ void putIf(Json& json, const char* key, const std::string& value) {
   if (!value.empty()) json[key] = value;
 }
 
+// Longest CWE number accepted: the catalogue is at four digits; nine keep any id within int32.
+constexpr std::size_t kMaxCweDigits = 9;
+
+// "CWE-79", "cwe-079", " 79 " → 79; 0 for anything else (NVD-CWE-Other, NVD-CWE-noinfo, text).
+std::uint32_t cweNumber(std::string_view id) {
+  while (!id.empty() && (id.front() == ' ' || id.front() == '\t')) id.remove_prefix(1);
+  while (!id.empty() && (id.back() == ' ' || id.back() == '\t')) id.remove_suffix(1);
+  if (id.size() > 4 && (id[0] == 'C' || id[0] == 'c') && (id[1] == 'W' || id[1] == 'w') &&
+      (id[2] == 'E' || id[2] == 'e') && id[3] == '-') {
+    id.remove_prefix(4);
+  }
+  while (id.size() > 1 && id.front() == '0') id.remove_prefix(1);
+  if (id.empty() || id.size() > kMaxCweDigits) return 0;
+  std::uint32_t number = 0;
+  for (const char c : id) {
+    if (c < '0' || c > '9') return 0;
+    number = number * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  return number;
+}
+
 }  // namespace
+
+std::vector<std::string> normalizeCwes(const std::vector<std::string>& ids) {
+  std::vector<std::uint32_t> numbers;
+  for (const auto& id : ids) {
+    if (const auto number = cweNumber(id); number != 0) numbers.push_back(number);
+  }
+  std::sort(numbers.begin(), numbers.end());
+  numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+  std::vector<std::string> out;
+  out.reserve(numbers.size());
+  for (const auto number : numbers) out.push_back("CWE-" + std::to_string(number));
+  return out;
+}
 
 std::string rangesToJson(const std::vector<model::VersionRange>& ranges) {
   return rangesJson(ranges).dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -147,6 +184,7 @@ std::string advisoryToJson(const model::Advisory& a, int indent) {
   }
   doc["affected"] = std::move(affected);
   if (!a.references.empty()) doc["references"] = a.references;
+  if (!a.cwes.empty()) doc["cwes"] = a.cwes;
   return doc.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
@@ -202,6 +240,8 @@ core::Result<model::Advisory> advisoryFromJson(std::string_view text) {
     }
   }
   a.references = stringsOf<std::string>(doc, "references");
+  // Documents stored before weaknesses were kept have no "cwes": an empty list.
+  a.cwes = normalizeCwes(stringsOf<std::string>(doc, "cwes"));
   return a;
 }
 

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "model/advisory.h"
@@ -12,6 +13,11 @@ namespace bulwark::vulndb {
 
 std::string advisoryToJson(const model::Advisory& advisory, int indent = -1);
 core::Result<model::Advisory> advisoryFromJson(std::string_view json);
+
+// Weakness ids as advisories store them: "CWE-79" spelling ("cwe-079" and "79" are accepted),
+// sorted by number, each once. NVD's placeholders "NVD-CWE-Other" and "NVD-CWE-noinfo" say that
+// no CWE was assigned and anything else that is not a CWE number is dropped.
+std::vector<std::string> normalizeCwes(const std::vector<std::string>& ids);
 
 // The ranges of one affected package, stored beside it for matching (compact JSON).
 std::string rangesToJson(const std::vector<model::VersionRange>& ranges);

@@ -1,16 +1,17 @@
-// Fuzzes the VEX parser (OpenVEX and CycloneDX JSON, match/vex.h) and statement selection over
-// what it accepts, for a package subject and an image target.
+// Fuzzes the VEX parser (OpenVEX, CycloneDX and CSAF VEX JSON, match/vex.h) and statement
+// selection over what it accepts, for a Debian package in an image target and a RHEL rpm (CSAF
+// platforms by CPE).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "match/vex.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace bulwark::match;
-  const std::string_view input(reinterpret_cast<const char*>(data), size);
-  const auto document = parseVex(input, "fuzz.json");
-  if (!document) return 0;
+namespace {
+
+using bulwark::match::Subject;
+
+Subject debianSubject() {
   static const bulwark::model::Target kTarget = [] {
     bulwark::model::Target target;
     target.manifest_digest = "sha256:1111";
@@ -26,8 +27,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   subject.purl = *bulwark::model::parsePurl(subject.purl_text);
   subject.distro_codename = "bookworm";
   subject.target = &kTarget;
-  const VexStatement* statement = decidingStatement(*document, subject);
+  return subject;
+}
+
+Subject rpmSubject() {
+  Subject subject;
+  subject.vulnerability_id = "CVE-2024-2961";
+  subject.package_name = "openssl";
+  subject.full_version = "1:3.0.7-24.el9";
+  subject.purl_text = "pkg:rpm/redhat/openssl@3.0.7-24.el9?arch=x86_64&distro=rhel-9.2&epoch=1";
+  subject.purl = *bulwark::model::parsePurl(subject.purl_text);
+  return subject;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace bulwark::match;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const auto document = parseVex(input, "fuzz.json");
+  if (!document) return 0;
+  static const Subject kDebian = debianSubject();
+  static const Subject kRpm = rpmSubject();
   static volatile std::size_t sink = 0;
-  sink = sink + (statement != nullptr ? statement->index : 0);
+  for (const Subject* subject : {&kDebian, &kRpm}) {
+    const VexStatement* statement = decidingStatement(*document, *subject);
+    sink = sink + (statement != nullptr ? statement->index : 0);
+  }
   return 0;
 }

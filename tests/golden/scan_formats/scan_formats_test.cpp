@@ -21,6 +21,7 @@
 #include "pipeline/scan.h"
 #include "report/inventory_report.h"
 #include "report/scan_formats.h"
+#include "report/scan_report.h"
 #include "testdata.h"
 #include "vulndb/importer.h"
 
@@ -170,6 +171,18 @@ std::vector<std::string> validateAll(const std::vector<Document>& documents) {
 
 model::ScanReport syntheticReport();
 
+// Suppressions for the synthetic report's findings: a VEX not_affected with a justification, an
+// ignore-file entry, a VEX fixed; the last finding counts.
+std::vector<model::Suppression> syntheticSuppressions() {
+  std::vector<model::Suppression> out(4);
+  out[0] = {true,           "vex:vendor.csaf.json",
+            "not_affected", "vulnerable_code_not_present",
+            "Moderate",     "vendor.csaf.json, statement 1"};
+  out[1] = {true, "ignorefile", "ignored", "", "accepted risk", ".bulwarkignore.yaml:3"};
+  out[2] = {true, "vex:vendor.openvex.json", "fixed", "", "", "vendor.openvex.json, statement 2"};
+  return out;
+}
+
 TEST_F(ScanFormats, DocumentsValidateAgainstTheOfficialSchemas) {
   if (!fs::exists(sourceDir() / "tests/tools/node_modules/@cyclonedx/cyclonedx-library") ||
       !fs::exists(sourceDir() / "tests/tools/node_modules/@microsoft/jest-sarif") ||
@@ -181,19 +194,33 @@ TEST_F(ScanFormats, DocumentsValidateAgainstTheOfficialSchemas) {
   const std::string bom = report::renderScanCycloneDx(scan(), counted(), options);
   const auto synthetic = syntheticReport();
   const std::vector<bool> all(synthetic.findings.size(), true);
+  const std::vector<bool> last_only = {false, false, false, true};
+  const auto suppressions = syntheticSuppressions();
+  const report::ScanVerdicts shown{last_only, suppressions, true};
   // The validator is no rubber stamp: one wrong field and it says so.
   auto broken_sarif = Json::parse(sarif);
   broken_sarif["runs"][0]["results"][0]["level"] = "fatal";
   auto broken_bom = Json::parse(bom);
   broken_bom["vulnerabilities"][0]["ratings"][0]["method"] = "CVSSv5";
+  auto broken_suppression = Json::parse(report::renderScanSarif(synthetic, shown, options));
+  broken_suppression["runs"][0]["results"][0]["suppressions"][0]["kind"] = "forgotten";
+  auto broken_analysis = Json::parse(report::renderScanCycloneDx(synthetic, shown, options));
+  broken_analysis["vulnerabilities"][0]["analysis"]["justification"] = "not_our_problem";
   const std::vector<Document> documents = {
       {"sarif", sarif, true, "debian-mini SARIF"},
       {"cyclonedx-1.5", bom, true, "debian-mini CycloneDX"},
       {"sarif", report::renderScanSarif(synthetic, all, options), true, "synthetic SARIF"},
       {"cyclonedx-1.5", report::renderScanCycloneDx(synthetic, all, options), true,
        "synthetic CycloneDX"},
+      {"sarif", report::renderScanSarif(synthetic, shown, options), true,
+       "synthetic SARIF with suppressions"},
+      {"cyclonedx-1.5", report::renderScanCycloneDx(synthetic, shown, options), true,
+       "synthetic CycloneDX with suppressed analyses"},
       {"sarif", broken_sarif.dump(), false, "SARIF with level 'fatal'"},
       {"cyclonedx-1.5", broken_bom.dump(), false, "CycloneDX with method 'CVSSv5'"},
+      {"sarif", broken_suppression.dump(), false, "SARIF with suppression kind 'forgotten'"},
+      {"cyclonedx-1.5", broken_analysis.dump(), false,
+       "CycloneDX with justification 'not_our_problem'"},
   };
   const auto verdicts = validateAll(documents);
   for (std::size_t i = 0; i < documents.size(); ++i) {
@@ -379,6 +406,7 @@ model::ScanReport syntheticReport() {
   critical.score = 9.3;
   critical.aliases = {"GHSA-xxxx-yyyy-zzzz"};
   critical.references = {"not a url", "https://example.org/a b"};
+  critical.cwes = {"CWE-79", "CWE-787"};
   critical.status = model::AffectedStatus::UnderInvestigation;
   auto medium = finding(0, "CVE-2024-0002", model::Severity::Medium);
   medium.vector = "AV:N/AC:L/Au:N/C:P/I:N/A:N";

@@ -15,6 +15,7 @@
 
 #include "core/text.h"
 #include "model/purl.h"
+#include "vulndb/advisory_json.h"
 #include "vulndb/cvss/cvss.h"
 #include "vulndb/ecosystem.h"
 #include "vulndb/feeds/json_util.h"
@@ -439,6 +440,10 @@ class Reader {
         readReferences(vulnerability["references"], own);
         for (auto& reference : advisory.references) addUnique(own, std::move(reference));
         advisory.references = std::move(own);
+        dom::element cwe;
+        if (vulnerability["cwe"].get(cwe) == simdjson::SUCCESS) {
+          advisory.cwes = normalizeCwes({stringAt(cwe, "id")});
+        }
         readStatuses(vulnerability, advisory, /*fixes_only=*/false);
         deliver(std::move(advisory), sink);
       }

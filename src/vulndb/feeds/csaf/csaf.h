@@ -1,9 +1,11 @@
 // Red Hat CSAF 2.0 documents (https://security.access.redhat.com/data/csaf/v2/):
 //  - VEX files, document.category "csaf_vex", one per CVE → source "redhat-vex", advisory id
 //    the CVE; every product status (fixed, known_affected, known_not_affected,
-//    under_investigation) becomes an AffectedPackage;
+//    under_investigation) becomes an AffectedPackage; the vulnerability's cwe.id → cwes;
 //  - security advisories, category "csaf_security_advisory", one per RHSA/RHBA/RHEA → source
 //    "redhat-csaf", advisory id the tracking id, the CVEs as aliases; their "fixed" products.
+//    No cwes: an erratum fixes several CVEs and each CVE's weakness belongs to that CVE (the VEX
+//    file of the CVE, or NVD, supplies it).
 //
 // A product status names a full product id "PLATFORM:COMPONENT" that a product_tree
 // relationship defines (component COMPONENT is a default_component_of PLATFORM). The platform's

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/text.h"
+#include "vulndb/advisory_json.h"
 #include "vulndb/feeds/json_util.h"
 
 namespace bulwark::vulndb::feeds {
@@ -55,6 +56,26 @@ void readReferences(simdjson::simdjson_result<dom::element> result, std::vector<
     std::string url;
     if (getString(item["url"], url) && !url.empty()) out.push_back(std::move(url));
   }
+}
+
+// Weakness ids from a list of {"description": [{"lang", "value"}]} (NVD API 2.0 "weaknesses"
+// with key "description", NVD 1.1 "problemtype_data" likewise) into `out`, normalised. NVD's
+// "NVD-CWE-Other" and "NVD-CWE-noinfo" (no CWE assigned) are left out by normalizeCwes().
+void readNvdWeaknesses(simdjson::simdjson_result<dom::element> result,
+                       std::vector<std::string>& out) {
+  dom::array array;
+  if (result.get(array) != simdjson::SUCCESS) return;
+  std::vector<std::string> ids;
+  for (const auto weakness : array) {
+    dom::array descriptions;
+    if (weakness["description"].get(descriptions) != simdjson::SUCCESS) continue;
+    for (const auto description : descriptions) {
+      std::string value;
+      if (getString(description["value"], value)) ids.push_back(std::move(value));
+    }
+  }
+  ids.insert(ids.end(), out.begin(), out.end());
+  out = normalizeCwes(ids);
 }
 
 // A CVSS data object {vectorString, baseScore, baseSeverity}; `severity_word` overrides the
@@ -126,6 +147,7 @@ bool readNvd2Cve(dom::element cve, Advisory& advisory, std::string& error) {
     }
   }
   readReferences(cve["references"], advisory.references);
+  readNvdWeaknesses(cve["weaknesses"], advisory.cwes);
   return true;
 }
 
@@ -184,6 +206,7 @@ bool readNvd11Item(dom::element item, Advisory& advisory, std::string& error) {
     }
   }
   readReferences(cve["references"]["reference_data"], advisory.references);
+  readNvdWeaknesses(cve["problemtype"]["problemtype_data"], advisory.cwes);
   return true;
 }
 
@@ -229,6 +252,24 @@ void readCve5Metrics(dom::element container, std::vector<SeverityScore>& out) {
       }
     }
   }
+}
+
+// CVE JSON 5 problemTypes[].descriptions[].cweId of one container (descriptions that are free
+// text without a cweId say nothing bulwark can use).
+void readCve5Weaknesses(dom::element container, std::vector<std::string>& out) {
+  dom::array problem_types;
+  if (container["problemTypes"].get(problem_types) != simdjson::SUCCESS) return;
+  std::vector<std::string> ids;
+  for (const auto problem_type : problem_types) {
+    dom::array descriptions;
+    if (problem_type["descriptions"].get(descriptions) != simdjson::SUCCESS) continue;
+    for (const auto description : descriptions) {
+      std::string id;
+      if (getString(description["cweId"], id)) ids.push_back(std::move(id));
+    }
+  }
+  ids.insert(ids.end(), out.begin(), out.end());
+  out = normalizeCwes(ids);
 }
 
 }  // namespace
@@ -289,11 +330,15 @@ core::Status parseCve5(std::string_view bytes, std::string_view where, const Adv
     if (advisory.summary.empty()) advisory.summary = englishText(cna["descriptions"]);
     readCve5Metrics(cna, advisory.severities);
     readReferences(cna["references"], advisory.references);
+    readCve5Weaknesses(cna, advisory.cwes);
   }
   dom::array adps;
   if ((*root)["containers"]["adp"].get(adps) == simdjson::SUCCESS) {
     for (const auto adp : adps) {
-      if (isObject(adp)) readCve5Metrics(adp, advisory.severities);
+      if (!isObject(adp)) continue;
+      readCve5Metrics(adp, advisory.severities);
+      // CISA's ADP assigns CWEs where the CNA gave none.
+      if (advisory.cwes.empty()) readCve5Weaknesses(adp, advisory.cwes);
     }
   }
   sink(std::move(advisory));

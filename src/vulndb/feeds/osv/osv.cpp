@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/text.h"
+#include "vulndb/advisory_json.h"
 #include "vulndb/ecosystem.h"
 #include "vulndb/feeds/json_util.h"
 
@@ -117,6 +118,12 @@ class RecordReader {
                                          .vector = word,
                                          .severity = model::parseSeverity(word),
                                          .source = std::string(kSource)});
+        }
+        // GHSA records: "cwe_ids": ["CWE-79"]; a bad list loses the weaknesses, not the record.
+        std::vector<std::string> cwes;
+        dom::element cwe_ids;
+        if (value["cwe_ids"].get(cwe_ids) == simdjson::SUCCESS && readStrings(cwe_ids, cwes)) {
+          advisory.cwes = normalizeCwes(cwes);
         }
       }
     }
@@ -421,6 +428,7 @@ std::string mapOsvEcosystem(std::string_view osv_ecosystem) {
   const auto parts = core::split(osv_ecosystem, ':');
   if (parts.empty()) return {};
   const std::string_view base = parts.front();
+  if (base == "SUSE" || base == "openSUSE") return suseEcosystem(osv_ecosystem);
   for (const auto language : kLanguageEcosystems) {
     if (base == language) return std::string(language);
   }
@@ -428,7 +436,6 @@ std::string mapOsvEcosystem(std::string_view osv_ecosystem) {
     if (base != os.osv) continue;
     // The release is the first component that looks like one: "Ubuntu:Pro:18.04:LTS" → 18.04,
     // "Alpine:v3.19" → v3.19, "Red Hat:rhel_e4s:9.2::appstream" → 9.2.
-  if (base == "SUSE" || base == "openSUSE") return suseEcosystem(osv_ecosystem);
     for (std::size_t i = 1; i < parts.size(); ++i) {
       if (isReleaseLike(parts[i])) return osEcosystem(os.id, parts[i]);
     }
