@@ -26,6 +26,7 @@ struct SbomArgs {
   std::string target;
   std::string format = "table";
   std::string output;
+  bool include_dev_deps = false;
   TargetArgs source;
 };
 
@@ -43,6 +44,7 @@ int runSbom(const SbomArgs& args) {
   pipeline::SbomOptions options;
   options.source = std::move(*source);
   options.progress = progressWanted();
+  options.include_dev_deps = args.include_dev_deps;
 
   auto inventory = pipeline::buildInventory(args.target, options);
   if (!inventory) {
@@ -84,6 +86,8 @@ void addSbomCommand(CLI::App& root, Action& action) {
   cmd->add_option("-f,--format", args->format, "table, json, cyclonedx or spdx")
       ->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout");
+  cmd->add_flag("--include-dev-deps", args->include_dev_deps,
+                "Also list language packages only development needs, marked \"development\"");
   addTargetOptions(*cmd, args->source);
   cmd->callback([args, &action] { action = [args] { return runSbom(*args); }; });
 }

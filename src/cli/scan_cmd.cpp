@@ -46,6 +46,7 @@ struct ScanArgs {
   std::string secret_config;
   std::vector<std::string> yara_rules;
   std::string malware_hashes;
+  bool include_dev_deps = false;
   TargetArgs source;
 };
 
@@ -176,6 +177,7 @@ int runScan(const ScanArgs& args) {
   options.database = args.db;
   options.sbom.source = std::move(*source);
   options.sbom.progress = progressWanted();
+  options.sbom.include_dev_deps = args.include_dev_deps;
 
   const auto max_age = core::parseDurationSeconds(args.max_db_age);
   if (!max_age) return fail("--max-db-age '" + args.max_db_age + "': expected e.g. 72h, 7d, 2w");
@@ -249,6 +251,8 @@ void addScanCommand(CLI::App& root, Action& action) {
       ->allow_extra_args(false);
   cmd->add_option("--malware-hashes", args->malware_hashes,
                   "SHA-256 list of known-bad files used besides the shipped one (docs/malware.md)");
+  cmd->add_flag("--include-dev-deps", args->include_dev_deps,
+                "Also scan language packages only development needs (devDependencies, ...)");
   addTargetOptions(*cmd, args->source);
   cmd->callback([args, &action] { action = [args] { return runScan(*args); }; });
 }

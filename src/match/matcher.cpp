@@ -167,6 +167,9 @@ core::Result<std::vector<model::Finding>> matchInventory(const vulndb::Database&
   };
   for (std::size_t i = 0; i < inventory.packages.size(); ++i) {
     const auto& package = inventory.packages[i];
+    // The project itself (a package.json's own name and version) is the user's code, not a
+    // registry package: a registry package of the same name and version is another thing.
+    if (package.relationship == model::Relationship::Root) continue;
     const bool os_package = model::isOsPackage(package.type);
     const std::string ecosystem =
         os_package ? os_ecosystem : std::string(model::ecosystemNames(package.type).osv);

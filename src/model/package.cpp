@@ -53,6 +53,16 @@ const EcosystemNames* ecosystemForOsv(std::string_view osv) {
 
 std::string_view toString(PackageType type) { return ecosystemNames(type).name; }
 
+std::string_view toString(Relationship relationship) {
+  switch (relationship) {
+    case Relationship::Root: return "root";
+    case Relationship::Direct: return "direct";
+    case Relationship::Indirect: return "indirect";
+    case Relationship::Unknown: break;
+  }
+  return "";
+}
+
 bool isOsPackage(PackageType type) {
   return type == PackageType::Deb || type == PackageType::Apk || type == PackageType::Rpm;
 }

@@ -44,6 +44,14 @@ struct Location {
   friend bool operator==(const Location&, const Location&) = default;
 };
 
+// How a language package relates to the project whose lockfile lists it, where the lockfile (or
+// the manifest beside it) tells: the project itself, a dependency it declares, or a dependency of
+// a dependency. Unknown for OS packages and for files that do not say.
+enum class Relationship { Unknown, Root, Direct, Indirect };
+
+// "root", "direct", "indirect"; "" for Unknown.
+std::string_view toString(Relationship relationship);
+
 struct Package {
   PackageType type = PackageType::Deb;
   // The ecosystem's own spelling: npm "@scope/name", Go module path, Maven "group:artifact",
@@ -67,6 +75,7 @@ struct Package {
   // Language packages: a dependency only development or tests need, as the lockfile says
   // (npm "dev", poetry groups, ...). Reports leave these out, as Trivy does by default.
   bool development = false;
+  Relationship relationship = Relationship::Unknown;
   Location location;
 
   // The full version in the package manager's own syntax, as its comparator takes it:

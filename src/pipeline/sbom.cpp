@@ -17,8 +17,8 @@ namespace {
 // A language package read from a file an OS package installed (Debian's python3-yaml owns
 // its dist-info METADATA) belongs to the OS package: the distribution's advisories speak for
 // it, so it is not reported or matched twice. Development-only dependencies are left out, as
-// Trivy leaves them out by default.
-void keepOnePerInstall(std::vector<model::Package>& packages) {
+// Trivy leaves them out by default, unless `include_dev_deps`.
+void keepOnePerInstall(std::vector<model::Package>& packages, bool include_dev_deps) {
   const bool any_language = std::any_of(packages.begin(), packages.end(),
                                         [](const auto& p) { return !model::isOsPackage(p.type); });
   if (!any_language) return;
@@ -34,8 +34,20 @@ void keepOnePerInstall(std::vector<model::Package>& packages) {
     if (model::isOsPackage(package.type)) return false;
     // A package inside a nested archive is owned when its outermost archive is.
     const std::string_view path = package.location.path;
-    return package.development || owned.contains(std::string(path.substr(0, path.find("!/"))));
+    return (package.development && !include_dev_deps) ||
+           owned.contains(std::string(path.substr(0, path.find("!/"))));
   });
+}
+
+// A cataloger runs only where it reads something: in a project directory one that declares no
+// patterns() and no projectPatterns() (it reads installed packages) is skipped, so that files
+// another cataloger asked for (yarn's package.json beside yarn.lock) are not taken for
+// installed packages (node_modules/*/package.json); on an installed system one that reads only
+// projects' lockfiles is skipped likewise.
+bool runsOn(const catalog::Cataloger& cataloger, bool project) {
+  if (!cataloger.patterns().empty()) return true;
+  if (project) return !cataloger.projectPatterns().empty();
+  return !cataloger.installedPatterns().empty() || !cataloger.extractors().empty();
 }
 
 }  // namespace
@@ -52,6 +64,13 @@ bool isProjectDirectory(const model::Target& target) {
 }
 
 core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress,
+                                           std::vector<image::ContentScanner*> scanners) {
+  SbomOptions options;
+  options.progress = progress;
+  return inventoryOf(image, options, std::move(scanners));
+}
+
+core::Result<model::Inventory> inventoryOf(image::Image& image, const SbomOptions& options,
                                            std::vector<image::ContentScanner*> scanners) {
   const auto catalogers = catalog::allCatalogers();
   const bool project = isProjectDirectory(image.target());
@@ -75,16 +94,17 @@ core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress,
   }
   auto view = image.readFiles(
       image::PathFilter(std::move(patterns), std::move(extractors), std::move(scanners)),
-      diagnostics, progress);
+      diagnostics, options.progress);
   if (!view) return tl::unexpected(view.error());
 
   model::Inventory inventory;
   inventory.target = image.target();
   inventory.distro = catalog::detectDistro(*view, diagnostics);
   for (const auto& cataloger : catalogers) {
+    if (!runsOn(*cataloger, project)) continue;
     cataloger->catalog(*view, inventory.distro, inventory.packages, diagnostics);
   }
-  keepOnePerInstall(inventory.packages);
+  keepOnePerInstall(inventory.packages, options.include_dev_deps);
   std::sort(inventory.packages.begin(), inventory.packages.end(), model::packageLess);
   inventory.diagnostics = diagnostics.sorted();
   return inventory;
@@ -100,7 +120,7 @@ core::Result<model::Inventory> buildInventory(std::string_view target, const Sbo
   }
   auto image = image::openImage(target, options.source);
   if (!image) return tl::unexpected(image.error());
-  return inventoryOf(**image, options.progress);
+  return inventoryOf(**image, options);
 }
 
 }  // namespace bulwark::pipeline

@@ -13,12 +13,18 @@ namespace bulwark::pipeline {
 struct SbomOptions {
   image::SourceOptions source;
   bool progress = false;  // a progress bar on a TTY
+  // Keep language packages that only development needs (`--include-dev-deps`, as Trivy's);
+  // they carry Package::development.
+  bool include_dev_deps = false;
 };
 
 core::Result<model::Inventory> buildInventory(std::string_view target, const SbomOptions& options);
 
 // The inventory of an already opened image (tests and the server reuse an Image). `scanners`
 // see every file of every layer while the image streams (image::ContentScanner).
+core::Result<model::Inventory> inventoryOf(image::Image& image, const SbomOptions& options,
+                                           std::vector<image::ContentScanner*> scanners = {});
+// The same with default options but `progress`.
 core::Result<model::Inventory> inventoryOf(image::Image& image, bool progress,
                                            std::vector<image::ContentScanner*> scanners = {});
 

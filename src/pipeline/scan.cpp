@@ -118,7 +118,7 @@ core::Result<model::ScanReport> scanTarget(std::string_view target, const ScanOp
   } else {
     auto image = image::openImage(target, options.sbom.source);
     if (!image) return tl::unexpected(image.error());
-    inventory = inventoryOf(**image, options.sbom.progress, std::move(scanners));
+    inventory = inventoryOf(**image, options.sbom, std::move(scanners));
   }
   if (!inventory) return tl::unexpected(inventory.error());
 

@@ -70,6 +70,8 @@ std::string renderJson(const model::Inventory& inventory, const RenderOptions& o
     putIf(package, "vendor", p.vendor);
     putIf(package, "modularity_label", p.modularity_label);
     putIf(package, "origin", p.origin);
+    if (p.development) package["development"] = true;
+    putIf(package, "relationship", std::string(model::toString(p.relationship)));
     package["purl"] = model::purl(p, inventory.distro);
     Json location;
     putIf(location, "layer", p.location.layer_digest);

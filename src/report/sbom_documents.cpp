@@ -122,6 +122,8 @@ std::string renderCycloneDx(const model::Inventory& inventory, const RenderOptio
     add("bulwark:package:layer_digest", p.location.layer_digest);
     add("bulwark:package:path", p.location.path);
     add("bulwark:package:modularity_label", p.modularity_label);
+    add("bulwark:package:relationship", std::string(model::toString(p.relationship)));
+    if (p.development) add("bulwark:package:development", "true");
     c["properties"] = std::move(props);
     os_depends.push_back(ref);
     components.push_back(std::move(c));

@@ -590,7 +590,7 @@ class JavaArchiveCataloger final : public Cataloger {
   std::string_view version() const override { return "1"; }
   std::vector<std::string_view> patterns() const override { return {}; }
   std::vector<std::string_view> projectPatterns() const override {
-    return {kPomPattern, kGradleLockfilePattern, kGradleLegacyLockfilePattern};
+    return {kPomPattern, kGradleLockfilePattern, kGradleLegacyLockfilePattern, kSbtLockPattern};
   }
   std::vector<image::Extractor> extractors() const override {
     return {image::Extractor{kJavaArchiveExtractor, &wantsJavaArchive, &summarizeJavaArchive,
@@ -605,7 +605,7 @@ class JavaArchiveCataloger final : public Cataloger {
         packages.push_back(std::move(package));
       }
     }
-    catalogFiles(fs, kPomPattern, &parsePomXml, packages, diagnostics);
+    catalogPomFiles(fs, kPomPattern, packages, diagnostics);
     catalogFiles(fs, kGradleLockfilePattern, &parseGradleLockfile, packages, diagnostics);
     catalogFiles(fs, kGradleLegacyLockfilePattern, &parseGradleLockfile, packages, diagnostics);
   }
@@ -625,3 +625,5 @@ std::unique_ptr<Cataloger> makeJavaArchiveCataloger() {
 }
 
 }  // namespace bulwark::catalog
+    catalogFiles(fs, kSbtLockPattern, &parseSbtLockfile, packages, diagnostics);
+  static constexpr std::string_view kSbtLockPattern = "**/build.sbt.lock";

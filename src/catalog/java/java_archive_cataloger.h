@@ -36,15 +36,22 @@
 // kMaxJavaNestedArchiveBytes, entries kMaxJavaArchiveEntries, summary kMaxJavaSummaryBytes.
 //
 // pom.xml (project directories only, Cataloger::projectPatterns; Trivy reads it in `trivy fs`,
-// not in images): the simple, offline part of Trivy's pom parser — the project itself
-// (groupId/version inherited from <parent> when absent) and its direct <dependencies> whose scope
-// is empty, compile or runtime and that are not optional, with ${...} taken from the pom's own
-// <properties> and project.* (unknown ones become "" and a diagnostic, as in Trivy) and missing
-// versions from the pom's own <dependencyManagement>. Parent POMs, imported BOMs, modules and
-// transitive dependencies (which Trivy fetches from ~/.m2 or Maven Central) are not read.
+// not in images): the offline part of Trivy's pom parser — the project itself and its direct
+// <dependencies> whose scope is empty, compile or runtime and that are not optional, with ${...}
+// taken from <properties> and project.* (unknown ones become "" and a diagnostic, as in Trivy)
+// and missing versions from <dependencyManagement>. Parent POMs are read from the scanned tree
+// only, as Maven finds them first: <relativePath> (default ../pom.xml; a directory means its
+// pom.xml; an empty one means none) from the child's directory, taken when its groupId and
+// artifactId are the parent's, up to kMaxPomParentDepth parents and never a file twice. A child
+// inherits groupId and version, properties (the nearest definition wins), dependencyManagement
+// and dependencies. Trivy goes on to the local repository (~/.m2/repository) and Maven Central;
+// bulwark does not: ~/.m2 belongs to the machine running the scan, not to the project scanned,
+// so results would differ between machines. A parent not found is a "java.parent-not-found"
+// diagnostic. Imported BOMs, modules and transitive dependencies are not read.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -78,10 +85,26 @@ std::vector<model::Package> parseJavaArchiveSummary(std::string_view summary, st
 // pom.xml: the project (first, its `depends` the direct dependencies) then those dependencies.
 std::vector<model::Package> parsePomXml(std::string_view content, std::string_view path,
                                         core::Diagnostics& diagnostics);
+// Another file of the scanned tree by its path (relative to the root, no leading '/'), or nullptr.
+using PomLoader = std::function<const std::string*(std::string_view path)>;
+inline constexpr int kMaxPomParentDepth = 16;
+// pom.xml with its parents read through `load` (an empty loader reads none, as parsePomXml).
+std::vector<model::Package> parsePomXmlWithParents(std::string_view content, std::string_view path,
+                                                   const PomLoader& load,
+                                                   core::Diagnostics& diagnostics);
+// Every pom.xml of `fs` matching `pattern`, its parents looked up in `fs`.
+void catalogPomFiles(const image::FsView& fs, std::string_view pattern,
+                     std::vector<model::Package>& packages, core::Diagnostics& diagnostics);
 // gradle.lockfile (project directories): every locked module; test-only ones are development
 // dependencies (gradle_lockfile.cpp).
 std::vector<model::Package> parseGradleLockfile(std::string_view content, std::string_view path,
                                                 core::Diagnostics& diagnostics);
+// build.sbt.lock (sbt-dependency-lock, project directories): every locked module; those neither
+// compile nor runtime needs are development dependencies (sbt_lockfile.cpp).
+std::vector<model::Package> parseSbtLockfile(std::string_view content, std::string_view path,
+                                             core::Diagnostics& diagnostics);
+// JSON lockfiles above this size are not parsed (a diagnostic says so).
+inline constexpr std::size_t kMaxJavaLockfileBytes = std::size_t{64} << 20U;
 // summarize + parse, for callers that hold a whole archive (tests, fuzzing).
 std::vector<model::Package> parseJavaArchive(std::string_view content, std::string_view path,
                                              core::Diagnostics& diagnostics);

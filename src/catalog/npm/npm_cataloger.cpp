@@ -3,6 +3,8 @@
 #include <set>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "catalog/npm/npm_common.h"
 
 namespace bulwark::catalog {
@@ -71,24 +73,41 @@ using LockParser = std::vector<model::Package> (*)(std::string_view, std::string
 
 struct Lockfile {
   std::string_view pattern;
-  LockParser parse;
+  LockParser parse;  // nullptr for yarn.lock, which reads the package.json beside it too
 };
 
 constexpr Lockfile kLockfiles[] = {
     {"**/package-lock.json", parsePackageLock},
     {"**/npm-shrinkwrap.json", parsePackageLock},
-    {"**/yarn.lock", parseYarnLock},
+    {"**/yarn.lock", nullptr},
     {"**/pnpm-lock.yaml", parsePnpmLock},
+    {"**/bun.lock", parseBunLock},
 };
+
+// The project manifests that yarn.lock files need (their siblings).
+constexpr std::string_view kProjectManifest = "**/package.json";
+
+std::vector<model::Package> parseYarnProject(const image::FsView& fs, const image::FileEntry& lock,
+                                             std::string_view path,
+                                             core::Diagnostics& diagnostics) {
+  const std::string manifest_path =
+      fmt::format("{}package.json", path.substr(0, path.rfind('/') + 1));
+  const image::FileEntry* manifest = fs.find(manifest_path);
+  if (manifest == nullptr || manifest->type != image::FileType::Regular) {
+    return parseYarnLock(lock.content, path, diagnostics);
+  }
+  return parseYarnLock(lock.content, path, diagnostics, manifest->content, manifest_path);
+}
 
 class NpmLockfileCataloger final : public Cataloger {
  public:
   std::string_view name() const override { return "npm-lockfile"; }
-  std::string_view version() const override { return "1"; }
+  std::string_view version() const override { return "2"; }
   std::vector<std::string_view> patterns() const override { return {}; }
   std::vector<std::string_view> projectPatterns() const override {
     std::vector<std::string_view> out;
     for (const auto& lockfile : kLockfiles) out.push_back(lockfile.pattern);
+    out.push_back(kProjectManifest);
     return out;
   }
   void catalog(const image::FsView& fs, const model::Distro& /*distro*/,
@@ -98,7 +117,9 @@ class NpmLockfileCataloger final : public Cataloger {
       for (const auto& [path, entry] : fs.glob(lockfile.pattern)) {
         // Lockfiles shipped inside installed packages describe their authors' trees.
         if (hasSegment(path, "node_modules")) continue;
-        addAll(lockfile.parse(entry->content, path, diagnostics), *entry, packages);
+        addAll(lockfile.parse == nullptr ? parseYarnProject(fs, *entry, path, diagnostics)
+                                         : lockfile.parse(entry->content, path, diagnostics),
+               *entry, packages);
       }
     }
   }

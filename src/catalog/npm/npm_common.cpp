@@ -136,6 +136,117 @@ std::string_view nameFromNodeModulesPath(std::string_view path) {
   return path.substr(start);
 }
 
+namespace {
+
+void addRanges(const nlohmann::json& manifest, const char* field,
+               std::vector<std::pair<std::string, std::string>>& out) {
+  const auto it = manifest.find(field);
+  if (it == manifest.end() || !it->is_object()) return;
+  for (const auto& item : it->items()) {
+    if (item.value().is_string()) out.emplace_back(item.key(), item.value().get<std::string>());
+  }
+}
+
+std::string textField(const nlohmann::json& manifest, const char* field) {
+  const auto it = manifest.find(field);
+  return it != manifest.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Unknown < Indirect < Direct < Root: the closer relation wins when copies merge.
+int closeness(model::Relationship relationship) {
+  switch (relationship) {
+    case model::Relationship::Root: return 3;
+    case model::Relationship::Direct: return 2;
+    case model::Relationship::Indirect: return 1;
+    case model::Relationship::Unknown: break;
+  }
+  return 0;
+}
+
+// Indexes of the packages `roots` reach, roots included.
+std::vector<bool> reach(const DependencyGraph& graph, const std::vector<std::size_t>& roots,
+                        std::size_t count) {
+  std::vector<bool> seen(count, false);
+  std::vector<std::size_t> stack;
+  for (const std::size_t root : roots) {
+    if (root < count && !seen[root]) {
+      seen[root] = true;
+      stack.push_back(root);
+    }
+  }
+  while (!stack.empty()) {
+    const std::size_t at = stack.back();
+    stack.pop_back();
+    if (at >= graph.children.size()) continue;
+    for (const std::size_t child : graph.children[at]) {
+      if (child < count && !seen[child]) {
+        seen[child] = true;
+        stack.push_back(child);
+      }
+    }
+  }
+  return seen;
+}
+
+}  // namespace
+
+std::optional<ProjectManifest> readProjectManifest(std::string_view content, std::string_view path,
+                                                   core::Diagnostics& diagnostics) {
+  const auto root = loadJson(content, path, diagnostics);
+  if (!root) return std::nullopt;
+  ProjectManifest manifest;
+  manifest.name = textField(*root, "name");
+  manifest.version = textField(*root, "version");
+  addRanges(*root, "dependencies", manifest.production);
+  addRanges(*root, "optionalDependencies", manifest.production);
+  addRanges(*root, "devDependencies", manifest.development);
+  return manifest;
+}
+
+void classifyPackages(const DependencyGraph& graph, std::vector<model::Package>& packages) {
+  const std::size_t count = packages.size();
+  const auto production = reach(graph, graph.production_roots, count);
+  const auto development = reach(graph, graph.development_roots, count);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!production[i] && !development[i]) continue;
+    packages[i].development = !production[i];
+    packages[i].relationship = model::Relationship::Indirect;
+  }
+  for (const auto& roots : {graph.production_roots, graph.development_roots}) {
+    for (const std::size_t root : roots) {
+      if (root < count) packages[root].relationship = model::Relationship::Direct;
+    }
+  }
+}
+
+std::string withoutTrailingCommas(std::string_view content) {
+  std::string out;
+  out.reserve(content.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < content.size(); ++i) {
+    const char c = content[i];
+    if (in_string) {
+      out.push_back(c);
+      if (c == '\\' && i + 1 < content.size()) {
+        out.push_back(content[++i]);
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == ',') {
+      const std::size_t next = content.find_first_not_of(" \t\r\n", i + 1);
+      if (next != std::string_view::npos && (content[next] == '}' || content[next] == ']')) {
+        continue;
+      }
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
 std::vector<model::Package> finishPackages(std::vector<model::Package> packages,
                                            std::string_view path) {
   std::map<std::pair<std::string, std::string>, std::size_t> index;
@@ -154,6 +265,9 @@ std::vector<model::Package> finishPackages(std::vector<model::Package> packages,
     }
     auto& kept = out[it->second];
     kept.development = kept.development && package.development;
+    if (closeness(package.relationship) > closeness(kept.relationship)) {
+      kept.relationship = package.relationship;
+    }
     if (kept.licenses.empty()) kept.licenses = std::move(package.licenses);
     for (auto& dep : package.depends) {
       if (std::find(kept.depends.begin(), kept.depends.end(), dep) == kept.depends.end()) {

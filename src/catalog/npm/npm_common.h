@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -47,8 +48,38 @@ std::optional<NameVersion> splitNameVersion(std::string_view spec);
 // ("node_modules/a/node_modules/@s/b" → "@s/b"); empty when the path has none.
 std::string_view nameFromNodeModulesPath(std::string_view path);
 
+// What a project's own package.json declares: its name and version, and the dependencies it
+// names (name → range as written), production (dependencies, optionalDependencies) apart from
+// development (devDependencies).
+struct ProjectManifest {
+  std::string name;
+  std::string version;
+  std::vector<std::pair<std::string, std::string>> production;
+  std::vector<std::pair<std::string, std::string>> development;
+};
+// nullopt (and a diagnostic) when `content` is not a JSON object.
+std::optional<ProjectManifest> readProjectManifest(std::string_view content, std::string_view path,
+                                                   core::Diagnostics& diagnostics);
+
+// A lockfile's dependency graph over a parsed package list (indexes into it) and the project's
+// declared dependencies, where the walk starts.
+struct DependencyGraph {
+  std::vector<std::vector<std::size_t>> children;  // one entry per package
+  std::vector<std::size_t> production_roots;
+  std::vector<std::size_t> development_roots;
+};
+// Marks what the roots reach: roots are Direct and what they reach Indirect; a package that
+// only development roots reach is development, one production roots reach is not. Packages no
+// root reaches keep their flags. Each package is visited once per walk.
+void classifyPackages(const DependencyGraph& graph, std::vector<model::Package>& packages);
+
+// JSON with trailing commas (bun.lock, tsconfig-style JSONC) → strict JSON: drops every ','
+// that only whitespace separates from the next '}' or ']', outside strings.
+std::string withoutTrailingCommas(std::string_view content);
+
 // Sets type and location path, removes duplicate (name, version) records (a package is
-// development only when every copy is), sorts depends, and orders the list.
+// development only when every copy is; the closest relationship wins), sorts depends, and
+// orders the list.
 std::vector<model::Package> finishPackages(std::vector<model::Package> packages,
                                            std::string_view path);
 

@@ -1,6 +1,12 @@
 // package-lock.json (and npm-shrinkwrap.json's layout): lockfileVersion 1 keeps a tree of
 // "dependencies"; 2 and 3 keep a flat "packages" object keyed by install paths
 // ("node_modules/a/node_modules/b"), where "link": true entries point at workspace folders.
+// There the root entry ("") names the project's own dependencies: a package installed at
+// node_modules/<one of them> is Direct, any other Indirect (Trivy's rule); v1 does not say.
+#include <optional>
+#include <set>
+#include <string>
+
 #include <fmt/format.h>
 
 #include "catalog/npm/npm_cataloger.h"
@@ -85,8 +91,24 @@ model::Package fromV2Entry(std::string_view name, const Json& entry) {
   return package;
 }
 
+// The install paths of the root entry's dependencies ("node_modules/<name>"); nullopt when the
+// lockfile has no root entry.
+std::optional<std::set<std::string, std::less<>>> directPaths(const Json& packages) {
+  const auto root = packages.find("");
+  if (root == packages.end() || !root->is_object()) return std::nullopt;
+  std::vector<std::string> names;
+  for (const char* field :
+       {"dependencies", "optionalDependencies", "devDependencies", "peerDependencies"}) {
+    addKeys(*root, field, names);
+  }
+  std::set<std::string, std::less<>> out;
+  for (const auto& name : names) out.insert("node_modules/" + name);
+  return out;
+}
+
 void readV2(const Json& packages, std::string_view path, std::vector<model::Package>& out,
             core::Diagnostics& diagnostics) {
+  const auto direct = directPaths(packages);
   for (const auto& item : packages.items()) {
     const std::string& key = item.key();
     const Json& entry = item.value();
@@ -127,6 +149,12 @@ void readV2(const Json& packages, std::string_view path, std::vector<model::Pack
     }
     auto package = fromV2Entry(name, *source);
     package.development = flag(entry, "dev") || flag(*source, "dev");
+    if (direct) {
+      // Top-level links are workspace members, which the project depends on.
+      const bool top_link = source != &entry && key.rfind("node_modules/") == 0;
+      package.relationship = direct->contains(key) || top_link ? model::Relationship::Direct
+                                                               : model::Relationship::Indirect;
+    }
     out.push_back(std::move(package));
   }
 }

@@ -5,11 +5,14 @@
 // Tarball and git dependencies carry their own "name" and "version" fields; local folders and
 // files ("file:", "link:") are the project's own code and are left out. v5/v6 mark development
 // packages with "dev: true"; v9 does not, so a v9 package is development when only the
-// importers' devDependencies reach it through the snapshot graph.
+// importers' devDependencies reach it through the snapshot graph. What the project declares
+// (the top-level dependency maps of v5/v6, the "importers" of workspaces and v9) is Direct,
+// every other package Indirect.
 #include <yaml-cpp/yaml.h>
 
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -133,6 +136,35 @@ std::set<std::string, std::less<>> reachable(const SnapshotGraph& graph,
   return packages;
 }
 
+// "name@version" of every package the project (or a workspace member) declares, peers
+// dropped; nullopt when the lockfile has no declarations at all.
+std::optional<std::set<std::string, std::less<>>> directIds(const YAML::Node& document, int major) {
+  std::vector<std::string> ids;
+  bool declared = false;
+  const auto collect = [&](const YAML::Node& node) {
+    if (!node.IsMap()) return;
+    for (const char* field : {"dependencies", "optionalDependencies", "devDependencies"}) {
+      if (node[field]) declared = true;
+    }
+    childIds(node, {"dependencies", "optionalDependencies", "devDependencies"}, ids);
+  };
+  collect(document);
+  if (const YAML::Node importers = document["importers"]; importers && importers.IsMap()) {
+    for (const auto& importer : importers) collect(importer.second);
+  }
+  if (!declared) return std::nullopt;
+  std::set<std::string, std::less<>> out;
+  for (const auto& id : ids) {
+    std::string_view plain = withoutPeers(id);
+    if (major < 6) {
+      const auto at = plain.find('@', 1);
+      if (at != std::string_view::npos) plain = plain.substr(0, plain.find('_', at));
+    }
+    out.emplace(plain);
+  }
+  return out;
+}
+
 int majorVersion(const YAML::Node& document) {
   const std::string text = scalar(document, "lockfileVersion");
   int major = 0;
@@ -152,6 +184,7 @@ void parseDocument(const YAML::Node& document, std::string_view path,
     diagnostics.add("npm.malformed", std::string(path), "\"packages\" is not a map");
     return;
   }
+  const auto direct = directIds(document, major);
   SnapshotGraph graph;
   std::set<std::string, std::less<>> production;
   std::set<std::string, std::less<>> development;
@@ -211,6 +244,11 @@ void parseDocument(const YAML::Node& document, std::string_view path,
     model::Package package;
     package.name = name;
     package.version = version;
+    if (direct) {
+      package.relationship = direct->contains(fmt::format("{}@{}", name, version))
+                                 ? model::Relationship::Direct
+                                 : model::Relationship::Indirect;
+    }
     if (major >= 9) {
       const std::string id = std::string(withoutPeers(key));
       package.development = !production.contains(id) && development.contains(id);

@@ -8,9 +8,16 @@
 // Berry (yarn 2+) is YAML with a "__metadata" entry, keys "a@npm:^1.0.0" and a "resolution"
 // ("a@npm:1.2.0") naming what was picked. Workspaces, patches, local folders and git checkouts
 // are not registry releases and are left out.
+//
+// Neither format says which packages only development needs. With the project's package.json
+// beside the lockfile, the dependencies it declares are found by their "name@range" keys and the
+// graph is walked from them (npm::classifyPackages), as Trivy does; the project itself becomes
+// the Root package.
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -56,6 +63,21 @@ std::optional<std::string_view> registryName(std::string_view spec) {
   return split->name;
 }
 
+// The parsed lockfile before packages merge: per package, the "name@range" keys it answers and
+// the "name@range" specs of its dependencies, for the walk from package.json.
+struct YarnGraph {
+  std::vector<model::Package> packages;
+  std::vector<std::vector<std::string>> keys;
+  std::vector<std::vector<std::string>> dependency_specs;
+
+  void add(model::Package package, std::vector<std::string> entry_keys,
+           std::vector<std::string> specs) {
+    packages.push_back(std::move(package));
+    keys.push_back(std::move(entry_keys));
+    dependency_specs.push_back(std::move(specs));
+  }
+};
+
 struct ClassicEntry {
   std::size_t line = 0;
   bool open = false;
@@ -64,9 +86,11 @@ struct ClassicEntry {
   std::string name;
   std::string version;
   std::vector<std::string> depends;
+  std::vector<std::string> keys;
+  std::vector<std::string> dependency_specs;
 };
 
-void finishClassic(ClassicEntry& entry, std::string_view path, std::vector<model::Package>& out,
+void finishClassic(ClassicEntry& entry, std::string_view path, YarnGraph& out,
                    core::Diagnostics& diagnostics) {
   if (!entry.open || entry.skip) return;
   if (entry.version.empty()) {
@@ -78,7 +102,7 @@ void finishClassic(ClassicEntry& entry, std::string_view path, std::vector<model
   package.name = std::move(entry.name);
   package.version = std::move(entry.version);
   package.depends = std::move(entry.depends);
-  out.push_back(std::move(package));
+  out.add(std::move(package), std::move(entry.keys), std::move(entry.dependency_specs));
 }
 
 void startClassic(std::string_view header, std::size_t number, ClassicEntry& entry,
@@ -102,6 +126,7 @@ void startClassic(std::string_view header, std::size_t number, ClassicEntry& ent
       return;
     }
     if (entry.name.empty()) entry.name = std::string(*name);
+    entry.keys.emplace_back(spec);
   }
   if (entry.name.empty() || !npm::validPackageName(entry.name)) {
     entry.skip = true;
@@ -110,7 +135,7 @@ void startClassic(std::string_view header, std::size_t number, ClassicEntry& ent
   }
 }
 
-void parseClassic(std::string_view content, std::string_view path, std::vector<model::Package>& out,
+void parseClassic(std::string_view content, std::string_view path, YarnGraph& out,
                   core::Diagnostics& diagnostics) {
   ClassicEntry entry;
   core::forEachLine(content, [&](std::string_view line, std::size_t number) {
@@ -133,13 +158,24 @@ void parseClassic(std::string_view content, std::string_view path, std::vector<m
     }
     if (entry.in_dependencies) {
       std::string_view dep = body;
+      std::string_view range;
       if (dep.starts_with('"')) {
         const auto close = dep.find('"', 1);
-        dep = close == std::string_view::npos ? std::string_view{} : dep.substr(1, close - 1);
+        if (close == std::string_view::npos) {
+          dep = {};
+        } else {
+          range = dep.substr(close + 1);
+          dep = dep.substr(1, close - 1);
+        }
       } else {
-        dep = dep.substr(0, dep.find(' '));
+        const auto space = dep.find(' ');
+        range = space == std::string_view::npos ? std::string_view{} : dep.substr(space);
+        dep = dep.substr(0, space);
       }
-      if (!dep.empty()) entry.depends.emplace_back(dep);
+      if (!dep.empty()) {
+        entry.depends.emplace_back(dep);
+        entry.dependency_specs.push_back(fmt::format("{}@{}", dep, unquote(range)));
+      }
     }
   });
   finishClassic(entry, path, out, diagnostics);
@@ -151,7 +187,7 @@ std::string scalar(const YAML::Node& node, const char* key) {
   return value.Scalar();
 }
 
-void parseBerry(std::string_view content, std::string_view path, std::vector<model::Package>& out,
+void parseBerry(std::string_view content, std::string_view path, YarnGraph& out,
                 core::Diagnostics& diagnostics) {
   YAML::Node root;
   try {
@@ -188,14 +224,20 @@ void parseBerry(std::string_view content, std::string_view path, std::vector<mod
     model::Package package;
     package.name = std::string(split->name);
     package.version = version;
+    std::vector<std::string> specs;
     for (const char* field : {"dependencies", "optionalDependencies"}) {
       const YAML::Node deps = entry[field];
       if (!deps || !deps.IsMap()) continue;
       for (const auto& dep : deps) {
-        if (dep.first.IsScalar()) package.depends.push_back(dep.first.Scalar());
+        if (!dep.first.IsScalar()) continue;
+        package.depends.push_back(dep.first.Scalar());
+        const std::string range = dep.second.IsScalar() ? dep.second.Scalar() : std::string();
+        specs.push_back(dep.first.Scalar() + "@" + range);
       }
     }
-    out.push_back(std::move(package));
+    std::vector<std::string> keys;
+    for (const auto piece : core::split(key, ',')) keys.emplace_back(unquote(piece));
+    out.add(std::move(package), std::move(keys), std::move(specs));
   }
 }
 
@@ -207,27 +249,109 @@ bool isBerry(std::string_view content) {
   return berry;
 }
 
+// The package a "name@range" spec resolves to: the entry listing that key (berry writes
+// registry ranges as "name@npm:range"), else the only package of that name; nullopt otherwise.
+class SpecIndex {
+ public:
+  explicit SpecIndex(const YarnGraph& graph) {
+    for (std::size_t i = 0; i < graph.packages.size(); ++i) {
+      for (const auto& key : graph.keys[i]) by_key_.emplace(key, i);
+      const auto [it, inserted] = by_name_.emplace(graph.packages[i].name, i);
+      if (!inserted && it->second != kAmbiguous &&
+          graph.packages[it->second].version != graph.packages[i].version) {
+        it->second = kAmbiguous;
+      }
+    }
+  }
+
+  [[nodiscard]] std::optional<std::size_t> resolve(std::string_view name,
+                                                   std::string_view range) const {
+    for (const auto& key :
+         {fmt::format("{}@{}", name, range), fmt::format("{}@npm:{}", name, range)}) {
+      if (const auto found = by_key_.find(key); found != by_key_.end()) return found->second;
+    }
+    if (const auto found = by_name_.find(name);
+        found != by_name_.end() && found->second != kAmbiguous) {
+      return found->second;
+    }
+    return std::nullopt;
+  }
+
+  [[nodiscard]] std::optional<std::size_t> resolve(std::string_view spec) const {
+    const auto split = npm::splitNameVersion(spec);
+    if (!split) return std::nullopt;
+    return resolve(split->name, split->version);
+  }
+
+ private:
+  static constexpr std::size_t kAmbiguous = static_cast<std::size_t>(-1);
+  std::map<std::string, std::size_t, std::less<>> by_key_;
+  std::map<std::string, std::size_t, std::less<>> by_name_;
+};
+
+// Walks the lockfile's graph from the dependencies package.json declares and adds the project
+// itself (when it has a name and a version) as the Root package.
+void applyManifest(YarnGraph& graph, const npm::ProjectManifest& manifest) {
+  const SpecIndex index(graph);
+  npm::DependencyGraph walk;
+  walk.children.resize(graph.packages.size());
+  for (std::size_t i = 0; i < graph.packages.size(); ++i) {
+    for (const auto& spec : graph.dependency_specs[i]) {
+      if (const auto child = index.resolve(spec)) walk.children[i].push_back(*child);
+    }
+  }
+  for (const auto& [name, range] : manifest.production) {
+    if (const auto root = index.resolve(name, range)) walk.production_roots.push_back(*root);
+  }
+  for (const auto& [name, range] : manifest.development) {
+    if (const auto root = index.resolve(name, range)) walk.development_roots.push_back(*root);
+  }
+  npm::classifyPackages(walk, graph.packages);
+  if (manifest.name.empty() || manifest.version.empty() || !npm::validPackageName(manifest.name)) {
+    return;
+  }
+  model::Package project;
+  project.name = manifest.name;
+  project.version = manifest.version;
+  project.relationship = model::Relationship::Root;
+  for (const auto& dependencies : {manifest.production, manifest.development}) {
+    for (const auto& dependency : dependencies) project.depends.push_back(dependency.first);
+  }
+  graph.packages.push_back(std::move(project));
+}
+
 }  // namespace
 
 std::vector<model::Package> parseYarnLock(std::string_view content, std::string_view path,
                                           core::Diagnostics& diagnostics) {
-  std::vector<model::Package> out;
+  return parseYarnLock(content, path, diagnostics, {}, {});
+}
+
+std::vector<model::Package> parseYarnLock(std::string_view content, std::string_view path,
+                                          core::Diagnostics& diagnostics,
+                                          std::string_view package_json,
+                                          std::string_view package_json_path) {
+  YarnGraph graph;
   if (content.size() > npm::kMaxFileBytes) {
     diagnostics.add(
         "npm.too-large", std::string(path),
         fmt::format("{} bytes, more than the {} read", content.size(), npm::kMaxFileBytes));
-    return out;
+    return {};
   }
   if (isBerry(content)) {
     if (!npm::nestingWithinLimit(content)) {
       diagnostics.add("npm.malformed", std::string(path), "YAML nested too deeply");
-      return out;
+      return {};
     }
-    parseBerry(content, path, out, diagnostics);
+    parseBerry(content, path, graph, diagnostics);
   } else {
-    parseClassic(content, path, out, diagnostics);
+    parseClassic(content, path, graph, diagnostics);
   }
-  return npm::finishPackages(std::move(out), path);
+  if (!package_json.empty()) {
+    const auto manifest = npm::readProjectManifest(package_json, package_json_path, diagnostics);
+    if (manifest) applyManifest(graph, *manifest);
+  }
+  return npm::finishPackages(std::move(graph.packages), path);
 }
 
 }  // namespace bulwark::catalog

@@ -172,6 +172,7 @@ std::vector<model::Package> parseUvLock(std::string_view content, std::string_vi
   struct Entry {
     model::Package package;
     std::vector<std::string> runtime_edges;  // dependencies + optional-dependencies
+    std::vector<std::string> dev_edges;      // dev-dependencies (roots only)
     bool root = false;
   };
   std::vector<Entry> entries;
@@ -194,6 +195,11 @@ std::vector<model::Package> parseUvLock(std::string_view content, std::string_vi
       for (const auto& [extra, list] : *optional) {
         collectDependencyNames(&list, entry.runtime_edges);
         collectDependencyNames(&list, entry.package.depends);
+      }
+    }
+    if (entry.root) {
+      if (const auto* dev = table->get_as<toml::table>("dev-dependencies")) {
+        for (const auto& [group, list] : *dev) collectDependencyNames(&list, entry.dev_edges);
       }
     }
     by_name.emplace(entry.package.name, entries.size());
@@ -223,9 +229,23 @@ std::vector<model::Package> parseUvLock(std::string_view content, std::string_vi
       }
     }
   }
+  // Relationships as Trivy's uv parser gives them: the roots, what a root declares (runtime,
+  // optional or dev) direct, the rest indirect.
+  std::set<std::string, std::less<>> direct;
+  for (const auto& entry : entries) {
+    if (!entry.root) continue;
+    direct.insert(entry.runtime_edges.begin(), entry.runtime_edges.end());
+    direct.insert(entry.dev_edges.begin(), entry.dev_edges.end());
+  }
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    entries[i].package.development = any_root && !reached[i];
-    out.push_back(std::move(entries[i].package));
+    auto& package = entries[i].package;
+    package.development = any_root && !reached[i];
+    if (any_root) {
+      package.relationship = entries[i].root                   ? model::Relationship::Root
+                             : direct.count(package.name) != 0 ? model::Relationship::Direct
+                                                               : model::Relationship::Indirect;
+    }
+    out.push_back(std::move(package));
   }
   return out;
 }

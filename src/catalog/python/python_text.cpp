@@ -82,6 +82,23 @@ std::string_view leadingName(std::string_view requirement) {
   return requirement.substr(start, end - start);
 }
 
+std::string normalizeName(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  bool separator = false;
+  for (const char c : name) {
+    if (c == '-' || c == '_' || c == '.') {
+      separator = true;
+      continue;
+    }
+    if (separator) out.push_back('-');
+    separator = false;
+    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  if (separator) out.push_back('-');
+  return out;
+}
+
 bool isValidName(std::string_view name) {
   if (name.empty()) return false;
   for (const char c : name) {

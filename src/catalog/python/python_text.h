@@ -15,6 +15,10 @@ std::string decodeUnicodeText(std::string_view content);
 // The PEP 508 name at the start of a requirement: letters, digits, '.', '_', '-'.
 std::string_view leadingName(std::string_view requirement);
 
+// PEP 503 normalization: ASCII lower case, every run of '-', '_' and '.' one '-'
+// ("Typing_Extensions" and "typing.extensions" → "typing-extensions").
+std::string normalizeName(std::string_view name);
+
 // PEP 508 name characters only, not empty.
 bool isValidName(std::string_view name);
 

@@ -99,6 +99,7 @@ struct LanguageCase {
   // The input is in a place bulwark's catalogers do not read (expected-differences.txt says
   // why); otherwise an empty inventory fails the test.
   bool unread = false;
+  bool include_dev_deps = false;  // the golden was made with --include-dev-deps
 };
 
 const std::vector<LanguageCase>& languageCases() {
@@ -114,8 +115,12 @@ const std::vector<LanguageCase>& languageCases() {
       {"nuget", "nuget"},
       {"dotnet", "dotnet"},
       {"npm", "npm"},
+      {"npm-with-dev", "npm", false, true},
       {"pnpm", "pnpm"},
       {"yarn", "yarn"},
+      {"bun", "bun"},
+      {"pylock", "pylock"},
+      {"sbt", "sbt"},
       {"gradle", "gradle"},
   };
   return kCases;
@@ -125,17 +130,15 @@ const std::vector<LanguageCase>& languageCases() {
 const std::map<std::string_view, std::string_view>& outOfScope() {
   static const std::map<std::string_view, std::string_view> kOut = [] {
     std::map<std::string_view, std::string_view> out;
-    out["npm-with-dev"] = "--include-dev-deps: a scan option bulwark's pipeline has not";
     out["npm-ubuntu-severity"] = "an image input (Ubuntu with npm packages), not in ../shared";
     out["npm-cyclonedx"] = "a CycloneDX rendering of the npm scan";
-    out["bun"] = "bun.lock: no bulwark cataloger yet";
     for (const std::string_view name : {"gomod-skip", "gomod-vex"}) {
       out[name] = "gomod with --skip-dirs / --vex: scan options bulwark's pipeline has not";
     }
     for (const std::string_view name :
          {"busybox-with-lockfile", "cocoapods", "conan", "mix.lock", "packagesprops", "pom",
-          "pubspec.lock", "pylock", "sbt", "swift", "test-repo", "conda-cyclonedx",
-          "conda-environment-cyclonedx", "conda-spdx", "julia-spdx", "pom-cyclonedx"}) {
+          "pubspec.lock", "swift", "test-repo", "conda-cyclonedx", "conda-environment-cyclonedx",
+          "conda-spdx", "julia-spdx", "pom-cyclonedx"}) {
       out[name] = "language input without a bulwark cataloger, or an SBOM/image input: next issue";
     }
     out["alpine-39-skip"] = "no results: every file of the image was skipped";
@@ -304,6 +307,7 @@ CaseResult runLanguageCase(const LanguageCase& c, const fs::path& database) {
   out.trivy_rows = golden->language_rows.size();
   pipeline::ScanOptions options;
   options.database = database.string();
+  options.sbom.include_dev_deps = c.include_dev_deps;
   const fs::path input = base / kLanguageRepo / std::string(c.input);
   auto report = pipeline::scanTarget(input.string(), options);
   if (!report) {
@@ -373,11 +377,11 @@ TEST(TrivyFixtureDb, MapsTrivyBucketsToBulwarkEcosystems) {
   EXPECT_EQ(ecosystemForBucket("openSUSE Leap 15.1"), "opensuse-leap:15.1");
   EXPECT_EQ(ecosystemForBucket("SUSE Linux Enterprise 15-SP3"), "sles:15.3");
   EXPECT_EQ(ecosystemForBucket("SUSE Linux Enterprise Micro 5.3"), "sle-micro:5.3");
+  EXPECT_EQ(ecosystemForBucket("openSUSE Tumbleweed"), "opensuse-tumbleweed");
   EXPECT_EQ(ecosystemForBucket("npm::GitHub Security Advisory Npm"), "");
   EXPECT_EQ(statusFromTrivy(0), model::AffectedStatus::Affected);
   EXPECT_EQ(statusFromTrivy(5), model::AffectedStatus::WillNotFix);
   EXPECT_EQ(statusFromTrivy(7), model::AffectedStatus::EndOfLife);
-  EXPECT_EQ(ecosystemForBucket("openSUSE Tumbleweed"), "opensuse-tumbleweed");
   EXPECT_EQ(severityFromTrivy(1), model::Severity::Low);
   EXPECT_EQ(severityFromTrivy(4), model::Severity::Critical);
 }

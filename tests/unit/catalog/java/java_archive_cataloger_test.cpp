@@ -541,7 +541,8 @@ TEST(PomXml, OnlyInProjectDirectories) {
   const auto cataloger = makeJavaArchiveCataloger();
   EXPECT_EQ(cataloger->projectPatterns(),
             (std::vector<std::string_view>{"**/pom.xml", "**/gradle.lockfile",
-                                           "**/gradle/dependency-locks/*.lockfile"}));
+                                           "**/gradle/dependency-locks/*.lockfile",
+                                           "**/build.sbt.lock"}));
   image::FsView view;
   image::FileEntry entry;
   entry.content =

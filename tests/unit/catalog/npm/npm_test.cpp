@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "catalog/npm/npm_cataloger.h"
+#include "catalog/npm/npm_common.h"
 #include "testdata.h"
 
 namespace bulwark::catalog {
@@ -90,24 +92,52 @@ TEST(NpmGolden, PnpmLockMatchesTrivy) {
   EXPECT_EQ(diagnostics.size(), 0U);
 }
 
-// Documented difference: Trivy reads package.json beside yarn.lock, adds the project itself
-// ("integration 1.0.0", Relationship root) and marks promise (a devDependency) and asap (only
-// promise needs it) as development. yarn.lock alone says neither, so bulwark reports all three
-// locked packages and not the project.
-TEST(NpmGolden, YarnLockDiffersFromTrivyOnlyByPackageJsonKnowledge) {
+// Trivy reads package.json beside yarn.lock: the project itself ("integration 1.0.0") is the
+// Root package, jquery a direct production dependency; promise (a devDependency) and asap (only
+// promise needs it) are development. bulwark does the same.
+TEST(NpmGolden, YarnLockWithPackageJsonMatchesTrivy) {
   BULWARK_REQUIRE_SHARED("scan/lang/trivy-integration-repo/yarn/yarn.lock");
+  const std::string dir = "trivy-integration-repo/yarn/";
   core::Diagnostics diagnostics;
-  const auto packages =
-      parseShared(parseYarnLock, "trivy-integration-repo/yarn/yarn.lock", diagnostics);
-  NameVersions expected = golden("yarn");
-  ASSERT_EQ(expected.erase({"integration", "1.0.0"}), 1U);
-  expected.emplace("promise", "8.0.3");
-  expected.emplace("asap", "2.0.6");
-  EXPECT_EQ(reported(packages), expected);
+  const auto packages = parseYarnLock(
+      bulwark::testing::readFile(lang(dir + "yarn.lock")), dir + "yarn.lock", diagnostics,
+      bulwark::testing::readFile(lang(dir + "package.json")), dir + "package.json");
+  EXPECT_EQ(reported(packages), golden("yarn"));
   EXPECT_EQ(diagnostics.size(), 0U);
+  ASSERT_EQ(packages.size(), 4U);
+  const auto* root = find(packages, "integration", "1.0.0");
+  ASSERT_NE(root, nullptr);
+  EXPECT_EQ(root->relationship, model::Relationship::Root);
+  EXPECT_EQ(root->depends, (std::vector<std::string>{"jquery", "promise"}));
+  EXPECT_EQ(root->location.path, dir + "yarn.lock");
+  EXPECT_EQ(find(packages, "jquery", "3.2.1")->relationship, model::Relationship::Direct);
   const auto* promise = find(packages, "promise", "8.0.3");
   ASSERT_NE(promise, nullptr);
+  EXPECT_TRUE(promise->development);
+  EXPECT_EQ(promise->relationship, model::Relationship::Direct);
   EXPECT_EQ(promise->depends, std::vector<std::string>{"asap"});
+  const auto* asap = find(packages, "asap", "2.0.6");
+  EXPECT_TRUE(asap->development);
+  EXPECT_EQ(asap->relationship, model::Relationship::Indirect);
+  // Without the manifest nothing is known: every locked package, relationships unknown.
+  const auto alone = parseShared(parseYarnLock, dir + "yarn.lock", diagnostics);
+  ASSERT_EQ(alone.size(), 3U);
+  for (const auto& package : alone) {
+    EXPECT_FALSE(package.development) << package.name;
+    EXPECT_EQ(package.relationship, model::Relationship::Unknown) << package.name;
+  }
+}
+
+TEST(NpmGolden, BunLockMatchesTrivy) {
+  BULWARK_REQUIRE_SHARED("scan/lang/trivy-integration-repo/bun/bun.lock");
+  core::Diagnostics diagnostics;
+  const auto packages =
+      parseShared(parseBunLock, "trivy-integration-repo/bun/bun.lock", diagnostics);
+  EXPECT_EQ(reported(packages), golden("bun"));
+  EXPECT_EQ(packages.size(), 6U);
+  EXPECT_EQ(diagnostics.size(), 0U);
+  EXPECT_EQ(find(packages, "jquery", "3.3.1")->relationship, model::Relationship::Direct);
+  EXPECT_EQ(find(packages, "typescript", "5.8.3")->relationship, model::Relationship::Direct);
 }
 
 // --- installed packages -------------------------------------------------------------------
@@ -517,6 +547,231 @@ TEST(NpmMalformed, BecomesDiagnostics) {
     EXPECT_TRUE(packages.empty()) << i;
     EXPECT_GE(diagnostics.size(), 1U) << i;
   }
+}
+
+// --- development dependencies and relationships -------------------------------------------
+
+using Relationship = model::Relationship;
+
+// (name, development, relationship) of every package, for one-line expectations.
+std::set<std::tuple<std::string, bool, Relationship>> flags(
+    const std::vector<model::Package>& packages) {
+  std::set<std::tuple<std::string, bool, Relationship>> out;
+  for (const auto& package : packages) {
+    out.emplace(package.name, package.development, package.relationship);
+  }
+  return out;
+}
+
+// Syft's dev-deps fixtures, classic and berry: prod-pkg → shared-pkg in production, dev-pkg →
+// dev-only-transitive only for development.
+TEST(NpmYarnDev, ClassicAndBerryFromPackageJson) {
+  BULWARK_REQUIRE_SHARED("scan/lang/syft/javascript/yarn-dev-deps");
+  for (const std::string dir :
+       {"syft/javascript/yarn-dev-deps/", "syft/javascript/yarn-berry-dev-deps/"}) {
+    core::Diagnostics diagnostics;
+    const auto packages = parseYarnLock(
+        bulwark::testing::readFile(lang(dir + "yarn.lock")), dir + "yarn.lock", diagnostics,
+        bulwark::testing::readFile(lang(dir + "package.json")), dir + "package.json");
+    EXPECT_EQ(flags(packages), (std::set<std::tuple<std::string, bool, Relationship>>{
+                                   {"dev-only-transitive", true, Relationship::Indirect},
+                                   {"dev-pkg", true, Relationship::Direct},
+                                   {"prod-pkg", false, Relationship::Direct},
+                                   {"shared-pkg", false, Relationship::Indirect},
+                                   {"test-project", false, Relationship::Root},
+                               }))
+        << dir;
+    EXPECT_EQ(diagnostics.size(), 0U) << dir;
+  }
+}
+
+// Shared packages stay production; ranges resolve through the entries' keys, so two versions of
+// one package are told apart; what no declaration reaches keeps its flags.
+TEST(NpmYarnDev, KeysResolveVersionsAndUnreachedStaysUnknown) {
+  const std::string_view lock = R"(# yarn lockfile v1
+
+"a@^1.0.0":
+  version "1.2.0"
+  dependencies:
+    c "^1.0.0"
+
+"a@^2.0.0":
+  version "2.0.0"
+
+"a@^3.0.0":
+  version "3.0.0"
+
+b@^1.0.0:
+  version "1.0.0"
+  dependencies:
+    a "^2.0.0"
+    c "^1.0.0"
+
+c@^1.0.0:
+  version "1.1.0"
+
+orphan@^1.0.0:
+  version "1.0.0"
+)";
+  const std::string_view manifest = R"({"name": "app",
+    "dependencies": {"a": "^1.0.0"}, "devDependencies": {"b": "^1.0.0"}})";
+  core::Diagnostics diagnostics;
+  const auto packages = parseYarnLock(lock, "yarn.lock", diagnostics, manifest, "package.json");
+  ASSERT_EQ(packages.size(), 6U);  // no Root: the manifest has no version
+  EXPECT_FALSE(find(packages, "a", "1.2.0")->development);
+  EXPECT_EQ(find(packages, "a", "1.2.0")->relationship, Relationship::Direct);
+  EXPECT_TRUE(find(packages, "a", "2.0.0")->development);
+  EXPECT_EQ(find(packages, "a", "2.0.0")->relationship, Relationship::Indirect);
+  EXPECT_FALSE(find(packages, "c", "1.1.0")->development);
+  EXPECT_TRUE(find(packages, "b", "1.0.0")->development);
+  EXPECT_FALSE(find(packages, "orphan", "1.0.0")->development);
+  EXPECT_EQ(find(packages, "orphan", "1.0.0")->relationship, Relationship::Unknown);
+  EXPECT_EQ(find(packages, "a", "3.0.0")->relationship, Relationship::Unknown);
+  EXPECT_EQ(diagnostics.size(), 0U);
+  // A package.json that is not JSON: a diagnostic, and the lockfile as it stands.
+  const auto broken = parseYarnLock(lock, "yarn.lock", diagnostics, "{", "package.json");
+  EXPECT_EQ(broken.size(), 6U);
+  ASSERT_EQ(diagnostics.size(), 1U);
+  EXPECT_EQ(diagnostics.sorted()[0].where, "package.json");
+}
+
+// Trivy's own bun fixtures and its expected flags (pkg/dependency/parser/nodejs/bun).
+TEST(NpmBunLock, TrivyFixtures) {
+  BULWARK_REQUIRE_SHARED("scan/lang/trivy/nodejs/bun");
+  core::Diagnostics diagnostics;
+  const auto happy = parseShared(parseBunLock, "trivy/nodejs/bun/bun_happy.lock", diagnostics);
+  EXPECT_EQ(flags(happy), (std::set<std::tuple<std::string, bool, Relationship>>{
+                              {"@types/bun", true, Relationship::Direct},
+                              {"@types/node", true, Relationship::Indirect},
+                              {"bun-types", true, Relationship::Indirect},
+                              {"typescript", false, Relationship::Direct},
+                              {"undici-types", false, Relationship::Indirect},
+                              {"zod", false, Relationship::Direct},
+                          }));
+  EXPECT_EQ(find(happy, "bun-types", "1.2.13")->depends, std::vector<std::string>{"@types/node"});
+  // Workspace members are the project's own code; their dependencies are direct.
+  const auto workspaces =
+      parseShared(parseBunLock, "trivy/nodejs/bun/bun_multiple_ws.lock", diagnostics);
+  EXPECT_EQ(flags(workspaces), (std::set<std::tuple<std::string, bool, Relationship>>{
+                                   {"chalk", false, Relationship::Direct},
+                                   {"lodash", false, Relationship::Direct},
+                               }));
+  EXPECT_EQ(diagnostics.size(), 0U);
+  EXPECT_TRUE(parseShared(parseBunLock, "trivy/nodejs/bun/bun_invalid.lock", diagnostics).empty());
+}
+
+TEST(NpmBunLock, SyftFixtures) {
+  BULWARK_REQUIRE_SHARED("scan/lang/syft/javascript/bun");
+  core::Diagnostics diagnostics;
+  const auto pretty = parseShared(parseBunLock, "syft/javascript/bun/bun.lock", diagnostics);
+  EXPECT_FALSE(find(pretty, "axios", "1.6.0")->development);
+  EXPECT_TRUE(find(pretty, "eslint", "9.0.0")->development);
+  EXPECT_TRUE(find(pretty, "eslint-visitor-keys", "4.0.0")->development);
+  EXPECT_NE(find(pretty, "@img/sharp-linux-x64", "0.33.5"), nullptr);
+  const auto commas =
+      parseShared(parseBunLock, "syft/javascript/bun-trailing-comma/bun.lock", diagnostics);
+  EXPECT_EQ(
+      reported(commas),
+      (NameVersions{{"axios", "1.6.0"}, {"follow-redirects", "1.15.3"}, {"lodash", "4.17.21"}}));
+  // The root, a workspace member and GitHub checkouts are not registry releases.
+  const auto tuples =
+      parseShared(parseBunLock, "syft/javascript/bun-variable-tuples/bun.lock", diagnostics);
+  EXPECT_EQ(reported(tuples), (NameVersions{{"axios", "1.6.0"}, {"follow-redirects", "1.15.3"}}));
+  EXPECT_EQ(diagnostics.size(), 0U);
+}
+
+// A dependency installed under its parent ("a/b") is found before the top-level one.
+TEST(NpmBunLock, NestedInstallsResolveClosestFirst) {
+  const std::string_view lock = R"({
+  "lockfileVersion": 1,
+  "workspaces": {"": {"name": "app", "dependencies": {"@s/a": "^1",},
+                      "devDependencies": {"b": "^1"},},},
+  "packages": {
+    "@s/a": ["@s/a@1.0.0", "", {"dependencies": {"b": "^2"}}, "sha512-x"],
+    "@s/a/b": ["b@2.0.0", "", {}, "sha512-y"],
+    "b": ["b@1.0.0", "", {}, "sha512-z"],
+    "bad": "b@1.0.0",
+  },
+})";
+  core::Diagnostics diagnostics;
+  const auto packages = parseBunLock(lock, "bun.lock", diagnostics);
+  EXPECT_EQ(flags(packages), (std::set<std::tuple<std::string, bool, Relationship>>{
+                                 {"@s/a", false, Relationship::Direct},
+                                 {"b", false, Relationship::Indirect},
+                                 {"b", true, Relationship::Direct},
+                             }));
+  EXPECT_FALSE(find(packages, "b", "2.0.0")->development);
+  EXPECT_TRUE(find(packages, "b", "1.0.0")->development);
+  ASSERT_EQ(diagnostics.size(), 1U);
+  EXPECT_EQ(diagnostics.sorted()[0].kind, "npm.malformed-record");
+}
+
+TEST(NpmBunLock, TrailingCommasOutsideStringsOnly) {
+  EXPECT_EQ(npm::withoutTrailingCommas(R"({"a": [1, 2, ], "b": ",}", "c": "\",]",  })"),
+            R"({"a": [1, 2 ], "b": ",}", "c": "\",]"  })");
+}
+
+TEST(NpmPackageLock, RelationshipsFromTheRootEntry) {
+  BULWARK_REQUIRE_SHARED("scan/lang/trivy/nodejs/npm");
+  core::Diagnostics diagnostics;
+  const auto v3 =
+      parseShared(parsePackageLock, "trivy/nodejs/npm/package-lock_v3.json", diagnostics);
+  std::set<std::string> direct;
+  for (const auto& package : v3) {
+    EXPECT_NE(package.relationship, Relationship::Unknown) << package.name;
+    if (package.relationship == Relationship::Direct) direct.insert(package.name);
+  }
+  EXPECT_EQ(direct, (std::set<std::string>{"@babel/helper-string-parser", "body-parser", "debug",
+                                           "finalhandler", "ms", "promise"}));
+  // ms 2.0.0 is installed below debug: the same name, another copy, indirect.
+  EXPECT_EQ(find(v3, "ms", "2.0.0")->relationship, Relationship::Indirect);
+  // v1 does not say.
+  const auto v1 =
+      parseShared(parsePackageLock, "trivy/nodejs/npm/package-lock_v1.json", diagnostics);
+  for (const auto& package : v1) EXPECT_EQ(package.relationship, Relationship::Unknown);
+  EXPECT_EQ(diagnostics.size(), 0U);
+}
+
+TEST(NpmPnpmLock, RelationshipsFromDeclarations) {
+  BULWARK_REQUIRE_SHARED("scan/lang/trivy/nodejs/pnpm");
+  for (const char* file : {"pnpm-lock_with_dev.yaml", "pnpm-lock_v6_with_dev.yaml"}) {
+    core::Diagnostics diagnostics;
+    const auto packages =
+        parseShared(parsePnpmLock, std::string("trivy/nodejs/pnpm/") + file, diagnostics);
+    std::set<std::string> direct;
+    for (const auto& package : packages) {
+      EXPECT_NE(package.relationship, Relationship::Unknown) << file << " " << package.name;
+      if (package.relationship == Relationship::Direct) direct.insert(package.name);
+    }
+    EXPECT_EQ(direct, (std::set<std::string>{"mocha", "react", "redux"})) << file;
+  }
+  core::Diagnostics diagnostics;
+  const auto v9 = parseShared(parsePnpmLock, "trivy/nodejs/pnpm/pnpm-lock_v9.yaml", diagnostics);
+  EXPECT_EQ(find(v9, "@babel/helper-string-parser", "7.24.1")->relationship, Relationship::Direct);
+  const auto integration =
+      parseShared(parsePnpmLock, "trivy-integration-repo/pnpm/pnpm-lock.yaml", diagnostics);
+  for (const auto& package : integration) {
+    EXPECT_EQ(package.relationship, Relationship::Direct) << package.name;  // Trivy's golden
+  }
+}
+
+TEST(NpmLockfileCataloger, YarnReadsThePackageJsonBesideIt) {
+  image::FsView fs;
+  fs.put("app/yarn.lock", file("a@^1:\n  version \"1.0.0\"\n\nb@^1:\n  version \"1.0.0\"\n"));
+  fs.put("app/package.json", file(R"({"name": "app", "version": "0.1.0",
+      "dependencies": {"a": "^1"}, "devDependencies": {"b": "^1"}})"));
+  fs.put("app/bun.lock", file(R"({"lockfileVersion": 1, "workspaces": {"": {}},
+      "packages": {"c": ["c@3.0.0", "", {}, "sha512-x"],},})"));
+  core::Diagnostics diagnostics;
+  std::vector<model::Package> packages;
+  makeNpmLockfileCataloger()->catalog(fs, {}, packages, diagnostics);
+  EXPECT_EQ(flags(packages), (std::set<std::tuple<std::string, bool, Relationship>>{
+                                 {"a", false, Relationship::Direct},
+                                 {"app", false, Relationship::Root},
+                                 {"b", true, Relationship::Direct},
+                                 {"c", false, Relationship::Unknown},
+                             }));
+  EXPECT_EQ(diagnostics.size(), 0U);
 }
 
 }  // namespace
