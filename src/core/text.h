@@ -47,7 +47,8 @@ std::string asciiLower(std::string_view text);
 // arguments (whose escape character a directive may change) and Go's -ldflags.
 std::vector<std::string> shellWords(std::string_view text, char escape = '\\');
 
-// Escapes control characters so that an attacker-controlled name cannot forge output lines.
+// Escapes control characters (so that an attacker-controlled name cannot forge output lines)
+// and bytes that are not well-formed UTF-8, as \xNN; valid multi-byte characters stay.
 std::string printable(std::string_view text);
 
 }  // namespace bulwark::core

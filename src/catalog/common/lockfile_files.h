@@ -2,6 +2,7 @@
 // over bytes, its packages stamped with the layer that wrote the file.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -10,6 +11,11 @@
 #include "model/package.h"
 
 namespace bulwark::catalog {
+
+// The most packages one lockfile may list; real ones list a few thousand. A file that lists more
+// (a generated 60 MB requirements.txt names two million) keeps the first ones and says so,
+// so that memory stays bounded by this count rather than by the file.
+inline constexpr std::size_t kMaxPackagesPerLockfile = 100'000;
 
 // A parse function over one file's bytes (`path` names it in packages and diagnostics).
 using ParseFile = std::vector<model::Package> (*)(std::string_view content, std::string_view path,

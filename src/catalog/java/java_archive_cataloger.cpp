@@ -208,6 +208,22 @@ ReadStatus readMember(archive* handle, std::size_t cap, Walk& walk, std::string&
   }
 }
 
+// Reads past the current member, counting it against the budget; false when the budget ran out
+// (a read error is left for the next header to report).
+bool drainMember(archive* handle, Walk& walk) {
+  std::array<char, 64U << 10> buffer{};
+  for (;;) {
+    const la_ssize_t got = archive_read_data(handle, buffer.data(), buffer.size());
+    if (got <= 0) return true;
+    const auto size = static_cast<std::uint64_t>(got);
+    if (size > walk.bytes_left) {
+      walk.bytes_left = 0;
+      return false;
+    }
+    walk.bytes_left -= size;
+  }
+}
+
 std::string memberName(archive_entry* entry) {
   const char* name = archive_entry_pathname_utf8(entry);
   if (name == nullptr) name = archive_entry_pathname(entry);
@@ -265,11 +281,26 @@ void walkArchive(std::string_view bytes, const std::string& where, int depth, Wa
     const bool is_pom = base == "pom.properties";
     const bool is_manifest = name == "META-INF/MANIFEST.MF";
     const bool is_nested = !is_pom && !is_manifest && isJavaArchiveName(name);
-    if (!is_pom && !is_manifest && !is_nested) continue;
+    // A member of unknown size (a streamed entry with a data descriptor) can only be skipped by
+    // inflating it: that counts against the budget too, so a bomb there stops the walk.
+    const auto skipped = [&] {
+      if (archive_entry_size_is_set(entry) != 0 || drainMember(handle.get(), walk)) return true;
+      walk.problem(joinArchive(where, name), "java.archive-limit",
+                   fmt::format("more than {} bytes decompressed in one archive (a zip bomb?); "
+                               "the rest is not read",
+                               kMaxJavaDecompressedBytes));
+      walk.stopped = true;
+      return false;
+    };
+    if (!is_pom && !is_manifest && !is_nested) {
+      if (!skipped()) return;
+      continue;
+    }
     if (is_nested && depth >= kMaxJavaArchiveDepth) {
       walk.problem(
           joinArchive(where, name), "java.archive-depth",
           fmt::format("archives nested more than {} deep are not read", kMaxJavaArchiveDepth));
+      if (!skipped()) return;
       continue;
     }
     const std::size_t cap = is_pom        ? kMaxPomPropertiesBytes
@@ -282,6 +313,7 @@ void walkArchive(std::string_view bytes, const std::string& where, int depth, Wa
       case ReadStatus::TooLarge:
         walk.problem(member_where, "java.member-too-large",
                      fmt::format("more than {} bytes uncompressed; skipped", cap));
+        if (!skipped()) return;
         continue;
       case ReadStatus::Budget:
         walk.problem(member_where, "java.archive-limit",
@@ -608,6 +640,7 @@ class JavaArchiveCataloger final : public Cataloger {
     catalogPomFiles(fs, kPomPattern, packages, diagnostics);
     catalogFiles(fs, kGradleLockfilePattern, &parseGradleLockfile, packages, diagnostics);
     catalogFiles(fs, kGradleLegacyLockfilePattern, &parseGradleLockfile, packages, diagnostics);
+    catalogFiles(fs, kSbtLockPattern, &parseSbtLockfile, packages, diagnostics);
   }
 
  private:
@@ -616,6 +649,7 @@ class JavaArchiveCataloger final : public Cataloger {
   // Gradle before 6.0: one file per configuration.
   static constexpr std::string_view kGradleLegacyLockfilePattern =
       "**/gradle/dependency-locks/*.lockfile";
+  static constexpr std::string_view kSbtLockPattern = "**/build.sbt.lock";
 };
 
 }  // namespace
@@ -625,5 +659,3 @@ std::unique_ptr<Cataloger> makeJavaArchiveCataloger() {
 }
 
 }  // namespace bulwark::catalog
-    catalogFiles(fs, kSbtLockPattern, &parseSbtLockfile, packages, diagnostics);
-  static constexpr std::string_view kSbtLockPattern = "**/build.sbt.lock";

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "catalog/common/lockfile_files.h"
 #include "catalog/python/python_cataloger.h"
 #include "catalog/python/python_text.h"
 #include "core/text.h"
@@ -61,13 +62,22 @@ Pin parsePin(std::string_view logical, std::string& name, std::string& version) 
 
 std::vector<model::Package> parseRequirements(std::string_view content, std::string_view where,
                                               core::Diagnostics& diagnostics) {
+  if (content.size() > kMaxPythonLockfileBytes) {
+    diagnostics.add("python.too-large", std::string(where),
+                    fmt::format("requirements file of {} bytes exceeds the {} byte limit; not "
+                                "parsed",
+                                content.size(), kMaxPythonLockfileBytes));
+    return {};
+  }
   const std::string text = python::decodeUnicodeText(content);
   std::vector<model::Package> out;
   std::string logical;
   std::size_t logical_start = 0;
   bool continued = false;
 
+  bool full = false;
   const auto finish = [&]() {
+    if (full) return;
     const std::string_view line = core::trim(logical);
     if (line.empty() || line.front() == '#' || line.front() == '-') return;
     std::string name;
@@ -78,6 +88,13 @@ std::vector<model::Package> parseRequirements(std::string_view content, std::str
       diagnostics.add("python.requirements-unparsed", fmt::format("{}:{}", where, logical_start),
                       fmt::format("pin '{}' has an invalid name or version",
                                   core::printable(line.substr(0, 120))));
+      return;
+    }
+    if (out.size() == kMaxPackagesPerLockfile) {
+      diagnostics.add("python.too-many-packages", std::string(where),
+                      fmt::format("more than {} pins; the rest (from line {}) not read",
+                                  kMaxPackagesPerLockfile, logical_start));
+      full = true;
       return;
     }
     model::Package package;

@@ -26,6 +26,14 @@ TEST(Text, SplitTrimAndNumbers) {
   EXPECT_FALSE(parseUnsigned("4x"));
   EXPECT_FALSE(parseUnsigned(""));
   EXPECT_EQ(printable("a\nb"), "a\\x0ab");
+  EXPECT_EQ(printable("Ga\xc3\xabl \xe2\x82\xac \xf0\x9f\x90\xb3"),
+            "Ga\xc3\xabl \xe2\x82\xac \xf0\x9f\x90\xb3");  // ë, €, an emoji stay
+  EXPECT_EQ(printable("a\xff"
+                      "b\xc3"),
+            "a\\xffb\\xc3");                    // stray and truncated
+  EXPECT_EQ(printable("\xc0\xaf\xed\xa0\x80"),  // overlong '/', surrogate
+            "\\xc0\\xaf\\xed\\xa0\\x80");
+  EXPECT_EQ(printable("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");  // above U+10FFFF
 }
 
 TEST(Text, ForEachLineHandlesCrLf) {

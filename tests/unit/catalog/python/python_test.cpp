@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "catalog/common/lockfile_files.h"
 #include "catalog/python/python_cataloger.h"
 #include "testdata.h"
 
@@ -243,6 +244,24 @@ TEST(PythonRequirements, OptionsContinuationsAndMarkers) {
   ASSERT_FALSE(packages.empty());
   EXPECT_EQ(packages[0].location.path, "r.txt");
   EXPECT_FALSE(packages[0].development);
+}
+
+// A generated file with more pins than any real one keeps the first kMaxPackagesPerLockfile and
+// says where it stopped: memory follows that count, not the file's size.
+TEST(PythonRequirements, StopsAtThePackageCap) {
+  std::string text;
+  for (std::size_t i = 0; i <= kMaxPackagesPerLockfile; ++i) {
+    text += "p" + std::to_string(i) + "==1.0\n";
+  }
+  core::Diagnostics diagnostics;
+  const auto packages = parseRequirements(text, "big.txt", diagnostics);
+  ASSERT_EQ(packages.size(), kMaxPackagesPerLockfile);
+  EXPECT_EQ(packages.back().name, "p" + std::to_string(kMaxPackagesPerLockfile - 1));
+  ASSERT_EQ(diagnostics.size(), 1U);
+  const auto reported = diagnostics.sorted();
+  EXPECT_EQ(reported[0].kind, "python.too-many-packages");
+  EXPECT_NE(reported[0].detail.find(std::to_string(kMaxPackagesPerLockfile + 1)),
+            std::string::npos);  // the line where it stopped
 }
 
 TEST(PythonRequirements, Utf16BigEndianAndBrokenSurrogates) {
