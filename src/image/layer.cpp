@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "image/decompress.h"
+#include "image/read_ahead.h"
 
 namespace bulwark::image {
 
@@ -102,7 +103,11 @@ struct Pass {
       digesting = wrapped.get();
       stored = std::move(wrapped);
     }
-    auto tar = decompressing(std::move(stored));
+    // Reading and hashing the stored bytes run ahead on a thread of their own; this thread
+    // inflates and walks the tar.
+    auto read_ahead = std::make_unique<ReadAheadStream>(std::move(stored));
+    ReadAheadStream* ahead = read_ahead.get();
+    auto tar = decompressing(std::move(read_ahead));
     if (!tar) return core::withContext(tar.error(), input.name);
     DigestingStream* diff_digesting = nullptr;
     std::unique_ptr<ByteStream> tar_stream = std::move(*tar);
@@ -130,6 +135,7 @@ struct Pass {
           if (*got == 0) break;
         }
       }
+      ahead->finish();  // the stored stream is this thread's again
       if (auto ok = digesting->verify(input.name); !ok) return ok;
     }
     return {};
