@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.h"
+
 namespace bulwark::core {
 
 std::string_view trim(std::string_view text) {
@@ -92,38 +94,6 @@ std::string asciiLower(std::string_view text) {
   }
   return out;
 }
-
-namespace {
-
-// Length of the well-formed UTF-8 sequence at the start of `text` (Unicode 15, table 3-7: no
-// overlong forms, no surrogates, nothing above U+10FFFF), or 0 when it is not one.
-std::size_t utf8SequenceLength(std::string_view text) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(0);
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xbf;
-  if (lead >= 0xc2 && lead <= 0xdf) {
-    length = 2;
-  } else if (lead >= 0xe0 && lead <= 0xef) {
-    length = 3;
-    if (lead == 0xe0) low = 0xa0;
-    if (lead == 0xed) high = 0x9f;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    length = 4;
-    if (lead == 0xf0) low = 0x90;
-    if (lead == 0xf4) high = 0x8f;
-  } else {
-    return 0;
-  }
-  if (text.size() < length || byte(1) < low || byte(1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xbf) return 0;
-  }
-  return length;
-}
-
-}  // namespace
 
 std::string printable(std::string_view text) {
   std::string out;

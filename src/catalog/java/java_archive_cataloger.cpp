@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "catalog/common/lockfile_files.h"
+#include "core/archive_member.h"
 #include "core/text.h"
 
 namespace bulwark::catalog {
@@ -22,7 +23,6 @@ constexpr std::string_view kNestedSeparator = "!/";
 constexpr std::size_t kMaxPomPropertiesBytes = 64U << 10;
 constexpr std::size_t kMaxManifestBytes = 1U << 20;
 constexpr std::size_t kMaxAttributeBytes = 4U << 10;
-constexpr std::size_t kMaxMemberNameBytes = 4U << 10;
 
 constexpr std::array<std::string_view, 8> kArchiveExtensions = {".jar", ".war", ".ear", ".par",
                                                                 ".sar", ".jpi", ".hpi", ".kar"};
@@ -224,16 +224,6 @@ bool drainMember(archive* handle, Walk& walk) {
   }
 }
 
-std::string memberName(archive_entry* entry) {
-  const char* name = archive_entry_pathname_utf8(entry);
-  if (name == nullptr) name = archive_entry_pathname(entry);
-  if (name == nullptr) return {};
-  std::string_view view(name, ::strnlen(name, kMaxMemberNameBytes));
-  while (view.starts_with("./")) view.remove_prefix(2);
-  while (view.starts_with('/')) view.remove_prefix(1);
-  return std::string(view);
-}
-
 std::string joinArchive(std::string_view parent, std::string_view member) {
   if (parent.empty()) return std::string(member);
   return fmt::format("{}{}{}", parent, kNestedSeparator, member);
@@ -275,7 +265,7 @@ void walkArchive(std::string_view bytes, const std::string& where, int depth, Wa
     }
     --walk.entries_left;
     if (archive_entry_filetype(entry) != AE_IFREG) continue;
-    const std::string name = memberName(entry);
+    const std::string name = core::archiveMemberName(entry);
     if (name.empty() || name.find(kNestedSeparator) != std::string::npos) continue;
     const std::string_view base = baseName(name);
     const bool is_pom = base == "pom.properties";

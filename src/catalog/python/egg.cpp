@@ -13,13 +13,12 @@
 #include <fmt/format.h>
 
 #include "catalog/python/python_cataloger.h"
+#include "core/archive_member.h"
 #include "core/text.h"
 
 namespace bulwark::catalog {
 
 namespace {
-
-constexpr std::size_t kMaxMemberNameBytes = 4096;
 
 struct ArchiveCloser {
   void operator()(archive* handle) const { archive_read_free(handle); }
@@ -40,21 +39,6 @@ void putRecord(std::string& summary, char kind, std::string_view data) {
 
 void putProblem(std::string& summary, std::string_view kind, std::string_view detail) {
   putRecord(summary, 'D', fmt::format("{}\n{}", kind, detail));
-}
-
-std::string errorOf(archive* handle) {
-  const char* error = archive_error_string(handle);
-  return core::printable(error != nullptr ? error : "unknown error");
-}
-
-std::string memberName(archive_entry* entry) {
-  const char* name = archive_entry_pathname_utf8(entry);
-  if (name == nullptr) name = archive_entry_pathname(entry);
-  if (name == nullptr) return {};
-  std::string_view view(name, ::strnlen(name, kMaxMemberNameBytes));
-  while (view.starts_with("./")) view.remove_prefix(2);
-  while (view.starts_with('/')) view.remove_prefix(1);
-  return std::string(view);
 }
 
 // Trivy's egg files: "EGG-INFO/PKG-INFO" (the .egg layout), and the ".egg-info" forms.
@@ -82,7 +66,7 @@ std::string summarizePythonEgg(std::string_view /*path*/, std::string_view conte
     archive_read_support_format_zip(handle.get());
     if (archive_read_open_memory(handle.get(), content.data(), content.size()) != ARCHIVE_OK) {
       putProblem(summary, "python.malformed-egg",
-                 fmt::format("not a readable zip archive: {}", errorOf(handle.get())));
+                 fmt::format("not a readable zip archive: {}", core::archiveError(handle.get())));
       return summary;
     }
     std::uint64_t entries = 0;
@@ -91,8 +75,9 @@ std::string summarizePythonEgg(std::string_view /*path*/, std::string_view conte
       const int status = archive_read_next_header(handle.get(), &entry);
       if (status == ARCHIVE_EOF) break;
       if (status == ARCHIVE_FATAL || status == ARCHIVE_RETRY || entry == nullptr) {
-        putProblem(summary, "python.malformed-egg",
-                   fmt::format("archive ends early or is damaged: {}", errorOf(handle.get())));
+        putProblem(
+            summary, "python.malformed-egg",
+            fmt::format("archive ends early or is damaged: {}", core::archiveError(handle.get())));
         return summary;
       }
       if (++entries > kMaxPythonEggEntries) {
@@ -102,7 +87,7 @@ std::string summarizePythonEgg(std::string_view /*path*/, std::string_view conte
         return summary;
       }
       if (archive_entry_filetype(entry) != AE_IFREG) continue;
-      const std::string name = memberName(entry);
+      const std::string name = core::archiveMemberName(entry);
       if (!isMetadataMember(name)) continue;
       // Headers come first and the long description after them: the first
       // kMaxPythonEggMetadataBytes are enough, and a member that inflates beyond them (a zip
@@ -113,9 +98,9 @@ std::string summarizePythonEgg(std::string_view /*path*/, std::string_view conte
       for (;;) {
         const la_ssize_t got = archive_read_data(handle.get(), buffer.data(), buffer.size());
         if (got < 0) {
-          putProblem(
-              summary, "python.malformed-egg",
-              fmt::format("cannot read {}: {}", core::printable(name), errorOf(handle.get())));
+          putProblem(summary, "python.malformed-egg",
+                     fmt::format("cannot read {}: {}", core::printable(name),
+                                 core::archiveError(handle.get())));
           return summary;
         }
         if (got == 0) break;

@@ -15,6 +15,7 @@
 
 #include "core/text.h"
 #include "vulndb/ecosystem.h"
+#include "vulndb/feeds/xml_util.h"
 
 namespace bulwark::vulndb::feeds {
 
@@ -47,29 +48,13 @@ std::string_view sourceOf(Vendor vendor) {
   return "oval";
 }
 
-// --- XML helpers (namespace prefixes vary between vendors: "red-def:", "linux-def:", none) ---
+// --- XML helpers (vulndb/feeds/xml_util.h; namespace prefixes vary between vendors) ---
 
-std::string_view localName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  if (const auto colon = name.rfind(':'); colon != std::string_view::npos) {
-    name.remove_prefix(colon + 1);
-  }
-  return name;
-}
-
-pugi::xml_node child(const pugi::xml_node& node, std::string_view local) {
-  for (auto it = node.first_child(); it; it = it.next_sibling()) {
-    if (it.type() == pugi::node_element && localName(it) == local) return it;
-  }
-  return {};
-}
-
-template <typename Fn>
-void forChildren(const pugi::xml_node& node, std::string_view local, Fn&& fn) {
-  for (auto it = node.first_child(); it; it = it.next_sibling()) {
-    if (it.type() == pugi::node_element && localName(it) == local) fn(it);
-  }
-}
+using detail::attr;
+using detail::child;
+using detail::forChildren;
+using detail::localName;
+using detail::text;
 
 // The text of an element and of every element inside it (descriptions hold <a>, <q>, ...).
 std::string allText(const pugi::xml_node& node) {
@@ -88,12 +73,6 @@ std::string allText(const pugi::xml_node& node) {
   auto copy = node;
   copy.traverse(walker);  // iterative in pugixml: deep nesting cannot overflow the stack
   return std::string(core::trim(out));
-}
-
-std::string text(const pugi::xml_node& node) { return std::string(core::trim(node.child_value())); }
-
-std::string_view attr(const pugi::xml_node& node, const char* name) {
-  return node.attribute(name).value();
 }
 
 void addUnique(std::vector<std::string>& list, std::string value) {

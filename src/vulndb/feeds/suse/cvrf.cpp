@@ -17,8 +17,10 @@
 #include <pugixml.hpp>
 
 #include "core/text.h"
+#include "core/utf8.h"
 #include "version/scheme.h"
 #include "vulndb/ecosystem.h"
+#include "vulndb/feeds/xml_util.h"
 
 namespace bulwark::vulndb::feeds {
 
@@ -37,34 +39,16 @@ constexpr std::string_view kMalformedXml = "suse-cvrf.malformed-xml";
 constexpr std::string_view kEncoding = "suse-cvrf.encoding";
 constexpr std::size_t kMaxListedPlatforms = 20;
 
-// --- XML helpers (CVRF elements carry default namespaces; a "cvrf:" prefix is allowed too) ---
+// --- XML helpers (vulndb/feeds/xml_util.h; CVRF elements carry default namespaces, a "cvrf:"
+// prefix is allowed too); attribute values are trimmed here ---
 
-std::string_view localName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  if (const auto colon = name.rfind(':'); colon != std::string_view::npos) {
-    name.remove_prefix(colon + 1);
-  }
-  return name;
-}
-
-pugi::xml_node child(const pugi::xml_node& node, std::string_view local) {
-  for (auto it = node.first_child(); it; it = it.next_sibling()) {
-    if (it.type() == pugi::node_element && localName(it) == local) return it;
-  }
-  return {};
-}
-
-template <typename Fn>
-void forChildren(const pugi::xml_node& node, std::string_view local, Fn&& fn) {
-  for (auto it = node.first_child(); it; it = it.next_sibling()) {
-    if (it.type() == pugi::node_element && localName(it) == local) fn(it);
-  }
-}
-
-std::string text(const pugi::xml_node& node) { return std::string(core::trim(node.child_value())); }
+using detail::child;
+using detail::forChildren;
+using detail::localName;
+using detail::text;
 
 std::string_view attr(const pugi::xml_node& node, const char* name) {
-  return core::trim(node.attribute(name).value());
+  return core::trim(detail::attr(node, name));
 }
 
 void addUnique(std::vector<std::string>& list, std::string value) {
@@ -74,41 +58,12 @@ void addUnique(std::vector<std::string>& list, std::string value) {
 
 // --- encoding -------------------------------------------------------------------------------
 
-// The length of the well-formed UTF-8 sequence at `at`, or 0.
-std::size_t utf8Sequence(std::string_view bytes, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
-  const unsigned char lead = byte(at);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;  // no surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (at + length > bytes.size()) return 0;
-  if (byte(at + 1) < low || byte(at + 1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(at + i) < 0x80 || byte(at + i) > 0xBF) return 0;
-  }
-  return length;
-}
-
 // Bytes that are not UTF-8 are read as Latin-1 (each becomes its code point in UTF-8).
 std::string repairUtf8(std::string_view bytes, std::size_t& latin1) {
   std::string out;
   out.reserve(bytes.size() + bytes.size() / 16);
   for (std::size_t i = 0; i < bytes.size();) {
-    const std::size_t length = utf8Sequence(bytes, i);
+    const std::size_t length = core::utf8SequenceLength(bytes.substr(i));
     if (length > 0) {
       out.append(bytes.substr(i, length));
       i += length;
