@@ -15,32 +15,20 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/python/python_cataloger.h"
+#include "python_test_support.h"
 #include "testdata.h"
 
 namespace bulwark::catalog {
 namespace {
 
+using python_test::NameVersions;
 using testing::readFile;
 using testing::sharedTestdata;
-using NameVersions = std::set<std::pair<std::string, std::string>>;
 using Names = std::set<std::string, std::less<>>;
 
-std::string shared(const std::string& relative) { return readFile(sharedTestdata() / relative); }
-
-const model::Package* find(const std::vector<model::Package>& packages, std::string_view name) {
-  for (const auto& package : packages) {
-    if (package.name == name) return &package;
-  }
-  return nullptr;
-}
-
-NameVersions nameVersions(const std::vector<model::Package>& packages, bool include_dev = false) {
-  NameVersions out;
-  for (const auto& package : packages) {
-    if (include_dev || !package.development) out.emplace(package.name, package.version);
-  }
-  return out;
-}
+using python_test::find;
+using python_test::nameVersions;
+using python_test::shared;
 
 std::set<std::string> kinds(const core::Diagnostics& diagnostics) {
   std::set<std::string> out;

@@ -11,31 +11,19 @@
 
 #include "catalog/common/lockfile_files.h"
 #include "catalog/python/python_cataloger.h"
+#include "python_test_support.h"
 #include "testdata.h"
 
 namespace bulwark::catalog {
 namespace {
 
+using python_test::NameVersions;
 using testing::readFile;
 using testing::sharedTestdata;
-using NameVersions = std::set<std::pair<std::string, std::string>>;
 
-std::string shared(const std::string& relative) { return readFile(sharedTestdata() / relative); }
-
-const model::Package* find(const std::vector<model::Package>& packages, std::string_view name) {
-  for (const auto& package : packages) {
-    if (package.name == name) return &package;
-  }
-  return nullptr;
-}
-
-NameVersions nameVersions(const std::vector<model::Package>& packages, bool include_dev = false) {
-  NameVersions out;
-  for (const auto& package : packages) {
-    if (include_dev || !package.development) out.emplace(package.name, package.version);
-  }
-  return out;
-}
+using python_test::find;
+using python_test::nameVersions;
+using python_test::shared;
 
 std::size_t devCount(const std::vector<model::Package>& packages) {
   return static_cast<std::size_t>(
