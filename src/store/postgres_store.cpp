@@ -1,0 +1,1361 @@
+// The PostgreSQL backend of Store (libpqxx 6.4).
+//
+// Connections: a small pool (kMaxConnections), opened lazily. A connection that broke is thrown
+// away with the idle ones and the operation runs again on a fresh one (a connection that broke
+// before COMMIT rolled the transaction back; one that broke during COMMIT is reported, never
+// retried). Every operation is one transaction at READ COMMITTED; values travel as query
+// parameters only. Claims lock the job row with FOR UPDATE SKIP LOCKED; dedup of active jobs is
+// a partial unique index with ON CONFLICT DO NOTHING.
+// Migrations: each numbered migration runs in its own transaction after
+// pg_advisory_xact_lock(kMigrationLock), so servers and workers starting together migrate once.
+// Text columns use the "C" collation so ordering and `digest > $after` agree with SQLite's byte
+// order whatever the database's locale. Inventories are stored zstd-compressed as in SQLite.
+#include "store/postgres_store.h"
+
+#include <zstd.h>
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace bulwark::store {
+namespace {
+
+constexpr std::size_t kMaxConnections = 8;
+constexpr int kConnectTimeoutS = 10;         // unless the URL sets connect_timeout
+constexpr long kMigrationLock = 0x62756c77;  // "bulw": serializes migrations across processes
+constexpr int kResultLockClass = 0x6275;     // pg_advisory_xact_lock(class, hashtext(digest))
+constexpr std::size_t kInsertBatchRows = 500;
+constexpr int kAttempts = 3;  // per operation: retries after a broken connection or deadlock
+constexpr int kMaxDeadLettersPerClaim = 1000;
+// Inventories as in the SQLite backend: zstd from 256 bytes on when it saves space.
+constexpr int kZstdLevel = 3;
+constexpr std::size_t kCompressFrom = 256;
+constexpr unsigned long long kMaxInventoryBytes = 1ULL << 32;  // 4 GiB: a corrupt header
+constexpr int kCodecRaw = 0;
+constexpr int kCodecZstd = 1;
+
+// Schema migrations; index i holds the statements of version i + 1.
+const std::vector<std::vector<const char*>>& migrations() {
+  static const std::vector<std::vector<const char*>> kMigrations = {{
+      R"(CREATE TABLE tokens (
+           id bigserial PRIMARY KEY,
+           name text COLLATE "C" NOT NULL,
+           role text COLLATE "C" NOT NULL,
+           secret_hash text COLLATE "C" NOT NULL UNIQUE,
+           created_at bigint NOT NULL,
+           expires_at bigint,
+           revoked boolean NOT NULL DEFAULT false))",
+      R"(CREATE TABLE registries (
+           id bigserial PRIMARY KEY,
+           name text COLLATE "C" NOT NULL UNIQUE,
+           url text COLLATE "C" NOT NULL,
+           username text COLLATE "C" NOT NULL,
+           password_sealed text COLLATE "C" NOT NULL,
+           insecure boolean NOT NULL,
+           ca_file text COLLATE "C" NOT NULL,
+           poll_interval_s bigint NOT NULL,
+           created_at bigint NOT NULL,
+           last_polled_at bigint))",
+      R"(CREATE TABLE jobs (
+           id bigserial PRIMARY KEY,
+           kind text COLLATE "C" NOT NULL,
+           registry text COLLATE "C" NOT NULL,
+           repository text COLLATE "C" NOT NULL,
+           digest text COLLATE "C" NOT NULL,
+           tag text COLLATE "C" NOT NULL,
+           platform text COLLATE "C" NOT NULL,
+           source text COLLATE "C" NOT NULL,
+           target_repository text COLLATE "C" NOT NULL,
+           max_attempts integer NOT NULL,
+           state text COLLATE "C" NOT NULL,
+           attempts integer NOT NULL DEFAULT 0,
+           last_error text COLLATE "C" NOT NULL DEFAULT '',
+           worker text COLLATE "C" NOT NULL DEFAULT '',
+           created_at bigint NOT NULL,
+           updated_at bigint NOT NULL,
+           run_after bigint NOT NULL,
+           lease_expires bigint NOT NULL DEFAULT 0,
+           started_at bigint,
+           finished_at bigint))",
+      // At most one queued or running job per key: enqueue inserts ON CONFLICT DO NOTHING.
+      R"(CREATE UNIQUE INDEX jobs_active_key ON jobs
+           (kind, registry, repository, digest, target_repository)
+           WHERE state IN ('queued', 'running'))",
+      R"(CREATE INDEX jobs_queued ON jobs (run_after, id) WHERE state = 'queued')",
+      R"(CREATE INDEX jobs_running ON jobs (lease_expires, id) WHERE state = 'running')",
+      R"(CREATE INDEX jobs_state ON jobs (state, id))",
+      R"(CREATE INDEX jobs_digest ON jobs (digest, id))",
+      R"(CREATE TABLE images (
+           registry text COLLATE "C" NOT NULL,
+           repository text COLLATE "C" NOT NULL,
+           digest text COLLATE "C" NOT NULL,
+           first_seen bigint NOT NULL,
+           last_pushed bigint NOT NULL,
+           PRIMARY KEY (registry, repository, digest)))",
+      R"(CREATE INDEX images_digest ON images (digest))",
+      R"(CREATE TABLE tags (
+           registry text COLLATE "C" NOT NULL,
+           repository text COLLATE "C" NOT NULL,
+           tag text COLLATE "C" NOT NULL,
+           digest text COLLATE "C" NOT NULL,
+           updated_at bigint NOT NULL,
+           PRIMARY KEY (registry, repository, tag)))",
+      R"(CREATE INDEX tags_digest ON tags (registry, repository, digest))",
+      R"(CREATE TABLE results (
+           digest text COLLATE "C" PRIMARY KEY,
+           inventory bytea NOT NULL,
+           inventory_codec integer NOT NULL,
+           db_build_id text COLLATE "C" NOT NULL,
+           bulwark_version text COLLATE "C" NOT NULL,
+           duration_ms bigint NOT NULL,
+           scanned_at bigint NOT NULL,
+           evaluated_at bigint NOT NULL,
+           os text COLLATE "C" NOT NULL,
+           platform text COLLATE "C" NOT NULL,
+           package_count bigint NOT NULL))",
+      R"(CREATE TABLE findings (
+           digest text COLLATE "C" NOT NULL,
+           vulnerability_id text COLLATE "C" NOT NULL,
+           package_name text COLLATE "C" NOT NULL,
+           installed_version text COLLATE "C" NOT NULL,
+           fixed_version text COLLATE "C" NOT NULL,
+           severity integer NOT NULL,
+           detail_json text COLLATE "C" NOT NULL,
+           first_seen bigint NOT NULL,
+           PRIMARY KEY (digest, vulnerability_id, package_name, installed_version)))",
+      R"(CREATE TABLE finding_changes (
+           id bigserial PRIMARY KEY,
+           digest text COLLATE "C" NOT NULL,
+           kind text COLLATE "C" NOT NULL,
+           vulnerability_id text COLLATE "C" NOT NULL,
+           package_name text COLLATE "C" NOT NULL,
+           installed_version text COLLATE "C" NOT NULL,
+           severity integer NOT NULL,
+           db_build_id text COLLATE "C" NOT NULL,
+           at bigint NOT NULL))",
+      R"(CREATE INDEX finding_changes_digest ON finding_changes (digest, at, id))",
+      R"(CREATE TABLE decisions (
+           id bigserial PRIMARY KEY,
+           registry text COLLATE "C" NOT NULL,
+           repository text COLLATE "C" NOT NULL,
+           digest text COLLATE "C" NOT NULL,
+           target_repository text COLLATE "C" NOT NULL,
+           tag text COLLATE "C" NOT NULL,
+           promoted boolean NOT NULL,
+           reason text COLLATE "C" NOT NULL,
+           at bigint NOT NULL))",
+      R"(CREATE INDEX decisions_digest ON decisions (digest, at, id))",
+      R"(CREATE TABLE settings (
+           key text COLLATE "C" PRIMARY KEY,
+           value text COLLATE "C" NOT NULL))",
+  }};
+  return kMigrations;
+}
+
+// ---- small conversions ------------------------------------------------------------------------
+
+std::string str(std::string_view text) { return std::string(text); }
+
+// A nullable bigint travels as text: "" is NULL (NULLIF($n, '')::bigint in the query).
+std::string optionalMillis(const std::optional<Millis>& value) {
+  return value ? std::to_string(*value) : std::string();
+}
+
+std::optional<Millis> optionalField(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return field.as<Millis>();
+}
+
+int severityRank(model::Severity severity) { return static_cast<int>(severity); }
+
+model::Severity severityFromRank(int rank) {
+  if (rank < 0 || rank > static_cast<int>(model::Severity::Critical)) {
+    return model::Severity::Unknown;
+  }
+  return static_cast<model::Severity>(rank);
+}
+
+std::string compressInventory(std::string_view text, int& codec) {
+  codec = kCodecRaw;
+  if (text.size() < kCompressFrom) return std::string(text);
+  std::string out(ZSTD_compressBound(text.size()), '\0');
+  const std::size_t size =
+      ZSTD_compress(out.data(), out.size(), text.data(), text.size(), kZstdLevel);
+  if (ZSTD_isError(size) != 0U || size >= text.size()) return std::string(text);
+  out.resize(size);
+  codec = kCodecZstd;
+  return out;
+}
+
+core::Result<std::string> decompressInventory(const pqxx::binarystring& blob, int codec,
+                                              std::string_view digest) {
+  if (codec == kCodecRaw) return blob.str();
+  if (codec != kCodecZstd) {
+    return core::fail(core::ErrorCode::Input, "inventory of {}: unknown codec {}", digest, codec);
+  }
+  const unsigned long long size = ZSTD_getFrameContentSize(blob.data(), blob.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
+      size > kMaxInventoryBytes) {
+    return core::fail(core::ErrorCode::Input, "inventory of {}: corrupt zstd frame", digest);
+  }
+  std::string out(static_cast<std::size_t>(size), '\0');
+  const std::size_t written = ZSTD_decompress(out.data(), out.size(), blob.data(), blob.size());
+  if (ZSTD_isError(written) != 0U || written != out.size()) {
+    return core::fail(core::ErrorCode::Input, "inventory of {}: corrupt zstd frame", digest);
+  }
+  return out;
+}
+
+core::Status checkPage(std::int64_t limit, std::int64_t offset) {
+  if (limit < 0 || offset < 0) {
+    return core::fail(core::ErrorCode::Input, "limit and offset must not be negative");
+  }
+  return {};
+}
+
+// A domain failure inside a transaction body: rolls the transaction back and becomes the result.
+struct Abort {
+  core::Error error;
+};
+
+template <class... Args>
+[[noreturn]] void abortWith(core::ErrorCode code, fmt::format_string<Args...> format,
+                            Args&&... args) {
+  throw Abort{core::Error{code, fmt::format(format, std::forward<Args>(args)...)}};
+}
+
+// The password of a libpq URI ("postgres://user:pw@host/db") or keyword string ("password=pw"),
+// percent-decoded, so it can be scrubbed from messages libpq or the server produce.
+std::vector<std::string> secretsOf(std::string_view url) {
+  std::vector<std::string> secrets;
+  const auto decode = [](std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '%' && i + 2 < text.size()) {
+        const std::string hex(text.substr(i + 1, 2));
+        char* end = nullptr;
+        const long value = std::strtol(hex.c_str(), &end, 16);
+        if (end == hex.c_str() + 2) {
+          out += static_cast<char>(value);
+          i += 2;
+          continue;
+        }
+      }
+      out += text[i];
+    }
+    return out;
+  };
+  if (const auto scheme = url.find("://"); scheme != std::string_view::npos) {
+    const std::string_view rest = url.substr(scheme + 3);
+    const std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+      const std::string_view userinfo = authority.substr(0, at);
+      if (const auto colon = userinfo.find(':'); colon != std::string_view::npos) {
+        secrets.push_back(str(userinfo.substr(colon + 1)));
+        secrets.push_back(decode(userinfo.substr(colon + 1)));
+      }
+    }
+  }
+  for (std::size_t pos = url.find("password="); pos != std::string_view::npos;
+       pos = url.find("password=", pos + 1)) {
+    std::string_view value = url.substr(pos + 9);
+    value = value.substr(0, value.find_first_of(" &"));
+    secrets.push_back(str(value));
+    secrets.push_back(decode(value));
+  }
+  std::erase_if(secrets, [](const std::string& secret) { return secret.size() < 2; });
+  return secrets;
+}
+
+// One line: libpq messages end in newlines and may carry a "DETAIL:" line.
+std::string oneLine(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  for (char& c : text) {
+    if (c == '\n' || c == '\t') c = ' ';
+  }
+  return text;
+}
+
+// libpq waits for an unreachable host as long as TCP does (minutes); unless the URL says
+// otherwise, connecting gives up after kConnectTimeoutS.
+std::string withConnectTimeout(std::string url) {
+  if (url.find("connect_timeout") != std::string::npos) return url;
+  const std::string parameter = fmt::format("connect_timeout={}", kConnectTimeoutS);
+  if (url.find("://") == std::string::npos) return url + " " + parameter;  // key=value form
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + parameter;
+}
+
+// ---- the connection pool ----------------------------------------------------------------------
+
+class ConnectionPool {
+ public:
+  explicit ConnectionPool(std::string url) : url_(std::move(url)) {}
+
+  // Throws pqxx::broken_connection when a new connection cannot be made.
+  std::unique_ptr<pqxx::connection> take() {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [&] { return !idle_.empty() || open_ < kMaxConnections; });
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      return connection;
+    }
+    ++open_;
+    lock.unlock();
+    try {
+      auto connection = std::make_unique<pqxx::connection>(url_);
+      pqxx::nontransaction setup(*connection);
+      setup.exec("SET client_min_messages TO warning");
+      return connection;
+    } catch (...) {
+      give(nullptr);
+      throw;
+    }
+  }
+
+  // Closes the idle connections: after one broke, the others (same server) likely did too.
+  void dropIdle() {
+    std::vector<std::unique_ptr<pqxx::connection>> dropped;
+    {
+      std::lock_guard lock(mutex_);
+      open_ -= idle_.size();
+      dropped.swap(idle_);
+    }
+    available_.notify_all();
+  }
+
+  // Returns a connection; nullptr (or a closed connection) frees its slot.
+  void give(std::unique_ptr<pqxx::connection> connection) {
+    {
+      std::lock_guard lock(mutex_);
+      if (connection && connection->is_open()) {
+        idle_.push_back(std::move(connection));
+      } else {
+        --open_;
+      }
+    }
+    available_.notify_one();
+  }
+
+ private:
+  std::string url_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  std::size_t open_ = 0;
+};
+
+// ---- row mapping ------------------------------------------------------------------------------
+
+constexpr const char* kJobColumns =
+    "id, kind, registry, repository, digest, tag, platform, source, target_repository, "
+    "max_attempts, state, attempts, last_error, worker, created_at, updated_at, run_after, "
+    "lease_expires, started_at, finished_at";
+
+Job jobFromRow(const pqxx::row& row) {
+  Job job;
+  job.id = row["id"].as<std::int64_t>();
+  auto kind = parseJobKind(row["kind"].as<std::string>());
+  auto state = parseJobState(row["state"].as<std::string>());
+  if (!kind || !state) {
+    abortWith(core::ErrorCode::Internal, "job {}: unknown kind or state in the database", job.id);
+  }
+  job.request.kind = *kind;
+  job.request.registry = row["registry"].as<std::string>();
+  job.request.repository = row["repository"].as<std::string>();
+  job.request.digest = row["digest"].as<std::string>();
+  job.request.tag = row["tag"].as<std::string>();
+  job.request.platform = row["platform"].as<std::string>();
+  job.request.source = row["source"].as<std::string>();
+  job.request.target_repository = row["target_repository"].as<std::string>();
+  job.request.max_attempts = row["max_attempts"].as<int>();
+  job.state = *state;
+  job.attempts = row["attempts"].as<int>();
+  job.last_error = row["last_error"].as<std::string>();
+  job.worker = row["worker"].as<std::string>();
+  job.created_at = row["created_at"].as<Millis>();
+  job.updated_at = row["updated_at"].as<Millis>();
+  job.run_after = row["run_after"].as<Millis>();
+  job.lease_expires = row["lease_expires"].as<Millis>();
+  job.started_at = optionalField(row["started_at"]);
+  job.finished_at = optionalField(row["finished_at"]);
+  return job;
+}
+
+constexpr const char* kTokenColumns =
+    "id, name, role, secret_hash, created_at, expires_at, revoked";
+
+Token tokenFromRow(const pqxx::row& row) {
+  Token token;
+  token.id = row["id"].as<std::int64_t>();
+  token.name = row["name"].as<std::string>();
+  auto role = parseRole(row["role"].as<std::string>());
+  if (!role) abortWith(core::ErrorCode::Internal, "token {}: unknown role", token.id);
+  token.role = *role;
+  token.secret_hash = row["secret_hash"].as<std::string>();
+  token.created_at = row["created_at"].as<Millis>();
+  token.expires_at = optionalField(row["expires_at"]);
+  token.revoked = row["revoked"].as<bool>();
+  return token;
+}
+
+constexpr const char* kRegistryColumns =
+    "id, name, url, username, password_sealed, insecure, ca_file, poll_interval_s, created_at, "
+    "last_polled_at";
+
+Registry registryFromRow(const pqxx::row& row) {
+  Registry registry;
+  registry.id = row["id"].as<std::int64_t>();
+  registry.name = row["name"].as<std::string>();
+  registry.url = row["url"].as<std::string>();
+  registry.username = row["username"].as<std::string>();
+  registry.password_sealed = row["password_sealed"].as<std::string>();
+  registry.insecure = row["insecure"].as<bool>();
+  registry.ca_file = row["ca_file"].as<std::string>();
+  registry.poll_interval_s = row["poll_interval_s"].as<std::int64_t>();
+  registry.created_at = row["created_at"].as<Millis>();
+  registry.last_polled_at = optionalField(row["last_polled_at"]);
+  return registry;
+}
+
+constexpr const char* kMetadataColumns =
+    "db_build_id, bulwark_version, duration_ms, scanned_at, evaluated_at, os, platform, "
+    "package_count";
+
+ScanMetadata metadataFromRow(const pqxx::row& row) {
+  ScanMetadata metadata;
+  metadata.db_build_id = row["db_build_id"].as<std::string>();
+  metadata.bulwark_version = row["bulwark_version"].as<std::string>();
+  metadata.duration_ms = row["duration_ms"].as<std::int64_t>();
+  metadata.scanned_at = row["scanned_at"].as<Millis>();
+  metadata.evaluated_at = row["evaluated_at"].as<Millis>();
+  metadata.os = row["os"].as<std::string>();
+  metadata.platform = row["platform"].as<std::string>();
+  metadata.package_count = row["package_count"].as<std::int64_t>();
+  return metadata;
+}
+
+constexpr const char* kFindingColumns =
+    "vulnerability_id, package_name, installed_version, fixed_version, severity, detail_json, "
+    "first_seen";
+
+FindingRecord findingFromRow(const pqxx::row& row) {
+  FindingRecord finding;
+  finding.vulnerability_id = row["vulnerability_id"].as<std::string>();
+  finding.package_name = row["package_name"].as<std::string>();
+  finding.installed_version = row["installed_version"].as<std::string>();
+  finding.fixed_version = row["fixed_version"].as<std::string>();
+  finding.severity = severityFromRank(row["severity"].as<int>());
+  finding.detail_json = row["detail_json"].as<std::string>();
+  finding.first_seen = row["first_seen"].as<Millis>();
+  return finding;
+}
+
+constexpr const char* kChangeColumns =
+    "digest, kind, vulnerability_id, package_name, installed_version, severity, db_build_id, at";
+
+FindingChange changeFromRow(const pqxx::row& row) {
+  FindingChange change;
+  change.digest = row["digest"].as<std::string>();
+  change.kind = row["kind"].as<std::string>() == toString(FindingChangeKind::Resolved)
+                    ? FindingChangeKind::Resolved
+                    : FindingChangeKind::New;
+  change.vulnerability_id = row["vulnerability_id"].as<std::string>();
+  change.package_name = row["package_name"].as<std::string>();
+  change.installed_version = row["installed_version"].as<std::string>();
+  change.severity = severityFromRank(row["severity"].as<int>());
+  change.db_build_id = row["db_build_id"].as<std::string>();
+  change.at = row["at"].as<Millis>();
+  return change;
+}
+
+using FindingKey = std::tuple<std::string, std::string, std::string>;
+
+FindingKey keyOf(const FindingRecord& finding) {
+  return {finding.vulnerability_id, finding.package_name, finding.installed_version};
+}
+
+// ---- the store --------------------------------------------------------------------------------
+
+class PostgresStore final : public Store {
+ public:
+  explicit PostgresStore(std::string url)
+      : url_(std::move(url)),
+        redacted_(redactUrl(url_)),
+        secrets_(secretsOf(url_)),
+        pool_(withConnectTimeout(url_)) {}
+
+  core::Status open() {
+    // Each migration in its own transaction, under a lock every opener takes: the second of two
+    // processes starting together waits, then finds the version already applied.
+    for (int target = 1;; ++target) {
+      auto applied = run("open", [&](pqxx::work& tx) -> core::Result<bool> {
+        tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLock);
+        tx.exec(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version integer PRIMARY KEY, applied_at bigint NOT NULL)");
+        const int current =
+            tx.exec1("SELECT COALESCE(max(version), 0) FROM schema_version")[0].as<int>();
+        if (current > kSchemaVersion) {
+          abortWith(core::ErrorCode::Input,
+                    "the database's schema version {} is newer than this program's ({}); "
+                    "upgrade bulwark",
+                    current, kSchemaVersion);
+        }
+        if (current >= target) return current >= kSchemaVersion;
+        for (const char* statement : migrations()[static_cast<std::size_t>(target - 1)]) {
+          tx.exec(statement);
+        }
+        tx.exec_params("INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)", target,
+                       nowMillis());
+        return target >= kSchemaVersion;
+      });
+      if (!applied) return tl::unexpected(applied.error());
+      if (*applied) return {};
+    }
+  }
+
+  [[nodiscard]] std::string_view backend() const override { return "postgres"; }
+
+  core::Result<int> schemaVersion() override {
+    return run("schema version", [](pqxx::work& tx) -> core::Result<int> {
+      return tx.exec1("SELECT COALESCE(max(version), 0) FROM schema_version")[0].as<int>();
+    });
+  }
+
+  core::Status ping() override {
+    return run("ping", [](pqxx::work& tx) -> core::Status {
+      tx.exec1("SELECT 1");
+      return {};
+    });
+  }
+
+  // ---- tokens ---------------------------------------------------------------------------------
+
+  core::Result<Token> createToken(std::string_view name, Role role, std::string_view secret_hash,
+                                  std::optional<Millis> expires_at) override {
+    if (secret_hash.empty()) return core::fail(core::ErrorCode::Input, "token: empty secret hash");
+    return run("create token", [&](pqxx::work& tx) -> core::Result<Token> {
+      const auto rows = tx.exec_params(
+          fmt::format("INSERT INTO tokens (name, role, secret_hash, created_at, expires_at) "
+                      "VALUES ($1, $2, $3, $4, NULLIF($5, '')::bigint) "
+                      "ON CONFLICT (secret_hash) DO NOTHING RETURNING {}",
+                      kTokenColumns),
+          str(name), str(toString(role)), str(secret_hash), nowMillis(),
+          optionalMillis(expires_at));
+      if (rows.empty()) abortWith(core::ErrorCode::Input, "a token with this secret exists");
+      return tokenFromRow(rows[0]);
+    });
+  }
+
+  core::Result<std::optional<Token>> findToken(std::string_view secret_hash) override {
+    return run("find token", [&](pqxx::work& tx) -> core::Result<std::optional<Token>> {
+      const auto rows =
+          tx.exec_params(fmt::format("SELECT {} FROM tokens WHERE secret_hash = $1", kTokenColumns),
+                         str(secret_hash));
+      if (rows.empty()) return std::nullopt;
+      return tokenFromRow(rows[0]);
+    });
+  }
+
+  core::Result<std::vector<Token>> listTokens() override {
+    return run("list tokens", [&](pqxx::work& tx) -> core::Result<std::vector<Token>> {
+      std::vector<Token> tokens;
+      for (const auto& row :
+           tx.exec(fmt::format("SELECT {} FROM tokens ORDER BY id", kTokenColumns))) {
+        tokens.push_back(tokenFromRow(row));
+      }
+      return tokens;
+    });
+  }
+
+  core::Status revokeToken(std::int64_t id) override {
+    return run("revoke token", [&](pqxx::work& tx) -> core::Status {
+      if (tx.exec_params("UPDATE tokens SET revoked = true WHERE id = $1", id).affected_rows() ==
+          0) {
+        abortWith(core::ErrorCode::NotFound, "no token with id {}", id);
+      }
+      return {};
+    });
+  }
+
+  // ---- registries -----------------------------------------------------------------------------
+
+  core::Result<Registry> addRegistry(const Registry& registry) override {
+    if (registry.name.empty()) return core::fail(core::ErrorCode::Input, "registry: empty name");
+    return run("add registry", [&](pqxx::work& tx) -> core::Result<Registry> {
+      const auto rows = tx.exec_params(
+          fmt::format("INSERT INTO registries (name, url, username, password_sealed, insecure, "
+                      "ca_file, poll_interval_s, created_at, last_polled_at) VALUES ($1, $2, $3, "
+                      "$4, $5, $6, $7, $8, NULLIF($9, '')::bigint) "
+                      "ON CONFLICT (name) DO NOTHING RETURNING {}",
+                      kRegistryColumns),
+          registry.name, registry.url, registry.username, registry.password_sealed,
+          registry.insecure, registry.ca_file, registry.poll_interval_s,
+          registry.created_at != 0 ? registry.created_at : nowMillis(),
+          optionalMillis(registry.last_polled_at));
+      if (rows.empty()) {
+        abortWith(core::ErrorCode::Input, "a registry named '{}' exists", registry.name);
+      }
+      return registryFromRow(rows[0]);
+    });
+  }
+
+  core::Result<std::optional<Registry>> findRegistry(std::string_view name) override {
+    return run("find registry", [&](pqxx::work& tx) -> core::Result<std::optional<Registry>> {
+      const auto rows = tx.exec_params(
+          fmt::format("SELECT {} FROM registries WHERE name = $1", kRegistryColumns), str(name));
+      if (rows.empty()) return std::nullopt;
+      return registryFromRow(rows[0]);
+    });
+  }
+
+  core::Result<std::vector<Registry>> listRegistries() override {
+    return run("list registries", [&](pqxx::work& tx) -> core::Result<std::vector<Registry>> {
+      std::vector<Registry> registries;
+      for (const auto& row :
+           tx.exec(fmt::format("SELECT {} FROM registries ORDER BY name", kRegistryColumns))) {
+        registries.push_back(registryFromRow(row));
+      }
+      return registries;
+    });
+  }
+
+  core::Status removeRegistry(std::string_view name) override {
+    return run("remove registry", [&](pqxx::work& tx) -> core::Status {
+      if (tx.exec_params("DELETE FROM registries WHERE name = $1", str(name)).affected_rows() ==
+          0) {
+        abortWith(core::ErrorCode::NotFound, "no registry named '{}'", name);
+      }
+      return {};
+    });
+  }
+
+  core::Status markPolled(std::string_view name, Millis at) override {
+    return run("mark polled", [&](pqxx::work& tx) -> core::Status {
+      if (tx.exec_params("UPDATE registries SET last_polled_at = $2 WHERE name = $1", str(name), at)
+              .affected_rows() == 0) {
+        abortWith(core::ErrorCode::NotFound, "no registry named '{}'", name);
+      }
+      return {};
+    });
+  }
+
+  // ---- jobs -----------------------------------------------------------------------------------
+
+  core::Result<EnqueueResult> enqueue(const JobRequest& request, Millis now) override {
+    if (request.digest.empty()) return core::fail(core::ErrorCode::Input, "job: empty digest");
+    return run("enqueue", [&](pqxx::work& tx) -> core::Result<EnqueueResult> {
+      // Insert unless an active job has the key; between a conflict and the look-up that job may
+      // finish, so try a few times.
+      for (int attempt = 0; attempt < 5; ++attempt) {
+        const auto inserted = tx.exec_params(
+            "INSERT INTO jobs (kind, registry, repository, digest, tag, platform, source, "
+            "target_repository, max_attempts, state, created_at, updated_at, run_after) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10, $10, $10) "
+            "ON CONFLICT (kind, registry, repository, digest, target_repository) "
+            "WHERE state IN ('queued', 'running') DO NOTHING RETURNING id",
+            str(toString(request.kind)), request.registry, request.repository, request.digest,
+            request.tag, request.platform, request.source, request.target_repository,
+            std::max(request.max_attempts, 1), now);
+        if (!inserted.empty()) return EnqueueResult{inserted[0][0].as<std::int64_t>(), true};
+        const auto existing = tx.exec_params(
+            "SELECT id FROM jobs WHERE kind = $1 AND registry = $2 AND repository = $3 AND "
+            "digest = $4 AND target_repository = $5 AND state IN ('queued', 'running')",
+            str(toString(request.kind)), request.registry, request.repository, request.digest,
+            request.target_repository);
+        if (!existing.empty()) return EnqueueResult{existing[0][0].as<std::int64_t>(), false};
+      }
+      abortWith(core::ErrorCode::Internal, "enqueue kept conflicting with a finishing job");
+    });
+  }
+
+  core::Result<std::optional<Job>> claimJob(std::string_view worker, Millis now,
+                                            Millis lease_ms) override {
+    return run("claim job", [&](pqxx::work& tx) -> core::Result<std::optional<Job>> {
+      // SKIP LOCKED passes over rows another claimer holds: two claimers never take one job.
+      for (int round = 0; round <= kMaxDeadLettersPerClaim; ++round) {
+        const auto candidates = tx.exec_params(
+            "SELECT id, state, attempts, max_attempts, worker FROM jobs "
+            "WHERE (state = 'queued' AND run_after <= $1) "
+            "OR (state = 'running' AND lease_expires < $1) "
+            "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+            now);
+        if (candidates.empty()) break;
+        const auto& candidate = candidates[0];
+        const auto id = candidate["id"].as<std::int64_t>();
+        const auto attempts = candidate["attempts"].as<std::int64_t>();
+        if (candidate["state"].as<std::string>() == "running" &&
+            attempts >= candidate["max_attempts"].as<std::int64_t>()) {
+          // A worker died holding it as many times as it may run: a poison job, not a retry.
+          tx.exec_params(
+              "UPDATE jobs SET state = 'dead', last_error = $2, updated_at = $3, "
+              "finished_at = $3, lease_expires = 0 WHERE id = $1",
+              id,
+              fmt::format("lease expired after {} attempts (last worker {})", attempts,
+                          candidate["worker"].as<std::string>()),
+              now);
+          continue;
+        }
+        const auto claimed = tx.exec_params1(
+            fmt::format("UPDATE jobs SET state = 'running', worker = $2, "
+                        "attempts = attempts + 1, lease_expires = $3, started_at = $4, "
+                        "updated_at = $4 WHERE id = $1 RETURNING {}",
+                        kJobColumns),
+            id, str(worker), now + lease_ms, now);
+        return jobFromRow(claimed);
+      }
+      return std::nullopt;
+    });
+  }
+
+  core::Result<bool> renewLease(std::int64_t job_id, std::string_view worker, Millis now,
+                                Millis lease_ms) override {
+    return run("renew lease", [&](pqxx::work& tx) -> core::Result<bool> {
+      return tx.exec_params(
+                   "UPDATE jobs SET lease_expires = $3::bigint + $4::bigint, updated_at = $3 "
+                   "WHERE id = $1 AND worker = $2 AND state = 'running'",
+                   job_id, str(worker), now, lease_ms)
+                 .affected_rows() > 0;
+    });
+  }
+
+  core::Status completeJob(std::int64_t job_id, std::string_view worker, Millis now) override {
+    return run("complete job", [&](pqxx::work& tx) -> core::Status {
+      const auto rows = tx.exec_params(
+          "UPDATE jobs SET state = 'done', updated_at = $3, finished_at = $3, lease_expires = 0 "
+          "WHERE id = $1 AND worker = $2 AND state = 'running'",
+          job_id, str(worker), now);
+      if (rows.affected_rows() == 0) requireHeld(tx, job_id, worker);
+      return {};
+    });
+  }
+
+  core::Status failJob(std::int64_t job_id, std::string_view worker, std::string_view error,
+                       Millis now, std::optional<Millis> retry_at) override {
+    return run("fail job", [&](pqxx::work& tx) -> core::Status {
+      const auto rows = tx.exec_params(
+          "UPDATE jobs SET last_error = $3, updated_at = $4::bigint, lease_expires = 0, "
+          "state = CASE WHEN NULLIF($5, '') IS NULL OR attempts >= max_attempts THEN 'dead' "
+          "ELSE 'queued' END, "
+          "run_after = CASE WHEN NULLIF($5, '') IS NULL OR attempts >= max_attempts THEN run_after "
+          "ELSE NULLIF($5, '')::bigint END, "
+          "finished_at = CASE WHEN NULLIF($5, '') IS NULL OR attempts >= max_attempts "
+          "THEN $4::bigint END "
+          "WHERE id = $1 AND worker = $2 AND state = 'running'",
+          job_id, str(worker), str(error), now, optionalMillis(retry_at));
+      if (rows.affected_rows() == 0) requireHeld(tx, job_id, worker);
+      return {};
+    });
+  }
+
+  core::Status releaseJob(std::int64_t job_id, std::string_view worker, Millis now) override {
+    return run("release job", [&](pqxx::work& tx) -> core::Status {
+      const auto rows = tx.exec_params(
+          "UPDATE jobs SET state = 'queued', attempts = GREATEST(attempts - 1, 0), "
+          "run_after = LEAST(run_after, $3), updated_at = $3, lease_expires = 0 "
+          "WHERE id = $1 AND worker = $2 AND state = 'running'",
+          job_id, str(worker), now);
+      if (rows.affected_rows() == 0) requireHeld(tx, job_id, worker);
+      return {};
+    });
+  }
+
+  core::Result<std::optional<Job>> getJob(std::int64_t job_id) override {
+    return run("get job", [&](pqxx::work& tx) -> core::Result<std::optional<Job>> {
+      const auto rows =
+          tx.exec_params(fmt::format("SELECT {} FROM jobs WHERE id = $1", kJobColumns), job_id);
+      if (rows.empty()) return std::nullopt;
+      return jobFromRow(rows[0]);
+    });
+  }
+
+  core::Result<std::vector<Job>> listJobs(const JobFilter& filter) override {
+    if (auto page = checkPage(filter.limit, filter.offset); !page) {
+      return tl::unexpected(page.error());
+    }
+    return run("list jobs", [&](pqxx::work& tx) -> core::Result<std::vector<Job>> {
+      std::vector<Job> jobs;
+      const auto rows =
+          tx.exec_params(fmt::format("SELECT {} FROM jobs WHERE ($1 = '' OR state = $1) AND "
+                                     "($2 = '' OR registry = $2) AND ($3 = '' OR digest = $3) "
+                                     "ORDER BY id DESC LIMIT $4 OFFSET $5",
+                                     kJobColumns),
+                         filter.state ? str(toString(*filter.state)) : std::string(),
+                         filter.registry, filter.digest, filter.limit, filter.offset);
+      for (const auto& row : rows) jobs.push_back(jobFromRow(row));
+      return jobs;
+    });
+  }
+
+  core::Result<std::vector<std::pair<JobState, std::int64_t>>> countJobs() override {
+    using Counts = std::vector<std::pair<JobState, std::int64_t>>;
+    return run("count jobs", [&](pqxx::work& tx) -> core::Result<Counts> {
+      std::map<std::string, std::int64_t, std::less<>> by_state;
+      for (const auto& row : tx.exec("SELECT state, count(*) FROM jobs GROUP BY state")) {
+        by_state[row[0].as<std::string>()] = row[1].as<std::int64_t>();
+      }
+      Counts counts;
+      for (const JobState state : {JobState::Queued, JobState::Running, JobState::Done,
+                                   JobState::Failed, JobState::Dead}) {
+        const auto found = by_state.find(toString(state));
+        counts.emplace_back(state, found == by_state.end() ? 0 : found->second);
+      }
+      return counts;
+    });
+  }
+
+  // ---- images ---------------------------------------------------------------------------------
+
+  core::Status recordPush(std::string_view registry, std::string_view repository,
+                          std::string_view digest, std::string_view tag, Millis at) override {
+    if (registry.empty() || repository.empty() || digest.empty()) {
+      return core::fail(core::ErrorCode::Input,
+                        "push: registry, repository and digest are required");
+    }
+    return run("record push", [&](pqxx::work& tx) -> core::Status {
+      tx.exec_params(
+          "INSERT INTO images (registry, repository, digest, first_seen, last_pushed) "
+          "VALUES ($1, $2, $3, $4, $4) ON CONFLICT (registry, repository, digest) DO UPDATE SET "
+          "first_seen = LEAST(images.first_seen, EXCLUDED.first_seen), "
+          "last_pushed = GREATEST(images.last_pushed, EXCLUDED.last_pushed)",
+          str(registry), str(repository), str(digest), at);
+      if (!tag.empty()) {
+        tx.exec_params(
+            "INSERT INTO tags (registry, repository, tag, digest, updated_at) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (registry, repository, tag) DO UPDATE SET "
+            "digest = EXCLUDED.digest, updated_at = EXCLUDED.updated_at",
+            str(registry), str(repository), str(tag), str(digest), at);
+      }
+      return {};
+    });
+  }
+
+  core::Result<std::vector<RegistrySummary>> registrySummaries() override {
+    using Summaries = std::vector<RegistrySummary>;
+    return run("registry summaries", [&](pqxx::work& tx) -> core::Result<Summaries> {
+      Summaries summaries;
+      std::map<std::string, std::size_t, std::less<>> index;
+      for (const auto& row :
+           tx.exec(fmt::format("SELECT {} FROM registries ORDER BY name", kRegistryColumns))) {
+        index[row["name"].as<std::string>()] = summaries.size();
+        summaries.push_back(RegistrySummary{registryFromRow(row), 0, 0, 0, {}});
+      }
+      for (const auto& row : tx.exec(
+               "SELECT i.registry, count(DISTINCT i.repository), count(*), count(r.digest) "
+               "FROM images i LEFT JOIN results r ON r.digest = i.digest GROUP BY i.registry")) {
+        const auto found = index.find(row[0].as<std::string>());
+        if (found == index.end()) continue;
+        RegistrySummary& summary = summaries[found->second];
+        summary.repositories = row[1].as<std::int64_t>();
+        summary.images = row[2].as<std::int64_t>();
+        summary.scanned = row[3].as<std::int64_t>();
+      }
+      for (const auto& row :
+           tx.exec("SELECT i.registry, f.severity, count(*) FROM images i "
+                   "JOIN findings f ON f.digest = i.digest GROUP BY i.registry, f.severity")) {
+        const auto found = index.find(row[0].as<std::string>());
+        if (found == index.end()) continue;
+        summaries[found->second].counts.add(severityFromRank(row[1].as<int>()),
+                                            row[2].as<std::int64_t>());
+      }
+      return summaries;
+    });
+  }
+
+  core::Result<std::vector<RepositorySummary>> listRepositories(
+      std::string_view registry) override {
+    using Summaries = std::vector<RepositorySummary>;
+    return run("list repositories", [&](pqxx::work& tx) -> core::Result<Summaries> {
+      Summaries summaries;
+      std::map<std::string, std::size_t, std::less<>> index;
+      for (const auto& row : tx.exec_params(
+               "SELECT i.repository, count(*), count(r.digest), max(i.last_pushed) "
+               "FROM images i LEFT JOIN results r ON r.digest = i.digest WHERE i.registry = $1 "
+               "GROUP BY i.repository ORDER BY i.repository",
+               str(registry))) {
+        RepositorySummary summary;
+        summary.registry = str(registry);
+        summary.repository = row[0].as<std::string>();
+        summary.images = row[1].as<std::int64_t>();
+        summary.scanned = row[2].as<std::int64_t>();
+        summary.last_pushed = row[3].as<Millis>();
+        index[summary.repository] = summaries.size();
+        summaries.push_back(std::move(summary));
+      }
+      for (const auto& row :
+           tx.exec_params("SELECT i.repository, f.severity, count(*) FROM images i "
+                          "JOIN findings f ON f.digest = i.digest WHERE i.registry = $1 "
+                          "GROUP BY i.repository, f.severity",
+                          str(registry))) {
+        const auto found = index.find(row[0].as<std::string>());
+        if (found == index.end()) continue;
+        summaries[found->second].counts.add(severityFromRank(row[1].as<int>()),
+                                            row[2].as<std::int64_t>());
+      }
+      return summaries;
+    });
+  }
+
+  core::Result<std::vector<ImageRecord>> listImages(std::string_view registry,
+                                                    std::string_view repository) override {
+    return run("list images", [&](pqxx::work& tx) -> core::Result<std::vector<ImageRecord>> {
+      return images(tx, registry, repository, std::nullopt);
+    });
+  }
+
+  core::Result<std::optional<ImageRecord>> findTag(std::string_view registry,
+                                                   std::string_view repository,
+                                                   std::string_view tag) override {
+    return run("find tag", [&](pqxx::work& tx) -> core::Result<std::optional<ImageRecord>> {
+      const auto rows = tx.exec_params(
+          "SELECT digest FROM tags WHERE registry = $1 AND repository = $2 AND tag = $3",
+          str(registry), str(repository), str(tag));
+      if (rows.empty()) return std::nullopt;
+      auto found = images(tx, registry, repository, rows[0][0].as<std::string>());
+      if (found.empty()) return std::nullopt;
+      return std::move(found.front());
+    });
+  }
+
+  core::Result<std::optional<ImageRecord>> findImage(std::string_view registry,
+                                                     std::string_view repository,
+                                                     std::string_view digest) override {
+    return run("find image", [&](pqxx::work& tx) -> core::Result<std::optional<ImageRecord>> {
+      auto found = images(tx, registry, repository, str(digest));
+      if (found.empty()) return std::nullopt;
+      return std::move(found.front());
+    });
+  }
+
+  // ---- results --------------------------------------------------------------------------------
+
+  core::Result<std::vector<FindingChange>> saveResult(const ScanResult& result) override {
+    using Changes = std::vector<FindingChange>;
+    if (result.digest.empty()) return core::fail(core::ErrorCode::Input, "result: empty digest");
+    int codec = kCodecRaw;
+    const std::string inventory = compressInventory(result.inventory_json, codec);
+    const ScanMetadata& metadata = result.metadata;
+    Millis at = metadata.evaluated_at != 0 ? metadata.evaluated_at : metadata.scanned_at;
+    if (at == 0) at = nowMillis();
+    return run("save result", [&](pqxx::work& tx) -> core::Result<Changes> {
+      lockDigest(tx, result.digest);
+      const bool existed =
+          !tx.exec_params("SELECT 1 FROM results WHERE digest = $1", result.digest).empty();
+      tx.exec_params(
+          "INSERT INTO results (digest, inventory, inventory_codec, db_build_id, "
+          "bulwark_version, duration_ms, scanned_at, evaluated_at, os, platform, package_count) "
+          "VALUES ($1, $2, $11, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (digest) DO UPDATE "
+          "SET inventory = EXCLUDED.inventory, inventory_codec = EXCLUDED.inventory_codec, "
+          "db_build_id = EXCLUDED.db_build_id, "
+          "bulwark_version = EXCLUDED.bulwark_version, duration_ms = EXCLUDED.duration_ms, "
+          "scanned_at = EXCLUDED.scanned_at, evaluated_at = EXCLUDED.evaluated_at, "
+          "os = EXCLUDED.os, platform = EXCLUDED.platform, "
+          "package_count = EXCLUDED.package_count",
+          result.digest, pqxx::binarystring(inventory.data(), inventory.size()),
+          metadata.db_build_id, metadata.bulwark_version, metadata.duration_ms, metadata.scanned_at,
+          metadata.evaluated_at, metadata.os, metadata.platform, metadata.package_count, codec);
+      return writeFindings(tx, result.digest, result.findings, metadata.db_build_id, at, existed);
+    });
+  }
+
+  core::Result<std::optional<ScanMetadata>> resultMetadata(std::string_view digest) override {
+    using Metadata = std::optional<ScanMetadata>;
+    return run("result metadata", [&](pqxx::work& tx) -> core::Result<Metadata> {
+      const auto rows = tx.exec_params(
+          fmt::format("SELECT {} FROM results WHERE digest = $1", kMetadataColumns), str(digest));
+      if (rows.empty()) return std::nullopt;
+      return metadataFromRow(rows[0]);
+    });
+  }
+
+  core::Result<std::optional<std::string>> inventory(std::string_view digest) override {
+    return run("inventory", [&](pqxx::work& tx) -> core::Result<std::optional<std::string>> {
+      const auto rows = tx.exec_params(
+          "SELECT inventory, inventory_codec FROM results WHERE digest = $1", str(digest));
+      if (rows.empty()) return std::nullopt;
+      auto text = decompressInventory(pqxx::binarystring(rows[0][0]), rows[0][1].as<int>(), digest);
+      if (!text) throw Abort{text.error()};
+      return std::move(*text);
+    });
+  }
+
+  core::Result<FindingPage> findings(const FindingQuery& query) override {
+    if (auto page = checkPage(query.limit, query.offset); !page) {
+      return tl::unexpected(page.error());
+    }
+    const char* order = nullptr;
+    if (query.sort == "severity") {
+      order = "severity DESC, vulnerability_id, package_name, installed_version";
+    } else if (query.sort == "id") {
+      order = "vulnerability_id, package_name, installed_version";
+    } else if (query.sort == "package") {
+      order = "lower(package_name), package_name, installed_version, vulnerability_id";
+    } else if (query.sort == "first_seen") {
+      order = "first_seen DESC, vulnerability_id, package_name, installed_version";
+    } else {
+      return core::fail(core::ErrorCode::Input,
+                        "postgres: findings: unknown sort '{}' (severity, id, package, "
+                        "first_seen)",
+                        query.sort);
+    }
+    return run("findings", [&](pqxx::work& tx) -> core::Result<FindingPage> {
+      constexpr const char* kWhere =
+          "WHERE digest = $1 AND severity >= $2 AND (NOT $3 OR fixed_version <> '') AND "
+          "($4 = '' OR strpos(lower(vulnerability_id), lower($4)) > 0 OR "
+          "strpos(lower(package_name), lower($4)) > 0)";
+      const int min_rank = query.min_severity ? severityRank(*query.min_severity) : 0;
+      FindingPage page;
+      page.total = tx.exec_params1(fmt::format("SELECT count(*) FROM findings {}", kWhere),
+                                   query.digest, min_rank, query.fixable_only, query.search)[0]
+                       .as<std::int64_t>();
+      const auto rows = tx.exec_params(
+          fmt::format("SELECT {} FROM findings {} ORDER BY {} LIMIT $5 OFFSET $6", kFindingColumns,
+                      kWhere, order),
+          query.digest, min_rank, query.fixable_only, query.search, query.limit, query.offset);
+      for (const auto& row : rows) page.findings.push_back(findingFromRow(row));
+      return page;
+    });
+  }
+
+  core::Result<std::optional<FindingRecord>> finding(std::string_view digest,
+                                                     std::string_view vulnerability_id,
+                                                     std::string_view package_name) override {
+    using Found = std::optional<FindingRecord>;
+    return run("finding", [&](pqxx::work& tx) -> core::Result<Found> {
+      const auto rows = tx.exec_params(
+          fmt::format("SELECT {} FROM findings WHERE digest = $1 AND vulnerability_id = $2 AND "
+                      "package_name = $3 ORDER BY installed_version LIMIT 1",
+                      kFindingColumns),
+          str(digest), str(vulnerability_id), str(package_name));
+      if (rows.empty()) return std::nullopt;
+      return findingFromRow(rows[0]);
+    });
+  }
+
+  core::Result<std::vector<FindingChange>> findingChanges(std::string_view digest,
+                                                          std::int64_t limit) override {
+    using Changes = std::vector<FindingChange>;
+    if (auto page = checkPage(limit, 0); !page) return tl::unexpected(page.error());
+    return run("finding changes", [&](pqxx::work& tx) -> core::Result<Changes> {
+      Changes changes;
+      const auto rows = tx.exec_params(
+          fmt::format("SELECT {} FROM finding_changes WHERE ($1 = '' OR digest = $1) "
+                      "ORDER BY at DESC, id LIMIT $2",
+                      kChangeColumns),
+          str(digest), limit);
+      for (const auto& row : rows) changes.push_back(changeFromRow(row));
+      return changes;
+    });
+  }
+
+  core::Result<std::vector<std::string>> resultDigests(std::string_view after,
+                                                       std::int64_t limit) override {
+    using Digests = std::vector<std::string>;
+    if (auto page = checkPage(limit, 0); !page) return tl::unexpected(page.error());
+    return run("result digests", [&](pqxx::work& tx) -> core::Result<Digests> {
+      Digests digests;
+      for (const auto& row :
+           tx.exec_params("SELECT digest FROM results WHERE digest > $1 ORDER BY digest LIMIT $2",
+                          str(after), limit)) {
+        digests.push_back(row[0].as<std::string>());
+      }
+      return digests;
+    });
+  }
+
+  core::Result<std::vector<FindingChange>> replaceFindings(
+      std::string_view digest, const std::vector<FindingRecord>& findings,
+      std::string_view db_build_id, Millis at) override {
+    using Changes = std::vector<FindingChange>;
+    return run("replace findings", [&](pqxx::work& tx) -> core::Result<Changes> {
+      lockDigest(tx, digest);
+      if (tx.exec_params("UPDATE results SET db_build_id = $2, evaluated_at = $3 "
+                         "WHERE digest = $1",
+                         str(digest), str(db_build_id), at)
+              .affected_rows() == 0) {
+        abortWith(core::ErrorCode::NotFound, "no result for {}", digest);
+      }
+      return writeFindings(tx, digest, findings, db_build_id, at, true);
+    });
+  }
+
+  // ---- quarantine and settings ----------------------------------------------------------------
+
+  core::Status recordDecision(const QuarantineDecision& decision) override {
+    return run("record decision", [&](pqxx::work& tx) -> core::Status {
+      tx.exec_params(
+          "INSERT INTO decisions (registry, repository, digest, target_repository, tag, "
+          "promoted, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          decision.registry, decision.repository, decision.digest, decision.target_repository,
+          decision.tag, decision.promoted, decision.reason, decision.at);
+      return {};
+    });
+  }
+
+  core::Result<std::vector<QuarantineDecision>> decisions(std::string_view digest) override {
+    using Decisions = std::vector<QuarantineDecision>;
+    return run("decisions", [&](pqxx::work& tx) -> core::Result<Decisions> {
+      Decisions decisions;
+      for (const auto& row : tx.exec_params(
+               "SELECT registry, repository, digest, target_repository, tag, promoted, reason, "
+               "at FROM decisions WHERE ($1 = '' OR digest = $1) ORDER BY at DESC, id DESC",
+               str(digest))) {
+        QuarantineDecision decision;
+        decision.registry = row["registry"].as<std::string>();
+        decision.repository = row["repository"].as<std::string>();
+        decision.digest = row["digest"].as<std::string>();
+        decision.target_repository = row["target_repository"].as<std::string>();
+        decision.tag = row["tag"].as<std::string>();
+        decision.promoted = row["promoted"].as<bool>();
+        decision.reason = row["reason"].as<std::string>();
+        decision.at = row["at"].as<Millis>();
+        decisions.push_back(std::move(decision));
+      }
+      return decisions;
+    });
+  }
+
+  core::Result<std::optional<std::string>> getSetting(std::string_view key) override {
+    return run("get setting", [&](pqxx::work& tx) -> core::Result<std::optional<std::string>> {
+      const auto rows = tx.exec_params("SELECT value FROM settings WHERE key = $1", str(key));
+      if (rows.empty()) return std::nullopt;
+      return rows[0][0].as<std::string>();
+    });
+  }
+
+  core::Status putSetting(std::string_view key, std::string_view value) override {
+    return run("put setting", [&](pqxx::work& tx) -> core::Status {
+      tx.exec_params(
+          "INSERT INTO settings (key, value) VALUES ($1, $2) "
+          "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+          str(key), str(value));
+      return {};
+    });
+  }
+
+ private:
+  // Runs `body` in a transaction on a pooled connection and commits when it returns a value.
+  // Exceptions become errors: a broken connection ErrorCode::Network (after one retry on a new
+  // connection), a unique violation ErrorCode::Input, other database errors ErrorCode::Io.
+  template <class Body>
+  std::invoke_result_t<Body&, pqxx::work&> run(std::string_view what, Body&& body) {
+    using Out = std::invoke_result_t<Body&, pqxx::work&>;
+    core::Error error;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+      std::unique_ptr<pqxx::connection> connection;
+      try {
+        connection = pool_.take();
+      } catch (const std::exception& e) {
+        return tl::unexpected(
+            makeError(core::ErrorCode::Network, what, "cannot connect", e.what()));
+      }
+      bool retry = false;
+      try {
+        pqxx::work tx(*connection);
+        Out out = body(tx);
+        if (out) tx.commit();
+        pool_.give(std::move(connection));
+        return out;
+      } catch (const Abort& abort) {
+        error = abort.error;
+        error.message = clean(fmt::format("postgres: {}: {}", what, error.message));
+      } catch (const pqxx::in_doubt_error& e) {
+        connection.reset();
+        error = makeError(core::ErrorCode::Network, what,
+                          "connection lost during commit (the change may or may not be applied)",
+                          e.what());
+      } catch (const pqxx::broken_connection& e) {
+        connection.reset();
+        pool_.dropIdle();
+        error = makeError(core::ErrorCode::Network, what, "connection lost", e.what());
+        retry = true;
+      } catch (const pqxx::transaction_rollback& e) {  // deadlock, serialization failure
+        error = makeError(core::ErrorCode::Io, what, "transaction rolled back", e.what());
+        retry = true;
+      } catch (const pqxx::unique_violation& e) {
+        error = makeError(core::ErrorCode::Input, what, "already exists", e.what());
+      } catch (const pqxx::sql_error& e) {
+        error = makeError(core::ErrorCode::Io, what, "query failed", e.what());
+      } catch (const pqxx::unexpected_rows& e) {
+        error = makeError(core::ErrorCode::Internal, what, "unexpected rows", e.what());
+      } catch (const std::exception& e) {
+        error = makeError(core::ErrorCode::Io, what, "failed", e.what());
+      }
+      // A connection whose transaction failed is still usable (pqxx rolled it back) unless the
+      // exception said it broke; give() drops closed connections.
+      if (connection && !connection->is_open()) retry = true;
+      pool_.give(std::move(connection));
+      if (!retry) break;
+    }
+    return tl::unexpected(error);
+  }
+
+  core::Error makeError(core::ErrorCode code, std::string_view what, std::string_view summary,
+                        std::string_view detail) const {
+    return core::Error{code, clean(fmt::format("postgres ({}): {}: {}: {}", redacted_, what,
+                                               summary, oneLine(std::string(detail))))};
+  }
+
+  // Messages never carry the password, whatever libpq or the server put in them.
+  std::string clean(std::string message) const {
+    for (const std::string& secret : secrets_) {
+      for (std::size_t pos = message.find(secret); pos != std::string::npos;
+           pos = message.find(secret, pos)) {
+        message.replace(pos, secret.size(), "***");
+        pos += 3;
+      }
+    }
+    return message;
+  }
+
+  // After an UPDATE matched nothing: the job is missing (NotFound) or held by someone else.
+  static void requireHeld(pqxx::work& tx, std::int64_t job_id, std::string_view worker) {
+    const auto rows = tx.exec_params("SELECT state, worker FROM jobs WHERE id = $1", job_id);
+    if (rows.empty()) abortWith(core::ErrorCode::NotFound, "no job with id {}", job_id);
+    abortWith(core::ErrorCode::Input, "job {} is {} and not held by '{}' (held by '{}')", job_id,
+              rows[0][0].as<std::string>(), worker, rows[0][1].as<std::string>());
+  }
+
+  // Serializes writers of one digest's findings (saveResult, replaceFindings).
+  static void lockDigest(pqxx::work& tx, std::string_view digest) {
+    tx.exec_params("SELECT pg_advisory_xact_lock($1, hashtext($2))", kResultLockClass, str(digest));
+  }
+
+  // Replaces a digest's findings (keeping first_seen of those already present) and records the
+  // difference when the digest had findings before (`record_changes`).
+  static std::vector<FindingChange> writeFindings(pqxx::work& tx, std::string_view digest,
+                                                  const std::vector<FindingRecord>& findings,
+                                                  std::string_view db_build_id, Millis at,
+                                                  bool record_changes) {
+    std::vector<FindingRecord> before;
+    std::map<FindingKey, Millis> first_seen;
+    for (const auto& row :
+         tx.exec_params(fmt::format("SELECT {} FROM findings WHERE digest = $1", kFindingColumns),
+                        str(digest))) {
+      before.push_back(findingFromRow(row));
+      first_seen.emplace(keyOf(before.back()), before.back().first_seen);
+    }
+    tx.exec_params("DELETE FROM findings WHERE digest = $1", str(digest));
+
+    // One row per identity (the primary key); a repeated identity keeps its first record.
+    std::vector<FindingRecord> after;
+    std::set<FindingKey> seen;
+    for (const FindingRecord& finding : findings) {
+      if (!seen.insert(keyOf(finding)).second) continue;
+      after.push_back(finding);
+      const auto known = first_seen.find(keyOf(finding));
+      after.back().first_seen = known != first_seen.end() ? known->second : at;
+    }
+    constexpr std::size_t kColumns = 8;
+    for (std::size_t start = 0; start < after.size(); start += kInsertBatchRows) {
+      const std::size_t end = std::min(after.size(), start + kInsertBatchRows);
+      std::string sql =
+          "INSERT INTO findings (digest, vulnerability_id, package_name, installed_version, "
+          "fixed_version, severity, detail_json, first_seen) VALUES ";
+      std::vector<std::string> values;
+      values.reserve((end - start) * kColumns);
+      for (std::size_t i = start; i < end; ++i) {
+        const std::size_t base = (i - start) * kColumns;
+        sql += fmt::format("{}(${}, ${}, ${}, ${}, ${}, ${}::integer, ${}, ${}::bigint)",
+                           i == start ? "" : ", ", base + 1, base + 2, base + 3, base + 4, base + 5,
+                           base + 6, base + 7, base + 8);
+        const FindingRecord& finding = after[i];
+        values.emplace_back(digest);
+        values.push_back(finding.vulnerability_id);
+        values.push_back(finding.package_name);
+        values.push_back(finding.installed_version);
+        values.push_back(finding.fixed_version);
+        values.push_back(std::to_string(severityRank(finding.severity)));
+        values.push_back(finding.detail_json);
+        values.push_back(std::to_string(finding.first_seen));
+      }
+      tx.exec_params(sql, pqxx::prepare::make_dynamic_params(values));
+    }
+
+    if (!record_changes) return {};
+    std::vector<FindingChange> changes = diffFindings(digest, before, after, db_build_id, at);
+    for (const FindingChange& change : changes) {
+      tx.exec_params(
+          "INSERT INTO finding_changes (digest, kind, vulnerability_id, package_name, "
+          "installed_version, severity, db_build_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          change.digest, str(toString(change.kind)), change.vulnerability_id, change.package_name,
+          change.installed_version, severityRank(change.severity), change.db_build_id, change.at);
+    }
+    return changes;
+  }
+
+  // The images of a repository (or the one with `digest`), newest push first, with their tags,
+  // scan metadata and severity counts.
+  static std::vector<ImageRecord> images(pqxx::work& tx, std::string_view registry,
+                                         std::string_view repository,
+                                         const std::optional<std::string>& digest) {
+    std::vector<ImageRecord> records;
+    std::map<std::string, std::size_t, std::less<>> index;
+    const std::string only = digest.value_or("");
+    const auto rows = tx.exec_params(
+        "SELECT i.digest, i.first_seen, i.last_pushed, r.digest IS NOT NULL AS scanned, "
+        "r.db_build_id, r.bulwark_version, r.duration_ms, r.scanned_at, r.evaluated_at, r.os, "
+        "r.platform, r.package_count FROM images i LEFT JOIN results r ON r.digest = i.digest "
+        "WHERE i.registry = $1 AND i.repository = $2 AND ($3 = '' OR i.digest = $3) "
+        "ORDER BY i.last_pushed DESC, i.digest",
+        str(registry), str(repository), only);
+    for (const auto& row : rows) {
+      ImageRecord record;
+      record.registry = str(registry);
+      record.repository = str(repository);
+      record.digest = row["digest"].as<std::string>();
+      record.first_seen = row["first_seen"].as<Millis>();
+      record.last_pushed = row["last_pushed"].as<Millis>();
+      if (row["scanned"].as<bool>()) record.scan = metadataFromRow(row);
+      index[record.digest] = records.size();
+      records.push_back(std::move(record));
+    }
+    if (records.empty()) return records;
+    for (const auto& row :
+         tx.exec_params("SELECT digest, tag FROM tags WHERE registry = $1 AND repository = $2 AND "
+                        "($3 = '' OR digest = $3) ORDER BY tag",
+                        str(registry), str(repository), only)) {
+      const auto found = index.find(row[0].as<std::string>());
+      if (found != index.end()) records[found->second].tags.push_back(row[1].as<std::string>());
+    }
+    for (const auto& row : tx.exec_params(
+             "SELECT i.digest, f.severity, count(*) FROM images i "
+             "JOIN findings f ON f.digest = i.digest WHERE i.registry = $1 AND "
+             "i.repository = $2 AND ($3 = '' OR i.digest = $3) GROUP BY i.digest, f.severity",
+             str(registry), str(repository), only)) {
+      const auto found = index.find(row[0].as<std::string>());
+      if (found != index.end()) {
+        records[found->second].counts.add(severityFromRank(row[1].as<int>()),
+                                          row[2].as<std::int64_t>());
+      }
+    }
+    return records;
+  }
+
+  std::string url_;
+  std::string redacted_;
+  std::vector<std::string> secrets_;
+  ConnectionPool pool_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<Store>> openPostgresStore(std::string_view url) {
+  auto store = std::make_unique<PostgresStore>(std::string(url));
+  if (auto opened = store->open(); !opened) return tl::unexpected(opened.error());
+  return store;
+}
+
+}  // namespace bulwark::store

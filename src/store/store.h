@@ -1,0 +1,348 @@
+// Persistence of the service (`bulwark serve`, `bulwark worker`): tokens, registries, the scan
+// job queue, images with their tags, scan results per manifest digest (inventory, findings,
+// metadata), finding history from re-evaluation, and quarantine decisions.
+//
+// One interface, two backends that pass the same test suite (tests/unit/store/):
+//   SQLite      the embedded default, one file in WAL mode ($XDG_DATA_HOME/bulwark/bulwark.db);
+//   PostgreSQL  shared by several servers and workers; jobs are claimed with
+//               SELECT … FOR UPDATE SKIP LOCKED.
+// Schema migrations are numbered and applied at open, each in its own transaction; the applied
+// version is kept in the schema_version table. A database newer than the program is refused.
+//
+// The store knows nothing of images, matching or JSON: inventories and finding details arrive
+// as opaque text the pipeline encodes. Times are Unix milliseconds (UTC).
+// Every method is thread-safe (a backend serializes or pools connections as it needs).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "model/advisory.h"
+
+namespace bulwark::store {
+
+using Millis = std::int64_t;  // Unix time in milliseconds
+Millis nowMillis();
+
+// ---- tokens ---------------------------------------------------------------------------------
+
+enum class Role { Admin, Reader, Ingest };
+std::string_view toString(Role role);  // "admin", "reader", "ingest"
+core::Result<Role> parseRole(std::string_view text);
+
+struct Token {
+  std::int64_t id = 0;
+  std::string name;
+  Role role = Role::Reader;
+  std::string secret_hash;  // hex SHA-256 of the secret; the secret itself is never stored
+  Millis created_at = 0;
+  std::optional<Millis> expires_at;
+  bool revoked = false;
+};
+
+// ---- registries -----------------------------------------------------------------------------
+
+struct Registry {
+  std::int64_t id = 0;
+  std::string name;  // unique, chosen by the user: "local", "harbor-prod"
+  std::string url;   // "https://registry.example.com:5000" (scheme + host[:port])
+  std::string username;
+  std::string password_sealed;  // encrypted at rest by the caller (core/secret_box.h); "" = none
+  bool insecure = false;        // plain HTTP / unverified TLS allowed
+  std::string ca_file;          // PEM bundle to trust instead of the system CAs
+  std::int64_t poll_interval_s = 0;  // 0: webhooks only, never polled
+  Millis created_at = 0;
+  std::optional<Millis> last_polled_at;
+};
+
+// ---- jobs -----------------------------------------------------------------------------------
+
+enum class JobKind { Scan, Promote };
+enum class JobState { Queued, Running, Done, Failed, Dead };
+std::string_view toString(JobKind kind);    // "scan", "promote"
+std::string_view toString(JobState state);  // "queued", "running", "done", "failed", "dead"
+core::Result<JobKind> parseJobKind(std::string_view text);
+core::Result<JobState> parseJobState(std::string_view text);
+
+struct JobRequest {
+  JobKind kind = JobKind::Scan;
+  std::string registry;    // Registry::name
+  std::string repository;  // "library/debian"
+  std::string digest;      // manifest digest ("sha256:…"); for an index, one job per platform
+  std::string tag;         // the tag pushed, when known ("" for a digest-only push)
+  std::string platform;    // "linux/amd64" when the digest is an index's child; "" otherwise
+  std::string source;      // who asked: "webhook:distribution", "poll", "api", "harbor"
+  std::string target_repository;  // Promote: where the image goes ("release/app")
+  int max_attempts = 5;
+};
+
+struct Job {
+  std::int64_t id = 0;
+  JobRequest request;
+  JobState state = JobState::Queued;
+  int attempts = 0;  // claims so far
+  std::string last_error;
+  std::string worker;  // who holds or last held it
+  Millis created_at = 0;
+  Millis updated_at = 0;
+  Millis run_after = 0;      // not claimed before (back-off)
+  Millis lease_expires = 0;  // a Running job whose lease passed is claimable again
+  std::optional<Millis> started_at;
+  std::optional<Millis> finished_at;
+};
+
+struct EnqueueResult {
+  std::int64_t job_id = 0;
+  bool created = false;  // false: an identical job was already queued or running (deduplicated)
+};
+
+struct JobFilter {
+  std::optional<JobState> state;
+  std::string registry;
+  std::string digest;
+  std::int64_t limit = 100;
+  std::int64_t offset = 0;
+};
+
+// ---- images and results ---------------------------------------------------------------------
+
+struct SeverityCounts {
+  std::int64_t critical = 0, high = 0, medium = 0, low = 0, negligible = 0, unknown = 0;
+  [[nodiscard]] std::int64_t total() const {
+    return critical + high + medium + low + negligible + unknown;
+  }
+  void add(model::Severity severity, std::int64_t n = 1);
+  friend bool operator==(const SeverityCounts&, const SeverityCounts&) = default;
+};
+
+// One finding as stored: the key fields the API filters and sorts on, plus the whole finding as
+// JSON (`detail_json`, encoded by the pipeline). Identity within a digest: (vulnerability_id,
+// package_name, installed_version).
+struct FindingRecord {
+  std::string vulnerability_id;
+  std::string package_name;
+  std::string installed_version;
+  std::string fixed_version;
+  model::Severity severity = model::Severity::Unknown;
+  std::string detail_json;
+  Millis first_seen = 0;  // set by the store: when this finding first appeared for the digest
+};
+
+struct ScanMetadata {
+  std::string db_build_id;
+  std::string bulwark_version;
+  std::int64_t duration_ms = 0;
+  Millis scanned_at = 0;    // when the image was read
+  Millis evaluated_at = 0;  // when the findings were last matched (scan or re-evaluation)
+  std::string os;           // "debian 12"
+  std::string platform;     // "linux/amd64"
+  std::int64_t package_count = 0;
+};
+
+// A scan's output for one manifest digest.
+struct ScanResult {
+  std::string digest;
+  std::string inventory_json;  // the pipeline's lossless inventory encoding
+  std::vector<FindingRecord> findings;
+  ScanMetadata metadata;
+};
+
+enum class FindingChangeKind { New, Resolved };
+std::string_view toString(FindingChangeKind kind);  // "new", "resolved"
+
+struct FindingChange {
+  std::string digest;
+  FindingChangeKind kind = FindingChangeKind::New;
+  std::string vulnerability_id;
+  std::string package_name;
+  std::string installed_version;
+  model::Severity severity = model::Severity::Unknown;
+  std::string db_build_id;  // the database that caused it
+  Millis at = 0;
+};
+
+struct ImageRecord {
+  std::string registry;
+  std::string repository;
+  std::string digest;
+  std::vector<std::string> tags;  // sorted
+  Millis first_seen = 0;
+  Millis last_pushed = 0;
+  std::optional<ScanMetadata> scan;  // nullopt: never scanned (or the scan failed)
+  SeverityCounts counts;
+};
+
+struct RepositorySummary {
+  std::string registry;
+  std::string repository;
+  std::int64_t images = 0;  // distinct digests
+  std::int64_t scanned = 0;
+  SeverityCounts counts;  // summed over the repository's scanned digests
+  Millis last_pushed = 0;
+};
+
+struct RegistrySummary {
+  Registry registry;
+  std::int64_t repositories = 0;
+  std::int64_t images = 0;
+  std::int64_t scanned = 0;
+  SeverityCounts counts;
+};
+
+struct FindingQuery {
+  std::string digest;
+  std::optional<model::Severity> min_severity;
+  bool fixable_only = false;
+  std::string search;             // substring of vulnerability id or package name
+  std::string sort = "severity";  // "severity" (desc, then id), "id", "package", "first_seen"
+  std::int64_t limit = 100;
+  std::int64_t offset = 0;
+};
+
+struct FindingPage {
+  std::vector<FindingRecord> findings;
+  std::int64_t total = 0;  // matching the query, before limit/offset
+};
+
+// ---- quarantine -----------------------------------------------------------------------------
+
+struct QuarantineDecision {
+  std::string registry;
+  std::string repository;  // where the image was pushed ("quarantine/app")
+  std::string digest;
+  std::string target_repository;  // "release/app"
+  std::string tag;
+  bool promoted = false;
+  std::string reason;  // why it stays, or "policy passed"
+  Millis at = 0;
+};
+
+// ---- the interface --------------------------------------------------------------------------
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // "sqlite", "postgres"
+  [[nodiscard]] virtual std::string_view backend() const = 0;
+  // The schema version after migrations (kSchemaVersion when open succeeded).
+  virtual core::Result<int> schemaVersion() = 0;
+  // A cheap round trip (for /readyz).
+  virtual core::Status ping() = 0;
+
+  // Tokens. `secret_hash` is unique.
+  virtual core::Result<Token> createToken(std::string_view name, Role role,
+                                          std::string_view secret_hash,
+                                          std::optional<Millis> expires_at) = 0;
+  virtual core::Result<std::optional<Token>> findToken(std::string_view secret_hash) = 0;
+  virtual core::Result<std::vector<Token>> listTokens() = 0;
+  virtual core::Status revokeToken(std::int64_t id) = 0;  // NotFound when there is none
+
+  // Registries. Names are unique (ErrorCode::Input when taken).
+  virtual core::Result<Registry> addRegistry(const Registry& registry) = 0;
+  virtual core::Result<std::optional<Registry>> findRegistry(std::string_view name) = 0;
+  virtual core::Result<std::vector<Registry>> listRegistries() = 0;
+  virtual core::Status removeRegistry(std::string_view name) = 0;  // NotFound when there is none
+  virtual core::Status markPolled(std::string_view name, Millis at) = 0;
+
+  // Jobs. Enqueue deduplicates on (kind, registry, repository, digest, target_repository) among
+  // queued and running jobs.
+  virtual core::Result<EnqueueResult> enqueue(const JobRequest& request, Millis now) = 0;
+  // Claims the oldest claimable job: Queued with run_after <= now, or Running with an expired
+  // lease (a worker that died). Sets Running, worker, lease_expires = now + lease, attempts + 1.
+  // Two concurrent claimers never get the same job.
+  virtual core::Result<std::optional<Job>> claimJob(std::string_view worker, Millis now,
+                                                    Millis lease_ms) = 0;
+  // Extends the lease of a job the worker still holds (false: it lost the job).
+  virtual core::Result<bool> renewLease(std::int64_t job_id, std::string_view worker, Millis now,
+                                        Millis lease_ms) = 0;
+  virtual core::Status completeJob(std::int64_t job_id, std::string_view worker, Millis now) = 0;
+  // A failed attempt: back to Queued with run_after = retry_at, or Dead when attempts reached
+  // max_attempts (or retry_at is nullopt: a permanent failure).
+  virtual core::Status failJob(std::int64_t job_id, std::string_view worker, std::string_view error,
+                               Millis now, std::optional<Millis> retry_at) = 0;
+  // Returns a claimed job to the queue untouched (graceful shutdown): attempts - 1.
+  virtual core::Status releaseJob(std::int64_t job_id, std::string_view worker, Millis now) = 0;
+  virtual core::Result<std::optional<Job>> getJob(std::int64_t job_id) = 0;
+  virtual core::Result<std::vector<Job>> listJobs(const JobFilter& filter) = 0;
+  // Jobs per state ("queued" → 3) for metrics.
+  virtual core::Result<std::vector<std::pair<JobState, std::int64_t>>> countJobs() = 0;
+
+  // Images. A push records (registry, repository, digest) and moves `tag` to the digest.
+  virtual core::Status recordPush(std::string_view registry, std::string_view repository,
+                                  std::string_view digest, std::string_view tag, Millis at) = 0;
+  virtual core::Result<std::vector<RegistrySummary>> registrySummaries() = 0;
+  virtual core::Result<std::vector<RepositorySummary>> listRepositories(
+      std::string_view registry) = 0;
+  virtual core::Result<std::vector<ImageRecord>> listImages(std::string_view registry,
+                                                            std::string_view repository) = 0;
+  // The image a tag points at now.
+  virtual core::Result<std::optional<ImageRecord>> findTag(std::string_view registry,
+                                                           std::string_view repository,
+                                                           std::string_view tag) = 0;
+  virtual core::Result<std::optional<ImageRecord>> findImage(std::string_view registry,
+                                                             std::string_view repository,
+                                                             std::string_view digest) = 0;
+
+  // Results. Saving replaces the digest's findings and metadata; findings already present keep
+  // their first_seen; the difference to the previous findings is recorded as FindingChanges
+  // (none for the first result of a digest) and returned.
+  virtual core::Result<std::vector<FindingChange>> saveResult(const ScanResult& result) = 0;
+  // Whether a digest has a result, and its metadata.
+  virtual core::Result<std::optional<ScanMetadata>> resultMetadata(std::string_view digest) = 0;
+  virtual core::Result<std::optional<std::string>> inventory(std::string_view digest) = 0;
+  virtual core::Result<FindingPage> findings(const FindingQuery& query) = 0;
+  virtual core::Result<std::optional<FindingRecord>> finding(std::string_view digest,
+                                                             std::string_view vulnerability_id,
+                                                             std::string_view package_name) = 0;
+  virtual core::Result<std::vector<FindingChange>> findingChanges(std::string_view digest,
+                                                                  std::int64_t limit) = 0;
+  // Digests with a result, in digest order after `after` ("" = from the start), at most `limit`:
+  // re-evaluation pages through every stored inventory this way with bounded memory.
+  virtual core::Result<std::vector<std::string>> resultDigests(std::string_view after,
+                                                               std::int64_t limit) = 0;
+  // Re-evaluation: new findings for a stored inventory; same semantics as saveResult without
+  // touching the inventory; the metadata's db_build_id and evaluated_at are updated.
+  virtual core::Result<std::vector<FindingChange>> replaceFindings(
+      std::string_view digest, const std::vector<FindingRecord>& findings,
+      std::string_view db_build_id, Millis at) = 0;
+
+  // Quarantine decisions, newest first.
+  virtual core::Status recordDecision(const QuarantineDecision& decision) = 0;
+  virtual core::Result<std::vector<QuarantineDecision>> decisions(std::string_view digest) = 0;
+
+  // Small settings the service keeps ("reevaluated_db_build_id").
+  virtual core::Result<std::optional<std::string>> getSetting(std::string_view key) = 0;
+  virtual core::Status putSetting(std::string_view key, std::string_view value) = 0;
+};
+
+// The schema version this program writes; both backends migrate to it at open.
+inline constexpr int kSchemaVersion = 1;
+
+// Opens a store by URL:
+//   "sqlite:PATH", a plain PATH, or ""  → SQLite (""= defaultStorePath()); parent dirs created;
+//   "postgres://…" or "postgresql://…"  → PostgreSQL (libpq connection URI).
+// Migrations run at open. Errors name the backend and never include a password.
+core::Result<std::unique_ptr<Store>> openStore(std::string_view url);
+
+// $XDG_DATA_HOME/bulwark/bulwark.db, else $HOME/.local/share/bulwark/bulwark.db.
+std::string defaultStorePath();
+
+// The URL with any password replaced by "***" (for logs and errors).
+std::string redactUrl(std::string_view url);
+
+// Differences between a digest's previous and next findings by identity (vulnerability_id,
+// package_name, installed_version). Shared by both backends.
+std::vector<FindingChange> diffFindings(std::string_view digest,
+                                        const std::vector<FindingRecord>& before,
+                                        const std::vector<FindingRecord>& after,
+                                        std::string_view db_build_id, Millis at);
+
+}  // namespace bulwark::store
