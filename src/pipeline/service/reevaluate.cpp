@@ -1,0 +1,143 @@
+#include "pipeline/service/reevaluate.h"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "core/text.h"
+#include "pipeline/service/finding_records.h"
+#include "pipeline/service/inventory_codec.h"
+
+namespace bulwark::pipeline::service {
+
+namespace {
+
+// Counts decoded inventories alive at once, for ReevaluateStats::peak_decoded.
+class DecodedGauge {
+ public:
+  explicit DecodedGauge(ReevaluateStats& stats) : stats_(stats) {}
+  void acquire() {
+    ++alive_;
+    stats_.peak_decoded = std::max(stats_.peak_decoded, alive_);
+  }
+  void release() { --alive_; }
+
+ private:
+  ReevaluateStats& stats_;
+  std::int64_t alive_ = 0;
+};
+
+enum class Outcome { Matched, Skipped, Failed };
+
+// One digest: load, decode, match, save. The decoded inventory lives only in this call.
+Outcome reevaluateOne(store::Store& store, const vulndb::Database& database,
+                      const std::string& digest, const std::string& build_id,
+                      const ReevaluateOptions& options, DecodedGauge& gauge,
+                      ReevaluateStats& stats) {
+  if (!options.force) {
+    auto metadata = store.resultMetadata(digest);
+    if (!metadata) {
+      spdlog::warn("re-evaluation: {}: {}", digest, metadata.error().message);
+      return Outcome::Failed;
+    }
+    if (*metadata && (*metadata)->db_build_id == build_id) return Outcome::Skipped;
+  }
+  auto text = store.inventory(digest);
+  if (!text || !*text) {
+    spdlog::warn("re-evaluation: {}: {}", digest,
+                 text ? "the stored inventory is gone" : text.error().message);
+    return Outcome::Failed;
+  }
+  std::vector<store::FindingRecord> records;
+  {
+    auto inventory = decodeInventory(**text);
+    text->reset();
+    if (!inventory) {
+      spdlog::warn("re-evaluation: {}: {}", digest, inventory.error().message);
+      return Outcome::Failed;
+    }
+    gauge.acquire();
+    core::Diagnostics diagnostics;
+    auto findings = matchFindings(database, *inventory, diagnostics);
+    if (findings) records = toFindingRecords(*findings, *inventory);
+    gauge.release();
+    if (!findings) {
+      spdlog::warn("re-evaluation: {}: {}", digest, findings.error().message);
+      return Outcome::Failed;
+    }
+  }
+  const store::Millis at = options.now ? options.now() : store::nowMillis();
+  auto changes = store.replaceFindings(digest, records, build_id, at);
+  if (!changes) {
+    spdlog::warn("re-evaluation: {}: {}", digest, changes.error().message);
+    return Outcome::Failed;
+  }
+  stats.findings += static_cast<std::int64_t>(records.size());
+  for (const auto& change : *changes) {
+    if (change.kind == store::FindingChangeKind::New) {
+      ++stats.new_findings;
+    } else {
+      ++stats.resolved;
+    }
+  }
+  return Outcome::Matched;
+}
+
+}  // namespace
+
+core::Result<ReevaluateStats> reevaluateAll(store::Store& store, const vulndb::Database& database,
+                                            const ReevaluateOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  auto metadata = database.metadata();
+  if (!metadata) return tl::unexpected(metadata.error());
+  if (metadata->build_id.empty()) {
+    return core::fail(core::ErrorCode::Input, "the vulnerability database has no build id");
+  }
+  ReevaluateStats stats;
+  stats.db_build_id = metadata->build_id;
+  DecodedGauge gauge(stats);
+  const std::int64_t batch = std::clamp<std::int64_t>(options.batch_size, 1, 10'000);
+
+  std::string after;
+  for (;;) {
+    auto digests = store.resultDigests(after, batch);
+    if (!digests) return tl::unexpected(digests.error());
+    if (digests->empty()) break;
+    for (const auto& digest : *digests) {
+      if (options.stop != nullptr && options.stop->load()) {
+        stats.stopped = true;
+        break;
+      }
+      switch (reevaluateOne(store, database, digest, stats.db_build_id, options, gauge, stats)) {
+        case Outcome::Matched: ++stats.inventories; break;
+        case Outcome::Skipped: ++stats.skipped; break;
+        case Outcome::Failed: ++stats.failed; break;
+      }
+    }
+    if (stats.stopped) break;
+    // Pages continue after the last digest seen; a store that returned the same page again
+    // would loop forever, so the cursor must move forward.
+    if (digests->back() <= after) {
+      return core::fail(core::ErrorCode::Internal, "resultDigests did not move past {}",
+                        core::printable(after));
+    }
+    after = digests->back();
+    if (static_cast<std::int64_t>(digests->size()) < batch) break;
+  }
+
+  if (!stats.stopped && stats.failed == 0) {
+    if (auto ok = store.putSetting(kReevaluatedSetting, stats.db_build_id); !ok) {
+      return tl::unexpected(ok.error());
+    }
+  }
+  stats.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+  return stats;
+}
+
+}  // namespace bulwark::pipeline::service
