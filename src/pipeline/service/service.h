@@ -1,0 +1,89 @@
+// The background half of `bulwark serve` (and all of `bulwark worker`): scan workers, registry
+// polling, scheduled database updates and re-evaluation when the database changes.
+//
+//   workers     `workers` ScanWorker threads claiming jobs from the store (worker.h); an
+//               in-process enqueue wakes them at once (wake()).
+//   poller      every registry with a poll interval is polled when due (poller.h); a tag whose
+//               digest the store has not seen is recorded as a push and a scan is enqueued.
+//   db update   every db_update_interval, `db update` with the configured feeds.
+//   re-evaluate every reevaluate_check_interval the database's build id is compared with the one
+//               the stored findings were matched against (reevaluate.h's setting); when it
+//               changed — an update, or a `db import` by someone else — every stored inventory is
+//               matched again. requestReevaluation() forces a run.
+// stop() stops them all: workers return or finish their jobs (WorkerOptions::stop_deadline).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/result.h"
+#include "pipeline/service/reevaluate.h"
+#include "pipeline/service/service_config.h"
+#include "pipeline/service/worker.h"
+#include "store/store.h"
+
+namespace bulwark::pipeline::service {
+
+struct ServiceRoles {
+  bool poller = true;      // poll registries with a poll interval
+  bool db_update = true;   // run scheduled database updates (when an interval is configured)
+  bool reevaluate = true;  // re-evaluate when the database changes
+};
+
+struct ServiceParts {
+  std::string bulwark_version;
+  CredentialsProvider credentials;
+  AfterSaveHook after_save;
+  ServiceRoles roles;
+  // Called after each re-evaluation run (logs, metrics).
+  std::function<void(const ReevaluateStats&)> after_reevaluate;
+};
+
+class Service {
+ public:
+  Service(store::Store& store, ServiceConfig config, ServiceParts parts);
+  ~Service();  // stops
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // Starts the threads. Errors: the quarantine policy files cannot be read.
+  core::Status start();
+  void stop();
+
+  // A job was enqueued in this process.
+  void wake();
+  // Re-evaluates every stored inventory soon, even when the database did not change.
+  void requestReevaluation();
+
+  // Polls one registry now: records pushes and enqueues scans for digests not seen before.
+  // Returns the number of scans enqueued.
+  core::Result<std::size_t> pollNow(const store::Registry& registry);
+
+  // The vulnerability database's current build id ("" when it cannot be opened).
+  [[nodiscard]] std::string databaseBuildId() const;
+
+ private:
+  void pollLoop(const std::stop_token& stop);
+  void maintenanceLoop(const std::stop_token& stop);
+  void reevaluateIfChanged(bool force);
+  bool sleepFor(const std::stop_token& stop, std::chrono::milliseconds duration);
+
+  store::Store& store_;
+  ServiceConfig config_;
+  ServiceParts parts_;
+  std::shared_ptr<WakeSignal> wake_ = std::make_shared<WakeSignal>();
+  std::vector<std::unique_ptr<ScanWorker>> workers_;
+  std::vector<std::jthread> threads_;
+  std::atomic<bool> reevaluate_requested_{false};
+  std::atomic<bool> stopping_{false};
+  std::mutex sleep_mutex_;
+  std::condition_variable_any sleep_;
+};
+
+}  // namespace bulwark::pipeline::service

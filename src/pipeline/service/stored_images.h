@@ -1,0 +1,42 @@
+// Judging an image by what the store holds about it (admission control, the API): its stored
+// scan result, found by tag or digest in a registered registry, and the quarantine policy's
+// verdict on it (quarantine_policy.h).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "pipeline/service/quarantine_policy.h"
+#include "store/store.h"
+
+namespace bulwark::pipeline::service {
+
+// Findings read back per image; more than this is refused rather than loaded.
+inline constexpr std::int64_t kMaxStoredFindings = 200000;
+
+// The stored result of a digest (inventory, every finding, metadata); nullopt when none.
+core::Result<std::optional<store::ScanResult>> loadScanResult(store::Store& store,
+                                                              std::string_view digest);
+
+// The registered registry whose URL names `domain` ("registry.example.com:5000"); nullopt when
+// none does.
+core::Result<std::optional<store::Registry>> registryForDomain(store::Store& store,
+                                                               std::string_view domain);
+
+enum class StoredImageState { Passed, NotScanned, Failed };
+
+struct StoredImageVerdict {
+  StoredImageState state = StoredImageState::NotScanned;
+  std::string digest;  // the digest judged ("" when not found)
+  std::string reason;  // "not in a registered registry", "never scanned", the policy's reason
+};
+
+// The verdict on an image reference ("host/repo:tag" or "host/repo@sha256:…"): found through
+// the registry registered for its host, its tag or digest, then its stored result.
+core::Result<StoredImageVerdict> judgeStoredImage(store::Store& store,
+                                                  const QuarantineConfig& policy,
+                                                  std::string_view reference, store::Millis now);
+
+}  // namespace bulwark::pipeline::service

@@ -1,0 +1,161 @@
+// `bulwark serve` end to end with real components, all on loopback ports and in temp dirs:
+// Debian's docker-registry with a `notifications:` endpoint pointing at bulwark's distribution
+// webhook (an ingest token as the shared secret), images made with umoci from the small Debian
+// fixture (tests/fixtures/rootfs/debian-mini) and pushed with skopeo, the vulnerability database
+// imported from tests/fixtures/advisories/debian-mini, and the bulwark binary under test run as
+// `serve`. Every process is stopped at the end of its test, also when an assertion fails.
+#include "e2e/service/service_harness.h"
+
+namespace bulwark::testing {
+namespace {
+
+TEST(ServiceE2E, PushedImageIsScannedAndItsFindingsServed) {
+  REQUIRE_TOOLS();
+  Service service;
+  ASSERT_TRUE(service.start());
+  const fs::path layout = service.dir() / "layout";
+  ASSERT_TRUE(addImage(layout, "mini", miniRootfs()));
+  ASSERT_TRUE(service.push(layout, "mini", "team/app:1.0"));
+  const std::string digest = service.registryDigest("team/app:1.0");
+  ASSERT_FALSE(digest.empty());
+
+  // The registry notifies bulwark; a worker scans; the tag resolves to a scanned image.
+  const Json image = service.waitFor("/api/v1/registries/local/tags/1.0?repository=team/app",
+                                     [](const Json& j) { return scanned(j); });
+  ASSERT_TRUE(scanned(image)) << image.dump(2) << "\n" << service.log();
+  EXPECT_EQ(image["digest"], digest);
+  EXPECT_EQ(image["counts"]["high"], 1) << image.dump(2);
+  EXPECT_EQ(image["counts"]["low"], 1);
+  EXPECT_EQ(image["counts"]["negligible"], 2);
+  EXPECT_FALSE(image["scan"]["db_build_id"].get<std::string>().empty());
+
+  // Drill down: registry → repository → image → finding.
+  auto res = service.get("/api/v1/registries", service.admin());
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const Json registries = Json::parse(res->body);
+  ASSERT_EQ(registries["registries"].size(), 1U) << registries.dump(2);
+  EXPECT_EQ(registries["registries"][0]["name"], "local");
+  EXPECT_EQ(registries["registries"][0]["counts"]["high"], 1);
+
+  res = service.get("/api/v1/registries/local/repositories", service.admin());
+  ASSERT_TRUE(res);
+  const Json repositories = Json::parse(res->body);
+  ASSERT_EQ(repositories["repositories"].size(), 1U) << repositories.dump(2);
+  EXPECT_EQ(repositories["repositories"][0]["repository"], "team/app");
+
+  res = service.get("/api/v1/images/" + digest + "/findings?severity=high", service.admin());
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const Json findings = Json::parse(res->body);
+  ASSERT_EQ(findings["total"], 1) << findings.dump(2);
+  EXPECT_EQ(findings["findings"][0]["vulnerability_id"], "CVE-2024-2961");
+  EXPECT_EQ(findings["findings"][0]["fixed_version"], "2.36-9+deb12u7");
+
+  res = service.get("/api/v1/images/" + digest + "/findings/CVE-2024-2961?package=libc6",
+                    service.admin());
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_NE(res->body.find("iconv"), std::string::npos) << res->body;
+
+  // The job that did it is visible.
+  res = service.get("/api/v1/jobs?digest=" + digest, service.admin());
+  ASSERT_TRUE(res);
+  const Json jobs = Json::parse(res->body);
+  ASSERT_GE(jobs["jobs"].size(), 1U) << jobs.dump(2);
+  EXPECT_EQ(jobs["jobs"][0]["state"], "done");
+  EXPECT_EQ(jobs["jobs"][0]["source"], "webhook:distribution");
+
+  // Metrics count the scan.
+  res = service.get("/metrics", service.admin());
+  ASSERT_TRUE(res);
+  EXPECT_NE(res->body.find("scans_total{result=\"ok\"} 1"), std::string::npos) << res->body;
+}
+
+TEST(ServiceE2E, WebhookWithoutTheSecretIsRefusedAndNothingIsLost) {
+  REQUIRE_TOOLS();
+  Service service;
+  ASSERT_TRUE(service.start());
+  const std::string body =
+      R"({"events":[{"action":"push","target":{"mediaType":)"
+      R"("application/vnd.oci.image.manifest.v1+json","repository":"x","digest":)"
+      R"("sha256:0000000000000000000000000000000000000000000000000000000000000000"}}]})";
+  const std::string type = "application/vnd.docker.distribution.events.v1+json";
+  auto res = service.post("/api/v1/webhooks/distribution/local", body, type, "");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  res = service.post("/api/v1/webhooks/distribution/local", body, type, "bwk_not-a-token");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  // A reader may not push events either.
+  res = service.post("/api/v1/webhooks/distribution/local", "{not json", type, service.ingest());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  res = service.post("/api/v1/webhooks/distribution/nowhere", body, type, service.ingest());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404) << res->body;
+
+  res = service.get("/api/v1/jobs", service.admin());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(Json::parse(res->body)["jobs"].size(), 0U) << res->body;
+  res = service.get("/healthz", "");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+}
+
+TEST(ServiceE2E, QuarantinedImagesArePromotedOnlyWhenThePolicyPasses) {
+  REQUIRE_TOOLS();
+  Service service(
+      "quarantine:\n  mappings:\n    - {registry: local, from: \"quarantine/*\", to: "
+      "\"release/*\"}\n  policy: {severity: [CRITICAL, HIGH]}\n");
+  ASSERT_TRUE(service.start());
+  const fs::path layout = service.dir() / "layout";
+  ASSERT_TRUE(addImage(layout, "mini", miniRootfs()));
+  ASSERT_TRUE(addImage(layout, "clean", cleanRootfs(service.dir())));
+  ASSERT_TRUE(service.push(layout, "mini", "quarantine/app:1"));
+  ASSERT_TRUE(service.push(layout, "clean", "quarantine/tool:1"));
+  const std::string vulnerable = service.registryDigest("quarantine/app:1");
+  const std::string clean = service.registryDigest("quarantine/tool:1");
+  ASSERT_FALSE(vulnerable.empty());
+  ASSERT_FALSE(clean.empty());
+
+  // The clean image appears in release/ with the same digest.
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline &&
+         service.registryDigest("release/tool:1") != clean) {
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_EQ(service.registryDigest("release/tool:1"), clean) << service.log();
+
+  // The vulnerable one stays, and the decision says why.
+  const Json decisions = service.waitFor("/api/v1/images/" + vulnerable + "/decisions",
+                                         [](const Json& j) { return !j["decisions"].empty(); });
+  ASSERT_FALSE(decisions["decisions"].empty()) << decisions.dump(2) << service.log();
+  EXPECT_EQ(decisions["decisions"][0]["promoted"], false);
+  EXPECT_NE(decisions["decisions"][0]["reason"].get<std::string>().find("CVE-2024-2961"),
+            std::string::npos)
+      << decisions.dump(2);
+  EXPECT_EQ(service.registryDigest("release/app:1"), "");
+}
+
+TEST(ServiceE2E, ResultsSurviveARestart) {
+  REQUIRE_TOOLS();
+  Service service;
+  ASSERT_TRUE(service.start());
+  const fs::path layout = service.dir() / "layout";
+  ASSERT_TRUE(addImage(layout, "mini", miniRootfs()));
+  ASSERT_TRUE(service.push(layout, "mini", "team/app:2"));
+  const Json image = service.waitFor("/api/v1/registries/local/tags/2?repository=team/app",
+                                     [](const Json& j) { return scanned(j); });
+  ASSERT_TRUE(scanned(image)) << service.log();
+  EXPECT_EQ(service.stopServer(), 0) << service.log();  // SIGTERM: a graceful stop, exit 0
+  ASSERT_TRUE(service.startServer());
+  const auto res =
+      service.get("/api/v1/registries/local/tags/2?repository=team/app", service.admin());
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(Json::parse(res->body)["counts"]["high"], 1) << res->body;
+}
+
+}  // namespace
+}  // namespace bulwark::testing
