@@ -138,6 +138,85 @@ TEST(ServiceE2E, QuarantinedImagesArePromotedOnlyWhenThePolicyPasses) {
   EXPECT_EQ(service.registryDigest("release/app:1"), "");
 }
 
+// An AdmissionReview v1 for a Pod running `images` (Kubernetes API reference, admission.k8s.io/v1).
+std::string admissionReview(const std::string& uid, const std::vector<std::string>& images) {
+  Json containers = Json::array();
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    containers.push_back({{"name", "c" + std::to_string(i)}, {"image", images[i]}});
+  }
+  const Json review = {{"apiVersion", "admission.k8s.io/v1"},
+                       {"kind", "AdmissionReview"},
+                       {"request",
+                        {{"uid", uid},
+                         {"kind", {{"group", ""}, {"version", "v1"}, {"kind", "Pod"}}},
+                         {"resource", {{"group", ""}, {"version", "v1"}, {"resource", "pods"}}},
+                         {"name", "web"},
+                         {"namespace", "shop"},
+                         {"operation", "CREATE"},
+                         {"userInfo", {{"username", "system:serviceaccount:shop:deployer"}}},
+                         {"object",
+                          {{"apiVersion", "v1"},
+                           {"kind", "Pod"},
+                           {"metadata", {{"name", "web"}, {"namespace", "shop"}}},
+                           {"spec", {{"containers", containers}}}}},
+                         {"dryRun", false}}}};
+  return review.dump();
+}
+
+TEST(ServiceE2E, AdmissionDecidesByTheStoredScan) {
+  REQUIRE_TOOLS();
+  Service service("quarantine:\n  policy: {severity: [CRITICAL, HIGH]}\n");
+  ASSERT_TRUE(service.start());
+  const fs::path layout = service.dir() / "layout";
+  ASSERT_TRUE(addImage(layout, "mini", miniRootfs()));
+  ASSERT_TRUE(addImage(layout, "clean", cleanRootfs(service.dir())));
+  ASSERT_TRUE(service.push(layout, "mini", "shop/web:1"));
+  ASSERT_TRUE(service.push(layout, "clean", "shop/tool:1"));
+  for (const std::string tag : {"/api/v1/registries/local/tags/1?repository=shop/web",
+                                "/api/v1/registries/local/tags/1?repository=shop/tool"}) {
+    ASSERT_TRUE(scanned(service.waitFor(tag, [](const Json& j) { return scanned(j); })))
+        << service.log();
+  }
+  const std::string host = service.registryHost();
+  auto review = [&](const std::string& uid, const std::vector<std::string>& images) {
+    auto res = service.post("/api/v1/admission", admissionReview(uid, images), "application/json",
+                            service.ingest());
+    EXPECT_TRUE(res);
+    if (!res) return Json();
+    EXPECT_EQ(res->status, 200) << res->body;
+    return Json::parse(res->body, nullptr, false);
+  };
+
+  // Clean and scanned: allowed.
+  Json answer = review("a1", {host + "/shop/tool:1"});
+  EXPECT_EQ(answer["kind"], "AdmissionReview");
+  EXPECT_EQ(answer["response"]["uid"], "a1");
+  EXPECT_EQ(answer["response"]["allowed"], true) << answer.dump(2);
+
+  // A HIGH finding fails the policy: refused, and the message names the finding.
+  answer = review("a2", {host + "/shop/tool:1", host + "/shop/web:1"});
+  EXPECT_EQ(answer["response"]["allowed"], false) << answer.dump(2);
+  EXPECT_NE(answer["response"]["status"]["message"].get<std::string>().find("CVE-2024-2961"),
+            std::string::npos)
+      << answer.dump(2);
+
+  // Never pushed, and a registry bulwark does not know: refused.
+  answer = review("a3", {host + "/shop/ghost:9"});
+  EXPECT_EQ(answer["response"]["allowed"], false) << answer.dump(2);
+  answer = review("a4", {"quay.io/prometheus/node-exporter:v1.7.0"});
+  EXPECT_EQ(answer["response"]["allowed"], false) << answer.dump(2);
+
+  // Without a token the webhook refuses to answer; a body that is no review is a 400.
+  auto res = service.post("/api/v1/admission", admissionReview("a5", {host + "/shop/tool:1"}),
+                          "application/json", "");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  res =
+      service.post("/api/v1/admission", R"({"kind":"Pod"})", "application/json", service.ingest());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+}
+
 TEST(ServiceE2E, ResultsSurviveARestart) {
   REQUIRE_TOOLS();
   Service service;
