@@ -151,6 +151,13 @@ int runServe(const ServeArgs& args) {
   route_hooks.admission.audit_only = config->admission.audit_only;
   route_hooks.admission.require_scanned = config->admission.require_scanned;
   route_hooks.decide_image = imageDecider(**store, shared_policy);
+  route_hooks.scanner.version = BULWARK_VERSION;
+  route_hooks.db_built_at = [&background] { return background.databaseBuiltAt(); };
+  route_hooks.seal_secret = hooks.seal_secret;
+  route_hooks.open_secret = [box = *box](std::string_view sealed) {
+    auto opened = box.open(sealed);
+    return opened ? *opened : std::string();
+  };
   if (auto added = server::registerServiceRoutes(http, **store, route_hooks); !added) {
     return failWith(added.error().message);
   }

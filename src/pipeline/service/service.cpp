@@ -82,11 +82,26 @@ bool Service::sleepFor(const std::stop_token& stop, std::chrono::milliseconds du
   return !stop.stop_requested();
 }
 
-std::string Service::databaseBuildId() const {
-  auto database = vulndb::Database::open(databasePath(config_));
-  if (!database) return "";
+namespace {
+
+std::optional<vulndb::DatabaseMetadata> databaseMetadata(const std::string& path) {
+  auto database = vulndb::Database::open(path);
+  if (!database) return std::nullopt;
   auto metadata = database->metadata();
+  if (!metadata) return std::nullopt;
+  return std::move(*metadata);
+}
+
+}  // namespace
+
+std::string Service::databaseBuildId() const {
+  const auto metadata = databaseMetadata(databasePath(config_));
   return metadata ? metadata->build_id : "";
+}
+
+std::string Service::databaseBuiltAt() const {
+  const auto metadata = databaseMetadata(databasePath(config_));
+  return metadata ? metadata->built_at : "";
 }
 
 core::Result<std::size_t> Service::pollNow(const store::Registry& registry) {

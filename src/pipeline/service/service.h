@@ -65,8 +65,10 @@ class Service {
   // Returns the number of scans enqueued.
   core::Result<std::size_t> pollNow(const store::Registry& registry);
 
-  // The vulnerability database's current build id ("" when it cannot be opened).
+  // The vulnerability database's current build id and build time (RFC 3339); "" when it cannot
+  // be opened.
   [[nodiscard]] std::string databaseBuildId() const;
+  [[nodiscard]] std::string databaseBuiltAt() const;
 
  private:
   void pollLoop(const std::stop_token& stop);

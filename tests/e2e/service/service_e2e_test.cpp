@@ -217,6 +217,86 @@ TEST(ServiceE2E, AdmissionDecidesByTheStoredScan) {
   EXPECT_EQ(res->status, 400) << res->body;
 }
 
+// Harbor's pluggable scanner API (scanner-adapter-openapi-v1.1), driven as Harbor drives it:
+// metadata, a scan request with the registry's URL and robot credentials, then the report,
+// polled while the scan runs.
+TEST(ServiceE2E, HarborCanUseBulwarkAsItsScanner) {
+  REQUIRE_TOOLS();
+  Service service;
+  ASSERT_TRUE(service.start());
+  const fs::path layout = service.dir() / "layout";
+  ASSERT_TRUE(addImage(layout, "mini", miniRootfs()));
+  ASSERT_TRUE(service.push(layout, "mini", "library/app:7"));
+  const std::string digest = service.registryDigest("library/app:7");
+  ASSERT_FALSE(digest.empty());
+
+  auto res = service.get("/api/v1/metadata", service.ingest());
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const Json metadata = Json::parse(res->body);
+  EXPECT_EQ(metadata["scanner"]["name"], "bulwark");
+  EXPECT_NE(res->body.find("application/vnd.security.vulnerability.report; version=1.1"),
+            std::string::npos);
+
+  const Json request = {
+      {"registry",
+       {{"url", "http://" + service.registryHost()}, {"authorization", "Basic cm9ib3Q6c2VjcmV0"}}},
+      {"artifact",
+       {{"repository", "library/app"},
+        {"digest", digest},
+        {"tag", "7"},
+        {"mime_type", "application/vnd.oci.image.manifest.v1+json"}}}};
+  res = service.post("/api/v1/scan", request.dump(),
+                     "application/vnd.scanner.adapter.scan.request+json; version=1.0",
+                     service.ingest());
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 202) << res->body;
+  const std::string id = Json::parse(res->body)["id"];
+
+  // 302 with Refresh-After while the scan runs, then the report.
+  Json report;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    httplib::Client client("127.0.0.1", std::stoi(service.servicePort()));
+    client.set_follow_location(false);
+    auto got =
+        client.Get("/api/v1/scan/" + id + "/report",
+                   {{"Authorization", "Bearer " + service.ingest()},
+                    {"Accept", "application/vnd.security.vulnerability.report; version=1.1"}});
+    ASSERT_TRUE(got);
+    if (got->status == 302) {
+      EXPECT_EQ(got->get_header_value("Refresh-After"), "2");
+      std::this_thread::sleep_for(100ms);
+      continue;
+    }
+    ASSERT_EQ(got->status, 200) << got->body;
+    report = Json::parse(got->body);
+    break;
+  }
+  ASSERT_TRUE(report.is_object()) << service.log();
+  EXPECT_EQ(report["artifact"]["digest"], digest);
+  EXPECT_EQ(report["scanner"]["name"], "bulwark");
+  EXPECT_EQ(report["severity"], "High");
+  ASSERT_EQ(report["vulnerabilities"].size(), 4U) << report.dump(2);
+  bool found = false;
+  for (const auto& v : report["vulnerabilities"]) {
+    if (v["id"] != "CVE-2024-2961") continue;
+    found = true;
+    EXPECT_EQ(v["package"], "libc6");
+    EXPECT_EQ(v["fix_version"], "2.36-9+deb12u7");
+    EXPECT_EQ(v["severity"], "High");
+  }
+  EXPECT_TRUE(found) << report.dump(2);
+
+  res = service.get("/api/v1/scan/999999/report", service.ingest());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  res = service.post("/api/v1/scan", R"({"registry":{"url":"ftp://x"}})", "application/json",
+                     service.ingest());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+}
+
 TEST(ServiceE2E, ResultsSurviveARestart) {
   REQUIRE_TOOLS();
   Service service;

@@ -222,6 +222,7 @@ class Service {
   const std::string& admin() const { return admin_; }
   const std::string& ingest() const { return ingest_; }
   std::string registryHost() const { return "127.0.0.1:" + std::to_string(registry_port_); }
+  std::string servicePort() const { return std::to_string(service_port_); }
   const fs::path& dir() const { return dir_.path(); }
 
  private:
