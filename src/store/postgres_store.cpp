@@ -12,7 +12,6 @@
 // order whatever the database's locale. Inventories are stored zstd-compressed as in SQLite.
 #include "store/postgres_store.h"
 
-#include <zstd.h>
 #include <pqxx/pqxx>
 
 #include <algorithm>
@@ -28,6 +27,8 @@
 #include <utility>
 #include <vector>
 
+#include "store/inventory_blob.h"
+
 namespace bulwark::store {
 namespace {
 
@@ -39,11 +40,6 @@ constexpr std::size_t kInsertBatchRows = 500;
 constexpr int kAttempts = 3;  // per operation: retries after a broken connection or deadlock
 constexpr int kMaxDeadLettersPerClaim = 1000;
 // Inventories as in the SQLite backend: zstd from 256 bytes on when it saves space.
-constexpr int kZstdLevel = 3;
-constexpr std::size_t kCompressFrom = 256;
-constexpr unsigned long long kMaxInventoryBytes = 1ULL << 32;  // 4 GiB: a corrupt header
-constexpr int kCodecRaw = 0;
-constexpr int kCodecZstd = 1;
 
 // Schema migrations; index i holds the statements of version i + 1.
 const std::vector<std::vector<const char*>>& migrations() {
@@ -184,37 +180,6 @@ model::Severity severityFromRank(int rank) {
     return model::Severity::Unknown;
   }
   return static_cast<model::Severity>(rank);
-}
-
-std::string compressInventory(std::string_view text, int& codec) {
-  codec = kCodecRaw;
-  if (text.size() < kCompressFrom) return std::string(text);
-  std::string out(ZSTD_compressBound(text.size()), '\0');
-  const std::size_t size =
-      ZSTD_compress(out.data(), out.size(), text.data(), text.size(), kZstdLevel);
-  if (ZSTD_isError(size) != 0U || size >= text.size()) return std::string(text);
-  out.resize(size);
-  codec = kCodecZstd;
-  return out;
-}
-
-core::Result<std::string> decompressInventory(const pqxx::binarystring& blob, int codec,
-                                              std::string_view digest) {
-  if (codec == kCodecRaw) return blob.str();
-  if (codec != kCodecZstd) {
-    return core::fail(core::ErrorCode::Input, "inventory of {}: unknown codec {}", digest, codec);
-  }
-  const unsigned long long size = ZSTD_getFrameContentSize(blob.data(), blob.size());
-  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
-      size > kMaxInventoryBytes) {
-    return core::fail(core::ErrorCode::Input, "inventory of {}: corrupt zstd frame", digest);
-  }
-  std::string out(static_cast<std::size_t>(size), '\0');
-  const std::size_t written = ZSTD_decompress(out.data(), out.size(), blob.data(), blob.size());
-  if (ZSTD_isError(written) != 0U || written != out.size()) {
-    return core::fail(core::ErrorCode::Input, "inventory of {}: corrupt zstd frame", digest);
-  }
-  return out;
 }
 
 core::Status checkPage(std::int64_t limit, std::int64_t offset) {
@@ -945,7 +910,9 @@ class PostgresStore final : public Store {
     using Changes = std::vector<FindingChange>;
     if (result.digest.empty()) return core::fail(core::ErrorCode::Input, "result: empty digest");
     int codec = kCodecRaw;
-    const std::string inventory = compressInventory(result.inventory_json, codec);
+    auto compressed = compressInventory(result.inventory_json, codec);
+    if (!compressed) return tl::unexpected(compressed.error());
+    const std::string inventory = std::move(*compressed);
     const ScanMetadata& metadata = result.metadata;
     Millis at = metadata.evaluated_at != 0 ? metadata.evaluated_at : metadata.scanned_at;
     if (at == 0) at = nowMillis();
@@ -985,7 +952,10 @@ class PostgresStore final : public Store {
       const auto rows = tx.exec_params(
           "SELECT inventory, inventory_codec FROM results WHERE digest = $1", str(digest));
       if (rows.empty()) return std::nullopt;
-      auto text = decompressInventory(pqxx::binarystring(rows[0][0]), rows[0][1].as<int>(), digest);
+      const pqxx::binarystring blob(rows[0][0]);
+      auto text = decompressInventory(
+          std::string_view(reinterpret_cast<const char*>(blob.data()), blob.size()),
+          rows[0][1].as<int>(), digest);
       if (!text) throw Abort{text.error()};
       return std::move(*text);
     });

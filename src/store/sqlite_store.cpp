@@ -4,7 +4,6 @@
 #include "store/sqlite_store.h"
 
 #include <sqlite3.h>
-#include <zstd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -16,18 +15,15 @@
 #include <tuple>
 #include <utility>
 
+#include "store/inventory_blob.h"
+
 namespace bulwark::store {
 namespace {
 
 using core::ErrorCode;
 
 constexpr int kBusyTimeoutMs = 5000;
-constexpr int kZstdLevel = 3;
-constexpr std::size_t kCompressFrom = 256;                 // smaller inventories stay raw
-constexpr std::size_t kMaxInventoryBytes = 1'000'000'000;  // SQLite's largest value
 constexpr int kMaxDeadLettersPerClaim = 1000;
-constexpr int kCodecRaw = 0;
-constexpr int kCodecZstd = 1;
 
 // Numbered migrations, applied in order at open, each in its own transaction.
 struct Migration {
@@ -304,44 +300,6 @@ model::Severity severityFrom(std::int64_t value) {
 }
 
 std::int64_t severityValue(model::Severity severity) { return static_cast<std::int64_t>(severity); }
-
-core::Result<std::string> compressInventory(std::string_view text, int& codec) {
-  codec = kCodecRaw;
-  if (text.size() > kMaxInventoryBytes) {
-    return core::fail(ErrorCode::Limit, "inventory of {} bytes is over the {} byte limit",
-                      text.size(), kMaxInventoryBytes);
-  }
-  if (text.size() < kCompressFrom) return std::string(text);
-  std::string out(ZSTD_compressBound(text.size()), '\0');
-  const std::size_t size =
-      ZSTD_compress(out.data(), out.size(), text.data(), text.size(), kZstdLevel);
-  if (ZSTD_isError(size) != 0U) {
-    return core::fail(ErrorCode::Internal, "zstd: {}", ZSTD_getErrorName(size));
-  }
-  if (size >= text.size()) return std::string(text);
-  out.resize(size);
-  codec = kCodecZstd;
-  return out;
-}
-
-core::Result<std::string> decompressInventory(std::string blob, std::int64_t codec,
-                                              std::string_view digest) {
-  if (codec == kCodecRaw) return blob;
-  if (codec != kCodecZstd) {
-    return core::fail(ErrorCode::Input, "inventory of {}: unknown codec {}", digest, codec);
-  }
-  const unsigned long long size = ZSTD_getFrameContentSize(blob.data(), blob.size());
-  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
-      size > kMaxInventoryBytes) {
-    return core::fail(ErrorCode::Input, "inventory of {}: corrupt zstd frame", digest);
-  }
-  std::string out(static_cast<std::size_t>(size), '\0');
-  const std::size_t written = ZSTD_decompress(out.data(), out.size(), blob.data(), blob.size());
-  if (ZSTD_isError(written) != 0U || written != out.size()) {
-    return core::fail(ErrorCode::Input, "inventory of {}: corrupt zstd frame", digest);
-  }
-  return out;
-}
 
 // Later duplicates of an identity (vulnerability, package, installed version) are dropped.
 std::vector<FindingRecord> uniqueFindings(const std::vector<FindingRecord>& findings) {
@@ -1055,7 +1013,7 @@ class SqliteStore final : public Store {
       blob = select.blob(0);
       codec = select.integer(1);
     }
-    auto text = decompressInventory(std::move(blob), codec, digest);
+    auto text = decompressInventory(blob, codec, digest);
     if (!text) return tl::unexpected(text.error());
     return std::optional<std::string>(std::move(*text));
   }
