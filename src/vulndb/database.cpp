@@ -428,6 +428,13 @@ struct Database::Impl {
   // (enrichment asks once per finding; re-evaluation once per finding of every stored image).
   std::unique_ptr<Statement> by_id;
   std::unique_ptr<AdvisoryReader> reader;
+  // Answers already read: matching many inventories with one Database (re-evaluation, a
+  // worker) asks for the same packages and advisories again and again. Bounded: emptied when
+  // full. Safe because the file never changes under an open Database (see openFile).
+  std::unordered_map<std::string, std::vector<AffectedRecord>> affecting_cache;
+  std::unordered_map<std::string, std::vector<model::Advisory>> advisory_cache;
+  static constexpr std::size_t kMaxCachedPackages = 20000;
+  static constexpr std::size_t kMaxCachedAdvisories = 4000;
   std::map<std::int64_t, std::unique_ptr<ZSTD_DDict, DDictFree>> dictionaries;
   std::unique_ptr<ZSTD_DCtx, DCtxFree> dctx;
 
@@ -531,6 +538,13 @@ core::Result<Database> Database::open(const std::string& path) {
 
 core::Result<std::vector<AffectedRecord>> Database::affecting(std::string_view ecosystem,
                                                               std::string_view package) const {
+  std::string cache_key;
+  cache_key.reserve(ecosystem.size() + 1 + package.size());
+  cache_key.append(ecosystem).append(1, '\0').append(package);
+  if (const auto cached = impl_->affecting_cache.find(cache_key);
+      cached != impl_->affecting_cache.end()) {
+    return cached->second;
+  }
   Statement& query = *impl_->affecting;
   query.reset();
   const std::string key = packageKey(ecosystem, package);
@@ -558,6 +572,8 @@ core::Result<std::vector<AffectedRecord>> Database::affecting(std::string_view e
   if (status != SQLITE_DONE) {
     return core::fail(ErrorCode::Input, "{}: corrupt database: {}", impl_->path, error);
   }
+  if (impl_->affecting_cache.size() >= Impl::kMaxCachedPackages) impl_->affecting_cache.clear();
+  impl_->affecting_cache.emplace(std::move(cache_key), out);
   return out;
 }
 
@@ -652,6 +668,10 @@ core::Result<model::Advisory> Database::Impl::load(AdvisoryReader& reader, const
 }
 
 core::Result<std::vector<model::Advisory>> Database::advisories(std::string_view id) const {
+  if (const auto cached = impl_->advisory_cache.find(std::string(id));
+      cached != impl_->advisory_cache.end()) {
+    return cached->second;
+  }
   sqlite3* db = impl_->db->handle;
   if (!impl_->by_id) {
     impl_->by_id = std::make_unique<Statement>(
@@ -681,6 +701,8 @@ core::Result<std::vector<model::Advisory>> Database::advisories(std::string_view
     out.push_back(std::move(*advisory));
   }
   query.reset();
+  if (impl_->advisory_cache.size() >= Impl::kMaxCachedAdvisories) impl_->advisory_cache.clear();
+  impl_->advisory_cache.emplace(std::string(id), out);
   return out;
 }
 
