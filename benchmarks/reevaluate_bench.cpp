@@ -6,9 +6,11 @@
 // Usage: reevaluate_bench --target TARGET --before DB_A --after DB_B [--count N] --store PATH
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -45,11 +47,13 @@ int main(int argc, char** argv) {
   std::string after;
   std::string store_path;
   int count = 1000;
+  int threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   app.add_option("--target", target);
   app.add_option("--before", before)->required();
   app.add_option("--after", after)->required();
   app.add_option("--store", store_path)->required();
   app.add_option("--count", count)->check(CLI::Range(1, 1000000));
+  app.add_option("--threads", threads)->check(CLI::Range(1, 64));
   CLI11_PARSE(app, argc, argv);
 
   auto inventory = pipeline::buildInventory(target, {});
@@ -81,7 +85,10 @@ int main(int argc, char** argv) {
 
   auto database_after = vulndb::Database::open(after);
   if (!database_after) return fail(database_after.error().message);
-  auto stats = pipeline::service::reevaluateAll(**store, *database_after);
+  pipeline::service::ReevaluateOptions options;
+  options.threads = threads;
+  options.open_database = [&after] { return vulndb::Database::open(after); };
+  auto stats = pipeline::service::reevaluateAll(**store, *database_after, options);
   if (!stats) return fail(stats.error().message);
   const double seconds = static_cast<double>(stats->duration_ms) / 1000.0;
   const double per_1000 = seconds * 1000.0 / static_cast<double>(count);
@@ -94,7 +101,7 @@ int main(int argc, char** argv) {
               "re-evaluation against database B", static_cast<long long>(stats->inventories),
               static_cast<long long>(stats->failed), static_cast<long long>(stats->new_findings),
               static_cast<long long>(stats->resolved));
-  std::printf("%-48s %.2f s\n", "re-evaluation time", seconds);
+  std::printf("%-48s %.2f s on %d thread(s)\n", "re-evaluation time", seconds, threads);
   std::printf("%-48s %.2f s\n", "per 1,000 inventories", per_1000);
   std::printf("%-48s %.1f min (goal < 5 min)\n", "projected for 100,000", per_1000 * 100 / 60);
   std::printf("%-48s %ld MB before, %ld MB after (decoded at once: %lld)\n", "peak RSS", rss_before,

@@ -1,8 +1,11 @@
 #include "pipeline/service/reevaluate.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -16,17 +19,28 @@ namespace bulwark::pipeline::service {
 
 namespace {
 
-// Counts decoded inventories alive at once, for ReevaluateStats::peak_decoded.
+// Counts decoded inventories alive at once, for ReevaluateStats::peak_decoded, and adds up
+// the per-inventory counts; shared by the threads of a run.
 class DecodedGauge {
  public:
   explicit DecodedGauge(ReevaluateStats& stats) : stats_(stats) {}
   void acquire() {
+    const std::lock_guard lock(mutex_);
     ++alive_;
     stats_.peak_decoded = std::max(stats_.peak_decoded, alive_);
   }
-  void release() { --alive_; }
+  void release() {
+    const std::lock_guard lock(mutex_);
+    --alive_;
+  }
+  template <typename Fn>
+  void update(Fn&& fn) {
+    const std::lock_guard lock(mutex_);
+    fn(stats_);
+  }
 
  private:
+  std::mutex mutex_;
   ReevaluateStats& stats_;
   std::int64_t alive_ = 0;
 };
@@ -36,8 +50,7 @@ enum class Outcome { Matched, Skipped, Failed };
 // One digest: load, decode, match, save. The decoded inventory lives only in this call.
 Outcome reevaluateOne(store::Store& store, const vulndb::Database& database,
                       const std::string& digest, const std::string& build_id,
-                      const ReevaluateOptions& options, DecodedGauge& gauge,
-                      ReevaluateStats& stats) {
+                      const ReevaluateOptions& options, DecodedGauge& gauge) {
   if (!options.force) {
     auto metadata = store.resultMetadata(digest);
     if (!metadata) {
@@ -76,15 +89,46 @@ Outcome reevaluateOne(store::Store& store, const vulndb::Database& database,
     spdlog::warn("re-evaluation: {}: {}", digest, changes.error().message);
     return Outcome::Failed;
   }
-  stats.findings += static_cast<std::int64_t>(records.size());
-  for (const auto& change : *changes) {
-    if (change.kind == store::FindingChangeKind::New) {
-      ++stats.new_findings;
-    } else {
-      ++stats.resolved;
+  gauge.update([&](ReevaluateStats& stats) {
+    stats.findings += static_cast<std::int64_t>(records.size());
+    for (const auto& change : *changes) {
+      if (change.kind == store::FindingChangeKind::New) {
+        ++stats.new_findings;
+      } else {
+        ++stats.resolved;
+      }
     }
-  }
+  });
   return Outcome::Matched;
+}
+
+// Re-evaluates `digests` on `databases.size()` threads (thread i uses databases[i]), each
+// taking the next digest until none is left or `stop` is set.
+void reevaluatePage(store::Store& store, const std::vector<const vulndb::Database*>& databases,
+                    const std::vector<std::string>& digests, const ReevaluateOptions& options,
+                    DecodedGauge& gauge, const std::string& build_id) {
+  std::atomic<std::size_t> next{0};
+  auto work = [&](const vulndb::Database& database) {
+    for (std::size_t i = next++; i < digests.size(); i = next++) {
+      if (options.stop != nullptr && options.stop->load()) {
+        gauge.update([](ReevaluateStats& stats) { stats.stopped = true; });
+        return;
+      }
+      const Outcome outcome = reevaluateOne(store, database, digests[i], build_id, options, gauge);
+      gauge.update([outcome](ReevaluateStats& stats) {
+        switch (outcome) {
+          case Outcome::Matched: ++stats.inventories; break;
+          case Outcome::Skipped: ++stats.skipped; break;
+          case Outcome::Failed: ++stats.failed; break;
+        }
+      });
+    }
+  };
+  std::vector<std::jthread> helpers;
+  for (std::size_t t = 1; t < databases.size(); ++t) {
+    helpers.emplace_back([&work, database = databases[t]] { work(*database); });
+  }
+  work(*databases.front());
 }
 
 }  // namespace
@@ -101,23 +145,22 @@ core::Result<ReevaluateStats> reevaluateAll(store::Store& store, const vulndb::D
   stats.db_build_id = metadata->build_id;
   DecodedGauge gauge(stats);
   const std::int64_t batch = std::clamp<std::int64_t>(options.batch_size, 1, 10'000);
+  // One Database per thread: a Database answers one caller at a time.
+  std::vector<vulndb::Database> extra;
+  std::vector<const vulndb::Database*> databases{&database};
+  for (int t = 1; t < std::clamp(options.threads, 1, 64) && options.open_database; ++t) {
+    auto opened = options.open_database();
+    if (!opened) return tl::unexpected(opened.error());
+    extra.push_back(std::move(*opened));
+  }
+  for (const auto& d : extra) databases.push_back(&d);
 
   std::string after;
   for (;;) {
     auto digests = store.resultDigests(after, batch);
     if (!digests) return tl::unexpected(digests.error());
     if (digests->empty()) break;
-    for (const auto& digest : *digests) {
-      if (options.stop != nullptr && options.stop->load()) {
-        stats.stopped = true;
-        break;
-      }
-      switch (reevaluateOne(store, database, digest, stats.db_build_id, options, gauge, stats)) {
-        case Outcome::Matched: ++stats.inventories; break;
-        case Outcome::Skipped: ++stats.skipped; break;
-        case Outcome::Failed: ++stats.failed; break;
-      }
-    }
+    reevaluatePage(store, databases, *digests, options, gauge, metadata->build_id);
     if (stats.stopped) break;
     // Pages continue after the last digest seen; a store that returned the same page again
     // would loop forever, so the cursor must move forward.

@@ -32,6 +32,10 @@ struct ReevaluateOptions {
   const std::atomic<bool>* stop = nullptr;
   // The clock for FindingChange::at and evaluated_at (tests pin it); empty: store::nowMillis.
   std::function<store::Millis()> now;
+  // Inventories matched at once (each thread decodes one at a time and needs its own Database,
+  // opened with open_database; without it, or with 1, one thread does all the work).
+  int threads = 1;
+  std::function<core::Result<vulndb::Database>()> open_database;
 };
 
 struct ReevaluateStats {
@@ -43,7 +47,7 @@ struct ReevaluateStats {
   std::int64_t new_findings = 0;
   std::int64_t resolved = 0;
   std::int64_t duration_ms = 0;
-  // The most decoded inventories alive at one time (the memory bound: 1).
+  // The most decoded inventories alive at one time (the memory bound: one per thread).
   std::int64_t peak_decoded = 0;
   bool stopped = false;  // options.stop ended the run early
 };

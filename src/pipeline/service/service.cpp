@@ -1,5 +1,8 @@
 #include "pipeline/service/service.h"
 
+#include <algorithm>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "core/log.h"
@@ -186,6 +189,8 @@ void Service::reevaluateIfChanged(bool force) {
   ReevaluateOptions options;
   options.force = force;
   options.stop = &stopping_;
+  options.threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  options.open_database = [path] { return vulndb::Database::open(path); };
   auto stats = reevaluateAll(store_, *database, options);
   if (!stats) {
     spdlog::warn("re-evaluation: {}", stats.error().message);

@@ -196,6 +196,53 @@ TEST_F(Reevaluate, ManyInventoriesOneDecodedAtATime) {
   EXPECT_FALSE(last->findings.empty());
 }
 
+TEST_F(Reevaluate, ThreadsShareThePagesAndFindTheSameChanges) {
+  const std::string path = (dir_.path() / "db.db").string();
+  auto db = testing::importDatabase(path, {advisories().string()});
+  model::Inventory inventory;
+  inventory.distro.id = "debian";
+  inventory.distro.version_id = "12";
+  model::Package openssl;
+  openssl.name = "openssl";
+  openssl.version = "3.0.11-1~deb12u2";
+  openssl.source_name = "openssl";
+  inventory.packages.push_back(openssl);
+  const std::string text = encodeInventory(inventory);
+  constexpr int kInventories = 300;
+  for (int i = 0; i < kInventories; ++i) {
+    store::ScanResult result;
+    result.digest = fmt::format("sha256:{:064x}", i);
+    result.inventory_json = text;
+    result.metadata.db_build_id = "old";
+    ASSERT_TRUE(store_->saveResult(result));
+  }
+  ReevaluateOptions options;
+  options.batch_size = 64;
+  options.threads = 3;
+  int opened = 0;
+  options.open_database = [&]() -> core::Result<vulndb::Database> {
+    ++opened;
+    return vulndb::Database::open(path);
+  };
+  auto stats = reevaluateAll(*store_, db, options);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(opened, 2);  // the caller's database plus two more
+  EXPECT_EQ(stats->inventories, kInventories);
+  EXPECT_EQ(stats->failed, 0);
+  EXPECT_GE(stats->peak_decoded, 1);
+  EXPECT_LE(stats->peak_decoded, 3);
+  // Every inventory was matched once: each gained the same findings, recorded as new.
+  const auto per_inventory = stats->findings / kInventories;
+  EXPECT_GT(per_inventory, 0);
+  EXPECT_EQ(stats->findings, per_inventory * kInventories);
+  EXPECT_EQ(stats->new_findings, stats->findings);
+  for (int i : {0, kInventories / 2, kInventories - 1}) {
+    auto found = store_->findings({.digest = fmt::format("sha256:{:064x}", i)});
+    ASSERT_TRUE(found);
+    EXPECT_EQ(static_cast<std::int64_t>(found->findings.size()), per_inventory);
+  }
+}
+
 TEST_F(Reevaluate, ACorruptInventoryIsCountedAndTheRunGoesOn) {
   auto db = testing::importDatabase((dir_.path() / "db.db").string(), {advisories().string()});
   storeScan(db, kDigest);
