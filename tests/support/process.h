@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "testdata.h"  // readFile (and sourceDir, fixtures)
+
 namespace bulwark::testing {
 
 inline bool haveTool(const std::string& name) {
@@ -41,13 +43,6 @@ inline std::string shellQuote(const std::string& text) {
   std::string out = "'";
   for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
-}
-
-inline std::string readFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 inline void writeFile(const std::filesystem::path& path, const std::string& text) {

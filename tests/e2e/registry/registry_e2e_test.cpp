@@ -9,16 +9,11 @@
 // multi-platform index (amd64 + arm64) pushed with `skopeo copy --all`. Every test reads every
 // blob through openBlob and checks its digest, then corrupts a layer file in the registry's
 // storage and expects ErrorCode::Integrity. Missing tools skip the tests with the reason.
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-#include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +31,8 @@
 
 #include "core/sha256.h"
 #include "image/registry/registry_source.h"
+#include "support/process.h"
+#include "support/registry.h"
 
 namespace bulwark::image::registry {
 namespace {
@@ -45,18 +42,17 @@ using namespace std::chrono_literals;
 using Json = nlohmann::json;
 
 // ---------------------------------------------------------------------------------------------
-// Small process and file helpers
+// Process and file helpers (tests/support)
 
-bool haveTool(const char* name) {
-  return std::system(("command -v " + std::string(name) + " >/dev/null 2>&1").c_str()) == 0;
-}
+using bulwark::testing::readFile;
+using bulwark::testing::runCommand;
+using bulwark::testing::shellQuote;
+using bulwark::testing::TempDir;
+using bulwark::testing::writeFile;
 
 std::string missingTools() {
-  std::string missing;
-  for (const char* tool : {"docker-registry", "skopeo", "umoci", "openssl", "htpasswd"}) {
-    if (!haveTool(tool)) missing += std::string(missing.empty() ? "" : ", ") + tool;
-  }
-  return missing;
+  return bulwark::testing::missingTools(
+      {"docker-registry", "skopeo", "umoci", "openssl", "htpasswd"});
 }
 
 #define REQUIRE_TOOLS()                                                                  \
@@ -65,128 +61,6 @@ std::string missingTools() {
       GTEST_SKIP() << "registry e2e needs " << missing << " (run scripts/install-deps)"; \
     }                                                                                    \
   } while (0)
-
-std::string quote(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs a shell command; on failure the assertion shows the command and its output.
-::testing::AssertionResult run(const std::string& command) {
-  const std::string log = "/tmp/bulwark-e2e-registry-" + std::to_string(getpid()) + ".log";
-  const int rc = std::system((command + " >" + quote(log) + " 2>&1").c_str());
-  std::ifstream in(log);
-  std::stringstream output;
-  output << in.rdbuf();
-  fs::remove(log);
-  if (rc == 0) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << command << " failed (" << rc << "):\n" << output.str();
-}
-
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-void writeFile(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "bulwark-registry-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-int freePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-bool portOpen(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool open = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  close(fd);
-  return open;
-}
-
-// docker-registry in its own process group, killed with the group when the guard goes away,
-// also when an assertion fails half-way.
-class RegistryProcess {
- public:
-  RegistryProcess(const fs::path& config, int port, const fs::path& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      setpgid(0, 0);
-      const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (out >= 0) {
-        dup2(out, STDOUT_FILENO);
-        dup2(out, STDERR_FILENO);
-      }
-      execlp("docker-registry", "docker-registry", "serve", config.c_str(), nullptr);
-      _exit(127);
-    }
-    if (pid_ > 0) setpgid(pid_, pid_);
-    for (int i = 0; i < 1000 && pid_ > 0; ++i) {
-      if (portOpen(port)) {
-        ready_ = true;
-        break;
-      }
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-  }
-  ~RegistryProcess() {
-    if (pid_ <= 0) return;
-    kill(-pid_, SIGTERM);
-    for (int i = 0; i < 200; ++i) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) return;
-      std::this_thread::sleep_for(10ms);
-    }
-    kill(-pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  RegistryProcess(const RegistryProcess&) = delete;
-  RegistryProcess& operator=(const RegistryProcess&) = delete;
-  bool ready() const { return ready_; }
-
- private:
-  pid_t pid_ = -1;
-  bool ready_ = false;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Test images: an OCI layout with tags amd64, arm64 and multi (an index of both).
@@ -211,8 +85,8 @@ Json addBlob(const fs::path& layout, const std::string& bytes, std::string_view 
 
 ::testing::AssertionResult buildImages(TestImages& out) {
   out.layout = out.dir.path() / "layout";
-  const std::string layout = quote(out.layout.string());
-  if (auto ok = run("umoci init --layout " + layout); !ok) return ok;
+  const std::string layout = shellQuote(out.layout.string());
+  if (auto ok = runCommand("umoci init --layout " + layout); !ok) return ok;
   for (const std::string arch : {"amd64", "arm64"}) {
     const fs::path root = out.dir.path() / ("root-" + arch);
     writeFile(root / "etc" / "os-release",
@@ -225,24 +99,25 @@ Json addBlob(const fs::path& layout, const std::string& bytes, std::string_view 
                   "Version: 2.10-3\nArchitecture: " +
                   arch + "\n\n");
     writeFile(root / "usr" / "share" / "doc" / "hello" / "README", "hello from " + arch + "\n");
-    const std::string image = quote(out.layout.string() + ":" + arch);
-    if (auto ok = run("umoci new --image " + image); !ok) return ok;
-    if (auto ok = run("umoci config --image " + image + " --os linux --architecture " + arch);
+    const std::string image = shellQuote(out.layout.string() + ":" + arch);
+    if (auto ok = runCommand("umoci new --image " + image); !ok) return ok;
+    if (auto ok =
+            runCommand("umoci config --image " + image + " --os linux --architecture " + arch);
         !ok) {
       return ok;
     }
-    if (auto ok =
-            run("umoci insert --image " + image + " " + quote((root / "etc").string()) + " /etc");
+    if (auto ok = runCommand("umoci insert --image " + image + " " +
+                             shellQuote((root / "etc").string()) + " /etc");
         !ok) {
       return ok;
     }
-    if (auto ok =
-            run("umoci insert --image " + image + " " + quote((root / "var").string()) + " /var");
+    if (auto ok = runCommand("umoci insert --image " + image + " " +
+                             shellQuote((root / "var").string()) + " /var");
         !ok) {
       return ok;
     }
-    if (auto ok =
-            run("umoci insert --image " + image + " " + quote((root / "usr").string()) + " /usr");
+    if (auto ok = runCommand("umoci insert --image " + image + " " +
+                             shellQuote((root / "usr").string()) + " /usr");
         !ok) {
       return ok;
     }
@@ -289,66 +164,15 @@ const auto* const kEnvironment = ::testing::AddGlobalTestEnvironment(new Environ
 // ---------------------------------------------------------------------------------------------
 // A registry for one test
 
-struct Registry {
-  TempDir dir;
-  int port = freePort();
-  fs::path storage = dir.path() / "storage";
-  std::unique_ptr<RegistryProcess> process;
-
-  std::string host() const { return "127.0.0.1:" + std::to_string(port); }
-
-  // `extra_config`: top-level sections (auth); `http_extra`: lines inside `http:` (tls).
-  ::testing::AssertionResult start(const std::string& extra_config,
-                                   const std::string& http_extra = "") {
-    const std::string config =
-        "version: 0.1\nlog:\n  level: warn\n"
-        "storage:\n  filesystem:\n    rootdirectory: " +
-        storage.string() + "\n" + extra_config + "http:\n  addr: " + host() + "\n" + http_extra;
-    writeFile(dir.path() / "config.yml", config);
-    process = std::make_unique<RegistryProcess>(dir.path() / "config.yml", port,
-                                                dir.path() / "registry.log");
-    if (!process->ready()) {
-      return ::testing::AssertionFailure() << "docker-registry did not start:\n"
-                                           << readFile(dir.path() / "registry.log");
-    }
-    return ::testing::AssertionSuccess();
-  }
-
-  // htpasswd (bcrypt) basic auth for one user, over TLS with a self-signed certificate for
-  // 127.0.0.1 that clients trust through cert().
-  ::testing::AssertionResult startWithPasswordOverTls(const std::string& user,
-                                                      const std::string& password) {
-    const fs::path htpasswd = dir.path() / "htpasswd";
-    if (auto ok = run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-                      "-addext subjectAltName=IP:127.0.0.1 -keyout " +
-                      quote((dir.path() / "key.pem").string()) + " -out " + quote(cert().string()));
-        !ok) {
-      return ok;
-    }
-    if (auto ok = run("htpasswd -Bbc " + quote(htpasswd.string()) + " " + quote(user) + " " +
-                      quote(password));
-        !ok) {
-      return ok;
-    }
-    return start(
-        "auth:\n  htpasswd:\n    realm: bulwark-test\n    path: " + htpasswd.string() + "\n",
-        "  tls:\n    certificate: " + cert().string() +
-            "\n    key: " + (dir.path() / "key.pem").string() + "\n");
-  }
-  fs::path cert() const { return dir.path() / "cert.pem"; }
+struct Registry : bulwark::testing::DockerRegistry {
+  Registry() : DockerRegistry("bulwark-registry") {}
 
   // skopeo copy from the test layout; `flags` carries TLS and credentials options.
   ::testing::AssertionResult push(const std::string& tag, const std::string& destination,
                                   const std::string& flags, bool all = false) {
-    return run("skopeo copy --quiet " + std::string(all ? "--all " : "") + flags + " " +
-               quote("oci:" + images->layout.string() + ":" + tag) + " " +
-               quote("docker://" + host() + "/" + destination));
-  }
-
-  fs::path blobFile(const std::string& digest) const {
-    const std::string hex = digest.substr(7);
-    return storage / "docker" / "registry" / "v2" / "blobs" / "sha256" / hex.substr(0, 2) / hex /
-           "data";
+    return runCommand("skopeo copy --quiet " + std::string(all ? "--all " : "") + flags + " " +
+                      shellQuote("oci:" + images->layout.string() + ":" + tag) + " " +
+                      shellQuote("docker://" + host() + "/" + destination));
   }
 };
 
@@ -632,12 +456,12 @@ class TokenServer {
 TEST(RegistryE2E, BearerTokenAuthWithOwnTokenServer) {
   REQUIRE_IMAGES();
   Registry registry;
-  const fs::path cert = registry.dir.path() / "token-cert.pem";
-  const fs::path key = registry.dir.path() / "token-key.pem";
+  const fs::path cert = registry.dir() / "token-cert.pem";
+  const fs::path key = registry.dir() / "token-key.pem";
   ASSERT_TRUE(
-      run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bulwark-token "
-          "-keyout " +
-          quote(key.string()) + " -out " + quote(cert.string())));
+      runCommand("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bulwark-token "
+                 "-keyout " +
+                 shellQuote(key.string()) + " -out " + shellQuote(cert.string())));
   TokenServer tokens(key, cert, "bulwark-test-issuer", "bob", "hunter2");
   ASSERT_TRUE(tokens.ready());
   ASSERT_TRUE(registry.start("auth:\n  token:\n    realm: " + tokens.realm() +
@@ -684,8 +508,8 @@ struct CliRun {
 CliRun runCli(const std::string& args, const std::string& stdin_text = "") {
   const char* bin = std::getenv("BULWARK_BIN");
   const std::string command =
-      (stdin_text.empty() ? "" : "printf '%s\\n' " + quote(stdin_text) + " | ") +
-      quote(bin != nullptr ? bin : "build/bin/bulwark") + " " + args + " 2>&1";
+      (stdin_text.empty() ? "" : "printf '%s\\n' " + shellQuote(stdin_text) + " | ") +
+      shellQuote(bin != nullptr ? bin : "build/bin/bulwark") + " " + args + " 2>&1";
   CliRun result;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
@@ -738,7 +562,8 @@ TEST(RegistryE2E, CliPasswordFromStdinOverTls) {
   const fs::path cert = registry.cert();
   ASSERT_TRUE(registry.push("amd64", "private/app:2",
                             "--dest-tls-verify=false --dest-creds 'bob:s3cret pass'"));
-  const std::string target = registry.host() + "/private/app:2 --ca-file " + quote(cert.string());
+  const std::string target =
+      registry.host() + "/private/app:2 --ca-file " + shellQuote(cert.string());
   const auto ok =
       runCli("sbom " + target + " --username bob --password-stdin --format json", "s3cret pass");
   ASSERT_EQ(ok.status, 0) << ok.out;

@@ -11,17 +11,11 @@
 // certificate made by openssl at test time, and token auth with the test's own token server
 // (checking the scopes asked for push and cross-repository mount). Images are made with umoci and
 // pushed with skopeo.
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -44,6 +39,8 @@
 #include "image/registry/client.h"
 #include "pipeline/service/poller.h"
 #include "pipeline/service/promote.h"
+#include "support/process.h"
+#include "support/registry.h"
 
 namespace bulwark::pipeline::service {
 namespace {
@@ -56,24 +53,17 @@ using image::registry::RegistryOptions;
 using Json = nlohmann::json;
 
 // ---------------------------------------------------------------------------------------------
-// Process and file helpers (as in tests/e2e/registry)
+// Process and file helpers (tests/support)
 
-bool haveTool(const char* name) {
-  return std::system(("command -v " + std::string(name) + " >/dev/null 2>&1").c_str()) == 0;
-}
+using bulwark::testing::readFile;
+using bulwark::testing::runCommand;
+using bulwark::testing::shellQuote;
+using bulwark::testing::TempDir;
+using bulwark::testing::writeFile;
 
 std::string missingTools() {
-  std::string missing;
-  for (const char* tool : {"docker-registry", "skopeo", "umoci", "openssl", "htpasswd"}) {
-    if (!haveTool(tool)) missing += std::string(missing.empty() ? "" : ", ") + tool;
-  }
-  return missing;
-}
-
-std::string quote(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
+  return bulwark::testing::missingTools(
+      {"docker-registry", "skopeo", "umoci", "openssl", "htpasswd"});
 }
 
 struct Output {
@@ -81,126 +71,12 @@ struct Output {
   std::string text;
 };
 
+// Runs a shell command; `status` is 0 when it succeeded, `text` its stdout and stderr.
 Output capture(const std::string& command) {
   Output out;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[65536];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.text.append(buffer, n);
-  out.status = WEXITSTATUS(::pclose(pipe));
+  out.status = runCommand(command, &out.text) ? 0 : 1;
   return out;
 }
-
-::testing::AssertionResult run(const std::string& command) {
-  const auto out = capture(command);
-  if (out.status == 0) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << command << " failed (" << out.status << "):\n"
-                                       << out.text;
-}
-
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-void writeFile(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "bulwark-regops-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-int freePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-bool portOpen(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool open = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  close(fd);
-  return open;
-}
-
-// docker-registry in its own process group, killed with the group when the guard goes away.
-class RegistryProcess {
- public:
-  RegistryProcess(const fs::path& config, int port, const fs::path& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      setpgid(0, 0);
-      const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (out >= 0) {
-        dup2(out, STDOUT_FILENO);
-        dup2(out, STDERR_FILENO);
-      }
-      execlp("docker-registry", "docker-registry", "serve", config.c_str(), nullptr);
-      _exit(127);
-    }
-    if (pid_ > 0) setpgid(pid_, pid_);
-    for (int i = 0; i < 1000 && pid_ > 0; ++i) {
-      if (portOpen(port)) {
-        ready_ = true;
-        break;
-      }
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-  }
-  ~RegistryProcess() {
-    if (pid_ <= 0) return;
-    kill(-pid_, SIGTERM);
-    for (int i = 0; i < 200; ++i) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) return;
-      std::this_thread::sleep_for(10ms);
-    }
-    kill(-pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  RegistryProcess(const RegistryProcess&) = delete;
-  RegistryProcess& operator=(const RegistryProcess&) = delete;
-  [[nodiscard]] bool ready() const { return ready_; }
-
- private:
-  pid_t pid_ = -1;
-  bool ready_ = false;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Test images: an OCI layout with tags amd64, arm64 (three small layers each), multi (an index
@@ -217,9 +93,11 @@ TestImages* images = nullptr;
 
 ::testing::AssertionResult buildImages(TestImages& out) {
   out.layout = out.dir.path() / "layout";
-  const std::string layout = quote(out.layout.string());
-  if (auto ok = run("umoci init --layout " + layout); !ok) return ok;
-  const auto image = [&](const std::string& tag) { return quote(out.layout.string() + ":" + tag); };
+  const std::string layout = shellQuote(out.layout.string());
+  if (auto ok = runCommand("umoci init --layout " + layout); !ok) return ok;
+  const auto image = [&](const std::string& tag) {
+    return shellQuote(out.layout.string() + ":" + tag);
+  };
   for (const std::string arch : {"amd64", "arm64"}) {
     const fs::path root = out.dir.path() / ("root-" + arch);
     writeFile(root / "etc" / "os-release", "ID=debian\nVERSION_ID=\"12\"\n");
@@ -227,14 +105,15 @@ TestImages* images = nullptr;
               "Package: hello\nStatus: install ok installed\nVersion: 2.10-3\nArchitecture: " +
                   arch + "\n\n");
     writeFile(root / "usr" / "share" / "doc" / "hello" / "README", "hello from " + arch + "\n");
-    if (auto ok = run("umoci new --image " + image(arch)); !ok) return ok;
-    if (auto ok = run("umoci config --image " + image(arch) + " --os linux --architecture " + arch);
+    if (auto ok = runCommand("umoci new --image " + image(arch)); !ok) return ok;
+    if (auto ok = runCommand("umoci config --image " + image(arch) + " --os linux --architecture " +
+                             arch);
         !ok) {
       return ok;
     }
     for (const std::string top : {"etc", "var", "usr"}) {
-      if (auto ok = run("umoci insert --image " + image(arch) + " " + quote((root / top).string()) +
-                        " /" + top);
+      if (auto ok = runCommand("umoci insert --image " + image(arch) + " " +
+                               shellQuote((root / top).string()) + " /" + top);
           !ok) {
         return ok;
       }
@@ -245,9 +124,9 @@ TestImages* images = nullptr;
     std::string noise(4U << 20, '\0');
     for (auto& c : noise) c = static_cast<char>(random());
     writeFile(out.dir.path() / "big" / "noise.bin", noise);
-    if (auto ok = run("umoci new --image " + image("big")); !ok) return ok;
-    if (auto ok = run("umoci insert --image " + image("big") + " " +
-                      quote((out.dir.path() / "big").string()) + " /data");
+    if (auto ok = runCommand("umoci new --image " + image("big")); !ok) return ok;
+    if (auto ok = runCommand("umoci insert --image " + image("big") + " " +
+                             shellQuote((out.dir.path() / "big").string()) + " /data");
         !ok) {
       return ok;
     }
@@ -307,77 +186,42 @@ const auto* const kEnvironment = ::testing::AddGlobalTestEnvironment(new Environ
 // ---------------------------------------------------------------------------------------------
 // A registry for one test
 
-struct Registry {
-  TempDir dir;
-  int port = freePort();
-  std::unique_ptr<RegistryProcess> process;
+struct Registry : bulwark::testing::DockerRegistry {
   std::string skopeo_flags = "--tls-verify=false";  // for inspect
   std::string push_flags = "--dest-tls-verify=false";
 
-  [[nodiscard]] std::string host() const { return "127.0.0.1:" + std::to_string(port); }
-  [[nodiscard]] fs::path cert() const { return dir.path() / "cert.pem"; }
-
-  ::testing::AssertionResult start(const std::string& extra_config,
-                                   const std::string& http_extra = "") {
-    const std::string config =
-        "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n"
-        "    rootdirectory: " +
-        (dir.path() / "storage").string() + "\n" + extra_config + "http:\n  addr: " + host() +
-        "\n" + http_extra;
-    writeFile(dir.path() / "config.yml", config);
-    process = std::make_unique<RegistryProcess>(dir.path() / "config.yml", port,
-                                                dir.path() / "registry.log");
-    if (!process->ready()) {
-      return ::testing::AssertionFailure() << "docker-registry did not start:\n"
-                                           << readFile(dir.path() / "registry.log");
-    }
-    return ::testing::AssertionSuccess();
-  }
+  Registry() : DockerRegistry("bulwark-regops") {}
 
   ::testing::AssertionResult startWithPasswordOverTls(const std::string& user,
                                                       const std::string& password) {
-    const fs::path htpasswd = dir.path() / "htpasswd";
-    const fs::path key = dir.path() / "key.pem";
-    if (auto ok = run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-                      "-addext subjectAltName=IP:127.0.0.1 -keyout " +
-                      quote(key.string()) + " -out " + quote(cert().string()));
-        !ok) {
-      return ok;
-    }
-    if (auto ok = run("htpasswd -Bbc " + quote(htpasswd.string()) + " " + quote(user) + " " +
-                      quote(password));
-        !ok) {
-      return ok;
-    }
-    const std::string creds = quote(user + ":" + password);
+    const std::string creds = shellQuote(user + ":" + password);
     skopeo_flags = "--tls-verify=false --creds " + creds;
     push_flags = "--dest-tls-verify=false --dest-creds " + creds;
-    return start(
-        "auth:\n  htpasswd:\n    realm: bulwark-test\n    path: " + htpasswd.string() + "\n",
-        "  tls:\n    certificate: " + cert().string() + "\n    key: " + key.string() + "\n");
+    return DockerRegistry::startWithPasswordOverTls(user, password);
   }
 
   ::testing::AssertionResult push(const std::string& tag, const std::string& destination,
                                   bool all = false) {
-    return run("skopeo copy --quiet " + std::string(all ? "--all " : "") + push_flags + " " +
-               quote("oci:" + images->layout.string() + ":" + tag) + " " +
-               quote("docker://" + host() + "/" + destination));
+    return runCommand("skopeo copy --quiet " + std::string(all ? "--all " : "") + push_flags + " " +
+                      shellQuote("oci:" + images->layout.string() + ":" + tag) + " " +
+                      shellQuote("docker://" + host() + "/" + destination));
   }
 
   // The sha256 of the manifest bytes skopeo reads ("" on failure).
   std::string rawDigest(const std::string& reference) {
     const auto out = capture("skopeo inspect --raw " + skopeo_flags + " " +
-                             quote("docker://" + host() + "/" + reference) + " 2>/dev/null");
+                             shellQuote("docker://" + host() + "/" + reference) + " 2>/dev/null");
     return out.status == 0 ? "sha256:" + core::sha256Hex(out.text) : "";
   }
 
   // What skopeo says the digest of `reference` is ("" on failure).
   std::string skopeoDigest(const std::string& reference) {
     const auto out = capture("skopeo inspect --raw " + skopeo_flags + " " +
-                             quote("docker://" + host() + "/" + reference) + " 2>/dev/null");
+                             shellQuote("docker://" + host() + "/" + reference) + " 2>/dev/null");
     if (out.status != 0) return "";
-    const auto inspected = capture("skopeo inspect " + skopeo_flags + " --format '{{.Digest}}' " +
-                                   quote("docker://" + host() + "/" + reference) + " 2>/dev/null");
+    const auto inspected =
+        capture("skopeo inspect " + skopeo_flags + " --format '{{.Digest}}' " +
+                shellQuote("docker://" + host() + "/" + reference) + " 2>/dev/null");
     std::string digest = inspected.text.substr(0, inspected.text.find('\n'));
     // `--raw` gives the stored bytes: their hash must be the same digest.
     if (digest != "sha256:" + core::sha256Hex(out.text)) return "mismatch:" + digest;
@@ -489,12 +333,27 @@ void exerciseRegistry(Registry& registry, RegistryClient& client) {
   ASSERT_TRUE(multi) << multi.error().message;
   EXPECT_EQ(multi->media_type, image::media::kOciIndex);
   EXPECT_EQ(multi->manifests, 3U);
-  EXPECT_EQ(multi->blobs_mounted, 7U);  // 2 configs + 5 layers (/etc is the same for both)
+  // Every distinct blob of the two children is mounted once: 2 configs and their layers, of
+  // which identical ones (the same files with the same mtimes, when both images were made in
+  // the same second) count once.
+  std::set<std::string> blobs;
+  auto index = client.fetchManifest("quarantine/multi", multi_digest);
+  ASSERT_TRUE(index) << index.error().message;
+  const Json index_doc = Json::parse(index->bytes);
+  for (const auto& child : index_doc["manifests"]) {
+    auto manifest = client.fetchManifest("quarantine/multi", child["digest"].get<std::string>());
+    ASSERT_TRUE(manifest) << manifest.error().message;
+    const Json doc = Json::parse(manifest->bytes);
+    blobs.insert(doc["config"]["digest"].get<std::string>());
+    for (const auto& layer : doc["layers"]) blobs.insert(layer["digest"].get<std::string>());
+  }
+  EXPECT_GE(blobs.size(), 7U);  // 2 configs + 3 layers each, /etc the same for both at best
+  EXPECT_EQ(multi->blobs_mounted, blobs.size());
   EXPECT_EQ(registry.skopeoDigest("release/multi:latest"), multi_digest);
   for (const std::string arch : {"amd64", "arm64"}) {
     const auto out = capture("skopeo inspect " + registry.skopeo_flags + " --override-arch " +
                              arch + " --format '{{.Architecture}}' " +
-                             quote("docker://" + registry.host() + "/release/multi:latest"));
+                             shellQuote("docker://" + registry.host() + "/release/multi:latest"));
     EXPECT_EQ(out.text, arch + "\n");
   }
   expectReadable(client, "release/multi", multi_digest);
@@ -728,11 +587,11 @@ class TokenServer {
 TEST(RegistryOpsE2E, BearerTokenScopesForPushAndMount) {
   REQUIRE_IMAGES();
   Registry registry;
-  const fs::path cert = registry.dir.path() / "token-cert.pem";
-  const fs::path key = registry.dir.path() / "token-key.pem";
-  ASSERT_TRUE(
-      run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bulwark-token -keyout " +
-          quote(key.string()) + " -out " + quote(cert.string())));
+  const fs::path cert = registry.dir() / "token-cert.pem";
+  const fs::path key = registry.dir() / "token-key.pem";
+  ASSERT_TRUE(runCommand(
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bulwark-token -keyout " +
+      shellQuote(key.string()) + " -out " + shellQuote(cert.string())));
   TokenServer tokens(key, cert, "bulwark-test-issuer", "bob", "hunter2");
   ASSERT_TRUE(tokens.ready());
   ASSERT_TRUE(registry.start("auth:\n  token:\n    realm: " + tokens.realm() +

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/process.h"
+#include "support/registry.h"
 
 namespace bulwark::testing {
 
@@ -41,11 +42,6 @@ using Json = nlohmann::json;
 inline std::string bulwarkBin() {
   const char* bin = std::getenv("BULWARK_BIN");
   return bin != nullptr ? bin : "build/bin/bulwark";
-}
-
-inline fs::path sourceDir() {
-  const char* dir = std::getenv("BULWARK_SOURCE_DIR");
-  return dir != nullptr ? dir : ".";
 }
 
 // An OCI layout with one image per call: the files of `rootfs` as one layer.
@@ -106,20 +102,14 @@ class Service {
         !ok) {
       return ok;
     }
-    writeFile(root / "registry.yml",
-              "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: " +
-                  (root / "storage").string() + "\nhttp:\n  addr: " + registryHost() +
-                  "\nnotifications:\n  endpoints:\n    - name: bulwark\n      url: http://" +
-                  serviceHost() +
-                  "/api/v1/webhooks/distribution/local\n      headers:\n"
-                  "        Authorization: [\"Bearer " +
-                  ingest_ + "\"]\n      timeout: 2s\n      threshold: 3\n      backoff: 500ms\n");
-    registry_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{"docker-registry", "serve", (root / "registry.yml").string()},
-        root / "registry.log");
-    if (!registry_->waitForPort(registry_port_)) {
-      return ::testing::AssertionFailure() << "docker-registry did not start:\n"
-                                           << readFile(root / "registry.log");
+    if (auto ok = registry_.start(
+            "notifications:\n  endpoints:\n    - name: bulwark\n      url: http://" +
+            serviceHost() +
+            "/api/v1/webhooks/distribution/local\n      headers:\n"
+            "        Authorization: [\"Bearer " +
+            ingest_ + "\"]\n      timeout: 2s\n      threshold: 3\n      backoff: 500ms\n");
+        !ok) {
+      return ok;
     }
     return startServer();
   }
@@ -221,7 +211,7 @@ class Service {
   }
   const std::string& admin() const { return admin_; }
   const std::string& ingest() const { return ingest_; }
-  std::string registryHost() const { return "127.0.0.1:" + std::to_string(registry_port_); }
+  std::string registryHost() const { return registry_.host(); }
   std::string servicePort() const { return std::to_string(service_port_); }
   const fs::path& dir() const { return dir_.path(); }
 
@@ -249,11 +239,10 @@ class Service {
 
   TempDir dir_{"bulwark-service-e2e"};
   Options options_;
-  int registry_port_ = freePort();
   int service_port_ = freePort();
   std::string admin_;
   std::string ingest_;
-  std::unique_ptr<ChildProcess> registry_;
+  DockerRegistry registry_{"bulwark-service-registry"};
   std::unique_ptr<ChildProcess> server_;
   std::vector<std::unique_ptr<ChildProcess>> workers_;
 };

@@ -26,6 +26,7 @@
 #include "server/service_routes.h"
 #include "server/tokens.h"
 #include "store/store.h"
+#include "support/process.h"
 #include "testdata.h"
 
 namespace bulwark::server {
@@ -44,24 +45,7 @@ const testing::OpenApi& openApi() {
   return kApi;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "bulwark-server-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using bulwark::testing::TempDir;
 
 std::string bearer(const std::string& secret) { return "Bearer " + secret; }
 
@@ -134,7 +118,7 @@ class Harness {
   std::string admin_, reader_, ingest_;
 
  private:
-  TempDir dir_;
+  TempDir dir_{"bulwark-server-test"};
   std::unique_ptr<store::Store> store_;
   Metrics metrics_;
   std::ostringstream log_;
@@ -767,15 +751,15 @@ TEST(ServerMetrics, ScansAreCountedThroughTheSharedInterface) {
 // ---- TLS and lifecycle ------------------------------------------------------------------------
 
 TEST(ServerTls, ServesHttpsWithAGivenCertificate) {
-  if (std::system("command -v openssl > /dev/null 2>&1") != 0) GTEST_SKIP() << "no openssl";
-  TempDir certs;
+  if (!testing::haveTool("openssl")) GTEST_SKIP() << "no openssl";
+  TempDir certs("bulwark-server-test");
   const fs::path cert = certs.path() / "cert.pem";
   const fs::path key = certs.path() / "key.pem";
   const std::string command =
       "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
       "-addext subjectAltName=IP:127.0.0.1 -keyout " +
-      key.string() + " -out " + cert.string() + " > /dev/null 2>&1";
-  ASSERT_EQ(std::system(command.c_str()), 0);
+      testing::shellQuote(key.string()) + " -out " + testing::shellQuote(cert.string());
+  ASSERT_TRUE(testing::runCommand(command));
   ServerOptions options;
   options.tls_cert = cert.string();
   options.tls_key = key.string();

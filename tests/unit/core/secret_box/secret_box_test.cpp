@@ -2,13 +2,14 @@
 #include "core/secret_box.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
+
+#include "support/process.h"
 
 namespace bulwark::core {
 namespace {
@@ -23,23 +24,7 @@ SecretBox box(const std::string& key = kKey) {
   return *made;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "bulwark-secret-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using bulwark::testing::TempDir;
 
 TEST(Base64, RoundTripAndStrictDecoding) {
   for (const std::string text : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
@@ -137,7 +122,7 @@ TEST(SecretBox, KeyText) {
 }
 
 TEST(SecretBox, KeyFileIsCreatedOnceWithMode0600) {
-  TempDir dir;
+  TempDir dir("bulwark-secret");
   const std::string path = (dir.path() / "sub" / "secret.key").string();
   auto first = loadOrCreateKeyFile(path);
   ASSERT_TRUE(first) << first.error().message;

@@ -5,14 +5,6 @@
 // tests/e2e/registry/registry_e2e_test.cpp, reduced to what the worker tests need.
 #pragma once
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -28,117 +20,22 @@
 #include "core/sha256.h"
 #include "image/oci.h"
 #include "service_test_support.h"
+#include "support/process.h"
+#include "support/registry.h"
 #include "testdata.h"
 
 namespace bulwark::pipeline::service::testing {
 
 namespace fs = std::filesystem;
 
-inline bool haveTool(const char* name) {
-  return std::system(("command -v " + std::string(name) + " >/dev/null 2>&1").c_str()) == 0;
-}
+using bulwark::testing::freePort;
+using bulwark::testing::runCommand;
+using bulwark::testing::shellQuote;
+using bulwark::testing::writeFile;
 
 inline std::string missingRegistryTools() {
-  std::string missing;
-  for (const char* tool : {"docker-registry", "skopeo", "umoci"}) {
-    if (!haveTool(tool)) missing += std::string(missing.empty() ? "" : ", ") + tool;
-  }
-  return missing;
+  return bulwark::testing::missingTools({"docker-registry", "skopeo", "umoci"});
 }
-
-inline std::string quote(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs a shell command; on failure the assertion shows the command and its output.
-inline ::testing::AssertionResult run(const std::string& command) {
-  const std::string log = "/tmp/bulwark-service-registry-" + std::to_string(getpid()) + ".log";
-  const int rc = std::system((command + " >" + quote(log) + " 2>&1").c_str());
-  const std::string output = bulwark::testing::readFile(log);
-  fs::remove(log);
-  if (rc == 0) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << command << " failed (" << rc << "):\n" << output;
-}
-
-inline void writeFile(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-inline int freePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-inline bool portOpen(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool open = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  close(fd);
-  return open;
-}
-
-// docker-registry in its own process group, killed with the group on destruction.
-class RegistryProcess {
- public:
-  RegistryProcess(const fs::path& config, int port, const fs::path& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      setpgid(0, 0);
-      const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (out >= 0) {
-        dup2(out, STDOUT_FILENO);
-        dup2(out, STDERR_FILENO);
-      }
-      execlp("docker-registry", "docker-registry", "serve", config.c_str(), nullptr);
-      _exit(127);
-    }
-    if (pid_ > 0) setpgid(pid_, pid_);
-    for (int i = 0; i < 1000 && pid_ > 0; ++i) {
-      if (portOpen(port)) {
-        ready_ = true;
-        break;
-      }
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  ~RegistryProcess() {
-    if (pid_ <= 0) return;
-    kill(-pid_, SIGTERM);
-    for (int i = 0; i < 200; ++i) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    kill(-pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  RegistryProcess(const RegistryProcess&) = delete;
-  RegistryProcess& operator=(const RegistryProcess&) = delete;
-  [[nodiscard]] bool ready() const { return ready_; }
-
- private:
-  pid_t pid_ = -1;
-  bool ready_ = false;
-};
 
 // An OCI layout with tags amd64, arm64 (debian-mini's files) and multi (an index of both).
 struct TestImages {
@@ -149,17 +46,18 @@ struct TestImages {
 inline ::testing::AssertionResult buildImages(TestImages& out) {
   const fs::path fixture = bulwark::testing::fixtures() / "rootfs" / "debian-mini";
   const std::string layout = out.layout.string();
-  if (auto ok = run("umoci init --layout " + quote(layout)); !ok) return ok;
+  if (auto ok = runCommand("umoci init --layout " + shellQuote(layout)); !ok) return ok;
   for (const std::string arch : {"amd64", "arm64"}) {
-    const std::string image = quote(layout + ":" + arch);
-    if (auto ok = run("umoci new --image " + image); !ok) return ok;
-    if (auto ok = run("umoci config --image " + image + " --os linux --architecture " + arch);
+    const std::string image = shellQuote(layout + ":" + arch);
+    if (auto ok = runCommand("umoci new --image " + image); !ok) return ok;
+    if (auto ok =
+            runCommand("umoci config --image " + image + " --os linux --architecture " + arch);
         !ok) {
       return ok;
     }
     for (const std::string top : {"etc", "usr", "var"}) {
-      if (auto ok = run("umoci insert --image " + image + " " + quote((fixture / top).string()) +
-                        " /" + top);
+      if (auto ok = runCommand("umoci insert --image " + image + " " +
+                               shellQuote((fixture / top).string()) + " /" + top);
           !ok) {
         return ok;
       }
@@ -191,47 +89,25 @@ inline ::testing::AssertionResult buildImages(TestImages& out) {
   return ::testing::AssertionSuccess();
 }
 
-// One registry, anonymous, plain HTTP.
-struct LocalRegistry {
-  TempDir dir;
-  int port = freePort();
-  fs::path storage = dir.path() / "storage";
-  std::unique_ptr<RegistryProcess> process;
-
-  [[nodiscard]] std::string host() const { return "127.0.0.1:" + std::to_string(port); }
+// One registry, anonymous, plain HTTP, with deletes enabled.
+struct LocalRegistry : bulwark::testing::DockerRegistry {
+  LocalRegistry() : DockerRegistry("bulwark-service-registry") {}
 
   ::testing::AssertionResult start() {
-    writeFile(dir.path() / "config.yml",
-              "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: " +
-                  storage.string() + "\n  delete:\n    enabled: true\nhttp:\n  addr: " + host() +
-                  "\n");
-    process = std::make_unique<RegistryProcess>(dir.path() / "config.yml", port,
-                                                dir.path() / "registry.log");
-    if (!process->ready()) {
-      return ::testing::AssertionFailure()
-             << "docker-registry did not start:\n"
-             << bulwark::testing::readFile(dir.path() / "registry.log");
-    }
-    return ::testing::AssertionSuccess();
+    return DockerRegistry::start("  delete:\n    enabled: true\n");
   }
 
   // Pushes layout tag `tag` to `destination` ("repo:tag"); returns the manifest digest pushed.
   std::string push(const TestImages& images, const std::string& tag, const std::string& destination,
                    bool all = false) {
-    const fs::path digest_file = dir.path() / "digest";
-    const auto pushed =
-        run("skopeo copy --quiet --dest-tls-verify=false " + std::string(all ? "--all " : "") +
-            "--digestfile " + quote(digest_file.string()) + " " +
-            quote("oci:" + images.layout.string() + ":" + tag) + " " +
-            quote("docker://" + host() + "/" + destination));
+    const fs::path digest_file = dir() / "digest";
+    const auto pushed = runCommand("skopeo copy --quiet --dest-tls-verify=false " +
+                                   std::string(all ? "--all " : "") + "--digestfile " +
+                                   shellQuote(digest_file.string()) + " " +
+                                   shellQuote("oci:" + images.layout.string() + ":" + tag) + " " +
+                                   shellQuote("docker://" + host() + "/" + destination));
     EXPECT_TRUE(pushed);
     return bulwark::testing::readFile(digest_file);
-  }
-
-  [[nodiscard]] fs::path blobFile(const std::string& digest) const {
-    const std::string hex = digest.substr(7);
-    return storage / "docker" / "registry" / "v2" / "blobs" / "sha256" / hex.substr(0, 2) / hex /
-           "data";
   }
 };
 
