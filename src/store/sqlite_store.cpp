@@ -166,7 +166,7 @@ static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schem
 
 class Statement {
  public:
-  Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  Statement(sqlite3* db, std::string_view sql) {
     status_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
   }
   ~Statement() { sqlite3_finalize(stmt_); }
@@ -227,7 +227,6 @@ class Statement {
   }
 
  private:
-  sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   int status_ = SQLITE_ERROR;
 };
@@ -333,7 +332,6 @@ constexpr std::string_view kJobColumns =
 constexpr std::string_view kMetadataColumns =
     "db_build_id, bulwark_version, duration_ms, scanned_at, evaluated_at, os, platform, "
     "package_count";
-constexpr std::string_view kCountColumns = "critical, high, medium, low, negligible, unknown";
 constexpr std::string_view kFindingColumns =
     "vulnerability_id, package_name, installed_version, fixed_version, severity, detail_json, "
     "first_seen";
