@@ -1,5 +1,6 @@
 // bulwark registry add|list|remove — the registries the service watches. Passwords are sealed
 // with the service's secret key before they reach the store (core/secret_box.h).
+#include <chrono>
 #include <cstdio>
 #include <optional>
 
@@ -23,7 +24,7 @@ struct RegistryArgs {
   bool password_stdin = false;
   bool insecure = false;
   std::string ca_file;
-  std::string poll_interval = "0s";
+  std::string poll_interval;  // "": the configuration's poll.interval
 };
 
 // "host:5000" → "https://host:5000"; a URL keeps its scheme; a path or query is refused.
@@ -48,7 +49,9 @@ int runAdd(const RegistryArgs& args) {
   if (!config) return failWith(config.error().message);
   auto url = normalizeRegistryUrl(args.url, args.insecure);
   if (!url) return failWith(url.error().message);
-  auto interval = pipeline::parseDuration(args.poll_interval);
+  auto interval = args.poll_interval.empty()
+                      ? core::Result<std::chrono::milliseconds>(config->poll_interval)
+                      : pipeline::parseDuration(args.poll_interval);
   if (!interval) return failWith("--poll-interval: " + interval.error().message);
 
   store::Registry registry;
@@ -123,7 +126,8 @@ void addRegistryCommand(CLI::App& root, Action& action) {
   add->add_flag("--insecure", args->insecure, "Allow plain HTTP and unverified TLS");
   add->add_option("--ca-file", args->ca_file, "PEM bundle to trust for this registry");
   add->add_option("--poll-interval", args->poll_interval,
-                  "Poll _catalog and tags this often (e.g. 5m); 0s: webhooks only");
+                  "Poll _catalog and tags this often (e.g. 5m); 0s: webhooks only "
+                  "(default: the configuration's poll.interval, 0s)");
   addServiceFlags(*add, args->service, false);
   add->callback([args, &action] { action = [args] { return runAdd(*args); }; });
 

@@ -55,7 +55,7 @@ core::Status Service::start() {
   for (auto& worker : workers_) {
     threads_.emplace_back([&worker](const std::stop_token& stop) { worker->run(stop); });
   }
-  if (parts_.roles.poller && config_.poll_interval.count() >= 0) {
+  if (parts_.roles.poller) {
     threads_.emplace_back([this](const std::stop_token& stop) { pollLoop(stop); });
   }
   if (parts_.roles.reevaluate || parts_.roles.db_update) {

@@ -10,7 +10,8 @@
 //   workers: 2                      # BULWARK_WORKERS: in-process scan workers (0: none)
 //   limits: {max_body_bytes: 4194304, requests_per_second: 50, burst: 100}
 //   jobs: {lease: 120s, max_attempts: 5}
-//   poll: {interval: 300s}          # registries without webhooks (0s: never)
+//   poll: {interval: 0s}            # the poll interval of registries added without one
+//                                   # (`registry add --poll-interval`); 0s: webhooks only
 //   db_update: {interval: 24h, feeds_file: F, mirror: URL}   # `db update` (0s: never)
 //   reevaluate: {check_interval: 30s}   # a changed database (update or import) → re-evaluation
 //   quarantine:
@@ -67,7 +68,7 @@ struct ServiceConfig {
   double burst = 100;
   std::chrono::milliseconds lease{std::chrono::seconds(120)};
   int max_attempts = 5;
-  std::chrono::seconds poll_interval{300};
+  std::chrono::seconds poll_interval{0};
   std::chrono::seconds db_update_interval{0};
   std::string db_update_feeds_file;  // "": the default OSV feeds
   std::string db_update_mirror;

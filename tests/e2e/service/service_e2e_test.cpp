@@ -297,6 +297,25 @@ TEST(ServiceE2E, HarborCanUseBulwarkAsItsScanner) {
   EXPECT_EQ(res->status, 400);
 }
 
+// `registry add` without --poll-interval takes the configuration's poll.interval.
+TEST(ServiceE2E, RegistryAddTakesThePollIntervalFromTheConfiguration) {
+  TempDir dir("bulwark-registry-add");
+  writeFile(dir.path() / "bulwark.yml", "poll: {interval: 2m}\n");
+  const std::string store = "sqlite:" + (dir.path() / "s.db").string();
+  const std::string common = " --store " + shellQuote(store) + " --config " +
+                             shellQuote((dir.path() / "bulwark.yml").string());
+  std::string out;
+  ASSERT_TRUE(runCommand(
+      shellQuote(bulwarkBin()) + " registry add polled https://r.example" + common, &out));
+  ASSERT_TRUE(runCommand(shellQuote(bulwarkBin()) +
+                             " registry add hooked https://h.example --poll-interval 0s" + common,
+                         &out));
+  ASSERT_TRUE(runCommand(shellQuote(bulwarkBin()) + " registry list" + common, &out));
+  EXPECT_NE(out.find("polled"), std::string::npos) << out;
+  EXPECT_NE(out.find("120s"), std::string::npos) << out;
+  EXPECT_NE(out.find("webhook"), std::string::npos) << out;
+}
+
 TEST(ServiceE2E, ResultsSurviveARestart) {
   REQUIRE_TOOLS();
   Service service;

@@ -17,6 +17,7 @@ TEST(ServiceConfig, DefaultsAreSecure) {
   EXPECT_TRUE(config.tls_cert.empty());
   EXPECT_TRUE(config.store.empty());
   EXPECT_EQ(config.workers, 2);
+  EXPECT_EQ(config.poll_interval, 0s);  // registries are webhook-only unless told otherwise
 }
 
 TEST(ServiceConfig, ReadsEveryKey) {
