@@ -51,4 +51,8 @@ std::vector<std::string> shellWords(std::string_view text, char escape = '\\');
 // and bytes that are not well-formed UTF-8, as \xNN; valid multi-byte characters stay.
 std::string printable(std::string_view text);
 
+// Whether the brackets ({ and [) of a JSON text nest at most `max_depth` deep, brackets inside
+// strings skipped: checked before a recursive parser sees untrusted JSON.
+bool jsonNestingWithin(std::string_view text, int max_depth);
+
 }  // namespace bulwark::core

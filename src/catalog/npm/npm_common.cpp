@@ -6,30 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace bulwark::catalog::npm {
 
 bool nestingWithinLimit(std::string_view content) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < content.size(); ++i) {
-    const char c = content[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxDepth) return false;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return true;
+  return core::jsonNestingWithin(content, kMaxDepth);
 }
 
 std::optional<nlohmann::json> loadJson(std::string_view content, std::string_view path,

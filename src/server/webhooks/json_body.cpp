@@ -4,37 +4,13 @@
 
 namespace bulwark::server::webhooks {
 
-bool nestingWithin(std::string_view text, int max_depth) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_depth) return false;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return true;
-}
-
 core::Result<nlohmann::json> parseJsonBody(std::string_view body, std::string_view what,
                                            TopLevel top, std::size_t max_bytes) {
   if (body.size() > max_bytes) {
     return core::fail(core::ErrorCode::Limit, "{}: body of {} bytes is larger than {} bytes", what,
                       body.size(), max_bytes);
   }
-  if (!nestingWithin(body, kMaxJsonDepth)) {
+  if (!core::jsonNestingWithin(body, kMaxJsonDepth)) {
     return core::fail(core::ErrorCode::Limit, "{}: JSON nested deeper than {} levels", what,
                       kMaxJsonDepth);
   }

@@ -30,9 +30,6 @@ core::Result<nlohmann::json> parseJsonBody(std::string_view body, std::string_vi
                                            TopLevel top = TopLevel::Object,
                                            std::size_t max_bytes = kMaxBodyBytes);
 
-// Whether brackets of `text` nest at most `max_depth` deep (brackets inside strings skipped).
-bool nestingWithin(std::string_view text, int max_depth);
-
 // object[key] when `object` is an object, the field is a string and at most `max_bytes` long.
 const std::string* stringField(const nlohmann::json& object, std::string_view key,
                                std::size_t max_bytes = kMaxFieldBytes);
