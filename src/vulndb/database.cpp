@@ -14,7 +14,9 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <zdict.h>
@@ -65,6 +67,17 @@ CREATE TABLE statements(
 CREATE TABLE affected(package INTEGER NOT NULL, advisory INTEGER NOT NULL, seq INTEGER NOT NULL,
                       statement INTEGER NOT NULL,
                       PRIMARY KEY(package, advisory, seq)) WITHOUT ROWID;
+)sql";
+
+// Each commit's changes (DatabaseWriter::Impl::recordBuild; Database::changesSince): the last
+// Database::kKeptBuilds builds of this file, each with the build before it (empty for a new
+// file) and, when `complete`, the packages it changed. Created on the writer's first update of
+// a file that predates them; readers treat their absence as "no history".
+constexpr const char* kHistorySchema = R"sql(
+CREATE TABLE IF NOT EXISTS builds(seq INTEGER PRIMARY KEY, build_id TEXT NOT NULL,
+                                  previous TEXT NOT NULL, complete INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS build_changes(seq INTEGER NOT NULL, package INTEGER NOT NULL,
+                                         PRIMARY KEY(seq, package)) WITHOUT ROWID;
 )sql";
 
 // Statements of one advisory: ids [rowid * k, rowid * k + k). Advisory rowids stay far below
@@ -746,6 +759,60 @@ core::Result<DatabaseMetadata> Database::metadata() const {
   return out;
 }
 
+bool BuildChanges::touches(std::string_view ecosystem, std::string_view package) const {
+  std::string key(ecosystem);
+  key += '\0';
+  key += packageKey(ecosystem, package);
+  return keys_.count(key) != 0;
+}
+
+core::Result<std::optional<BuildChanges>> Database::changesSince(std::string_view build_id) const {
+  auto meta = metadata();
+  if (!meta) return tl::unexpected(meta.error());
+  BuildChanges changes;
+  if (build_id.empty()) return std::optional<BuildChanges>();
+  if (build_id == meta->build_id) return std::optional<BuildChanges>(std::move(changes));
+  sqlite3* db = impl_->db->handle;
+  // Newest first: each build must name the one after it as its own id, back to `build_id`.
+  Statement builds(db, "SELECT seq, build_id, previous, complete FROM builds ORDER BY seq DESC");
+  if (!builds.ok()) return std::optional<BuildChanges>();  // a file from before the history
+  std::vector<std::int64_t> seqs;
+  std::string expected = meta->build_id;
+  bool reached = false;
+  int status = SQLITE_ROW;
+  while (!reached && (status = builds.step()) == SQLITE_ROW) {
+    if (builds.text(1) != expected || builds.integer(3) == 0) break;
+    seqs.push_back(builds.integer(0));
+    expected = builds.text(2);
+    reached = expected == build_id;
+  }
+  if (!reached) {
+    if (status != SQLITE_ROW && status != SQLITE_DONE) {
+      return core::fail(ErrorCode::Input, "{}: corrupt database: {}", impl_->path, builds.error());
+    }
+    return std::optional<BuildChanges>();
+  }
+  Statement packages(db,
+                     "SELECT e.name, p.name FROM build_changes c "
+                     "JOIN packages p ON p.id = c.package JOIN ecosystems e ON e.id = p.ecosystem "
+                     "WHERE c.seq = ?1");
+  if (!packages.ok()) {
+    return core::fail(ErrorCode::Input, "{}: corrupt database: {}", impl_->path, packages.error());
+  }
+  for (const std::int64_t seq : seqs) {
+    packages.bind(1, seq);
+    while ((status = packages.step()) == SQLITE_ROW) {
+      changes.keys_.insert(packages.text(0) + '\0' + packages.text(1));
+    }
+    packages.reset();
+    if (status != SQLITE_DONE) {
+      return core::fail(ErrorCode::Input, "{}: corrupt database: {}", impl_->path,
+                        packages.error());
+    }
+  }
+  return std::optional<BuildChanges>(std::move(changes));
+}
+
 core::Result<DatabaseStats> Database::stats() const {
   DatabaseStats stats;
   sqlite3* db = impl_->db->handle;
@@ -801,7 +868,17 @@ struct DatabaseWriter::Impl {
   std::unique_ptr<Statement> find, insert, update, insert_text, remove_text, insert_statement,
       insert_affected, find_statements, remove_affected, remove_statements, insert_alias,
       remove_aliases, remove_advisory, find_ecosystem, insert_ecosystem, find_source, insert_source,
-      find_package, insert_package;
+      find_package, insert_package, find_aliases;
+  // What this build changes (recordBuild), tracked only when it extends an earlier build and
+  // until kMaxTrackedAdvisories advisories changed (beyond that, readers re-match everything
+  // anyway): package ids of the changed advisories' statements, before and after, and the
+  // ids and aliases those advisories carried.
+  std::string previous_build;
+  bool track_changes = false;
+  std::size_t changed_advisories = 0;
+  std::unordered_set<std::int64_t> changed_packages;
+  std::unordered_set<std::string> changed_ids;
+  static constexpr std::size_t kMaxTrackedAdvisories = 50'000;
   // Interned names: ecosystems and sources by name, packages by ecosystem id + NUL + name.
   std::unordered_map<std::string, std::int64_t> ecosystems, sources, packages;
 
@@ -814,11 +891,26 @@ struct DatabaseWriter::Impl {
   std::unique_ptr<ZSTD_CCtx, CCtxFree> cctx{ZSTD_createCCtx()};
 
   void finalizeStatements() {
-    for (auto* s :
-         {&find, &insert, &update, &insert_text, &remove_text, &insert_statement, &insert_affected,
-          &find_statements, &remove_affected, &remove_statements, &insert_alias, &remove_aliases,
-          &remove_advisory, &find_ecosystem, &insert_ecosystem, &find_source, &insert_source,
-          &find_package, &insert_package}) {
+    for (auto* s : {&find,
+                    &insert,
+                    &update,
+                    &insert_text,
+                    &remove_text,
+                    &insert_statement,
+                    &insert_affected,
+                    &find_statements,
+                    &remove_affected,
+                    &remove_statements,
+                    &insert_alias,
+                    &remove_aliases,
+                    &remove_advisory,
+                    &find_ecosystem,
+                    &insert_ecosystem,
+                    &find_source,
+                    &insert_source,
+                    &find_package,
+                    &insert_package,
+                    &find_aliases}) {
       s->reset();
     }
   }
@@ -835,7 +927,10 @@ struct DatabaseWriter::Impl {
   core::Result<std::int64_t> ecosystemId(const std::string& name);
   core::Result<std::int64_t> sourceId(const std::string& name);
   core::Result<std::int64_t> packageId(std::int64_t ecosystem, const std::string& name);
+  core::Result<std::vector<std::int64_t>> packagesOf(std::int64_t rowid, std::string_view what);
   core::Status removeStatements(std::int64_t rowid, std::string_view what);
+  core::Status noteChanged(std::optional<std::int64_t> stored, const model::Advisory& advisory);
+  core::Status recordBuild(const std::string& build_id);
   core::Status insertStatements(std::int64_t rowid, const model::Advisory& advisory);
   core::Status loadDictionary();
   core::Status trainDictionary();
@@ -924,11 +1019,12 @@ core::Result<std::int64_t> DatabaseWriter::Impl::packageId(std::int64_t ecosyste
                 [&](Statement& s) { s.bind(1, ecosystem).bind(2, name); });
 }
 
-core::Status DatabaseWriter::Impl::removeStatements(std::int64_t rowid, std::string_view what) {
+// The package ids an advisory's stored statements cover, each once, in order.
+core::Result<std::vector<std::int64_t>> DatabaseWriter::Impl::packagesOf(std::int64_t rowid,
+                                                                         std::string_view what) {
   const std::int64_t first = rowid * kStatementsPerAdvisory;
-  const std::int64_t end = first + kStatementsPerAdvisory;
   std::vector<std::int64_t> covered;
-  find_statements->bind(1, first).bind(2, end);
+  find_statements->bind(1, first).bind(2, first + kStatementsPerAdvisory);
   int status = SQLITE_ROW;
   while ((status = find_statements->step()) == SQLITE_ROW) {
     const auto packages = decodePackageList(find_statements->blob(0));
@@ -943,12 +1039,91 @@ core::Status DatabaseWriter::Impl::removeStatements(std::int64_t rowid, std::str
   if (status != SQLITE_DONE) return core::fail(ErrorCode::Io, "{}: {}", what, temp);
   std::sort(covered.begin(), covered.end());
   covered.erase(std::unique(covered.begin(), covered.end()), covered.end());
-  for (const std::int64_t package : covered) {
+  return covered;
+}
+
+core::Status DatabaseWriter::Impl::removeStatements(std::int64_t rowid, std::string_view what) {
+  auto covered = packagesOf(rowid, what);
+  if (!covered) return tl::unexpected(covered.error());
+  for (const std::int64_t package : *covered) {
+    if (track_changes) changed_packages.insert(package);
     remove_affected->bind(1, package).bind(2, rowid);
     if (auto ok = stepDone(*remove_affected, what); !ok) return ok;
   }
-  remove_statements->bind(1, first).bind(2, end);
+  const std::int64_t first = rowid * kStatementsPerAdvisory;
+  remove_statements->bind(1, first).bind(2, first + kStatementsPerAdvisory);
   return stepDone(*remove_statements, what);
+}
+
+// Notes one inserted, updated or withdrawn advisory: its ids and aliases, new and (for a stored
+// one, read before its rows go) old. The packages of its statements are noted by
+// removeStatements and insertStatements.
+core::Status DatabaseWriter::Impl::noteChanged(std::optional<std::int64_t> stored,
+                                               const model::Advisory& advisory) {
+  if (!track_changes) return {};
+  if (++changed_advisories > kMaxTrackedAdvisories) {
+    track_changes = false;
+    changed_packages.clear();
+    changed_ids.clear();
+    return {};
+  }
+  changed_ids.insert(advisory.id);
+  changed_ids.insert(advisory.aliases.begin(), advisory.aliases.end());
+  if (!stored) return {};
+  find_aliases->bind(1, *stored);
+  int status = SQLITE_ROW;
+  while ((status = find_aliases->step()) == SQLITE_ROW) changed_ids.insert(find_aliases->text(0));
+  find_aliases->reset();
+  if (status != SQLITE_DONE) return core::fail(ErrorCode::Io, "{}: {}", advisory.id, temp);
+  return {};
+}
+
+// Appends this build to `builds` with what it changed, and forgets builds older than the last
+// Database::kKeptBuilds. Enrichment reads advisories by id, so the packages of every advisory
+// that shares an id or alias with a changed one count as changed too.
+core::Status DatabaseWriter::Impl::recordBuild(const std::string& build_id) {
+  sqlite3* handle = db->handle;
+  const bool complete = track_changes && !previous_build.empty();
+  if (complete) {
+    Statement related(handle,
+                      "SELECT advisory FROM aliases WHERE alias = ?1 "
+                      "UNION SELECT rowid FROM advisories WHERE id = ?1");
+    if (!related.ok()) return core::fail(ErrorCode::Io, "{}: {}", temp, related.error());
+    std::set<std::int64_t> advisories;
+    for (const auto& id : changed_ids) {
+      related.bind(1, id);
+      int status = SQLITE_ROW;
+      while ((status = related.step()) == SQLITE_ROW) advisories.insert(related.integer(0));
+      related.reset();
+      if (status != SQLITE_DONE) return core::fail(ErrorCode::Io, "{}: {}", temp, id);
+    }
+    for (const std::int64_t rowid : advisories) {
+      auto covered = packagesOf(rowid, "build changes");
+      if (!covered) return tl::unexpected(covered.error());
+      changed_packages.insert(covered->begin(), covered->end());
+    }
+  }
+  Statement insert_build(handle,
+                         "INSERT INTO builds(build_id, previous, complete) VALUES(?1, ?2, ?3)");
+  insert_build.bind(1, build_id).bind(2, previous_build).bind(3, std::int64_t{complete ? 1 : 0});
+  if (auto ok = stepDone(insert_build, "builds"); !ok) return ok;
+  const std::int64_t seq = sqlite3_last_insert_rowid(handle);
+  if (complete) {
+    Statement insert_change(handle, "INSERT INTO build_changes(seq, package) VALUES(?1, ?2)");
+    std::vector<std::int64_t> packages(changed_packages.begin(), changed_packages.end());
+    std::sort(packages.begin(), packages.end());
+    for (const std::int64_t package : packages) {
+      insert_change.bind(1, seq).bind(2, package);
+      if (auto ok = stepDone(insert_change, "build changes"); !ok) return ok;
+    }
+  }
+  for (const char* sql :
+       {"DELETE FROM build_changes WHERE seq <= ?1", "DELETE FROM builds WHERE seq <= ?1"}) {
+    Statement prune(handle, sql);
+    prune.bind(1, seq - Database::kKeptBuilds);
+    if (auto ok = stepDone(prune, "builds"); !ok) return ok;
+  }
+  return {};
 }
 
 core::Status DatabaseWriter::Impl::insertStatements(std::int64_t rowid,
@@ -1015,6 +1190,7 @@ core::Status DatabaseWriter::Impl::insertStatements(std::int64_t rowid,
     if (auto ok = stepDone(*insert_statement, advisory.id); !ok) return ok;
   }
   for (const auto& row : rows) {
+    if (track_changes) changed_packages.insert(row.package);
     insert_affected->bind(1, row.package).bind(2, rowid).bind(3, row.seq).bind(4, row.statement);
     if (auto ok = stepDone(*insert_affected, advisory.id); !ok) return ok;
   }
@@ -1119,6 +1295,10 @@ core::Result<DatabaseWriter> DatabaseWriter::begin(const std::string& target) {
     // Check what is there before copying it: an unreadable database is not extended.
     auto current = Database::open(target);
     if (!current) return tl::unexpected(current.error());
+    auto metadata = current->metadata();
+    if (!metadata) return tl::unexpected(metadata.error());
+    impl.previous_build = metadata->build_id;
+    impl.track_changes = !impl.previous_build.empty();
     fs::copy_file(target, impl.temp, fs::copy_options::overwrite_existing, error);
     if (error) {
       return core::fail(ErrorCode::Io, "{}: cannot copy to {}: {}", target, impl.temp,
@@ -1142,6 +1322,7 @@ core::Result<DatabaseWriter> DatabaseWriter::begin(const std::string& target) {
     }
     if (auto ok = exec(handle, kSchema, impl.temp); !ok) return tl::unexpected(ok.error());
   }
+  if (auto ok = exec(handle, kHistorySchema, impl.temp); !ok) return tl::unexpected(ok.error());
   if (auto ok = exec(handle, "BEGIN", impl.temp); !ok) return tl::unexpected(ok.error());
   auto prepare = [&](std::unique_ptr<Statement>& statement, const char* sql) {
     statement = std::make_unique<Statement>(handle, sql);
@@ -1170,6 +1351,7 @@ core::Result<DatabaseWriter> DatabaseWriter::begin(const std::string& target) {
       prepare(impl.remove_statements, "DELETE FROM statements WHERE id >= ?1 AND id < ?2") &&
       prepare(impl.insert_alias, "INSERT OR IGNORE INTO aliases(alias, advisory) VALUES(?1, ?2)") &&
       prepare(impl.remove_aliases, "DELETE FROM aliases WHERE advisory = ?1") &&
+      prepare(impl.find_aliases, "SELECT alias FROM aliases WHERE advisory = ?1") &&
       prepare(impl.remove_advisory, "DELETE FROM advisories WHERE rowid = ?1") &&
       prepare(impl.find_ecosystem, "SELECT id FROM ecosystems WHERE name = ?1") &&
       prepare(impl.insert_ecosystem, "INSERT INTO ecosystems(name) VALUES(?1)") &&
@@ -1211,6 +1393,7 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
 
   if (!advisory.withdrawn.empty()) {
     if (!existing) return Outcome::Unchanged;
+    if (auto ok = impl.noteChanged(existing, advisory); !ok) return tl::unexpected(ok.error());
     if (auto ok = remove_rows(*existing); !ok) return tl::unexpected(ok.error());
     impl.remove_advisory->bind(1, *existing);
     if (auto ok = stepDone(*impl.remove_advisory, advisory.id); !ok) {
@@ -1227,11 +1410,13 @@ core::Result<DatabaseWriter::Outcome> DatabaseWriter::put(const model::Advisory&
   std::int64_t rowid = 0;
   if (existing) {
     if (stored_digest == digest) return Outcome::Unchanged;  // same content
+    if (auto ok = impl.noteChanged(existing, advisory); !ok) return tl::unexpected(ok.error());
     if (auto ok = remove_rows(*existing); !ok) return tl::unexpected(ok.error());
     impl.update->bind(1, *existing).bind(2, advisory.modified).bind(3, severity).bind(4, digest);
     if (auto ok = stepDone(*impl.update, advisory.id); !ok) return tl::unexpected(ok.error());
     rowid = *existing;
   } else {
+    if (auto ok = impl.noteChanged(std::nullopt, advisory); !ok) return tl::unexpected(ok.error());
     auto source = impl.sourceId(advisory.source);
     if (!source) return tl::unexpected(source.error());
     impl.insert->bind(1, *source)
@@ -1272,6 +1457,7 @@ core::Status DatabaseWriter::commit() {
   const std::string built_at = nowUtc();
   const std::string build_id =
       core::sha256Hex(impl.temp + built_at + std::to_string(::getpid())).substr(0, 16);
+  if (auto ok = impl.recordBuild(build_id); !ok) return ok;
   {
     Statement meta(impl.db->handle, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
     for (const auto& [key, value] : std::initializer_list<std::pair<std::string, std::string>>{

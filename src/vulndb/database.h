@@ -10,7 +10,9 @@
 //
 // Writing never touches the file in use: DatabaseWriter copies it beside itself, updates the
 // copy in one transaction, and renames it over the original on commit(). A crash or a full disk
-// before the rename leaves the old database working.
+// before the rename leaves the old database working. Each commit also records which packages
+// it changed (`builds`, `build_changes`), so that a service holding inventories matched
+// against an earlier build re-matches only those a change can touch.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/result.h"
@@ -55,6 +59,22 @@ struct DatabaseMetadata {
   std::string built_at;
 };
 
+// What may match or read differently in this build of a database than in an earlier build of
+// the same file (Database::changesSince): the packages of every advisory a later import
+// inserted, updated or withdrew (their statements before and after), and of every advisory
+// that shares an id or alias with one of those (enrichment reads them by id). An inventory
+// with none of these packages gets the same findings from both builds.
+class BuildChanges {
+ public:
+  // `package` as a matcher asks for it; normalised as Database::affecting normalises it.
+  [[nodiscard]] bool touches(std::string_view ecosystem, std::string_view package) const;
+  [[nodiscard]] std::size_t size() const { return keys_.size(); }
+
+ private:
+  friend class Database;
+  std::unordered_set<std::string> keys_;  // ecosystem NUL stored package name
+};
+
 struct DatabaseStats {
   int schema_version = 0;
   std::string build_id;  // changes with every commit of a writer
@@ -85,6 +105,11 @@ class Database {
       const std::function<core::Status(const model::Advisory&)>& visit) const;
   core::Result<DatabaseStats> stats() const;
   core::Result<DatabaseMetadata> metadata() const;
+  // The changes since `build_id`, when this file's recent history (the last kKeptBuilds
+  // imports) leads back to it without a gap or an import too large to record; else nullopt
+  // (a different lineage, a rebuilt file, an old build): everything may have changed.
+  core::Result<std::optional<BuildChanges>> changesSince(std::string_view build_id) const;
+  static constexpr int kKeptBuilds = 16;
 
  private:
   Database() = default;
