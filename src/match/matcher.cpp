@@ -76,6 +76,13 @@ int rankSource(std::string_view source) {
   return 3;
 }
 
+// The ecosystem a package is looked up under: its distribution release's for OS packages, its
+// registry's OSV name for the others; empty when there is none.
+std::string lookupEcosystem(const std::string& os_ecosystem, const model::Package& package) {
+  return model::isOsPackage(package.type) ? os_ecosystem
+                                          : std::string(model::ecosystemNames(package.type).osv);
+}
+
 }  // namespace
 
 bool isAffected(const model::AffectedPackage& affected, std::string_view version, CompareFn compare,
@@ -146,6 +153,19 @@ bool isAffected(const model::AffectedPackage& affected, std::string_view version
   return false;
 }
 
+bool touchedBy(const model::Inventory& inventory, const vulndb::BuildChanges& changes) {
+  if (changes.size() == 0) return false;
+  const std::string os_ecosystem = vulndb::osEcosystem(inventory.distro);
+  for (const auto& package : inventory.packages) {
+    const std::string ecosystem = lookupEcosystem(os_ecosystem, package);
+    if (ecosystem.empty()) continue;
+    for (const auto& lookup : feedNames(package)) {
+      if (changes.touches(ecosystem, lookup.name)) return true;
+    }
+  }
+  return false;
+}
+
 core::Result<std::vector<model::Finding>> matchInventory(const vulndb::Database& database,
                                                          const model::Inventory& inventory,
                                                          core::Diagnostics& diagnostics) {
@@ -170,9 +190,7 @@ core::Result<std::vector<model::Finding>> matchInventory(const vulndb::Database&
     // The project itself (a package.json's own name and version) is the user's code, not a
     // registry package: a registry package of the same name and version is another thing.
     if (package.relationship == model::Relationship::Root) continue;
-    const bool os_package = model::isOsPackage(package.type);
-    const std::string ecosystem =
-        os_package ? os_ecosystem : std::string(model::ecosystemNames(package.type).osv);
+    const std::string ecosystem = lookupEcosystem(os_ecosystem, package);
     if (ecosystem.empty()) {
       if (!os_unknown_reported) {
         diagnostics.add("match.unknown-os", inventory.target.name,

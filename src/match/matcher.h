@@ -17,6 +17,11 @@ core::Result<std::vector<model::Finding>> matchInventory(const vulndb::Database&
                                                          const model::Inventory& inventory,
                                                          core::Diagnostics& diagnostics);
 
+// Whether matching `inventory` against a build of the database could give other findings than
+// against the build `changes` were computed from (vulndb::Database::changesSince): true when it
+// asks the database about any package in `changes`. False means the same findings.
+bool touchedBy(const model::Inventory& inventory, const vulndb::BuildChanges& changes);
+
 // Whether `version` lies in the OSV-style ranges / versions of `affected`, compared with
 // `compare` (the package's version scheme). Exposed for tests.
 using CompareFn = int (*)(std::string_view, std::string_view) noexcept;

@@ -1061,6 +1061,19 @@ class PostgresStore final : public Store {
     });
   }
 
+  core::Status markEvaluated(std::string_view digest, std::string_view db_build_id,
+                             Millis at) override {
+    return run("mark evaluated", [&](pqxx::work& tx) -> core::Status {
+      if (tx.exec_params("UPDATE results SET db_build_id = $2, evaluated_at = $3 "
+                         "WHERE digest = $1",
+                         str(digest), str(db_build_id), at)
+              .affected_rows() == 0) {
+        return core::fail(core::ErrorCode::NotFound, "no result for {}", digest);
+      }
+      return {};
+    });
+  }
+
   // ---- quarantine and settings ----------------------------------------------------------------
 
   core::Status recordDecision(const QuarantineDecision& decision) override {

@@ -1119,6 +1119,17 @@ class SqliteStore final : public Store {
     return changes;
   }
 
+  core::Status markEvaluated(std::string_view digest, std::string_view db_build_id,
+                             Millis at) override {
+    std::lock_guard lock(mutex_);
+    Statement update(db_, "UPDATE results SET db_build_id = ?, evaluated_at = ? WHERE digest = ?");
+    update.bind(1, db_build_id).bind(2, at).bind(3, digest);
+    STORE_TRY(runDone(db_, update, "mark evaluated"));
+    if (sqlite3_changes(db_) == 0)
+      return core::fail(ErrorCode::NotFound, "no result for {}", digest);
+    return {};
+  }
+
   // ---- quarantine and settings ----
 
   core::Status recordDecision(const QuarantineDecision& decision) override {

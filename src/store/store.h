@@ -313,6 +313,11 @@ class Store {
   virtual core::Result<std::vector<FindingChange>> replaceFindings(
       std::string_view digest, const std::vector<FindingRecord>& findings,
       std::string_view db_build_id, Millis at) = 0;
+  // Re-evaluation that found nothing to re-match (no changed package in the inventory): the
+  // findings stay as they are, the metadata says they were evaluated against `db_build_id` at
+  // `at`. NotFound when the digest has no result.
+  virtual core::Status markEvaluated(std::string_view digest, std::string_view db_build_id,
+                                     Millis at) = 0;
 
   // Quarantine decisions, newest first.
   virtual core::Status recordDecision(const QuarantineDecision& decision) = 0;

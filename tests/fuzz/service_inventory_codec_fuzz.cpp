@@ -20,7 +20,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (bulwark::pipeline::service::encodeInventory(*again, {.files = true}) != once) {
       std::abort();
     }
+    // What the encoder wrote, the lookup decoder reads the same way.
+    auto lookups = bulwark::pipeline::service::decodeLookupInventory(once);
+    if (!lookups || lookups->packages.size() != again->packages.size() ||
+        lookups->distro.id != again->distro.id) {
+      std::abort();
+    }
+    for (std::size_t i = 0; i < again->packages.size(); ++i) {
+      if (lookups->packages[i].name != again->packages[i].name ||
+          lookups->packages[i].source_name != again->packages[i].source_name ||
+          lookups->packages[i].type != again->packages[i].type) {
+        std::abort();
+      }
+    }
   }
+  (void)bulwark::pipeline::service::decodeLookupInventory(text);
   // The same bytes as a stored finding's detail.
   bulwark::store::FindingRecord record;
   record.detail_json = std::string(text);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 #include <nlohmann/json.hpp>
 
 namespace bulwark::pipeline::service {
@@ -428,6 +429,69 @@ core::Result<model::Inventory> decodeInventory(std::string_view text,
     return invalid("gn is less than the diagnostics listed");
   }
   if (diagnostic_count != nullptr) *diagnostic_count = static_cast<std::size_t>(count);
+  return inventory;
+}
+
+core::Result<model::Inventory> decodeLookupInventory(std::string_view text) {
+  namespace dom = simdjson::dom;
+  auto invalid = [](std::string_view what) {
+    return core::fail(core::ErrorCode::Input, "stored inventory: {}", what);
+  };
+  if (text.size() > kMaxInventoryJsonBytes) {
+    return invalid(
+        fmt::format("{} bytes, more than the {} allowed", text.size(), kMaxInventoryJsonBytes));
+  }
+  dom::parser parser;
+  const simdjson::padded_string padded(text);
+  dom::object root;
+  if (parser.parse(padded).get(root) != simdjson::SUCCESS) return invalid("not a JSON object");
+  std::int64_t version = 0;
+  if (root["v"].get(version) != simdjson::SUCCESS) return invalid("no format version");
+  if (version != kInventoryCodecVersion) {
+    return invalid(fmt::format("format version {} is not {}", version, kInventoryCodecVersion));
+  }
+  // An absent member keeps the default; a member of another type is an error.
+  auto text_of = [](dom::object object, std::string_view key, std::string& out) {
+    auto member = object[key];
+    if (member.error() == simdjson::NO_SUCH_FIELD) return true;
+    std::string_view view;
+    if (member.get(view) != simdjson::SUCCESS) return false;
+    out.assign(view);
+    return true;
+  };
+  model::Inventory inventory;
+  dom::object distro;
+  if (auto member = root["d"]; member.error() != simdjson::NO_SUCH_FIELD) {
+    if (member.get(distro) != simdjson::SUCCESS) return invalid("d: not an object");
+    auto& d = inventory.distro;
+    if (!text_of(distro, "id", d.id) || !text_of(distro, "v", d.version_id) ||
+        !text_of(distro, "cn", d.codename) || !text_of(distro, "pn", d.pretty_name) ||
+        !text_of(distro, "il", d.id_like) || !text_of(distro, "s", d.source)) {
+      return invalid("d: a member is not a string");
+    }
+  }
+  dom::array packages;
+  if (auto member = root["p"]; member.error() != simdjson::NO_SUCH_FIELD) {
+    if (member.get(packages) != simdjson::SUCCESS) return invalid("p: not an array");
+    if (packages.size() > kMaxStoredPackages) {
+      return invalid(fmt::format("{} packages, more than the {} allowed", packages.size(),
+                                 kMaxStoredPackages));
+    }
+    inventory.packages.reserve(packages.size());
+    for (const dom::element element : packages) {
+      const std::string where = fmt::format("p[{}]", inventory.packages.size());
+      dom::object object;
+      if (element.get(object) != simdjson::SUCCESS) return invalid(where + ": not an object");
+      model::Package& package = inventory.packages.emplace_back();
+      std::string type;
+      if (!text_of(object, "y", type) || !parseType(type, package.type)) {
+        return invalid(where + ".y: not a package type");
+      }
+      if (!text_of(object, "n", package.name) || !text_of(object, "sn", package.source_name)) {
+        return invalid(where + ": a name is not a string");
+      }
+    }
+  }
   return inventory;
 }
 

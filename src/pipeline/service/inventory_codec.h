@@ -47,4 +47,10 @@ std::string encodeInventory(const model::Inventory& inventory,
 core::Result<model::Inventory> decodeInventory(std::string_view text,
                                                std::size_t* diagnostic_count = nullptr);
 
+// Only what decides which packages matching asks the database about (match::touchedBy): the
+// distro, and each package's type, name and source name; everything else is skipped unread
+// (simdjson), at a fraction of decodeInventory's cost. Re-evaluation uses it to find the stored
+// inventories a database update cannot change. The same checks on what it reads.
+core::Result<model::Inventory> decodeLookupInventory(std::string_view text);
+
 }  // namespace bulwark::pipeline::service

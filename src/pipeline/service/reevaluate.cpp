@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -12,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/text.h"
+#include "match/matcher.h"
 #include "pipeline/service/finding_records.h"
 #include "pipeline/service/inventory_codec.h"
 
@@ -45,12 +47,38 @@ class DecodedGauge {
   std::int64_t alive_ = 0;
 };
 
-enum class Outcome { Matched, Skipped, Failed };
+// What changed since each build the stored results were matched against, asked of the
+// database once per build (most stores hold one or two builds) and shared by the threads.
+class ChangesByBuild {
+ public:
+  const std::optional<vulndb::BuildChanges>& since(const vulndb::Database& database,
+                                                   const std::string& build_id) {
+    const std::lock_guard lock(mutex_);
+    auto found = by_build_.find(build_id);
+    if (found == by_build_.end()) {
+      auto changes = database.changesSince(build_id);
+      if (!changes) {
+        spdlog::warn("re-evaluation: changes since {}: {}", core::printable(build_id),
+                     changes.error().message);
+      }
+      found = by_build_.emplace(build_id, changes ? std::move(*changes) : std::nullopt).first;
+    }
+    return found->second;  // node-based map: stays valid while other builds are added
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::optional<vulndb::BuildChanges>> by_build_;
+};
+
+enum class Outcome { Matched, Unaffected, Skipped, Failed };
 
 // One digest: load, decode, match, save. The decoded inventory lives only in this call.
 Outcome reevaluateOne(store::Store& store, const vulndb::Database& database,
                       const std::string& digest, const std::string& build_id,
-                      const ReevaluateOptions& options, DecodedGauge& gauge) {
+                      const ReevaluateOptions& options, DecodedGauge& gauge,
+                      ChangesByBuild& changes_by_build) {
+  const std::optional<vulndb::BuildChanges>* changes = nullptr;
   if (!options.force) {
     auto metadata = store.resultMetadata(digest);
     if (!metadata) {
@@ -58,12 +86,26 @@ Outcome reevaluateOne(store::Store& store, const vulndb::Database& database,
       return Outcome::Failed;
     }
     if (*metadata && (*metadata)->db_build_id == build_id) return Outcome::Skipped;
+    if (*metadata) changes = &changes_by_build.since(database, (*metadata)->db_build_id);
   }
+  const store::Millis at = options.now ? options.now() : store::nowMillis();
   auto text = store.inventory(digest);
   if (!text || !*text) {
     spdlog::warn("re-evaluation: {}: {}", digest,
                  text ? "the stored inventory is gone" : text.error().message);
     return Outcome::Failed;
+  }
+  if (changes != nullptr && changes->has_value()) {
+    // The cheap look first: most updates change no package of most inventories. Anything
+    // wrong with the text is left to the full decoder below, which reports it.
+    auto lookups = decodeLookupInventory(**text);
+    if (lookups && !match::touchedBy(*lookups, **changes)) {
+      if (auto ok = store.markEvaluated(digest, build_id, at); !ok) {
+        spdlog::warn("re-evaluation: {}: {}", digest, ok.error().message);
+        return Outcome::Failed;
+      }
+      return Outcome::Unaffected;
+    }
   }
   std::vector<store::FindingRecord> records;
   {
@@ -83,15 +125,14 @@ Outcome reevaluateOne(store::Store& store, const vulndb::Database& database,
       return Outcome::Failed;
     }
   }
-  const store::Millis at = options.now ? options.now() : store::nowMillis();
-  auto changes = store.replaceFindings(digest, records, build_id, at);
-  if (!changes) {
-    spdlog::warn("re-evaluation: {}: {}", digest, changes.error().message);
+  auto recorded = store.replaceFindings(digest, records, build_id, at);
+  if (!recorded) {
+    spdlog::warn("re-evaluation: {}: {}", digest, recorded.error().message);
     return Outcome::Failed;
   }
   gauge.update([&](ReevaluateStats& stats) {
     stats.findings += static_cast<std::int64_t>(records.size());
-    for (const auto& change : *changes) {
+    for (const auto& change : *recorded) {
       if (change.kind == store::FindingChangeKind::New) {
         ++stats.new_findings;
       } else {
@@ -106,7 +147,8 @@ Outcome reevaluateOne(store::Store& store, const vulndb::Database& database,
 // taking the next digest until none is left or `stop` is set.
 void reevaluatePage(store::Store& store, const std::vector<const vulndb::Database*>& databases,
                     const std::vector<std::string>& digests, const ReevaluateOptions& options,
-                    DecodedGauge& gauge, const std::string& build_id) {
+                    DecodedGauge& gauge, ChangesByBuild& changes_by_build,
+                    const std::string& build_id) {
   std::atomic<std::size_t> next{0};
   auto work = [&](const vulndb::Database& database) {
     for (std::size_t i = next++; i < digests.size(); i = next++) {
@@ -114,10 +156,12 @@ void reevaluatePage(store::Store& store, const std::vector<const vulndb::Databas
         gauge.update([](ReevaluateStats& stats) { stats.stopped = true; });
         return;
       }
-      const Outcome outcome = reevaluateOne(store, database, digests[i], build_id, options, gauge);
+      const Outcome outcome =
+          reevaluateOne(store, database, digests[i], build_id, options, gauge, changes_by_build);
       gauge.update([outcome](ReevaluateStats& stats) {
         switch (outcome) {
           case Outcome::Matched: ++stats.inventories; break;
+          case Outcome::Unaffected: ++stats.unaffected; break;
           case Outcome::Skipped: ++stats.skipped; break;
           case Outcome::Failed: ++stats.failed; break;
         }
@@ -144,6 +188,7 @@ core::Result<ReevaluateStats> reevaluateAll(store::Store& store, const vulndb::D
   ReevaluateStats stats;
   stats.db_build_id = metadata->build_id;
   DecodedGauge gauge(stats);
+  ChangesByBuild changes_by_build;
   const std::int64_t batch = std::clamp<std::int64_t>(options.batch_size, 1, 10'000);
   // One Database per thread: a Database answers one caller at a time.
   std::vector<vulndb::Database> extra;
@@ -160,7 +205,8 @@ core::Result<ReevaluateStats> reevaluateAll(store::Store& store, const vulndb::D
     auto digests = store.resultDigests(after, batch);
     if (!digests) return tl::unexpected(digests.error());
     if (digests->empty()) break;
-    reevaluatePage(store, databases, *digests, options, gauge, metadata->build_id);
+    reevaluatePage(store, databases, *digests, options, gauge, changes_by_build,
+                   metadata->build_id);
     if (stats.stopped) break;
     // Pages continue after the last digest seen; a store that returned the same page again
     // would loop forever, so the cursor must move forward.

@@ -9,6 +9,13 @@
 // A digest whose findings were already matched against this build of the database is skipped
 // (unless `force`), so an interrupted run resumes where it stopped. When the run ends without a
 // failure the build id is recorded in the setting kReevaluatedSetting.
+//
+// Most database updates change a few hundred packages: when the database can say what changed
+// since the build a digest was last matched against (vulndb::Database::changesSince), an
+// inventory that asks about none of those packages keeps its findings and is only marked as
+// evaluated with the new build (`unaffected`); the others are matched again. Without that
+// history (a rebuilt database, a build older than its last kKeptBuilds), or with `force`,
+// every inventory is matched again.
 #pragma once
 
 #include <atomic>
@@ -42,6 +49,7 @@ struct ReevaluateStats {
   std::string db_build_id;
   std::int64_t inventories = 0;  // matched again
   std::int64_t skipped = 0;      // already evaluated with this build
+  std::int64_t unaffected = 0;   // no package changed since its build: marked, not matched
   std::int64_t failed = 0;       // unreadable inventory or store error (each is logged)
   std::int64_t findings = 0;     // after matching, summed over the inventories
   std::int64_t new_findings = 0;

@@ -197,10 +197,10 @@ void Service::reevaluateIfChanged(bool force) {
     return;
   }
   spdlog::info(
-      "re-evaluation against database {}: {} inventories matched again ({} skipped, {} "
-      "failed), {} new and {} resolved findings in {} ms",
-      stats->db_build_id, stats->inventories, stats->skipped, stats->failed, stats->new_findings,
-      stats->resolved, stats->duration_ms);
+      "re-evaluation against database {}: {} inventories matched again ({} without a changed "
+      "package, {} skipped, {} failed), {} new and {} resolved findings in {} ms",
+      stats->db_build_id, stats->inventories, stats->unaffected, stats->skipped, stats->failed,
+      stats->new_findings, stats->resolved, stats->duration_ms);
   if (parts_.after_reevaluate) parts_.after_reevaluate(*stats);
 }
 

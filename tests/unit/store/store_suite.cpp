@@ -746,6 +746,23 @@ TEST_P(StoreSuite, ReplaceFindingsKeepsInventoryAndFirstSeen) {
   EXPECT_EQ(errorOf(store().replaceFindings("sha256:none", {}, "db-8", kT0)), ErrorCode::NotFound);
 }
 
+TEST_P(StoreSuite, MarkEvaluatedMovesTheBuildAndKeepsTheFindings) {
+  ScanResult scan = result("sha256:m1", {finding("CVE-1", "openssl", Severity::High, "3.1")}, kT0);
+  MUST(store().saveResult(scan));
+  MUST(store().markEvaluated("sha256:m1", "db-9", kT0 + 7000));
+  auto metadata = MUST(store().resultMetadata("sha256:m1"));
+  ASSERT_TRUE(metadata.has_value());
+  EXPECT_EQ(metadata->db_build_id, "db-9");
+  EXPECT_EQ(metadata->evaluated_at, kT0 + 7000);
+  EXPECT_EQ(metadata->scanned_at, kT0);
+  auto kept = MUST(store().finding("sha256:m1", "CVE-1", "openssl"));
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->first_seen, kT0);
+  EXPECT_EQ(kept->fixed_version, "3.1");
+  EXPECT_TRUE(MUST(store().findingChanges("sha256:m1", 100)).empty());
+  EXPECT_EQ(errorOf(store().markEvaluated("sha256:none", "db-9", kT0)), ErrorCode::NotFound);
+}
+
 TEST_P(StoreSuite, IdentityIncludesTheInstalledVersion) {
   MUST(store().saveResult(result("sha256:u1",
                                  {finding("CVE-1", "libssl", Severity::High, "", "1.0"),

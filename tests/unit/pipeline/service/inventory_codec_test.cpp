@@ -241,6 +241,37 @@ TEST_F(RealInventories, CachedImages) {
   if (found == 0) GTEST_SKIP() << "no cached test images (scripts/build-test-images tiny minbase)";
 }
 
+TEST(InventoryCodec, LookupDecodingReadsTheDistroAndThePackageNames) {
+  std::vector<model::Inventory> inventories{everything()};
+  auto real = pipeline::buildInventory(
+      (bulwark::testing::fixtures() / "rootfs" / "debian-mini").string(), SbomOptions{});
+  ASSERT_TRUE(real) << real.error().message;
+  inventories.push_back(std::move(*real));
+  for (const auto& inventory : inventories) {
+    auto lookups = decodeLookupInventory(encodeInventory(inventory));
+    ASSERT_TRUE(lookups) << lookups.error().message;
+    EXPECT_EQ(lookups->distro.id, inventory.distro.id);
+    EXPECT_EQ(lookups->distro.version_id, inventory.distro.version_id);
+    EXPECT_EQ(lookups->distro.codename, inventory.distro.codename);
+    EXPECT_EQ(lookups->distro.id_like, inventory.distro.id_like);
+    ASSERT_EQ(lookups->packages.size(), inventory.packages.size());
+    for (std::size_t i = 0; i < inventory.packages.size(); ++i) {
+      EXPECT_EQ(lookups->packages[i].type, inventory.packages[i].type);
+      EXPECT_EQ(lookups->packages[i].name, inventory.packages[i].name);
+      EXPECT_EQ(lookups->packages[i].source_name, inventory.packages[i].source_name);
+      EXPECT_TRUE(lookups->packages[i].version.empty());  // not read
+    }
+  }
+  for (const std::string text :
+       {"", "not json", "[]", R"({"v":2,"p":[]})", R"({"v":1,"d":[]})", R"({"v":1,"p":{}})",
+        R"({"v":1,"p":[1]})", R"({"v":1,"p":[{"y":"nope","n":"x"}]})",
+        R"({"v":1,"p":[{"y":"deb","n":5}]})", R"({"v":1,"p":[{"y":"deb","n":"x","sn":[]}]})"}) {
+    auto decoded = decodeLookupInventory(text);
+    ASSERT_FALSE(decoded) << text;
+    EXPECT_EQ(decoded.error().code, core::ErrorCode::Input) << text;
+  }
+}
+
 TEST(InventoryCodec, CorruptTextIsInputError) {
   const std::string good = encodeInventory(everything());
   std::vector<std::string> bad = {

@@ -160,6 +160,85 @@ TEST_F(Reevaluate, AChangedDatabaseRecordsNewAndResolvedFindings) {
   EXPECT_EQ(unchanged->size(), 2U);
 }
 
+// A tracker with one open issue of a package the fixture's root filesystem does not have.
+std::string nginxTracker(const fs::path& dir) {
+  nlohmann::json tracker;
+  tracker["nginx"]["CVE-2099-0002"] = {
+      {"description", "a flaw in a package the image does not have"},
+      {"scope", "remote"},
+      {"releases",
+       {{"bookworm",
+         {{"status", "open"},
+          {"urgency", "high"},
+          {"repositories", {{"bookworm", "1.22.1-9"}}}}}}}};
+  const fs::path path = dir / "nginx-tracker.json";
+  std::ofstream(path) << tracker.dump();
+  return path.string();
+}
+
+TEST_F(Reevaluate, OnlyInventoriesWithAChangedPackageAreMatchedAgain) {
+  // One database file, updated in place as `db update` does: each import records what it
+  // changed since the build before.
+  const std::string path = (dir_.path() / "db.db").string();
+  auto first = testing::importDatabase(path, {advisories().string()});
+  storeScan(first, kDigest);
+  auto before = store_->findings({.digest = kDigest, .limit = 1000});
+  ASSERT_TRUE(before) << before.error().message;
+
+  const fs::path feeds = dir_.path() / "feeds";
+  fs::create_directories(feeds);
+  auto second = testing::importDatabase(path, {nginxTracker(feeds)});
+  const std::string second_build = second.metadata()->build_id;
+  auto nginx = second.affecting("debian:12", "nginx");
+  ASSERT_TRUE(nginx) << nginx.error().message;
+  ASSERT_EQ(nginx->size(), 1U);  // the import did change something
+  ReevaluateOptions options;
+  options.now = [] { return kReevaluatedAt; };
+  auto stats = reevaluateAll(*store_, second, options);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->unaffected, 1);
+  EXPECT_EQ(stats->inventories, 0);
+  EXPECT_EQ(stats->failed, 0);
+  auto metadata = store_->resultMetadata(kDigest);
+  ASSERT_TRUE(metadata && *metadata);
+  EXPECT_EQ((*metadata)->db_build_id, second_build);
+  EXPECT_EQ((*metadata)->evaluated_at, kReevaluatedAt);
+  auto kept = store_->findings({.digest = kDigest, .limit = 1000});
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->findings.size(), before->findings.size());
+  auto none = store_->findingChanges(kDigest, 100);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+  auto setting = store_->getSetting(kReevaluatedSetting);
+  ASSERT_TRUE(setting && *setting);
+  EXPECT_EQ(**setting, second_build);
+
+  // openssl changes: the inventory has it, so it is matched again, against the history of
+  // both imports since it was scanned.
+  auto third = testing::importDatabase(path, {changedTracker(feeds)});
+  auto matched = reevaluateAll(*store_, third, options);
+  ASSERT_TRUE(matched) << matched.error().message;
+  EXPECT_EQ(matched->unaffected, 0);
+  EXPECT_EQ(matched->inventories, 1);
+  EXPECT_EQ(matched->new_findings, 1);
+  EXPECT_EQ(matched->resolved, 1);
+}
+
+TEST_F(Reevaluate, WithoutHistoryEveryInventoryIsMatchedAgain) {
+  // A database rebuilt from scratch (another file) knows nothing of the build the result was
+  // matched against: the inventory is matched even though no package of it changed.
+  auto first =
+      testing::importDatabase((dir_.path() / "first.db").string(), {advisories().string()});
+  storeScan(first, kDigest);
+  auto rebuilt =
+      testing::importDatabase((dir_.path() / "rebuilt.db").string(), {advisories().string()});
+  auto stats = reevaluateAll(*store_, rebuilt);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->unaffected, 0);
+  EXPECT_EQ(stats->inventories, 1);
+  EXPECT_EQ(stats->new_findings + stats->resolved, 0);
+}
+
 TEST_F(Reevaluate, ManyInventoriesOneDecodedAtATime) {
   auto db = testing::importDatabase((dir_.path() / "db.db").string(), {advisories().string()});
   model::Inventory inventory;
