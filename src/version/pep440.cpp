@@ -45,9 +45,13 @@ constexpr bool isAsciiSpace(unsigned char c) noexcept {
 }
 
 // Byte length of the whitespace character that `text` starts with (0 if none).
+// Every non-ASCII space starts with a byte >= 0x80 and ends with a continuation byte, so an
+// ASCII byte at that end settles it without comparing (versions are compared millions of times
+// when stored inventories are matched again).
 std::size_t spaceAtFront(std::string_view text) noexcept {
   if (text.empty()) return 0;
-  if (isAsciiSpace(static_cast<unsigned char>(text.front()))) return 1;
+  const auto front = static_cast<unsigned char>(text.front());
+  if (front < 0x80) return isAsciiSpace(front) ? 1 : 0;
   for (const std::string_view space : kUnicodeSpaces) {
     if (text.starts_with(space)) return space.size();
   }
@@ -60,7 +64,8 @@ std::size_t spaceAtFront(std::string_view text) noexcept {
 // Byte length of the whitespace character that `text` ends with (0 if none).
 std::size_t spaceAtBack(std::string_view text) noexcept {
   if (text.empty()) return 0;
-  if (isAsciiSpace(static_cast<unsigned char>(text.back()))) return 1;
+  const auto back = static_cast<unsigned char>(text.back());
+  if (back < 0x80) return isAsciiSpace(back) ? 1 : 0;
   for (const std::string_view space : kUnicodeSpaces) {
     if (text.ends_with(space)) return space.size();
   }
