@@ -70,10 +70,21 @@ inline ::testing::AssertionResult addImage(const fs::path& layout, const std::st
 // One service set-up: a registry, a vulnerability database, a store, tokens, `bulwark serve`.
 class Service {
  public:
+  // A registry that needs a password and speaks TLS (DockerRegistry::startWithPasswordOverTls,
+  // self-signed): registered with --username/--password-stdin and, unless `trust_ca` is false,
+  // --ca-file; pushes verify its certificate and send the credentials.
+  struct SecureRegistry {
+    std::string user;
+    std::string password;
+    std::string registered_password;  // given to `registry add`; "" = `password`
+    bool trust_ca = true;
+  };
   struct Options {
-    std::string config_yaml;  // bulwark.yml
-    std::string store;        // "" = SQLite in the temp dir; else a postgres:// URL
-    int serve_workers = 1;    // in-process workers of `serve`
+    std::string config_yaml;               // bulwark.yml
+    std::string store;                     // "" = SQLite in the temp dir; else a postgres:// URL
+    int serve_workers = 1;                 // in-process workers of `serve`
+    std::optional<SecureRegistry> secure;  // else a plain-HTTP registry without a password
+    std::string registry_name = "local";   // as registered in bulwark
   };
 
   explicit Service(std::string config_yaml = "") { options_.config_yaml = std::move(config_yaml); }
@@ -97,17 +108,35 @@ class Service {
     }
     admin_ = lastLine(admin_);
     ingest_ = lastLine(ingest_);
-    if (auto ok =
-            bulwark("registry add local http://" + registryHost() + " --insecure" + storeFlag());
+    const std::string notifications =
+        "notifications:\n  endpoints:\n    - name: bulwark\n      url: http://" + serviceHost() +
+        "/api/v1/webhooks/distribution/" + options_.registry_name +
+        "\n      headers:\n        Authorization: [\"Bearer " + ingest_ +
+        "\"]\n      timeout: 2s\n      threshold: 3\n      backoff: 500ms\n";
+    if (!options_.secure) {
+      if (auto ok = bulwark("registry add " + options_.registry_name + " http://" + registryHost() +
+                            " --insecure" + storeFlag());
+          !ok) {
+        return ok;
+      }
+      if (auto ok = registry_.start(notifications); !ok) return ok;
+      return startServer();
+    }
+    const SecureRegistry& secure = *options_.secure;
+    if (auto ok = registry_.startWithPasswordOverTls(secure.user, secure.password, notifications);
         !ok) {
       return ok;
     }
-    if (auto ok = registry_.start(
-            "notifications:\n  endpoints:\n    - name: bulwark\n      url: http://" +
-            serviceHost() +
-            "/api/v1/webhooks/distribution/local\n      headers:\n"
-            "        Authorization: [\"Bearer " +
-            ingest_ + "\"]\n      timeout: 2s\n      threshold: 3\n      backoff: 500ms\n");
+    // skopeo trusts the *.crt files of a --cert-dir as CAs.
+    fs::create_directories(certDir());
+    fs::copy_file(registry_.cert(), certDir() / "ca.crt", fs::copy_options::overwrite_existing);
+    const std::string registered =
+        secure.registered_password.empty() ? secure.password : secure.registered_password;
+    const std::string ca = secure.trust_ca ? " --ca-file " + q(registry_.cert().string()) : "";
+    if (auto ok =
+            runCommand("printf '%s\\n' " + q(registered) + " | " + q(bulwarkBin()) +
+                       " registry add " + options_.registry_name + " https://" + registryHost() +
+                       " --username " + q(secure.user) + " --password-stdin" + ca + storeFlag());
         !ok) {
       return ok;
     }
@@ -152,7 +181,7 @@ class Service {
   // Pushes a layout's tag to REPOSITORY:TAG in the registry.
   ::testing::AssertionResult push(const fs::path& layout, const std::string& image_tag,
                                   const std::string& destination) {
-    return runCommand("skopeo copy --quiet --dest-tls-verify=false " +
+    return runCommand("skopeo copy --quiet " + skopeoAccess("--dest-") + " " +
                       shellQuote("oci:" + layout.string() + ":" + image_tag) + " " +
                       shellQuote("docker://" + registryHost() + "/" + destination));
   }
@@ -160,7 +189,7 @@ class Service {
   // The manifest digest of REPOSITORY:TAG in the registry ("" when absent).
   std::string registryDigest(const std::string& reference) {
     std::string out;
-    if (!runCommand("skopeo inspect --tls-verify=false --format '{{.Digest}}' " +
+    if (!runCommand("skopeo inspect " + skopeoAccess("--") + " --format '{{.Digest}}' " +
                         shellQuote("docker://" + registryHost() + "/" + reference),
                     &out)) {
       return "";
@@ -200,15 +229,20 @@ class Service {
     return last;
   }
 
-  // The server's log and every worker's.
+  // The server's log, every worker's and the registry's.
   std::string log() {
     std::string out = "--- serve.log\n" + readFile(dir_.path() / "serve.log");
     for (std::size_t i = 0; i < workers_.size(); ++i) {
       const std::string name = "worker-" + std::to_string(i) + ".log";
       out += "--- " + name + "\n" + readFile(dir_.path() / name);
     }
-    return out;
+    return out + "--- registry.log\n" + readFile(registry_.log());
   }
+  bool serverRunning() { return server_ && server_->running(); }
+  fs::path registryCert() const { return registry_.cert(); }
+  // The SQLite store's file, and the key that seals registry passwords beside it.
+  fs::path storeFile() const { return dir_.path() / "service.db"; }
+  fs::path keyFile() const { return dir_.path() / "secret.key"; }
   const std::string& admin() const { return admin_; }
   const std::string& ingest() const { return ingest_; }
   std::string registryHost() const { return registry_.host(); }
@@ -224,8 +258,14 @@ class Service {
   }
   std::string db() const { return (dir_.path() / "vuln.db").string(); }
   std::string store() const {
-    return options_.store.empty() ? "sqlite:" + (dir_.path() / "service.db").string()
-                                  : options_.store;
+    return options_.store.empty() ? "sqlite:" + storeFile().string() : options_.store;
+  }
+  fs::path certDir() const { return dir_.path() / "registry-certs"; }
+  // skopeo's TLS and credential flags for the registry; `prefix` is "--" or "--dest-".
+  std::string skopeoAccess(const std::string& prefix) const {
+    if (!options_.secure) return prefix + "tls-verify=false";
+    return prefix + "tls-verify=true " + prefix + "cert-dir " + q(certDir().string()) + " " +
+           prefix + "creds " + q(options_.secure->user + ":" + options_.secure->password);
   }
   std::string storeFlag() const { return " --store " + q(store()); }
   std::string serviceHost() const { return "127.0.0.1:" + std::to_string(service_port_); }

@@ -1,8 +1,6 @@
 // Database::changesSince: each commit of a writer over an existing file records the packages it
 // changed; a reader can tell which packages may match or read differently since any of the
 // file's last kKeptBuilds builds, and says "unknown" for anything else.
-#include <unistd.h>
-
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -10,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/process.h"
 #include "vulndb/database.h"
 
 namespace bulwark::vulndb {
@@ -17,18 +16,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/bulwark-db-changes-XXXXXX";
-    path_ = ::mkdtemp(pattern);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
+using bulwark::testing::TempDir;
 
- private:
-  fs::path path_;
-};
+std::string fileIn(const TempDir& dir, const std::string& name) {
+  return (dir.path() / name).string();
+}
 
 model::Advisory advisory(const std::string& id, const std::string& source,
                          const std::vector<std::pair<std::string, std::string>>& packages,
@@ -91,7 +83,7 @@ std::vector<model::Advisory> base() {
 
 TEST(BuildChanges, AnUpdateRecordsTheChangedPackagesBeforeAndAfter) {
   TempDir dir;
-  const std::string path = dir.file("bulwark.db");
+  const std::string path = fileIn(dir, "bulwark.db");
   const std::string first = commit(path, base());
   // A new file has no earlier build: nothing is known about ids it never had.
   EXPECT_FALSE(changesSince(path, "0123456789abcdef").has_value());
@@ -122,7 +114,7 @@ TEST(BuildChanges, AnUpdateRecordsTheChangedPackagesBeforeAndAfter) {
 
 TEST(BuildChanges, EnrichmentSourcesMarkThePackagesOfTheirIds) {
   TempDir dir;
-  const std::string path = dir.file("bulwark.db");
+  const std::string path = fileIn(dir, "bulwark.db");
   const std::string first = commit(path, base());
   // NVD rescores CVE-2024-1 (openssl's finding reads its CVSS from there) and adds a record for
   // CVE-2024-4, an alias of the Django advisory: neither names a package of its own.
@@ -139,7 +131,7 @@ TEST(BuildChanges, EnrichmentSourcesMarkThePackagesOfTheirIds) {
 
 TEST(BuildChanges, AWithdrawnAdvisoryChangesItsPackages) {
   TempDir dir;
-  const std::string path = dir.file("bulwark.db");
+  const std::string path = fileIn(dir, "bulwark.db");
   const std::string first = commit(path, base());
   model::Advisory withdrawn = advisory("CVE-2024-2", "debian-tracker", {}, "");
   withdrawn.withdrawn = "2024-02-01T00:00:00Z";
@@ -153,7 +145,7 @@ TEST(BuildChanges, AWithdrawnAdvisoryChangesItsPackages) {
 
 TEST(BuildChanges, ChangesAddUpAlongTheHistoryAndOldBuildsAreForgotten) {
   TempDir dir;
-  const std::string path = dir.file("bulwark.db");
+  const std::string path = fileIn(dir, "bulwark.db");
   std::vector<std::string> builds{commit(path, base())};
   builds.push_back(
       commit(path, {advisory("CVE-2024-2", "debian-tracker", {{"debian:12", "zlib"}}, "1.3-1")}));
@@ -191,7 +183,7 @@ TEST(BuildChanges, ChangesAddUpAlongTheHistoryAndOldBuildsAreForgotten) {
 
 TEST(BuildChanges, ARebuiltFileHasNoHistoryOfTheOldOne) {
   TempDir dir;
-  const std::string path = dir.file("bulwark.db");
+  const std::string path = fileIn(dir, "bulwark.db");
   const std::string first = commit(path, base());
   fs::remove(path);
   commit(path, base());
