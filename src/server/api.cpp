@@ -158,6 +158,8 @@ Json jobJson(const store::Job& job) {
           {"platform", request.platform},
           {"source", request.source},
           {"target_repository", request.target_repository},
+          {"parent_digest", request.parent_digest},
+          {"parent_job_id", request.parent_job_id},
           {"attempts", job.attempts},
           {"max_attempts", request.max_attempts},
           {"last_error", job.last_error},

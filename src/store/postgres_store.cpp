@@ -4,8 +4,8 @@
 // away with the idle ones and the operation runs again on a fresh one (a connection that broke
 // before COMMIT rolled the transaction back; one that broke during COMMIT is reported, never
 // retried). Every operation is one transaction at READ COMMITTED; values travel as query
-// parameters only. Claims lock the job row with FOR UPDATE SKIP LOCKED; dedup of active jobs is
-// a partial unique index with ON CONFLICT DO NOTHING.
+// parameters only. Claims lock the job row with FOR UPDATE SKIP LOCKED; dedup of active jobs (and
+// of a parent job's children) is a partial unique index with ON CONFLICT DO NOTHING.
 // Migrations: each numbered migration runs in its own transaction after
 // pg_advisory_xact_lock(kMigrationLock), so servers and workers starting together migrate once.
 // Text columns use the "C" collation so ordering and `digest > $after` agree with SQLite's byte
@@ -42,8 +42,8 @@ constexpr int kMaxDeadLettersPerClaim = 1000;
 // Inventories as in the SQLite backend: zstd from 256 bytes on when it saves space.
 
 // Schema migrations; index i holds the statements of version i + 1.
-const std::vector<std::vector<const char*>>& migrations() {
-  static const std::vector<std::vector<const char*>> kMigrations = {{
+std::vector<std::vector<const char*>> allMigrations() {
+  std::vector<std::vector<const char*>> versions = {{
       R"(CREATE TABLE tokens (
            id bigserial PRIMARY KEY,
            name text COLLATE "C" NOT NULL,
@@ -156,6 +156,20 @@ const std::vector<std::vector<const char*>>& migrations() {
            key text COLLATE "C" PRIMARY KEY,
            value text COLLATE "C" NOT NULL))",
   }};
+  // Version 2: the platform children of an index know their index; a job enqueues the same work
+  // once (jobs_once).
+  versions.push_back({
+      R"(ALTER TABLE jobs ADD COLUMN parent_digest text COLLATE "C" NOT NULL DEFAULT '')",
+      R"(ALTER TABLE jobs ADD COLUMN parent_job_id bigint NOT NULL DEFAULT 0)",
+      R"(CREATE UNIQUE INDEX jobs_once ON jobs
+           (kind, registry, repository, digest, target_repository, parent_job_id)
+           WHERE parent_job_id <> 0)",
+  });
+  return versions;
+}
+
+const std::vector<std::vector<const char*>>& migrations() {
+  static const std::vector<std::vector<const char*>> kMigrations = allMigrations();
   return kMigrations;
 }
 
@@ -326,7 +340,7 @@ class ConnectionPool {
 constexpr const char* kJobColumns =
     "id, kind, registry, repository, digest, tag, platform, source, target_repository, "
     "max_attempts, state, attempts, last_error, worker, created_at, updated_at, run_after, "
-    "lease_expires, started_at, finished_at";
+    "lease_expires, started_at, finished_at, parent_digest, parent_job_id";
 
 Job jobFromRow(const pqxx::row& row) {
   Job job;
@@ -355,6 +369,8 @@ Job jobFromRow(const pqxx::row& row) {
   job.lease_expires = row["lease_expires"].as<Millis>();
   job.started_at = optionalField(row["started_at"]);
   job.finished_at = optionalField(row["finished_at"]);
+  job.request.parent_digest = row["parent_digest"].as<std::string>();
+  job.request.parent_job_id = row["parent_job_id"].as<std::int64_t>();
   return job;
 }
 
@@ -622,24 +638,27 @@ class PostgresStore final : public Store {
   core::Result<EnqueueResult> enqueue(const JobRequest& request, Millis now) override {
     if (request.digest.empty()) return core::fail(core::ErrorCode::Input, "job: empty digest");
     return run("enqueue", [&](pqxx::work& tx) -> core::Result<EnqueueResult> {
-      // Insert unless an active job has the key; between a conflict and the look-up that job may
-      // finish, so try a few times.
+      // Insert unless an active job has the key (jobs_active_key), or the parent already
+      // enqueued it (jobs_once); between a conflict and the look-up an active job may finish, so
+      // try a few times.
       for (int attempt = 0; attempt < 5; ++attempt) {
         const auto inserted = tx.exec_params(
             "INSERT INTO jobs (kind, registry, repository, digest, tag, platform, source, "
-            "target_repository, max_attempts, state, created_at, updated_at, run_after) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10, $10, $10) "
-            "ON CONFLICT (kind, registry, repository, digest, target_repository) "
-            "WHERE state IN ('queued', 'running') DO NOTHING RETURNING id",
+            "target_repository, max_attempts, state, created_at, updated_at, run_after, "
+            "parent_digest, parent_job_id) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10, $10, $10, $11, $12) "
+            "ON CONFLICT DO NOTHING RETURNING id",
             str(toString(request.kind)), request.registry, request.repository, request.digest,
             request.tag, request.platform, request.source, request.target_repository,
-            std::max(request.max_attempts, 1), now);
+            std::max(request.max_attempts, 1), now, request.parent_digest, request.parent_job_id);
         if (!inserted.empty()) return EnqueueResult{inserted[0][0].as<std::int64_t>(), true};
         const auto existing = tx.exec_params(
             "SELECT id FROM jobs WHERE kind = $1 AND registry = $2 AND repository = $3 AND "
-            "digest = $4 AND target_repository = $5 AND state IN ('queued', 'running')",
+            "digest = $4 AND target_repository = $5 AND (state IN ('queued', 'running') OR "
+            "($6 <> 0 AND parent_job_id = $6)) "
+            "ORDER BY state IN ('queued', 'running') DESC, id LIMIT 1",
             str(toString(request.kind)), request.registry, request.repository, request.digest,
-            request.target_repository);
+            request.target_repository, request.parent_job_id);
         if (!existing.empty()) return EnqueueResult{existing[0][0].as<std::int64_t>(), false};
       }
       abortWith(core::ErrorCode::Internal, "enqueue kept conflicting with a finishing job");

@@ -158,6 +158,14 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 )sql"},
+    // The platform children of an index know their index; a job enqueues the same work once.
+    {2, R"sql(
+ALTER TABLE jobs ADD COLUMN parent_digest TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN parent_job_id INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX jobs_once ON jobs
+  (kind, registry, repository, digest, target_repository, parent_job_id)
+  WHERE parent_job_id <> 0;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
@@ -328,7 +336,7 @@ constexpr std::string_view kRegistryColumns =
 constexpr std::string_view kJobColumns =
     "id, kind, registry, repository, digest, tag, platform, source, target_repository, "
     "max_attempts, state, attempts, last_error, worker, created_at, updated_at, run_after, "
-    "lease_expires, started_at, finished_at";
+    "lease_expires, started_at, finished_at, parent_digest, parent_job_id";
 constexpr std::string_view kMetadataColumns =
     "db_build_id, bulwark_version, duration_ms, scanned_at, evaluated_at, os, platform, "
     "package_count";
@@ -399,6 +407,8 @@ Job jobFrom(const Statement& row) {
   job.lease_expires = row.integer(17);
   job.started_at = row.optionalInteger(18);
   job.finished_at = row.optionalInteger(19);
+  job.request.parent_digest = row.text(20);
+  job.request.parent_job_id = row.integer(21);
   return job;
 }
 
@@ -620,11 +630,15 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mutex_);
     Transaction transaction(db_);
     STORE_TRY(transaction.begin());
+    // An active job with the key, else (for a request with a parent) the parent's earlier one.
     Statement select(db_,
-                     "SELECT id FROM jobs WHERE kind = ? AND registry = ? AND repository = ? AND "
-                     "digest = ? AND target_repository = ? AND state IN ('queued', 'running')");
+                     "SELECT id FROM jobs WHERE kind = ?1 AND registry = ?2 AND repository = ?3 "
+                     "AND digest = ?4 AND target_repository = ?5 AND (state IN ('queued', "
+                     "'running') OR (?6 <> 0 AND parent_job_id = ?6)) "
+                     "ORDER BY state IN ('queued', 'running') DESC, id LIMIT 1");
     select.bind(1, toString(request.kind)).bind(2, request.registry).bind(3, request.repository);
     select.bind(4, request.digest).bind(5, request.target_repository);
+    select.bind(6, request.parent_job_id);
     if (!select.ok()) return sqlFailure(db_, "enqueue");
     const int rc = select.step();
     if (rc == SQLITE_ROW) return EnqueueResult{select.integer(0), false};
@@ -633,13 +647,15 @@ class SqliteStore final : public Store {
     Statement insert(db_,
                      "INSERT INTO jobs (kind, registry, repository, digest, tag, platform, source, "
                      "target_repository, max_attempts, state, attempts, last_error, worker, "
-                     "created_at, updated_at, run_after, lease_expires) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, '', '', ?, ?, ?, 0)");
+                     "created_at, updated_at, run_after, lease_expires, parent_digest, "
+                     "parent_job_id) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, '', '', ?, ?, ?, 0, ?, ?)");
     insert.bind(1, toString(request.kind)).bind(2, request.registry).bind(3, request.repository);
     insert.bind(4, request.digest).bind(5, request.tag).bind(6, request.platform);
     insert.bind(7, request.source).bind(8, request.target_repository);
     insert.bind(9, std::int64_t{std::max(request.max_attempts, 1)});
     insert.bind(10, now).bind(11, now).bind(12, now);
+    insert.bind(13, request.parent_digest).bind(14, request.parent_job_id);
     STORE_TRY(runDone(db_, insert, "enqueue"));
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     STORE_TRY(transaction.commit());

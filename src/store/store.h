@@ -81,6 +81,13 @@ struct JobRequest {
   std::string source;      // who asked: "webhook:distribution", "poll", "api", "harbor"
   std::string target_repository;  // Promote: where the image goes ("release/app")
   int max_attempts = 5;
+  // The index this platform child belongs to ("sha256:…"), set on the Scan jobs an index's Scan
+  // job enqueues per platform; "" otherwise.
+  std::string parent_digest;
+  // The job that enqueued this one: the index's Scan job, for its platform children and for the
+  // index's Promote job; 0 = none. A job enqueues a given piece of work at most once (see
+  // Store::enqueue).
+  std::int64_t parent_job_id = 0;
 };
 
 struct Job {
@@ -253,7 +260,9 @@ class Store {
   virtual core::Status markPolled(std::string_view name, Millis at) = 0;
 
   // Jobs. Enqueue deduplicates on (kind, registry, repository, digest, target_repository) among
-  // queued and running jobs.
+  // queued and running jobs. A request with a parent_job_id is also deduplicated against every
+  // job, in any state, with the same key and parent_job_id: however often (and by however many
+  // workers at once) a job enqueues the same work, it exists once.
   virtual core::Result<EnqueueResult> enqueue(const JobRequest& request, Millis now) = 0;
   // Claims the oldest claimable job: Queued with run_after <= now, or Running with an expired
   // lease (a worker that died). Sets Running, worker, lease_expires = now + lease, attempts + 1.
@@ -329,7 +338,7 @@ class Store {
 };
 
 // The schema version this program writes; both backends migrate to it at open.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Opens a store by URL:
 //   "sqlite:PATH", a plain PATH, or ""  → SQLite (""= defaultStorePath()); parent dirs created;

@@ -1,5 +1,8 @@
 #include "pipeline/service/stored_images.h"
 
+#include <cstddef>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "image/registry/reference.h"
@@ -72,6 +75,57 @@ core::Result<StoredImageVerdict> judgeStoredImage(store::Store& store,
   const auto decided = decide(policy, **result, now);
   verdict.state = decided.promote ? StoredImageState::Passed : StoredImageState::Failed;
   verdict.reason = decided.reason;
+  return verdict;
+}
+
+core::Result<IndexVerdict> judgeStoredIndex(store::Store& store, const QuarantineConfig& policy,
+                                            const std::vector<IndexPlatform>& platforms,
+                                            store::Millis now) {
+  IndexVerdict verdict;
+  std::vector<std::string> missing;
+  std::vector<std::string> failing;
+  std::string names;
+  for (const auto& child : platforms) {
+    PlatformVerdict judged;
+    judged.child = child;
+    auto result = loadScanResult(store, child.digest);
+    if (!result) return tl::unexpected(result.error());
+    if (!result->has_value()) {
+      judged.reason = "never scanned";
+      missing.push_back(child.platform);
+    } else {
+      const auto decided = decide(policy, **result, now);
+      judged.state = decided.promote ? StoredImageState::Passed : StoredImageState::Failed;
+      judged.reason = decided.reason;
+      if (!decided.promote)
+        failing.push_back(fmt::format("{}: {}", child.platform, decided.reason));
+    }
+    names += (names.empty() ? "" : ", ") + child.platform;
+    verdict.platforms.push_back(std::move(judged));
+  }
+  const std::size_t total = platforms.size();
+  const auto join = [](const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (const auto& part : parts) out += (out.empty() ? "" : std::string(separator)) + part;
+    return out;
+  };
+  if (total == 0) {
+    verdict.state = StoredImageState::Failed;
+    verdict.reason = "the index lists no platform";
+  } else if (!missing.empty()) {
+    verdict.state = StoredImageState::NotScanned;
+    verdict.reason = fmt::format("waiting for {} of {} platform{} to be scanned: {}",
+                                 missing.size(), total, total == 1 ? "" : "s", join(missing, ", "));
+  } else if (!failing.empty()) {
+    verdict.state = StoredImageState::Failed;
+    verdict.reason =
+        fmt::format("{} of {} platform{} fail{} the policy: {}", failing.size(), total,
+                    total == 1 ? "" : "s", failing.size() == 1 ? "s" : "", join(failing, "; "));
+  } else {
+    verdict.state = StoredImageState::Passed;
+    verdict.reason =
+        fmt::format("all {} platform{} pass the policy ({})", total, total == 1 ? "" : "s", names);
+  }
   return verdict;
 }
 

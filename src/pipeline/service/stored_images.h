@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "pipeline/service/quarantine_policy.h"
@@ -38,5 +39,35 @@ struct StoredImageVerdict {
 core::Result<StoredImageVerdict> judgeStoredImage(store::Store& store,
                                                   const QuarantineConfig& policy,
                                                   std::string_view reference, store::Millis now);
+
+// A platform child of a multi-platform index.
+struct IndexPlatform {
+  std::string digest;    // the child's manifest digest
+  std::string platform;  // "linux/arm64"
+};
+
+struct PlatformVerdict {
+  IndexPlatform child;
+  StoredImageState state = StoredImageState::NotScanned;
+  std::string reason;  // "never scanned", or the policy's reason
+};
+
+struct IndexVerdict {
+  // Passed: every platform has a stored result that passes. Failed: every platform has a
+  // result and one or more fail. NotScanned: one or more have no result yet (whatever the
+  // others say: the index is judged when the last platform is scanned).
+  StoredImageState state = StoredImageState::NotScanned;
+  std::vector<PlatformVerdict> platforms;  // in the index's order
+  // "all 2 platforms pass the policy (linux/amd64, linux/arm64)",
+  // "1 of 2 platforms fails the policy: linux/arm64: 1 finding fails the policy: …",
+  // "waiting for 1 of 2 platforms to be scanned: linux/arm64"
+  std::string reason;
+};
+
+// Judges an index by the stored results of its platform children (judged one by one as
+// judgeStoredImage does). An index without platforms never passes.
+core::Result<IndexVerdict> judgeStoredIndex(store::Store& store, const QuarantineConfig& policy,
+                                            const std::vector<IndexPlatform>& platforms,
+                                            store::Millis now);
 
 }  // namespace bulwark::pipeline::service

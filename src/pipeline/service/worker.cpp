@@ -21,6 +21,7 @@
 #include "pipeline/service/inventory_codec.h"
 #include "pipeline/service/promote.h"
 #include "pipeline/service/registry_access.h"
+#include "pipeline/service/stored_images.h"
 #include "vulndb/database.h"
 
 namespace bulwark::pipeline::service {
@@ -321,6 +322,7 @@ core::Result<std::optional<JobOutcome>> ScanWorker::runOnce(store::Millis now) {
     decision.at = finished;
     if (auto ok = store_.recordDecision(decision); !ok) return tl::unexpected(ok.error());
   }
+  if (dead) recordPlatformDead(job, attempt.error, finished);
   return outcome;
 }
 
@@ -379,6 +381,8 @@ ScanWorker::Attempt ScanWorker::scan(const store::Job& job, store::Millis now, J
       store::JobRequest scan = request;
       scan.digest = child.digest;
       scan.platform = child.platform;
+      scan.parent_digest = request.digest;
+      scan.parent_job_id = job.id;
       if (auto ok = store_.recordPush(request.registry, request.repository, child.digest, "", now);
           !ok) {
         return Attempt::failed(ok.error(), "store");
@@ -463,6 +467,9 @@ ScanWorker::Attempt ScanWorker::scan(const store::Job& job, store::Millis now, J
   outcome.findings = static_cast<std::int64_t>(result.findings.size());
   if (options_.after_save) options_.after_save(SavedScan{job, result, report, *changes});
   judgeQuarantine(job, result, finished, outcome);
+  if (!request.parent_digest.empty()) {
+    return judgeIndex(job, **client, reference->repository, finished, outcome);
+  }
   return {};
 }
 
@@ -483,7 +490,13 @@ void ScanWorker::judgeQuarantine(const store::Job& job, const store::ScanResult&
   decision.promoted = verdict.promote;
   decision.reason = verdict.reason;
   decision.at = now;
-  if (verdict.promote && !request.platform.empty()) {
+  if (!request.parent_digest.empty()) {
+    // A platform child: promoted with its index, when every platform of the index passes.
+    decision.promoted = false;
+    decision.reason += fmt::format(
+        "; {} is one platform of index {}, promoted with it only when every platform passes",
+        request.platform.empty() ? "this" : request.platform, request.parent_digest);
+  } else if (verdict.promote && !request.platform.empty()) {
     decision.promoted = false;
     decision.reason +=
         fmt::format("; {} is one platform of an index: not promoted on its own", request.platform);
@@ -511,6 +524,118 @@ void ScanWorker::judgeQuarantine(const store::Job& job, const store::ScanResult&
   if (auto ok = store_.recordDecision(decision); !ok) {
     spdlog::warn("job {}: recording the quarantine decision failed: {}", job.id,
                  ok.error().message);
+  }
+}
+
+ScanWorker::Attempt ScanWorker::judgeIndex(const store::Job& job,
+                                           image::registry::RegistryClient& client,
+                                           std::string_view repository, store::Millis now,
+                                           JobOutcome& outcome) {
+  if (!options_.quarantine) return {};
+  const auto& request = job.request;
+  auto target =
+      releaseRepository(options_.quarantine->mappings, request.registry, request.repository);
+  if (!target) return {};
+  // The index's platforms, as the index's own job enqueued them.
+  const std::string name = fmt::format("index {}", request.parent_digest);
+  auto index = client.fetchManifest(repository, request.parent_digest);
+  if (!index) return Attempt::failed(index.error(), name);
+  const auto index_json = nlohmann::json::parse(index->bytes, nullptr, false);
+  if (index_json.is_discarded() || !isIndex(*index, index_json)) {
+    return Attempt::permanentFailure(name + ": not an image index");
+  }
+  auto children = indexChildren(index_json);
+  if (!children) return Attempt::failed(children.error(), name);
+  std::vector<IndexPlatform> platforms;
+  platforms.reserve(children->size());
+  for (auto& child : *children) platforms.push_back({child.digest, child.platform});
+  auto verdict = judgeStoredIndex(store_, *options_.quarantine, platforms, now);
+  if (!verdict) return Attempt::failed(verdict.error(), "store");
+  // Platforms still being scanned: the last one to finish decides.
+  if (verdict->state == StoredImageState::NotScanned) return {};
+
+  store::QuarantineDecision decision;
+  decision.registry = request.registry;
+  decision.repository = request.repository;
+  decision.digest = request.parent_digest;
+  decision.target_repository = *target;
+  decision.tag = request.tag;
+  decision.promoted = verdict->state == StoredImageState::Passed;
+  decision.reason = verdict->reason;
+  decision.at = now;
+  if (decision.promoted) {
+    // Enqueued once per scan of the index (parent_job_id): when two workers finish the last two
+    // platforms together, both get here and the second finds the first's job.
+    store::JobRequest promote;
+    promote.kind = store::JobKind::Promote;
+    promote.registry = request.registry;
+    promote.repository = request.repository;
+    promote.digest = request.parent_digest;
+    promote.tag = request.tag;
+    promote.source = "quarantine";
+    promote.target_repository = *target;
+    promote.max_attempts = options_.promote_max_attempts;
+    promote.parent_job_id = request.parent_job_id;
+    auto enqueued = store_.enqueue(promote, now);
+    if (!enqueued) return Attempt::failed(enqueued.error(), "store");
+    if (!enqueued->created) return {};  // judged by another worker
+    outcome.promote_job = enqueued->job_id;
+    decision.reason +=
+        fmt::format("; promotion of the index to {} queued (job {})", *target, enqueued->job_id);
+    if (options_.wake) options_.wake->notify();
+  } else if (auto earlier = sameDecisionSince(decision, request.parent_job_id); !earlier) {
+    return Attempt::failed(earlier.error(), "store");
+  } else if (*earlier) {
+    return {};  // already recorded for this scan of the index (by this job's earlier attempt)
+  }
+  if (auto ok = store_.recordDecision(decision); !ok) {
+    spdlog::warn("job {}: recording the quarantine decision of index {} failed: {}", job.id,
+                 request.parent_digest, ok.error().message);
+  }
+  return {};
+}
+
+core::Result<bool> ScanWorker::sameDecisionSince(const store::QuarantineDecision& decision,
+                                                 std::int64_t parent_job_id) {
+  store::Millis since = 0;
+  if (parent_job_id != 0) {
+    auto parent = store_.getJob(parent_job_id);
+    if (!parent) return tl::unexpected(parent.error());
+    if (*parent) since = (*parent)->created_at;
+  }
+  auto earlier = store_.decisions(decision.digest);
+  if (!earlier) return tl::unexpected(earlier.error());
+  return std::any_of(earlier->begin(), earlier->end(), [&](const store::QuarantineDecision& d) {
+    return d.at >= since && d.registry == decision.registry &&
+           d.repository == decision.repository &&
+           d.target_repository == decision.target_repository && d.tag == decision.tag &&
+           d.promoted == decision.promoted && d.reason == decision.reason;
+  });
+}
+
+void ScanWorker::recordPlatformDead(const store::Job& job, std::string_view error,
+                                    store::Millis now) {
+  const auto& request = job.request;
+  if (!options_.quarantine || request.kind != store::JobKind::Scan ||
+      request.parent_digest.empty()) {
+    return;
+  }
+  auto target =
+      releaseRepository(options_.quarantine->mappings, request.registry, request.repository);
+  if (!target) return;
+  store::QuarantineDecision decision;
+  decision.registry = request.registry;
+  decision.repository = request.repository;
+  decision.digest = request.parent_digest;
+  decision.target_repository = *target;
+  decision.tag = request.tag;
+  decision.promoted = false;
+  decision.reason = fmt::format("platform {} ({}) could not be scanned: {}", request.platform,
+                                request.digest, error);
+  decision.at = now;
+  if (auto ok = store_.recordDecision(decision); !ok) {
+    spdlog::warn("job {}: recording the quarantine decision of index {} failed: {}", job.id,
+                 request.parent_digest, ok.error().message);
   }
 }
 

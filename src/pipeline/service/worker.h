@@ -9,11 +9,17 @@
 //            child's manifest digest, platform = "os/arch[/variant]", attestation entries left
 //            out), each child recorded as an image of the repository (Store::recordPush with no
 //            tag); the index job itself completes without a result.
+//            Each child job carries its index (parent_digest) and the index's job (parent_job_id).
 //            When the repository is a quarantine repository (QuarantineConfig mappings), the
 //            saved result is judged (quarantine_policy.h): a QuarantineDecision is recorded
 //            either way, and when the policy passes a Promote job is enqueued. A platform child
-//            of an index is judged and recorded, but not promoted on its own (promoting the
-//            index when all its platforms pass is not automated yet).
+//            of an index is judged and recorded but never promoted on its own: once its result
+//            is saved, the index is judged (stored_images.h, judgeStoredIndex). While platforms
+//            are still unscanned nothing more happens (the last one to finish decides); when
+//            every platform passes, ONE Promote job for the index digest and the pushed tag is
+//            enqueued (deduplicated per index job, so two workers finishing the last two
+//            platforms together promote it once); when one fails, the index's decision names
+//            the failing platforms. A platform job that dies records a decision for the index.
 //   Promote  copies the image to `target_repository` (promote.h, promoteImage) and tags it.
 //
 // Failures: the job goes back to the queue with run_after by exponential back-off (with a cap
@@ -129,11 +135,13 @@ struct JobOutcome {
   std::int64_t job_id = 0;
   store::JobKind job_kind = store::JobKind::Scan;
   Kind kind = Kind::Done;
-  std::string error;                        // Retry, Dead
-  std::optional<store::Millis> retry_at;    // Retry
-  std::int64_t findings = 0;                // Scan: findings saved
-  std::vector<std::int64_t> children;       // index: the Scan jobs enqueued per platform
-  std::optional<std::int64_t> promote_job;  // quarantine passed: the Promote job enqueued
+  std::string error;                      // Retry, Dead
+  std::optional<store::Millis> retry_at;  // Retry
+  std::int64_t findings = 0;              // Scan: findings saved
+  std::vector<std::int64_t> children;     // index: the Scan jobs enqueued per platform
+  // Quarantine passed: the Promote job enqueued (for a platform child, the index's, when this
+  // job's result completed the index and this job enqueued it).
+  std::optional<std::int64_t> promote_job;
 };
 
 std::string_view toString(JobOutcome::Kind kind);  // "done", "retry", "dead", …
@@ -163,6 +171,14 @@ class ScanWorker {
   core::Result<image::registry::RegistryOptions> accessFor(const store::Registry& registry);
   void judgeQuarantine(const store::Job& job, const store::ScanResult& result, store::Millis now,
                        JobOutcome& outcome);
+  // A platform child's result is saved: judges its index when every platform has a result.
+  Attempt judgeIndex(const store::Job& job, image::registry::RegistryClient& client,
+                     std::string_view repository, store::Millis now, JobOutcome& outcome);
+  // Whether `decision` was already recorded since the index's scan job was created.
+  core::Result<bool> sameDecisionSince(const store::QuarantineDecision& decision,
+                                       std::int64_t parent_job_id);
+  // A platform child's scan died: its index stays in quarantine, and says why.
+  void recordPlatformDead(const store::Job& job, std::string_view error, store::Millis now);
 
   store::Store& store_;
   WorkerOptions options_;

@@ -452,6 +452,101 @@ TEST_P(StoreSuite, ListAndCountJobs) {
   EXPECT_EQ(by_state[JobState::Failed], 0);
 }
 
+TEST_P(StoreSuite, ChildJobsKeepTheirParentAndAreEnqueuedOncePerParent) {
+  // An index's Scan job enqueues one job per platform: each knows its index and parent job.
+  const auto index = MUST(store().enqueue(scanRequest("sha256:ix"), kT0));
+  JobRequest child = scanRequest("sha256:c1");
+  child.platform = "linux/arm64";
+  child.parent_digest = "sha256:ix";
+  child.parent_job_id = index.job_id;
+  const auto first = MUST(store().enqueue(child, kT0 + 1));
+  EXPECT_TRUE(first.created);
+  const auto stored = MUST(store().getJob(first.job_id));
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->request.parent_digest, "sha256:ix");
+  EXPECT_EQ(stored->request.parent_job_id, index.job_id);
+  EXPECT_EQ(stored->request.platform, "linux/arm64");
+  JobFilter by_digest;
+  by_digest.digest = "sha256:c1";
+  const auto listed = MUST(store().listJobs(by_digest));
+  ASSERT_EQ(listed.size(), 1U);
+  EXPECT_EQ(listed[0].request.parent_digest, "sha256:ix");
+  EXPECT_EQ(listed[0].request.parent_job_id, index.job_id);
+  // Jobs without a parent read back as such.
+  const auto plain = MUST(store().getJob(index.job_id));
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->request.parent_digest, "");
+  EXPECT_EQ(plain->request.parent_job_id, 0);
+
+  // The index's Promote job: once per parent, even after it finished (two workers finishing the
+  // last two platforms both ask for it).
+  JobRequest promote = scanRequest("sha256:ix");
+  promote.kind = JobKind::Promote;
+  promote.target_repository = "release/app";
+  promote.parent_job_id = index.job_id;
+  const auto promoted = MUST(store().enqueue(promote, kT0 + 2));
+  EXPECT_TRUE(promoted.created);
+  EXPECT_FALSE(MUST(store().enqueue(promote, kT0 + 3)).created);
+  // Claim everything up to the Promote job and finish it.
+  for (int i = 0; i < 3; ++i) {
+    auto claimed = MUST(store().claimJob("w1", kT0 + 10, 60'000));
+    ASSERT_TRUE(claimed.has_value());
+    MUST(store().completeJob(claimed->id, "w1", kT0 + 11));
+  }
+  EXPECT_EQ(MUST(store().getJob(promoted.job_id))->state, JobState::Done);
+  const auto after_done = MUST(store().enqueue(promote, kT0 + 20));
+  EXPECT_FALSE(after_done.created);
+  EXPECT_EQ(after_done.job_id, promoted.job_id);
+  // The same child again from its parent: the one it already has, done or not.
+  const auto child_again = MUST(store().enqueue(child, kT0 + 21));
+  EXPECT_FALSE(child_again.created);
+  EXPECT_EQ(child_again.job_id, first.job_id);
+
+  // Another scan of the index (another parent job) promotes again; a job without a parent is
+  // deduplicated among active jobs only, as before.
+  JobRequest next = promote;
+  next.parent_job_id = index.job_id + 1000;
+  const auto again = MUST(store().enqueue(next, kT0 + 22));
+  EXPECT_TRUE(again.created);
+  JobRequest active = promote;
+  active.parent_job_id = 0;
+  const auto deduplicated = MUST(store().enqueue(active, kT0 + 23));
+  EXPECT_FALSE(deduplicated.created);
+  EXPECT_EQ(deduplicated.job_id, again.job_id);
+}
+
+TEST_P(StoreSuite, ConcurrentEnqueuesOfOnePromoteJobCreateOne) {
+  // Two workers (threads here; processes on PostgreSQL) enqueue the same parent's Promote job
+  // while claiming and finishing whatever they find: exactly one is created.
+  constexpr int kRounds = 20;
+  int created[2] = {0, 0};
+  std::string errors[2];
+  auto work = [&](int w) {
+    const std::string worker = "w" + std::to_string(w);
+    for (int round = 0; round < kRounds; ++round) {
+      JobRequest promote = scanRequest("sha256:race" + std::to_string(round));
+      promote.kind = JobKind::Promote;
+      promote.target_repository = "release/app";
+      promote.parent_job_id = 7000 + round;
+      auto enqueued = store().enqueue(promote, kT0);
+      if (!enqueued) {
+        errors[w] = enqueued.error().message;
+        return;
+      }
+      if (enqueued->created) ++created[w];
+      auto job = store().claimJob(worker, kT0 + 1, 600'000);
+      if (job && *job) (void)store().completeJob((*job)->id, worker, kT0 + 2);
+    }
+  };
+  std::thread first(work, 0);
+  std::thread second(work, 1);
+  first.join();
+  second.join();
+  EXPECT_EQ(errors[0], "");
+  EXPECT_EQ(errors[1], "");
+  EXPECT_EQ(created[0] + created[1], kRounds);
+}
+
 TEST_P(StoreSuite, ConcurrentClaimsNeverYieldTheSameJob) {
   constexpr int kJobs = 40;
   for (int i = 0; i < kJobs; ++i) {

@@ -3,12 +3,15 @@
 // findings; an index becomes one job per platform; an unreachable registry retries with
 // back-off and dead-letters; an unknown registry and a corrupt image fail for good with the
 // reason; two workers on one queue never run the same job twice; the quarantine decision and
-// the promotion copy; an enqueue wakes an idle worker at once. Skips visibly without the tools.
+// the promotion copy; a quarantined index promoted whole when every platform passes, kept when
+// one fails or dies, and promoted once when two workers finish its last platforms together; an
+// enqueue wakes an idle worker at once. Skips visibly without the tools.
 #include "pipeline/service/worker.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -16,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/sha256.h"
 #include "image/registry/client.h"
 #include "local_registry.h"
 #include "pipeline/service/inventory_codec.h"
@@ -31,12 +35,57 @@ using testing::TestImages;
 TestImages* images = nullptr;
 std::string images_failure;
 
+// Adds to the layout an arm64 image with debian-mini's /etc only (no packages, so no findings:
+// it passes any policy) as tag "bare-arm64", and "mixed": an index of "amd64" (four findings)
+// and "bare-arm64".
+::testing::AssertionResult addMixedIndex(TestImages& images) {
+  using bulwark::testing::runCommand;
+  using bulwark::testing::shellQuote;
+  const fs::path fixture = bulwark::testing::fixtures() / "rootfs" / "debian-mini";
+  const std::string image = shellQuote(images.layout.string() + ":bare-arm64");
+  for (const std::string& command :
+       {"umoci new --image " + image,
+        "umoci config --image " + image + " --os linux --architecture arm64",
+        "umoci insert --image " + image + " " + shellQuote((fixture / "etc").string()) + " /etc"}) {
+    if (auto ok = runCommand(command); !ok) return ok;
+  }
+  auto index_json = nlohmann::json::parse(bulwark::testing::readFile(images.layout / "index.json"));
+  auto manifests = nlohmann::json::array();
+  for (const std::string tag : {"amd64", "bare-arm64"}) {
+    for (const auto& entry : index_json["manifests"]) {
+      if (entry["annotations"]["org.opencontainers.image.ref.name"] != tag) continue;
+      manifests.push_back(
+          {{"mediaType", entry["mediaType"]},
+           {"digest", entry["digest"]},
+           {"size", entry["size"]},
+           {"platform", {{"os", "linux"}, {"architecture", tag == "amd64" ? "amd64" : "arm64"}}}});
+    }
+  }
+  if (manifests.size() != 2) return ::testing::AssertionFailure() << "no amd64 + bare-arm64";
+  const nlohmann::json mixed = {
+      {"schemaVersion", 2}, {"mediaType", image::media::kOciIndex}, {"manifests", manifests}};
+  const std::string bytes = mixed.dump();
+  const std::string hex = core::sha256Hex(bytes);
+  bulwark::testing::writeFile(images.layout / "blobs" / "sha256" / hex, bytes);
+  index_json["manifests"].push_back(
+      {{"mediaType", image::media::kOciIndex},
+       {"digest", "sha256:" + hex},
+       {"size", static_cast<std::int64_t>(bytes.size())},
+       {"annotations", {{"org.opencontainers.image.ref.name", "mixed"}}}});
+  bulwark::testing::writeFile(images.layout / "index.json", index_json.dump());
+  return ::testing::AssertionSuccess();
+}
+
 class Environment : public ::testing::Environment {
  public:
   void SetUp() override {
     if (!testing::missingRegistryTools().empty()) return;
     images = new TestImages();
-    if (auto built = testing::buildImages(*images); !built) images_failure = built.message();
+    if (auto built = testing::buildImages(*images); !built) {
+      images_failure = built.message();
+    } else if (auto mixed = addMixedIndex(*images); !mixed) {
+      images_failure = mixed.message();
+    }
   }
   void TearDown() override {
     delete images;
@@ -216,6 +265,8 @@ TEST_F(Worker, AnIndexBecomesOneJobPerPlatform) {
     EXPECT_EQ(outcome.kind, JobOutcome::Kind::Done) << outcome.error;
     const auto child = job(outcome.job_id);
     EXPECT_EQ(child.request.tag, "latest");
+    EXPECT_EQ(child.request.parent_digest, index);
+    EXPECT_EQ(child.request.parent_job_id, id);
     auto metadata = store_->resultMetadata(child.request.digest);
     ASSERT_TRUE(metadata && *metadata);
     EXPECT_EQ((*metadata)->platform, child.request.platform);
@@ -394,6 +445,232 @@ TEST_F(Worker, QuarantinedImagesArePromotedOnlyWhenThePolicyPasses) {
   auto released = store_->findTag("local", "release/app", "1.0");
   ASSERT_TRUE(released && *released);
   EXPECT_EQ((*released)->digest, digest);
+}
+
+TEST_F(Worker, AnIndexWhosePlatformsAllPassIsPromotedWhole) {
+  const std::string index = registry_.push(*images, "multi", "quarantine/multi:1.0", true);
+  ASSERT_TRUE(index.starts_with("sha256:")) << index;
+  auto o = options();
+  o.quarantine.emplace();
+  o.quarantine->mappings = {{"local", "quarantine/*", "release/*"}};
+  o.quarantine->policy.severities = {model::Severity::Critical};  // both platforms pass
+  ScanWorker worker(*store_, o);
+  const auto id = enqueue(scanRequest("quarantine/multi", index, "1.0"));
+  const auto expanded = runOnce(worker, now_);
+  ASSERT_EQ(expanded.children.size(), 2U);
+
+  // The first platform: judged, recorded, waiting for the other.
+  const auto first = runOnce(worker, now_);
+  EXPECT_EQ(first.kind, JobOutcome::Kind::Done) << first.error;
+  EXPECT_FALSE(first.promote_job);
+  const auto first_job = job(first.job_id);
+  auto child_decisions = store_->decisions(first_job.request.digest);
+  ASSERT_TRUE(child_decisions);
+  ASSERT_EQ(child_decisions->size(), 1U);
+  EXPECT_FALSE(child_decisions->front().promoted);
+  EXPECT_NE(child_decisions->front().reason.find("one platform of index " + index),
+            std::string::npos)
+      << child_decisions->front().reason;
+  auto index_decisions = store_->decisions(index);
+  ASSERT_TRUE(index_decisions);
+  EXPECT_TRUE(index_decisions->empty()) << "judged before its last platform was scanned";
+
+  // The last platform decides: one Promote job for the index, with the pushed tag.
+  const auto last = runOnce(worker, now_);
+  EXPECT_EQ(last.kind, JobOutcome::Kind::Done) << last.error;
+  ASSERT_TRUE(last.promote_job);
+  const auto promote_job = job(*last.promote_job);
+  EXPECT_EQ(promote_job.request.kind, store::JobKind::Promote);
+  EXPECT_EQ(promote_job.request.digest, index);
+  EXPECT_EQ(promote_job.request.tag, "1.0");
+  EXPECT_EQ(promote_job.request.target_repository, "release/multi");
+  EXPECT_EQ(promote_job.request.parent_job_id, id);
+  index_decisions = store_->decisions(index);
+  ASSERT_TRUE(index_decisions);
+  ASSERT_EQ(index_decisions->size(), 1U);
+  EXPECT_TRUE(index_decisions->front().promoted);
+  EXPECT_TRUE(index_decisions->front().reason.starts_with(
+      "all 2 platforms pass the policy (linux/amd64, linux/arm64/v8); promotion of the index to "
+      "release/multi queued"))
+      << index_decisions->front().reason;
+
+  const auto promoted = runOnce(worker, store::nowMillis());
+  EXPECT_EQ(promoted.job_id, *last.promote_job);
+  EXPECT_EQ(promoted.kind, JobOutcome::Kind::Done) << promoted.error;
+  EXPECT_FALSE(worker.runOnce(store::nowMillis()).value().has_value()) << "nothing else to do";
+  index_decisions = store_->decisions(index);
+  ASSERT_TRUE(index_decisions);
+  ASSERT_EQ(index_decisions->size(), 2U);
+  EXPECT_TRUE(index_decisions->front().reason.starts_with("promoted to release/multi:1.0"))
+      << index_decisions->front().reason;
+
+  // The release repository has the index by digest and by tag, and both platforms.
+  auto client = image::registry::RegistryClient::create(
+      registry_.host(), registryOptions(*store_->findRegistry("local").value(), {}).value());
+  ASSERT_TRUE(client) << client.error().message;
+  auto by_tag = (*client)->fetchManifest("release/multi", "1.0");
+  ASSERT_TRUE(by_tag) << by_tag.error().message;
+  EXPECT_EQ(by_tag->digest, index);
+  auto by_digest = (*client)->fetchManifest("release/multi", index);
+  ASSERT_TRUE(by_digest) << by_digest.error().message;
+  for (const auto child : expanded.children) {
+    const std::string digest = job(child).request.digest;
+    auto manifest = (*client)->fetchManifest("release/multi", digest);
+    EXPECT_TRUE(manifest) << digest << ": " << manifest.error().message;
+  }
+  auto released = store_->findTag("local", "release/multi", "1.0");
+  ASSERT_TRUE(released && *released);
+  EXPECT_EQ((*released)->digest, index);
+}
+
+TEST_F(Worker, AnIndexWithAFailingPlatformStaysInQuarantine) {
+  // amd64 has four findings, the bare arm64 none: every severity counts, so amd64 fails.
+  const std::string index = registry_.push(*images, "mixed", "quarantine/mixed:2.0", true);
+  ASSERT_TRUE(index.starts_with("sha256:")) << index;
+  auto o = options();
+  o.quarantine.emplace();
+  o.quarantine->mappings = {{"local", "quarantine/*", "release/*"}};
+  ScanWorker worker(*store_, o);
+  enqueue(scanRequest("quarantine/mixed", index, "2.0"));
+  ASSERT_EQ(runOnce(worker, now_).children.size(), 2U);
+  for (int i = 0; i < 2; ++i) {
+    const auto outcome = runOnce(worker, now_);
+    EXPECT_EQ(outcome.kind, JobOutcome::Kind::Done) << outcome.error;
+    EXPECT_FALSE(outcome.promote_job);
+  }
+  EXPECT_FALSE(worker.runOnce(store::nowMillis()).value().has_value()) << "no Promote job";
+  auto decisions = store_->decisions(index);
+  ASSERT_TRUE(decisions);
+  ASSERT_EQ(decisions->size(), 1U);
+  const auto& decision = decisions->front();
+  EXPECT_FALSE(decision.promoted);
+  EXPECT_EQ(decision.target_repository, "release/mixed");
+  EXPECT_EQ(decision.tag, "2.0");
+  EXPECT_TRUE(decision.reason.starts_with(
+      "1 of 2 platforms fails the policy: linux/amd64: 4 findings fail the policy: "
+      "CVE-2024-2961 (HIGH, libc6 2.36-9+deb12u4)"))
+      << decision.reason;
+  EXPECT_EQ(decision.reason.find("linux/arm64"), std::string::npos) << decision.reason;
+  store::JobFilter promotes;
+  promotes.digest = index;
+  auto jobs = store_->listJobs(promotes);
+  ASSERT_TRUE(jobs);
+  for (const auto& j : *jobs) EXPECT_EQ(j.request.kind, store::JobKind::Scan);
+
+  // Nothing reached the release repository.
+  auto client = image::registry::RegistryClient::create(
+      registry_.host(), registryOptions(*store_->findRegistry("local").value(), {}).value());
+  ASSERT_TRUE(client) << client.error().message;
+  EXPECT_FALSE((*client)->fetchManifest("release/mixed", "2.0"));
+}
+
+TEST_F(Worker, APlatformWhoseScanDiesKeepsItsIndexInQuarantine) {
+  auto o = options();
+  o.quarantine.emplace();
+  o.quarantine->mappings = {{"", "quarantine/*", "release/*"}};
+  ScanWorker worker(*store_, o);
+  const std::string index = "sha256:" + std::string(64, 'a');
+  auto child = scanRequest("quarantine/gone", "sha256:" + std::string(64, 'b'), "4.0");
+  child.registry = "unregistered";
+  child.platform = "linux/arm64";
+  child.parent_digest = index;
+  child.parent_job_id = 99;
+  enqueue(child);
+  const auto outcome = runOnce(worker, now_);
+  EXPECT_EQ(outcome.kind, JobOutcome::Kind::Dead);
+  auto decisions = store_->decisions(index);
+  ASSERT_TRUE(decisions);
+  ASSERT_EQ(decisions->size(), 1U);
+  EXPECT_FALSE(decisions->front().promoted);
+  EXPECT_EQ(decisions->front().target_repository, "release/gone");
+  EXPECT_EQ(decisions->front().reason,
+            "platform linux/arm64 (sha256:" + std::string(64, 'b') +
+                ") could not be scanned: registry 'unregistered' is not known");
+}
+
+TEST_F(Worker, TwoWorkersFinishingTheLastTwoPlatformsPromoteTheIndexOnce) {
+  const std::string index = registry_.push(*images, "multi", "quarantine/race:3.0", true);
+  ASSERT_TRUE(index.starts_with("sha256:")) << index;
+  auto o = options();
+  o.quarantine.emplace();
+  o.quarantine->mappings = {{"local", "quarantine/*", "release/*"}};
+  o.quarantine->policy.severities = {model::Severity::Critical};
+  {
+    ScanWorker expander(*store_, o);
+    enqueue(scanRequest("quarantine/race", index, "3.0"));
+    ASSERT_EQ(runOnce(expander, now_).children.size(), 2U);
+  }
+  // The worst case: both workers save their platform's result before either judges the index,
+  // so both see every platform scanned; the first enqueues the promotion, which runs to the end
+  // before the second judges (no queued or running Promote job is left to deduplicate against).
+  std::mutex mutex;
+  std::condition_variable cv;
+  int saved = 0;
+  bool promoted_done = false;
+  const auto wait_for = [&](const std::function<bool()>& ready) {
+    std::unique_lock lock(mutex);
+    ++saved;
+    cv.notify_all();
+    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), ready));
+  };
+  std::vector<JobOutcome> outcomes(2);
+  const auto work = [&](int n) {
+    auto own = o;
+    own.name = "race:" + std::to_string(n);
+    own.after_save = [&, n](const SavedScan&) {
+      if (n == 0) {
+        wait_for([&] { return saved == 2; });
+      } else {
+        wait_for([&] { return promoted_done; });
+      }
+    };
+    ScanWorker racer(*store_, own);
+    auto outcome = racer.runOnce(store::nowMillis());
+    ASSERT_TRUE(outcome && *outcome);
+    outcomes[static_cast<std::size_t>(n)] = **outcome;
+  };
+  std::thread first(work, 0);
+  {
+    std::unique_lock lock(mutex);  // the first holds a platform before the second claims
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return saved >= 1; }));
+  }
+  std::thread second(work, 1);
+  first.join();
+  EXPECT_EQ(outcomes[0].kind, JobOutcome::Kind::Done) << outcomes[0].error;
+  EXPECT_TRUE(outcomes[0].promote_job) << "the first to judge enqueues the promotion";
+
+  auto promoter_options = options();
+  promoter_options.quarantine = o.quarantine;
+  ScanWorker promoter(*store_, promoter_options);
+  const auto promoted = runOnce(promoter, store::nowMillis());
+  EXPECT_EQ(promoted.job_kind, store::JobKind::Promote);
+  EXPECT_EQ(promoted.kind, JobOutcome::Kind::Done) << promoted.error;
+  {
+    std::lock_guard lock(mutex);
+    promoted_done = true;
+  }
+  cv.notify_all();
+  second.join();
+  EXPECT_EQ(saved, 2);
+  EXPECT_EQ(outcomes[1].kind, JobOutcome::Kind::Done) << outcomes[1].error;
+  EXPECT_FALSE(outcomes[1].promote_job) << "the index was promoted twice";
+
+  store::JobFilter by_index;
+  by_index.digest = index;
+  auto jobs = store_->listJobs(by_index);
+  ASSERT_TRUE(jobs);
+  int promotes = 0;
+  for (const auto& j : *jobs) promotes += j.request.kind == store::JobKind::Promote ? 1 : 0;
+  EXPECT_EQ(promotes, 1);
+  EXPECT_FALSE(promoter.runOnce(store::nowMillis()).value().has_value()) << "nothing left";
+  auto decisions = store_->decisions(index);
+  ASSERT_TRUE(decisions);
+  ASSERT_EQ(decisions->size(), 2U);  // queued, then promoted
+  EXPECT_TRUE(decisions->front().reason.starts_with("promoted to release/race:3.0"))
+      << decisions->front().reason;
+  auto released = store_->findTag("local", "release/race", "3.0");
+  ASSERT_TRUE(released && *released);
+  EXPECT_EQ((*released)->digest, index);
 }
 
 TEST_F(Worker, AnEnqueueWakesAnIdleWorkerAtOnce) {
