@@ -46,6 +46,21 @@ bool isIndex(const image::FetchedManifest& manifest, const nlohmann::json& json)
   return json.is_object() && json.contains("manifests") && !json.contains("layers");
 }
 
+// The Promote job for `digest` (an image, or an index) of a quarantine scan's repository and tag.
+store::JobRequest promoteRequest(const store::JobRequest& scan, const std::string& digest,
+                                 const std::string& target, int max_attempts) {
+  store::JobRequest promote;
+  promote.kind = store::JobKind::Promote;
+  promote.registry = scan.registry;
+  promote.repository = scan.repository;
+  promote.digest = digest;
+  promote.tag = scan.tag;
+  promote.source = "quarantine";
+  promote.target_repository = target;
+  promote.max_attempts = max_attempts;
+  return promote;
+}
+
 struct IndexChild {
   std::string digest;
   std::string platform;
@@ -501,16 +516,8 @@ void ScanWorker::judgeQuarantine(const store::Job& job, const store::ScanResult&
     decision.reason +=
         fmt::format("; {} is one platform of an index: not promoted on its own", request.platform);
   } else if (verdict.promote) {
-    store::JobRequest promote;
-    promote.kind = store::JobKind::Promote;
-    promote.registry = request.registry;
-    promote.repository = request.repository;
-    promote.digest = request.digest;
-    promote.tag = request.tag;
-    promote.source = "quarantine";
-    promote.target_repository = *target;
-    promote.max_attempts = options_.promote_max_attempts;
-    auto enqueued = store_.enqueue(promote, now);
+    auto enqueued = store_.enqueue(
+        promoteRequest(request, request.digest, *target, options_.promote_max_attempts), now);
     if (enqueued) {
       outcome.promote_job = enqueued->job_id;
       decision.reason +=
@@ -566,15 +573,8 @@ ScanWorker::Attempt ScanWorker::judgeIndex(const store::Job& job,
   if (decision.promoted) {
     // Enqueued once per scan of the index (parent_job_id): when two workers finish the last two
     // platforms together, both get here and the second finds the first's job.
-    store::JobRequest promote;
-    promote.kind = store::JobKind::Promote;
-    promote.registry = request.registry;
-    promote.repository = request.repository;
-    promote.digest = request.parent_digest;
-    promote.tag = request.tag;
-    promote.source = "quarantine";
-    promote.target_repository = *target;
-    promote.max_attempts = options_.promote_max_attempts;
+    store::JobRequest promote =
+        promoteRequest(request, request.parent_digest, *target, options_.promote_max_attempts);
     promote.parent_job_id = request.parent_job_id;
     auto enqueued = store_.enqueue(promote, now);
     if (!enqueued) return Attempt::failed(enqueued.error(), "store");
