@@ -37,6 +37,15 @@ ErrorCode errorOf(const bulwark::core::Result<T>& result) {
   return result ? ErrorCode::Internal : result.error().code;
 }
 
+// Runs work(0) and work(1) at the same time, each on its own thread.
+template <class Work>
+void onTwoThreads(Work& work) {
+  std::thread first(work, 0);
+  std::thread second(work, 1);
+  first.join();
+  second.join();
+}
+
 constexpr Millis kT0 = 1'700'000'000'000;  // a fixed "now" for the job tests
 
 JobRequest scanRequest(const std::string& digest, const std::string& repository = "library/app",
@@ -538,10 +547,7 @@ TEST_P(StoreSuite, ConcurrentEnqueuesOfOnePromoteJobCreateOne) {
       if (job && *job) (void)store().completeJob((*job)->id, worker, kT0 + 2);
     }
   };
-  std::thread first(work, 0);
-  std::thread second(work, 1);
-  first.join();
-  second.join();
+  onTwoThreads(work);
   EXPECT_EQ(errors[0], "");
   EXPECT_EQ(errors[1], "");
   EXPECT_EQ(created[0] + created[1], kRounds);
@@ -571,10 +577,7 @@ TEST_P(StoreSuite, ConcurrentClaimsNeverYieldTheSameJob) {
       }
     }
   };
-  std::thread first(work, 0);
-  std::thread second(work, 1);
-  first.join();
-  second.join();
+  onTwoThreads(work);
   EXPECT_EQ(errors[0], "");
   EXPECT_EQ(errors[1], "");
   std::set<std::int64_t> all(claimed[0].begin(), claimed[0].end());
