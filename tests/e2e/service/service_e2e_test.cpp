@@ -138,6 +138,52 @@ TEST(ServiceE2E, QuarantinedImagesArePromotedOnlyWhenThePolicyPasses) {
   EXPECT_EQ(service.registryDigest("release/app:1"), "");
 }
 
+TEST(ServiceE2E, AQuarantinedIndexIsPromotedWholeWhenEveryPlatformPasses) {
+  REQUIRE_TOOLS();
+  Service service(
+      "quarantine:\n  mappings:\n    - {registry: local, from: \"quarantine/*\", to: "
+      "\"release/*\"}\n  policy: {severity: [CRITICAL, HIGH]}\n");
+  ASSERT_TRUE(service.start());
+  const fs::path layout = service.dir() / "layout";
+  const fs::path clean = cleanRootfs(service.dir());
+  ASSERT_TRUE(addImage(layout, "clean-amd64", clean, "amd64"));
+  ASSERT_TRUE(addImage(layout, "clean-arm64", clean, "arm64"));
+  ASSERT_TRUE(addImage(layout, "mini-arm64", miniRootfs(), "arm64"));
+  ASSERT_TRUE(
+      addIndex(layout, "clean", {{"clean-amd64", "amd64", ""}, {"clean-arm64", "arm64", "v8"}}));
+  ASSERT_TRUE(
+      addIndex(layout, "mixed", {{"clean-amd64", "amd64", ""}, {"mini-arm64", "arm64", "v8"}}));
+  ASSERT_TRUE(service.push(layout, "clean", "quarantine/multi:1", true));
+  ASSERT_TRUE(service.push(layout, "mixed", "quarantine/mixed:1", true));
+  const std::string clean_index = service.rawDigest("quarantine/multi:1");
+  const std::string mixed_index = service.rawDigest("quarantine/mixed:1");
+  ASSERT_TRUE(clean_index.starts_with("sha256:")) << clean_index;
+  ASSERT_TRUE(mixed_index.starts_with("sha256:")) << mixed_index;
+
+  // Both platforms pass: the index itself reaches release/ under its digest and tag.
+  const auto deadline = std::chrono::steady_clock::now() + 90s;
+  while (std::chrono::steady_clock::now() < deadline &&
+         service.rawDigest("release/multi:1") != clean_index) {
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_EQ(service.rawDigest("release/multi:1"), clean_index) << service.log();
+  const Json promoted = service.waitFor("/api/v1/images/" + clean_index + "/decisions",
+                                        [](const Json& j) { return !j["decisions"].empty(); });
+  ASSERT_FALSE(promoted["decisions"].empty()) << promoted.dump(2) << service.log();
+  EXPECT_EQ(promoted["decisions"][0]["promoted"], true) << promoted.dump(2);
+
+  // arm64 carries the vulnerable glibc: the index stays, and its decision names that platform.
+  const Json kept = service.waitFor(
+      "/api/v1/images/" + mixed_index + "/decisions",
+      [](const Json& j) { return !j["decisions"].empty(); }, 90s);
+  ASSERT_FALSE(kept["decisions"].empty()) << kept.dump(2) << service.log();
+  EXPECT_EQ(kept["decisions"][0]["promoted"], false);
+  const std::string reason = kept["decisions"][0]["reason"];
+  EXPECT_NE(reason.find("linux/arm64"), std::string::npos) << reason;
+  EXPECT_EQ(reason.find("linux/amd64"), std::string::npos) << reason;
+  EXPECT_EQ(service.rawDigest("release/mixed:1"), "");
+}
+
 // An AdmissionReview v1 for a Pod running `images` (Kubernetes API reference, admission.k8s.io/v1).
 std::string admissionReview(const std::string& uid, const std::vector<std::string>& images) {
   Json containers = Json::array();

@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/oci_index.h"
 #include "support/process.h"
 #include "support/registry.h"
 
@@ -44,15 +45,18 @@ inline std::string bulwarkBin() {
   return bin != nullptr ? bin : "build/bin/bulwark";
 }
 
-// An OCI layout with one image per call: the files of `rootfs` as one layer.
+// An OCI layout with one image per call: the files of `rootfs` as one layer, for linux on
+// `architecture`.
 inline ::testing::AssertionResult addImage(const fs::path& layout, const std::string& tag,
-                                           const fs::path& rootfs) {
+                                           const fs::path& rootfs,
+                                           const std::string& architecture = "amd64") {
   if (!fs::exists(layout / "index.json")) {
     if (auto ok = runCommand("umoci init --layout " + shellQuote(layout.string())); !ok) return ok;
   }
   const std::string image = shellQuote(layout.string() + ":" + tag);
   if (auto ok = runCommand("umoci new --image " + image); !ok) return ok;
-  if (auto ok = runCommand("umoci config --image " + image + " --os linux --architecture amd64");
+  if (auto ok = runCommand("umoci config --image " + image + " --os linux --architecture " +
+                           shellQuote(architecture));
       !ok) {
     return ok;
   }
@@ -179,9 +183,11 @@ class Service {
   int stopServer() { return server_ ? server_->stop() : -1; }
 
   // Pushes a layout's tag to REPOSITORY:TAG in the registry.
+  // `all`: an index with every platform image it lists (skopeo copy --all).
   ::testing::AssertionResult push(const fs::path& layout, const std::string& image_tag,
-                                  const std::string& destination) {
-    return runCommand("skopeo copy --quiet " + skopeoAccess("--dest-") + " " +
+                                  const std::string& destination, bool all = false) {
+    return runCommand("skopeo copy --quiet " + std::string(all ? "--all " : "") +
+                      skopeoAccess("--dest-") + " " +
                       shellQuote("oci:" + layout.string() + ":" + image_tag) + " " +
                       shellQuote("docker://" + registryHost() + "/" + destination));
   }
@@ -195,6 +201,19 @@ class Service {
       return "";
     }
     return lastLine(out);
+  }
+
+  // The digest of the manifest or index REPOSITORY:TAG names as stored, unresolved (skopeo
+  // inspect picks the platform of this machine from an index); "" when absent.
+  std::string rawDigest(const std::string& reference) {
+    const fs::path raw = dir_.path() / "raw-manifest";
+    // In a subshell: runCommand sends the command's own stdout to its log.
+    if (!runCommand("(skopeo inspect --raw " + skopeoAccess("--") + " " +
+                    shellQuote("docker://" + registryHost() + "/" + reference) + " >" +
+                    shellQuote(raw.string()) + ")")) {
+      return "";
+    }
+    return "sha256:" + core::sha256Hex(readFile(raw));
   }
 
   httplib::Result get(const std::string& path, const std::string& token) {

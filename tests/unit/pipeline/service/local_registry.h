@@ -20,6 +20,7 @@
 #include "core/sha256.h"
 #include "image/oci.h"
 #include "service_test_support.h"
+#include "support/oci_index.h"
 #include "support/process.h"
 #include "support/registry.h"
 #include "testdata.h"
@@ -63,30 +64,8 @@ inline ::testing::AssertionResult buildImages(TestImages& out) {
       }
     }
   }
-  auto index_json = nlohmann::json::parse(bulwark::testing::readFile(out.layout / "index.json"));
-  auto manifests = nlohmann::json::array();
-  for (const auto& entry : index_json["manifests"]) {
-    const std::string tag = entry["annotations"]["org.opencontainers.image.ref.name"];
-    nlohmann::json descriptor = {{"mediaType", entry["mediaType"]},
-                                 {"digest", entry["digest"]},
-                                 {"size", entry["size"]},
-                                 {"platform", {{"os", "linux"}, {"architecture", tag}}}};
-    if (tag == "arm64") descriptor["platform"]["variant"] = "v8";
-    manifests.push_back(descriptor);
-  }
-  if (manifests.size() != 2) return ::testing::AssertionFailure() << "umoci made no 2 images";
-  const nlohmann::json nested = {
-      {"schemaVersion", 2}, {"mediaType", image::media::kOciIndex}, {"manifests", manifests}};
-  const std::string bytes = nested.dump();
-  const std::string hex = core::sha256Hex(bytes);
-  writeFile(out.layout / "blobs" / "sha256" / hex, bytes);
-  index_json["manifests"].push_back(
-      {{"mediaType", image::media::kOciIndex},
-       {"digest", "sha256:" + hex},
-       {"size", static_cast<std::int64_t>(bytes.size())},
-       {"annotations", {{"org.opencontainers.image.ref.name", "multi"}}}});
-  writeFile(out.layout / "index.json", index_json.dump());
-  return ::testing::AssertionSuccess();
+  return bulwark::testing::addIndex(out.layout, "multi",
+                                    {{"amd64", "amd64", ""}, {"arm64", "arm64", "v8"}});
 }
 
 // One registry, anonymous, plain HTTP, with deletes enabled.

@@ -49,31 +49,8 @@ std::string images_failure;
         "umoci insert --image " + image + " " + shellQuote((fixture / "etc").string()) + " /etc"}) {
     if (auto ok = runCommand(command); !ok) return ok;
   }
-  auto index_json = nlohmann::json::parse(bulwark::testing::readFile(images.layout / "index.json"));
-  auto manifests = nlohmann::json::array();
-  for (const std::string tag : {"amd64", "bare-arm64"}) {
-    for (const auto& entry : index_json["manifests"]) {
-      if (entry["annotations"]["org.opencontainers.image.ref.name"] != tag) continue;
-      manifests.push_back(
-          {{"mediaType", entry["mediaType"]},
-           {"digest", entry["digest"]},
-           {"size", entry["size"]},
-           {"platform", {{"os", "linux"}, {"architecture", tag == "amd64" ? "amd64" : "arm64"}}}});
-    }
-  }
-  if (manifests.size() != 2) return ::testing::AssertionFailure() << "no amd64 + bare-arm64";
-  const nlohmann::json mixed = {
-      {"schemaVersion", 2}, {"mediaType", image::media::kOciIndex}, {"manifests", manifests}};
-  const std::string bytes = mixed.dump();
-  const std::string hex = core::sha256Hex(bytes);
-  bulwark::testing::writeFile(images.layout / "blobs" / "sha256" / hex, bytes);
-  index_json["manifests"].push_back(
-      {{"mediaType", image::media::kOciIndex},
-       {"digest", "sha256:" + hex},
-       {"size", static_cast<std::int64_t>(bytes.size())},
-       {"annotations", {{"org.opencontainers.image.ref.name", "mixed"}}}});
-  bulwark::testing::writeFile(images.layout / "index.json", index_json.dump());
-  return ::testing::AssertionSuccess();
+  return bulwark::testing::addIndex(images.layout, "mixed",
+                                    {{"amd64", "amd64", ""}, {"bare-arm64", "arm64", ""}});
 }
 
 class Environment : public ::testing::Environment {
