@@ -18,6 +18,12 @@
 //
 // Decoding reads stored text that may be corrupt or forged: every type is checked, sizes are
 // bounded (kMaxInventoryJsonBytes, kMaxStoredPackages), and anything wrong is ErrorCode::Input.
+// It parses with simdjson (the whole text is validated, UTF-8 included, before anything is read;
+// no recursion and no depth limit, so unknown members nested however deep are ignored) and reads
+// as the nlohmann decoder it replaced did: when a member name repeats in an object the LAST one
+// counts; a leading UTF-8 byte order mark is skipped; a NUL byte ends the text. Two differences
+// on text no encoder writes: an integer beyond 64 bits (which nlohmann read as a double) makes
+// the text "not JSON", and "-0" reads as the count 0.
 #pragma once
 
 #include <cstddef>

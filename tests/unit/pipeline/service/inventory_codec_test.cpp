@@ -10,6 +10,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -306,11 +307,130 @@ TEST(InventoryCodec, CorruptTextIsInputError) {
     EXPECT_EQ(decoded.error().code, core::ErrorCode::Input) << text;
     EXPECT_NE(decoded.error().message.find("stored inventory"), std::string::npos);
   }
-  // Deep nesting is rejected without recursion trouble.
+  // Deep nesting is read without recursion trouble: unknown members are ignored however deep;
+  // unbalanced nesting is not JSON.
   const std::string deep =
       R"({"v":1,"x":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
   auto nested = decodeInventory(deep);
   EXPECT_TRUE(nested) << "unknown keys are ignored: " << nested.error().message;
+  const std::string deep_objects = R"({"v":1,"p":[{"y":"deb","n":"x","z":)" +
+                                   std::string(50000, '[') + R"({"a":)" + std::string(50000, '[') +
+                                   std::string(50000, ']') + "}" + std::string(50000, ']') + "}]}";
+  auto in_package = decodeInventory(deep_objects);
+  ASSERT_TRUE(in_package) << in_package.error().message;
+  EXPECT_EQ(in_package->packages.at(0).name, "x");
+  EXPECT_FALSE(decodeInventory(R"({"v":1,"x":)" + std::string(200000, '[')));
+  EXPECT_FALSE(decodeInventory(R"({"v":1,"x":)" + std::string(200000, '[') + "}"));
+}
+
+// The messages name what is wrong, checked in a fixed order (the first wrong member in that
+// order is reported, whatever the order in the text).
+TEST(InventoryCodec, CorruptTextMessages) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "not JSON"},
+      {"[]", "not a JSON object"},
+      {"{}", "no format version"},
+      {R"({"v":"1"})", "no format version"},
+      {R"({"v":1.0})", "no format version"},
+      {R"({"v":2,"p":[]})", "format version 2 is not 1 (written by a newer bulwark?)"},
+      {R"({"v":18446744073709551615})",
+       "format version 18446744073709551615 is not 1 (written by a newer bulwark?)"},
+      {R"({"v":1,"t":[]})", "inventory.t: not an object"},
+      {R"({"v":1,"d":{"id":1}})", "d.id: not a string"},
+      {R"({"v":1,"p":{}})", "inventory.p: not an array"},
+      {R"({"v":1,"p":[1]})", "p[0]: not an object"},
+      {R"({"v":1,"p":[{"y":"deb","n":"x"},{"y":"deb"}]})", "p[1].n: missing"},
+      {R"({"v":1,"p":[{"n":"x"}]})", "p[0].y: not a package type"},
+      {R"({"v":1,"p":[{"y":1,"n":"x"}]})", "p[0].y: not a string"},
+      {R"({"v":1,"p":[{"y":"deb","n":5}]})", "p[0].n: not a string"},
+      {R"({"v":1,"p":[{"y":"deb","n":"x","e":-1}]})", "p[0].e: not a valid count"},
+      {R"({"v":1,"p":[{"y":"deb","n":"x","e":4294967296}]})", "p[0].e: not a valid count"},
+      {R"({"v":1,"p":[{"y":"deb","n":"x","l":"a"}]})", "p[0].l: not an array"},
+      {R"({"v":1,"p":[{"y":"deb","n":"x","l":["a",1]}]})", "p[0].l: not all strings"},
+      {R"({"v":1,"p":[{"y":"deb","n":"x","dev":1}]})", "p[0].dev: not a boolean"},
+      {R"({"v":1,"p":[{"y":"deb","n":"x","rel":"cousin"}]})", "p[0].rel: not a relationship"},
+      {R"({"v":1,"p":[{"y":"deb","n":"x","li":0}]})", "p[0].li: the target has no layers"},
+      {R"({"v":1,"t":{"ly":[{}]},"p":[{"y":"deb","n":"x","li":1}]})", "p[0].li: not a valid count"},
+      // Checked in the decoder's order, not the text's: "n" before "e", "t" before "p".
+      {R"({"v":1,"p":[{"e":-1,"y":"deb","n":5}]})", "p[0].n: not a string"},
+      {R"({"v":1,"p":[1],"t":{"n":1}})", "t.n: not a string"},
+      {R"({"v":1,"t":{"ly":[1]}})", "t.ly: not all objects"},
+      {R"({"v":1,"t":{"ly":[{"s":-5}]}})", "t.ly.s: not a valid count"},
+      {R"({"v":1,"t":{"cf":{"lb":[["a"]]}}})", "t.cf.lb: not all [key, value] pairs"},
+      {R"({"v":1,"t":{"cf":{"lb":[["a",1]]}}})", "t.cf.lb: not all [key, value] pairs"},
+      {R"({"v":1,"t":{"cf":{"h":[{"el":"yes"}]}}})", "t.cf.h.el: not a boolean"},
+      {R"({"v":1,"g":[["a","b"]]})", "g: not all [kind, where, detail]"},
+      {R"({"v":1,"g":[["a","b","c"]],"gn":0})", "gn is less than the diagnostics listed"},
+      {R"({"v":1,"gn":-1})", "inventory.gn: not a valid count"},
+      {"{\"v\":1,\"t\":{\"n\":\"\xff\"}}", "not JSON"},
+      {"{\"v\":1,\"t\":{\"n\":\"\xc0\xaf\"}}", "not JSON"},
+      {R"({"v":1,"t":{"n":"\udc00"}})", "not JSON"},
+  };
+  for (const auto& [text, message] : cases) {
+    auto decoded = decodeInventory(text);
+    ASSERT_FALSE(decoded) << text;
+    EXPECT_EQ(decoded.error().code, core::ErrorCode::Input) << text;
+    EXPECT_EQ(decoded.error().message, "stored inventory: " + message) << text;
+  }
+  // Too many diagnostics is reported even before an earlier wrong member.
+  std::string many = R"({"v":1,"t":5,"g":[)";
+  for (std::size_t i = 0; i <= kMaxStoredDiagnostics; ++i) many += R"(["k","w","d"],)";
+  many.back() = ']';
+  many += "}";
+  auto too_many = decodeInventory(many);
+  ASSERT_FALSE(too_many);
+  EXPECT_EQ(too_many.error().message, "stored inventory: more than 1000 diagnostics");
+}
+
+// When a member name repeats, the last one counts; a leading byte order mark is skipped and a
+// NUL byte ends the text (as the nlohmann parser did).
+TEST(InventoryCodec, DuplicateMembersByteOrderMarkAndNul) {
+  auto decoded = decodeInventory(
+      R"({"v":2,"v":1,"d":{"id":"alpine","id":"debian"},"p":[{"y":"deb","n":5,"n":"x"}],)"
+      R"("p":[{"y":"apk","n":"musl","l":["a"],"l":["b","c"]}]})");
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->distro.id, "debian");
+  ASSERT_EQ(decoded->packages.size(), 1U);
+  EXPECT_EQ(decoded->packages[0].type, model::PackageType::Apk);
+  EXPECT_EQ(decoded->packages[0].licenses, (std::vector<std::string>{"b", "c"}));
+  auto last_wrong = decodeInventory(R"({"v":1,"d":{"id":"debian","id":5}})");
+  ASSERT_FALSE(last_wrong);
+  EXPECT_EQ(last_wrong.error().message, "stored inventory: d.id: not a string");
+
+  const std::string good = encodeInventory(everything());
+  auto with_bom = decodeInventory("\xEF\xBB\xBF" + good);
+  ASSERT_TRUE(with_bom) << with_bom.error().message;
+  expectSameInventory(everything(), *with_bom, false, "after a byte order mark");
+  std::string with_nul = good;
+  with_nul += '\0';
+  with_nul += "garbage";
+  EXPECT_TRUE(decodeInventory(with_nul));
+  std::string nul_in_string = R"({"v":1,"t":{"n":"a)";
+  nul_in_string += '\0';
+  nul_in_string += R"("}})";
+  EXPECT_FALSE(decodeInventory(nul_in_string));
+}
+
+// Inventories of every size decode the same, one after another on one thread (the parser is
+// reused up to a size and then one of its own is made), and again after a failure.
+TEST(InventoryCodec, LargeAndSmallInventoriesInTurn) {
+  model::Inventory large = everything();
+  for (int i = 0; large.packages.size() < 40000; ++i) {
+    model::Package p = large.packages[static_cast<std::size_t>(i) % 4];
+    p.name += std::to_string(i);
+    large.packages.push_back(std::move(p));
+  }
+  const std::string large_text = encodeInventory(large, {.files = true});
+  ASSERT_GT(large_text.size(), 4U << 20);  // more than the parser kept for reuse
+  const std::string small_text = encodeInventory(everything(), {.files = true});
+  for (int round = 0; round < 2; ++round) {
+    for (const auto* text : {&small_text, &large_text, &small_text}) {
+      auto decoded = decodeInventory(*text);
+      ASSERT_TRUE(decoded) << decoded.error().message;
+      EXPECT_EQ(encodeInventory(*decoded, {.files = true}), *text);
+    }
+    EXPECT_FALSE(decodeInventory(large_text.substr(0, large_text.size() - 1)));
+  }
 }
 
 TEST(FindingRecords, DetailIsTheReportsFindingAndDecodesBack) {
