@@ -262,9 +262,19 @@ ScanWorker::ScanWorker(store::Store& store, WorkerOptions options)
 
 ScanWorker::~ScanWorker() = default;
 
-core::Result<image::registry::RegistryOptions> ScanWorker::accessFor(
-    const store::Registry& registry) {
-  return service::registryOptions(registry, options_.credentials);
+ScanWorker::Attempt ScanWorker::reach(const store::JobRequest& request, store::Registry& registry,
+                                      image::registry::RegistryOptions& access) {
+  auto found = store_.findRegistry(request.registry);
+  if (!found) return Attempt::failed(found.error(), "store");
+  if (!*found) {
+    return Attempt::permanentFailure(
+        fmt::format("registry '{}' is not known", core::printable(request.registry)));
+  }
+  auto options = service::registryOptions(**found, options_.credentials);
+  if (!options) return Attempt::failed(options.error(), "registry credentials");
+  registry = std::move(**found);
+  access = std::move(*options);
+  return {};
 }
 
 core::Result<std::optional<JobOutcome>> ScanWorker::runOnce(store::Millis now) {
@@ -366,21 +376,16 @@ ScanWorker::Attempt ScanWorker::scan(const store::Job& job, store::Millis now, J
                                      const LeaseKeeper& lease) {
   const auto started = Clock::now();
   const auto& request = job.request;
-  auto registry = store_.findRegistry(request.registry);
-  if (!registry) return Attempt::failed(registry.error(), "store");
-  if (!*registry) {
-    return Attempt::permanentFailure(
-        fmt::format("registry '{}' is not known", core::printable(request.registry)));
-  }
-  auto access = accessFor(**registry);
-  if (!access) return Attempt::failed(access.error(), "registry credentials");
-  const std::string domain = registryDomain((*registry)->url);
+  store::Registry registry;
+  image::registry::RegistryOptions access;
+  if (Attempt reached = reach(request, registry, access); !reached.ok) return reached;
+  const std::string domain = registryDomain(registry.url);
   auto reference =
       image::registry::Reference::parse(domain + "/" + request.repository + "@" + request.digest);
   if (!reference) return Attempt::permanentFailure(reference.error().message);
   const std::string name = reference->str();
 
-  auto client = image::registry::RegistryClient::create(reference->domain, *access);
+  auto client = image::registry::RegistryClient::create(reference->domain, access);
   if (!client) return Attempt::failed(client.error(), name);
   auto registry_store =
       std::make_shared<image::registry::RegistryStore>(*client, reference->repository);
@@ -644,15 +649,10 @@ ScanWorker::Attempt ScanWorker::promote(const store::Job& job) {
   if (request.target_repository.empty()) {
     return Attempt::permanentFailure("a promote job needs a target repository");
   }
-  auto registry = store_.findRegistry(request.registry);
-  if (!registry) return Attempt::failed(registry.error(), "store");
-  if (!*registry) {
-    return Attempt::permanentFailure(
-        fmt::format("registry '{}' is not known", core::printable(request.registry)));
-  }
-  auto access = accessFor(**registry);
-  if (!access) return Attempt::failed(access.error(), "registry credentials");
-  auto client = image::registry::RegistryClient::create(registryDomain((*registry)->url), *access);
+  store::Registry registry;
+  image::registry::RegistryOptions access;
+  if (Attempt reached = reach(request, registry, access); !reached.ok) return reached;
+  auto client = image::registry::RegistryClient::create(registryDomain(registry.url), access);
   if (!client) return Attempt::failed(client.error(), request.registry);
   auto promoted = promoteImage(**client, request.repository, request.digest,
                                request.target_repository, request.tag);

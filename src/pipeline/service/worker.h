@@ -168,7 +168,10 @@ class ScanWorker {
   Attempt scan(const store::Job& job, store::Millis now, JobOutcome& outcome,
                const LeaseKeeper& lease);
   Attempt promote(const store::Job& job);
-  core::Result<image::registry::RegistryOptions> accessFor(const store::Registry& registry);
+  // The job's registry and how to reach it (its credentials opened), or a failed Attempt: an
+  // unknown registry fails for good, a store or key error is retried.
+  Attempt reach(const store::JobRequest& request, store::Registry& registry,
+                image::registry::RegistryOptions& access);
   void judgeQuarantine(const store::Job& job, const store::ScanResult& result, store::Millis now,
                        JobOutcome& outcome);
   // A platform child's result is saved: judges its index when every platform has a result.

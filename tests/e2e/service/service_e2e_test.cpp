@@ -120,16 +120,10 @@ TEST(ServiceE2E, QuarantinedImagesArePromotedOnlyWhenThePolicyPasses) {
   ASSERT_FALSE(clean.empty());
 
   // The clean image appears in release/ with the same digest.
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (std::chrono::steady_clock::now() < deadline &&
-         service.registryDigest("release/tool:1") != clean) {
-    std::this_thread::sleep_for(200ms);
-  }
-  EXPECT_EQ(service.registryDigest("release/tool:1"), clean) << service.log();
+  EXPECT_EQ(service.waitForDigest("release/tool:1", clean), clean) << service.log();
 
   // The vulnerable one stays, and the decision says why.
-  const Json decisions = service.waitFor("/api/v1/images/" + vulnerable + "/decisions",
-                                         [](const Json& j) { return !j["decisions"].empty(); });
+  const Json decisions = service.decisions(vulnerable);
   ASSERT_FALSE(decisions["decisions"].empty()) << decisions.dump(2) << service.log();
   EXPECT_EQ(decisions["decisions"][0]["promoted"], false);
   EXPECT_NE(decisions["decisions"][0]["reason"].get<std::string>().find("CVE-2024-2961"),
@@ -161,21 +155,14 @@ TEST(ServiceE2E, AQuarantinedIndexIsPromotedWholeWhenEveryPlatformPasses) {
   ASSERT_TRUE(mixed_index.starts_with("sha256:")) << mixed_index;
 
   // Both platforms pass: the index itself reaches release/ under its digest and tag.
-  const auto deadline = std::chrono::steady_clock::now() + 90s;
-  while (std::chrono::steady_clock::now() < deadline &&
-         service.rawDigest("release/multi:1") != clean_index) {
-    std::this_thread::sleep_for(200ms);
-  }
-  EXPECT_EQ(service.rawDigest("release/multi:1"), clean_index) << service.log();
-  const Json promoted = service.waitFor("/api/v1/images/" + clean_index + "/decisions",
-                                        [](const Json& j) { return !j["decisions"].empty(); });
+  EXPECT_EQ(service.waitForDigest("release/multi:1", clean_index, 90s), clean_index)
+      << service.log();
+  const Json promoted = service.decisions(clean_index);
   ASSERT_FALSE(promoted["decisions"].empty()) << promoted.dump(2) << service.log();
   EXPECT_EQ(promoted["decisions"][0]["promoted"], true) << promoted.dump(2);
 
   // arm64 carries the vulnerable glibc: the index stays, and its decision names that platform.
-  const Json kept = service.waitFor(
-      "/api/v1/images/" + mixed_index + "/decisions",
-      [](const Json& j) { return !j["decisions"].empty(); }, 90s);
+  const Json kept = service.decisions(mixed_index, 90s);
   ASSERT_FALSE(kept["decisions"].empty()) << kept.dump(2) << service.log();
   EXPECT_EQ(kept["decisions"][0]["promoted"], false);
   const std::string reason = kept["decisions"][0]["reason"];

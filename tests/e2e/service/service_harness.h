@@ -216,6 +216,26 @@ class Service {
     return "sha256:" + core::sha256Hex(readFile(raw));
   }
 
+  // Polls until REPOSITORY:TAG has `digest` (rawDigest, so an index counts as itself) or
+  // `timeout` passes; the digest seen last.
+  std::string waitForDigest(const std::string& reference, const std::string& digest,
+                            std::chrono::milliseconds timeout = 60s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string seen = rawDigest(reference);
+    while (seen != digest && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(200ms);
+      seen = rawDigest(reference);
+    }
+    return seen;
+  }
+
+  // The quarantine decisions of `digest` once there is one (`timeout` at most).
+  Json decisions(const std::string& digest, std::chrono::milliseconds timeout = 60s) {
+    return waitFor(
+        "/api/v1/images/" + digest + "/decisions",
+        [](const Json& j) { return j.contains("decisions") && !j["decisions"].empty(); }, timeout);
+  }
+
   httplib::Result get(const std::string& path, const std::string& token) {
     httplib::Client client("127.0.0.1", service_port_);
     client.set_read_timeout(10, 0);
