@@ -42,17 +42,23 @@ std::string counts(const std::map<model::Severity, std::size_t>& by_severity) {
 
 using Json = nlohmann::ordered_json;
 
-Json findingJson(const model::ScanReport& report, const model::Finding& f) {
-  const auto& p = report.inventory.packages[f.package_index];
+// A finding of `inventory`; a package index out of range (a stored finding decoded without its
+// inventory) keeps only what the finding itself says of the package.
+Json findingJson(const model::Inventory& inventory, const model::Finding& f) {
   Json j;
   j["id"] = f.vulnerability_id;
   j["aliases"] = f.aliases;
-  j["package"] = {{"name", p.name},
-                  {"type", model::toString(p.type)},
-                  {"source_name", p.source_name},
-                  {"installed_version", f.installed_version},
-                  {"purl", model::purl(p, report.inventory.distro)},
-                  {"location", {{"layer", p.location.layer_digest}, {"path", p.location.path}}}};
+  if (f.package_index < inventory.packages.size()) {
+    const auto& p = inventory.packages[f.package_index];
+    j["package"] = {{"name", p.name},
+                    {"type", model::toString(p.type)},
+                    {"source_name", p.source_name},
+                    {"installed_version", f.installed_version},
+                    {"purl", model::purl(p, inventory.distro)},
+                    {"location", {{"layer", p.location.layer_digest}, {"path", p.location.path}}}};
+  } else {
+    j["package"] = {{"name", f.package_name}, {"installed_version", f.installed_version}};
+  }
   j["status"] = model::toString(f.status);
   if (!f.fixed_version.empty()) j["fixed_version"] = f.fixed_version;
   j["severity"] = model::toString(f.severity);
@@ -188,7 +194,7 @@ std::string renderScanJson(const model::ScanReport& report, const ScanVerdicts& 
   doc["distro"] = inventory_json["distro"];
   Json findings = Json::array();
   for (std::size_t i = 0; i < report.findings.size(); ++i) {
-    if (counted[i]) findings.push_back(findingJson(report, report.findings[i]));
+    if (counted[i]) findings.push_back(findingJson(report.inventory, report.findings[i]));
   }
   doc["findings"] = std::move(findings);
   if (verdicts.show_suppressed && suppressedCount(verdicts, report.findings.size()) > 0) {
@@ -196,7 +202,7 @@ std::string renderScanJson(const model::ScanReport& report, const ScanVerdicts& 
     for (std::size_t i = 0; i < report.findings.size(); ++i) {
       const auto& why = verdicts.suppressions[i];
       if (!why.suppressed) continue;
-      Json j = findingJson(report, report.findings[i]);
+      Json j = findingJson(report.inventory, report.findings[i]);
       Json suppression;
       suppression["by"] = why.by;
       suppression["status"] = why.status;
@@ -221,6 +227,13 @@ std::string renderScanJson(const model::ScanReport& report, const ScanVerdicts& 
   }
   doc["diagnostics"] = std::move(diagnostics);
   return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string findingJsonText(const model::Finding& finding, const model::Inventory& inventory,
+                            bool with_package_index) {
+  Json j = findingJson(inventory, finding);
+  if (with_package_index) j["package_index"] = finding.package_index;
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace bulwark::report

@@ -18,6 +18,11 @@ struct ScanVerdicts {
   bool show_suppressed = false;  // list suppressed findings apart, with their reason
 };
 
+// One finding as the JSON report writes it, as compact text (invalid UTF-8 replaced); with
+// `with_package_index`, "package_index" follows (the service stores findings this way).
+std::string findingJsonText(const model::Finding& finding, const model::Inventory& inventory,
+                            bool with_package_index = false);
+
 // `counted[i]` says whether finding i passed the policy filters (others are not shown).
 std::string renderScanTable(const model::ScanReport& report, const std::vector<bool>& counted,
                             const RenderOptions& options);

@@ -9,7 +9,7 @@
 #include "core/text.h"
 #include "match/enrich.h"
 #include "match/matcher.h"
-#include "model/purl.h"
+#include "report/scan_report.h"
 
 namespace bulwark::pipeline::service {
 
@@ -19,38 +19,6 @@ using Json = nlohmann::ordered_json;
 
 constexpr int kLastStatus = static_cast<int>(model::AffectedStatus::NotAffected);
 constexpr int kLastSeverity = static_cast<int>(model::Severity::Critical);
-
-// The same fields, in the same order, as report/scan_report.cpp's findingJson.
-Json findingJson(const model::Finding& f, const model::Inventory& inventory) {
-  Json j;
-  j["id"] = f.vulnerability_id;
-  j["aliases"] = f.aliases;
-  if (f.package_index < inventory.packages.size()) {
-    const auto& p = inventory.packages[f.package_index];
-    j["package"] = {{"name", p.name},
-                    {"type", model::toString(p.type)},
-                    {"source_name", p.source_name},
-                    {"installed_version", f.installed_version},
-                    {"purl", model::purl(p, inventory.distro)},
-                    {"location", {{"layer", p.location.layer_digest}, {"path", p.location.path}}}};
-  } else {
-    j["package"] = {{"name", f.package_name}, {"installed_version", f.installed_version}};
-  }
-  j["status"] = model::toString(f.status);
-  if (!f.fixed_version.empty()) j["fixed_version"] = f.fixed_version;
-  j["severity"] = model::toString(f.severity);
-  if (!f.severity_source.empty()) j["severity_source"] = f.severity_source;
-  if (!f.urgency.empty()) j["urgency"] = f.urgency;
-  if (f.score) j["cvss"] = {{"score", *f.score}, {"vector", f.vector}};
-  if (!f.title.empty()) j["title"] = f.title;
-  j["data_sources"] = f.data_sources;
-  j["explanation"] = f.explanation;
-  j["remediation"] = f.remediation;
-  if (!f.references.empty()) j["references"] = f.references;
-  if (!f.cwes.empty()) j["cwes"] = f.cwes;
-  j["package_index"] = f.package_index;
-  return j;
-}
 
 bool parseStatus(std::string_view text, model::AffectedStatus& out) {
   for (int i = 0; i <= kLastStatus; ++i) {
@@ -104,8 +72,7 @@ store::FindingRecord toFindingRecord(const model::Finding& finding,
   record.installed_version = finding.installed_version;
   record.fixed_version = finding.fixed_version;
   record.severity = finding.severity;
-  record.detail_json =
-      findingJson(finding, inventory).dump(-1, ' ', false, Json::error_handler_t::replace);
+  record.detail_json = report::findingJsonText(finding, inventory, /*with_package_index=*/true);
   return record;
 }
 
