@@ -9,20 +9,33 @@
 //   scored: true                        # false: advisory
 //   references: [CIS Docker 1.6.0 4.1, CKV_DOCKER_3, DL3002]
 //   applies_to: {dockerfile: evaluate, image: evaluate}   # or "not-evaluated: why"
+//                                       # kinds: dockerfile image docker-host docker-container;
+//                                       # a kind not listed gives no result at all
+//   assessment: automated               # manual: the result is Manual (assist: the tests')
+//   applies_when: [<test>, …]           # a failing test: not-applicable ("applies only when")
 //   rationale: …
 //   remediation: …
-//   tests:                              # every test must pass
+//   audit: …                            # how to verify by hand (shown for manual results)
+//   tests:                              # every test must pass (may be empty when manual)
 //     - probe: user                     # a kind in src/checks/probes/probes.def
 //       <probe parameters>
 //       select: {compare: …, value: …}  # optional: keep only matching observations
 //       compare: not-in-set             # eq ne lt gt has not-has regex not-regex bitmask
-//       value: ["", root, "0"]          #   in-set not-in-set set unset
+//       value: ["", root, "0"]          #   in-set not-in-set set unset mode-at-most
+//                                       # "{{name}}": the run's --input name=a,b
 //       case_insensitive: false
-//       missing: fail                   # nothing observed: pass|fail|not-applicable|not-evaluated
+//       missing: fail                   # nothing observed: pass|fail|not-applicable|
+//                                       #   not-evaluated|manual
+//       absent: fail                    # nothing inside one element (default: as missing)
 //       unknown: not-evaluated          # an observation that could not be determined
+//       if_collected: false             # true: dropped when its input was not collected
+//       evidence: false                 # true: shown as evidence only; never counts in the
+//                                       #   verdict or the assist (not in applies_when)
 //       expected: a non-root USER       # the evidence's "expected", in words
+//     - any: [<test>, {all: [<test>, …]}]   # a group: any child passes / all children pass
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -61,8 +74,13 @@ struct Comparison {
   Op op = Op::Set;
   std::vector<std::string> values;
   std::shared_ptr<const re2::RE2> regex;  // Regex, NotRegex
-  std::int64_t number = 0;                // Lt, Gt, Bitmask
+  std::int64_t number = 0;                // Lt, Gt (signed 64-bit), Bitmask (the mask)
   bool case_insensitive = false;
+  bool mode_at_most = false;  // Bitmask written as `mode-at-most: 644` (number = 07777 & ~0644)
+
+  // Derives `regex` and `number` from `values` (after loading, or after an input replaced
+  // them); an empty string when fine, else what is wrong ("`lt` takes one number").
+  [[nodiscard]] std::string compile();
 
   // True when `observation` satisfies the comparison; nullopt when it cannot be compared (a
   // number that is not one).
@@ -70,13 +88,25 @@ struct Comparison {
   [[nodiscard]] std::string describe() const;  // "not one of: \"\", root, 0"
 };
 
+// One test: a probe and a comparison, or a group of tests (`any:` / `all:`).
 struct Test {
-  const ProbeKind* probe = nullptr;
+  enum class Group { None, Any, All };
+  Group group = Group::None;
+  std::vector<Test> children;        // Any, All
+  const ProbeKind* probe = nullptr;  // None
   Params params;
   std::optional<Comparison> select;
   Comparison compare;
-  model::CheckStatus missing = model::CheckStatus::NotApplicable;
+  model::CheckStatus missing = model::CheckStatus::NotApplicable;  // nothing observed
+  model::CheckStatus absent = model::CheckStatus::NotApplicable;   // loaded: `missing` unless set
   model::CheckStatus unknown = model::CheckStatus::NotEvaluated;
+  // Dropped when its probe's input was not collected (not-evaluated, MissingInput), provided
+  // another test of the check gave a verdict.
+  bool if_collected = false;
+  // Evaluated for its evidence only: its outcome never counts in the verdict (nor a manual
+  // check's assist). A list needs at least one other test, except a manual check's `tests`.
+  bool evidence = false;
+  std::string input;  // `value: "{{name}}"`: the values come from EvalContext::inputs[name]
   std::string expected;
 };
 
@@ -94,13 +124,23 @@ struct Check {
   model::Severity severity = model::Severity::Unknown;
   int level = 1;
   bool scored = true;
+  bool automated = true;  // `assessment: manual` → false: results are Manual
   std::vector<std::string> references;
   std::string rationale;
   std::string remediation;
-  Applicability dockerfile;
-  Applicability image;
+  std::string audit;  // how to verify by hand
+  // Per ResourceKind; nullopt: the kind is not listed and the check gives no result for it.
+  std::array<std::optional<Applicability>, kResourceKinds> applies;
+  std::vector<Test> applies_when;  // all must pass, else not-applicable
   std::vector<Test> tests;
   std::string source;  // "checks/image/run-as-root.yaml"
+  std::string group;   // the folder under data/checks: "image", "docker"
+
+  // nullptr when the check does not list the kind (no result at all for it).
+  [[nodiscard]] const Applicability* appliesTo(ResourceKind kind) const {
+    const auto& entry = applies.at(static_cast<std::size_t>(kind));
+    return entry ? &*entry : nullptr;
+  }
 };
 
 struct CheckSet {

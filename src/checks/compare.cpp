@@ -22,7 +22,57 @@ std::optional<std::int64_t> parseNumber(std::string_view text, int base = 10) {
   return value;
 }
 
+// Octal digits only, at most 20 of them (below 2^63): file modes and masks.
+std::optional<std::int64_t> parseOctal(std::string_view text) {
+  text = core::trim(text);
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  std::int64_t value = 0;
+  for (const char ch : text) {
+    if (ch < '0' || ch > '7') return std::nullopt;
+    value = value * 8 + (ch - '0');
+  }
+  return value;
+}
+
 }  // namespace
+
+std::string Comparison::compile() {
+  const std::string name(mode_at_most ? "mode-at-most" : toString(op));
+  regex.reset();
+  number = 0;
+  switch (op) {
+    case Op::Regex:
+    case Op::NotRegex: {
+      if (values.size() != 1) return "a regular expression comparison takes one pattern";
+      RE2::Options options;
+      options.set_log_errors(false);
+      auto compiled =
+          std::make_shared<const RE2>((case_insensitive ? "(?i)" : "") + values[0], options);
+      if (!compiled->ok()) {
+        return fmt::format("bad regular expression \"{}\": {}", values[0], compiled->error());
+      }
+      regex = std::move(compiled);
+      return {};
+    }
+    case Op::Lt:
+    case Op::Gt: {
+      const auto parsed = values.size() == 1 ? parseNumber(values[0]) : std::nullopt;
+      if (!parsed) return fmt::format("`{}` takes one (signed 64-bit) number", name);
+      number = *parsed;
+      return {};
+    }
+    case Op::Bitmask: {
+      const auto parsed = values.size() == 1 ? parseOctal(values[0]) : std::nullopt;
+      if (!parsed || (mode_at_most && *parsed > 07777)) {
+        return fmt::format("`{}` takes one octal number{}", name,
+                           mode_at_most ? " up to 7777" : "");
+      }
+      number = mode_at_most ? (07777 & ~*parsed) : *parsed;
+      return {};
+    }
+    default: return {};
+  }
+}
 
 std::string_view toString(Op op) {
   switch (op) {
@@ -127,7 +177,9 @@ std::string Comparison::describe() const {
     case Op::NotHas: return fmt::format("not containing {}", joined());
     case Op::Regex: return fmt::format("matching /{}/", regex ? regex->pattern() : "");
     case Op::NotRegex: return fmt::format("not matching /{}/", regex ? regex->pattern() : "");
-    case Op::Bitmask: return fmt::format("none of the bits {:o} set", number);
+    case Op::Bitmask:
+      if (mode_at_most) return fmt::format("mode {} or stricter", values.empty() ? "" : values[0]);
+      return fmt::format("none of the bits {:o} set", number);
     case Op::InSet: return fmt::format("one of {}", joined());
     case Op::NotInSet: return fmt::format("none of {}", joined());
     case Op::Set: return "present";

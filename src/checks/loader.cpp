@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "checks/check.h"
+#include "checks/docker/json_path.h"
 #include "core/text.h"
 
 namespace bulwark::checks {
@@ -13,6 +14,7 @@ namespace bulwark::checks {
 namespace {
 
 constexpr std::size_t kMaxCheckBytes = std::size_t{256} * 1024;
+constexpr int kMaxGroupDepth = 8;  // any:/all: nesting
 
 class Loader {
  public:
@@ -106,25 +108,22 @@ class Loader {
     if (text == "fail") return model::CheckStatus::Fail;
     if (text == "not-applicable") return model::CheckStatus::NotApplicable;
     if (text == "not-evaluated") return model::CheckStatus::NotEvaluated;
+    if (text == "manual") return model::CheckStatus::Manual;
     error(node[std::string(key)],
-          fmt::format("`{}` is one of pass, fail, not-applicable, not-evaluated", key));
+          fmt::format("`{}` is one of pass, fail, not-applicable, not-evaluated, manual", key));
     return fallback;
   }
 
-  std::optional<Comparison> comparison(const YAML::Node& node) {
-    static constexpr std::pair<std::string_view, Op> kOps[] = {{"eq", Op::Eq},
-                                                               {"ne", Op::Ne},
-                                                               {"lt", Op::Lt},
-                                                               {"gt", Op::Gt},
-                                                               {"has", Op::Has},
-                                                               {"not-has", Op::NotHas},
-                                                               {"regex", Op::Regex},
-                                                               {"not-regex", Op::NotRegex},
-                                                               {"bitmask", Op::Bitmask},
-                                                               {"in-set", Op::InSet},
-                                                               {"not-in-set", Op::NotInSet},
-                                                               {"set", Op::Set},
-                                                               {"unset", Op::Unset}};
+  // `input` receives the name of a `value: "{{name}}"` input; nullptr: inputs not allowed.
+  std::optional<Comparison> comparison(const YAML::Node& node, std::string* input) {
+    static constexpr std::pair<std::string_view, Op> kOps[] = {
+        {"eq", Op::Eq},           {"ne", Op::Ne},
+        {"lt", Op::Lt},           {"gt", Op::Gt},
+        {"has", Op::Has},         {"not-has", Op::NotHas},
+        {"regex", Op::Regex},     {"not-regex", Op::NotRegex},
+        {"bitmask", Op::Bitmask}, {"mode-at-most", Op::Bitmask},
+        {"in-set", Op::InSet},    {"not-in-set", Op::NotInSet},
+        {"set", Op::Set},         {"unset", Op::Unset}};
     const std::string name = scalar(node, "compare", true);
     const auto* found = std::find_if(std::begin(kOps), std::end(kOps),
                                      [&](const auto& entry) { return entry.first == name; });
@@ -134,6 +133,7 @@ class Loader {
     }
     Comparison c;
     c.op = found->second;
+    c.mode_at_most = name == "mode-at-most";
     const YAML::Node value = node["value"];
     c.values = strings(value, "value");
     if (node["case_insensitive"].IsDefined()) {
@@ -144,41 +144,37 @@ class Loader {
       error(node, fmt::format("`{}` needs a `value`", name));
       return std::nullopt;
     }
-    if (c.op == Op::Regex || c.op == Op::NotRegex) {
-      if (c.values.size() != 1) {
-        error(value, "a regular expression comparison takes one pattern");
+    static const RE2 kInput(R"(\{\{\s*([A-Za-z0-9_.-]+)\s*\}\})");
+    std::string input_name;
+    for (const auto& v : c.values) {
+      std::string matched;
+      if (!RE2::FullMatch(v, kInput, &matched)) continue;
+      if (input == nullptr || c.values.size() != 1) {
+        error(value, input == nullptr ? "an input (\"{{name}}\") is not allowed here"
+                                      : "an input (\"{{name}}\") is the whole `value`");
         return std::nullopt;
       }
-      c.regex = regex(value, (c.case_insensitive ? "(?i)" : "") + c.values[0]);
-      if (!c.regex) return std::nullopt;
+      input_name = matched;
     }
-    if (c.op == Op::Lt || c.op == Op::Gt || c.op == Op::Bitmask) {
-      const auto parsed = core::parseUnsigned(c.values.empty() ? "" : c.values[0]);
-      std::int64_t number = 0;
-      bool ok = parsed.has_value() && c.values.size() == 1 && *parsed < (1ULL << 40);
-      if (ok && c.op == Op::Bitmask) {  // masks are octal, like file modes
-        std::string_view text = c.values[0];
-        number = 0;
-        for (const char ch : text) {
-          if (ch < '0' || ch > '7') ok = false;
-          number = number * 8 + (ch - '0');
-        }
-      } else if (ok) {
-        number = static_cast<std::int64_t>(*parsed);
-      }
-      if (!ok) {
-        error(value, fmt::format("`{}` takes one non-negative number", name));
+    if (!input_name.empty()) {
+      if (c.op == Op::Bitmask) {
+        error(value, fmt::format("`{}` cannot take an input", name));
         return std::nullopt;
       }
-      c.number = number;
+      *input = input_name;
+      return c;  // compiled once the input is known (evaluate.cpp)
+    }
+    if (const std::string problem = c.compile(); !problem.empty()) {
+      error(value.IsDefined() ? value : node, problem);
+      return std::nullopt;
     }
     return c;
   }
 
   void params(const YAML::Node& node, Test& test) {
     static const std::vector<std::string_view> kTestKeys = {
-        "probe",  "compare", "value",   "case_insensitive",
-        "select", "missing", "unknown", "expected"};
+        "probe",  "compare", "value",        "case_insensitive", "select",  "missing",
+        "absent", "unknown", "if_collected", "expected",         "evidence"};
     for (const auto& entry : node) {
       const std::string key = entry.first.as<std::string>();
       if (std::find(kTestKeys.begin(), kTestKeys.end(), key) != kTestKeys.end()) continue;
@@ -232,6 +228,17 @@ class Loader {
           test.params.set(key, text == "true");
           break;
         }
+        case ParamType::Path: {
+          const std::string text = scalar(node, key, true);
+          if (text.empty()) break;
+          auto compiled = docker::JsonPath::compile(text);
+          if (!compiled) {
+            error(value, fmt::format("`{}` is not a JSON path: {}", key, compiled.error().message));
+          } else {
+            test.params.set(key, std::make_shared<const docker::JsonPath>(std::move(*compiled)));
+          }
+          break;
+        }
       }
     }
     for (const auto& spec : test.probe->params) {
@@ -241,12 +248,57 @@ class Loader {
     }
   }
 
-  std::optional<Test> testOf(const YAML::Node& node) {
+  bool flagField(const YAML::Node& node, std::string_view key) {
+    const std::string text = scalar(node, key, false);
+    if (text.empty() || text == "false") return false;
+    if (text != "true") error(node[std::string(key)], fmt::format("`{}` is true or false", key));
+    return text == "true";
+  }
+
+  static bool onlyEvidence(const std::vector<Test>& tests) {
+    return !tests.empty() &&
+           std::all_of(tests.begin(), tests.end(), [](const Test& t) { return t.evidence; });
+  }
+
+  // A list of tests (`tests:`, `applies_when:`, a group's children).
+  std::vector<Test> testList(const YAML::Node& list, int depth) {
+    std::vector<Test> out;
+    for (const auto& node : list) {
+      if (auto test = testOf(node, depth)) out.push_back(std::move(*test));
+    }
+    return out;
+  }
+
+  std::optional<Test> testOf(const YAML::Node& node, int depth = 0) {
     if (!node.IsMap()) {
       error(node, "a test is a mapping");
       return std::nullopt;
     }
     Test test;
+    if (node["any"].IsDefined() || node["all"].IsDefined()) {
+      const bool any = node["any"].IsDefined();
+      const YAML::Node children = node[any ? "any" : "all"];
+      if (node.size() != 1) {
+        error(node, "a group is a mapping with only `any` or `all`");
+        return std::nullopt;
+      }
+      if (depth >= kMaxGroupDepth) {
+        error(node, fmt::format("groups nest at most {} deep", kMaxGroupDepth));
+        return std::nullopt;
+      }
+      if (!children.IsSequence() || children.size() == 0) {
+        error(children, fmt::format("`{}` is a non-empty list of tests", any ? "any" : "all"));
+        return std::nullopt;
+      }
+      test.group = any ? Test::Group::Any : Test::Group::All;
+      test.children = testList(children, depth + 1);
+      if (test.children.empty()) return std::nullopt;
+      if (onlyEvidence(test.children)) {
+        error(node,
+              fmt::format("`{}` needs a test that is not `evidence: true`", any ? "any" : "all"));
+      }
+      return test;
+    }
     const std::string kind = scalar(node, "probe", true);
     test.probe = findProbe(kind);
     if (test.probe == nullptr) {
@@ -254,7 +306,7 @@ class Loader {
       return std::nullopt;
     }
     params(node, test);
-    auto compare = comparison(node);
+    auto compare = comparison(node, &test.input);
     if (!compare) return std::nullopt;
     test.compare = std::move(*compare);
     if (node["select"].IsDefined()) {
@@ -262,21 +314,27 @@ class Loader {
       if (!select.IsMap()) {
         error(select, "`select` is a mapping with `compare` and `value`");
       } else {
-        test.select = comparison(select);
+        test.select = comparison(select, nullptr);
       }
     }
     test.missing = outcome(node, "missing", model::CheckStatus::NotApplicable);
+    test.absent = outcome(node, "absent", test.missing);
     test.unknown = outcome(node, "unknown", model::CheckStatus::NotEvaluated);
+    test.if_collected = flagField(node, "if_collected");
+    test.evidence = flagField(node, "evidence");
+    if (test.evidence && in_gate_) {
+      error(node["evidence"], "`evidence` is not allowed in `applies_when` (a gate decides)");
+    }
     test.expected = scalar(node, "expected", false);
     if (test.expected.empty()) test.expected = test.compare.describe();
     return test;
   }
 
-  Applicability applicability(const YAML::Node& node, std::string_view key) {
+  Applicability applicability(const YAML::Node& value, std::string_view key) {
     Applicability a;
-    const std::string text = scalar(node, key, false);
-    if (text.empty()) {
-      a.reason = fmt::format("the check does not apply to a {}", key);
+    const std::string text = value.IsScalar() ? value.as<std::string>() : std::string();
+    if (!value.IsScalar()) {
+      error(value, fmt::format("`{}` must be a string", key));
       return a;
     }
     if (text == "evaluate") {
@@ -291,18 +349,39 @@ class Loader {
     } else if (status == "not-applicable") {
       a.status = model::CheckStatus::NotApplicable;
     } else {
-      error(
-          node[std::string(key)],
-          fmt::format("`{}` is evaluate, \"not-evaluated: why\" or \"not-applicable: why\"", key));
+      error(value, fmt::format(
+                       "`{}` is evaluate, \"not-evaluated: why\" or \"not-applicable: why\"", key));
     }
-    if (a.reason.empty()) error(node[std::string(key)], "give the reason after the colon");
+    if (a.reason.empty()) error(value, "give the reason after the colon");
     return a;
+  }
+
+  void appliesTo(const YAML::Node& root, Check& check) {
+    const YAML::Node applies = root["applies_to"];
+    if (!applies.IsDefined() || !applies.IsMap() || applies.size() == 0) {
+      error(applies.IsDefined() ? applies : root,
+            "`applies_to` maps resource kinds (dockerfile, image, docker-host, docker-container) "
+            "to evaluate or a reason");
+      return;
+    }
+    for (const auto& entry : applies) {
+      const std::string key = entry.first.IsScalar() ? entry.first.as<std::string>() : "";
+      ResourceKind kind = ResourceKind::Dockerfile;
+      if (!parseResourceKind(key, kind)) {
+        error(entry.first, fmt::format("unknown resource kind `{}` (dockerfile, image, "
+                                       "docker-host, docker-container)",
+                                       key));
+        continue;
+      }
+      check.applies.at(static_cast<std::size_t>(kind)) = applicability(entry.second, key);
+    }
   }
 
   Check document(const YAML::Node& root) {
     static const std::vector<std::string_view> kKeys = {
-        "id",         "title",     "section",     "severity",   "level", "scored",
-        "references", "rationale", "remediation", "applies_to", "tests"};
+        "id",        "title",       "section",    "severity",   "level",
+        "scored",    "assessment",  "references", "applies_to", "applies_when",
+        "rationale", "remediation", "audit",      "tests"};
     for (const auto& entry : root) {
       const std::string key = entry.first.as<std::string>();
       if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
@@ -311,6 +390,13 @@ class Loader {
     }
     Check check;
     check.source = std::string(source_);
+    // "checks/docker/x.yaml" → "docker": the folder under data/checks.
+    if (const auto slash = source_.rfind('/'); slash != std::string_view::npos) {
+      const std::string_view folder = source_.substr(0, slash);
+      const auto previous = folder.rfind('/');
+      check.group =
+          std::string(previous == std::string_view::npos ? folder : folder.substr(previous + 1));
+    }
     check.id = scalar(root, "id", true);
     static const RE2 kId("[A-Z][A-Z0-9]*(-[A-Z0-9.]+)+");
     if (!check.id.empty() && !RE2::FullMatch(check.id, kId)) {
@@ -336,22 +422,37 @@ class Loader {
       error(root["level"], "level is 1 or 2");
     const std::string scored = scalar(root, "scored", false);
     check.scored = scored != "false";
+    const std::string assessment = scalar(root, "assessment", false);
+    if (assessment == "manual") {
+      check.automated = false;
+    } else if (!assessment.empty() && assessment != "automated") {
+      error(root["assessment"], "assessment is automated or manual");
+    }
     check.references = strings(root["references"], "references");
     check.rationale = scalar(root, "rationale", true);
     check.remediation = scalar(root, "remediation", true);
-    const YAML::Node applies = root["applies_to"];
-    if (!applies.IsMap()) {
-      error(root, "`applies_to` maps dockerfile and image to evaluate or a reason");
-    } else {
-      check.dockerfile = applicability(applies, "dockerfile");
-      check.image = applicability(applies, "image");
+    check.audit = scalar(root, "audit", false);
+    appliesTo(root, check);
+    if (const YAML::Node when = root["applies_when"]; when.IsDefined() && !when.IsNull()) {
+      if (!when.IsSequence()) {
+        error(when, "`applies_when` is a list of tests");
+      } else {
+        in_gate_ = true;
+        check.applies_when = testList(when, 0);
+        in_gate_ = false;
+      }
     }
     const YAML::Node tests = root["tests"];
-    if (!tests.IsSequence() || tests.size() == 0) {
+    const bool none =
+        !tests.IsDefined() || tests.IsNull() || (tests.IsSequence() && tests.size() == 0);
+    if (none && !check.automated) {
+      if (check.audit.empty()) error(root, "a manual check without tests needs an `audit`");
+    } else if (none || !tests.IsSequence()) {
       error(root, "`tests` is a non-empty list");
     } else {
-      for (const auto& node : tests) {
-        if (auto test = testOf(node)) check.tests.push_back(std::move(*test));
+      check.tests = testList(tests, 0);
+      if (check.automated && onlyEvidence(check.tests)) {
+        error(tests, "an automated check needs a test that is not `evidence: true`");
       }
     }
     return check;
@@ -360,6 +461,7 @@ class Loader {
   std::string_view source_;
   core::Diagnostics& diagnostics_;
   int errors_ = 0;
+  bool in_gate_ = false;  // loading `applies_when`
 };
 
 }  // namespace

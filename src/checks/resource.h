@@ -2,8 +2,10 @@
 // records, and — when the layers were scanned — facts about the files the layers add).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checks/dockerfile/dockerfile.h"
@@ -30,14 +32,29 @@ struct ImageFiles {
   std::vector<Cache> caches;      // package-manager cache files a layer adds, by directory
 };
 
-enum class ResourceKind { Dockerfile, Image };
+namespace docker {
+struct Snapshot;
+struct Container;
+struct DaemonConfig;
+}  // namespace docker
+
+enum class ResourceKind { Dockerfile, Image, DockerHost, DockerContainer };
+inline constexpr std::size_t kResourceKinds = 4;
+
+std::string_view toString(ResourceKind kind);  // "dockerfile", "image", "docker-host", …
+bool parseResourceKind(std::string_view text, ResourceKind& kind);
 
 struct Resource {
   ResourceKind kind = ResourceKind::Dockerfile;
-  std::string name;                                    // the Dockerfile path, the image name
+  std::string
+      name;  // the Dockerfile path, the image name, "docker-host:<name>", "container:<name>"
   const dockerfile::Dockerfile* dockerfile = nullptr;  // parsed, or rebuilt from history
   const model::ImageConfig* config = nullptr;          // images only
   const ImageFiles* files = nullptr;                   // images only
+  // Docker hosts and their containers (also set for a host's images).
+  const docker::Snapshot* snapshot = nullptr;
+  const docker::Container* container = nullptr;  // DockerContainer only
+  const docker::DaemonConfig* daemon = nullptr;  // the effective config, computed once per run
 
   // "Dockerfile:12" for a parsed file, "history[3]" for an image's.
   [[nodiscard]] std::string where(const dockerfile::Instruction& instruction) const;

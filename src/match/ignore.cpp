@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <fstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/date.h"
 #include "core/text.h"
 #include "core/yaml_config.h"
 #include "model/purl.h"
@@ -143,32 +143,10 @@ class Parser {
 }  // namespace
 
 std::optional<std::chrono::year_month_day> parseDate(std::string_view text) {
-  text = core::trim(text);
-  if (text.size() > 10 && (text[10] == 'T' || text[10] == 't' || text[10] == ' ')) {
-    text = text.substr(0, 10);
-  }
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  const auto number = [&](std::size_t at, std::size_t length) -> std::optional<unsigned> {
-    unsigned value = 0;
-    const char* begin = text.data() + at;
-    const auto [end, ec] = std::from_chars(begin, begin + length, value);
-    if (ec != std::errc() || end != begin + length) return std::nullopt;
-    return value;
-  };
-  const auto year = number(0, 4);
-  const auto month = number(5, 2);
-  const auto day = number(8, 2);
-  if (!year || !month || !day) return std::nullopt;
-  const std::chrono::year_month_day date{std::chrono::year(static_cast<int>(*year)),
-                                         std::chrono::month(*month), std::chrono::day(*day)};
-  if (!date.ok()) return std::nullopt;
-  return date;
+  return core::parseDate(text);
 }
 
-std::chrono::year_month_day today() {
-  return std::chrono::year_month_day{
-      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
-}
+std::chrono::year_month_day today() { return core::today(); }
 
 bool IgnoreRule::covers(const Subject& subject) const {
   if (!subject.hasId(id)) return false;

@@ -55,10 +55,10 @@ core::Result<IgnoreFile> parseIgnoreFile(std::string_view text, std::string_view
 // Reads and parses the file at `path`.
 core::Result<IgnoreFile> loadIgnoreFile(const std::string& path);
 
-// "2025-06-30" (a time after the date, as YAML timestamps have, is ignored).
+// "2025-06-30": forwards to core::parseDate (core/date.h).
 std::optional<std::chrono::year_month_day> parseDate(std::string_view text);
 
-// Today's date in UTC.
+// Today's date in UTC: forwards to core::today().
 std::chrono::year_month_day today();
 
 }  // namespace bulwark::match

@@ -13,4 +13,17 @@ std::string_view toString(CheckStatus status) {
   return "not-evaluated";
 }
 
+std::string_view toString(NotEvaluatedCause cause) {
+  switch (cause) {
+    case NotEvaluatedCause::None: return "";
+    case NotEvaluatedCause::PermissionDenied: return "permission-denied";
+    case NotEvaluatedCause::Unreachable: return "unreachable";
+    case NotEvaluatedCause::Timeout: return "timeout";
+    case NotEvaluatedCause::MissingInput: return "missing-input";
+    case NotEvaluatedCause::Malformed: return "malformed";
+    case NotEvaluatedCause::Undetermined: return "undetermined";
+  }
+  return "undetermined";
+}
+
 }  // namespace bulwark::model

@@ -3,6 +3,7 @@
 // for the verdict. Never "not evaluated" reported as a pass.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,26 @@ namespace bulwark::model {
 enum class CheckStatus { Pass, Fail, NotApplicable, NotEvaluated, Manual };
 
 std::string_view toString(CheckStatus status);  // "pass", "fail", "not-applicable", ...
+
+// Why a check could not be evaluated, for machines; CheckResult::reason says it for people.
+enum class NotEvaluatedCause {
+  None,
+  PermissionDenied,  // the collector was refused (EACCES, socket 403, auditctl not root)
+  Unreachable,       // the Docker socket or API server did not answer the connection
+  Timeout,           // it accepted but did not answer in time
+  MissingInput,      // the fact was not collected (not in the snapshot, collector disabled)
+  Malformed,         // what came back could not be parsed
+  Undetermined       // the value cannot be known statically (an unresolved variable)
+};
+
+std::string_view toString(NotEvaluatedCause cause);  // "", "permission-denied", ...
+
+// An exception covering a result: it keeps its status and stays visible, marked suppressed.
+struct CheckSuppression {
+  std::string reason;
+  std::string expires;  // "YYYY-MM-DD", empty: never
+  std::string source;   // "FILE:LINE" of the exception
+};
 
 // What was observed, where it came from, and what the check expected.
 struct Evidence {
@@ -27,7 +48,13 @@ struct CheckResult {
   std::string title;     // our own words
   Severity severity = Severity::Unknown;
   CheckStatus status = CheckStatus::NotEvaluated;
-  std::string reason;                   // why not-applicable or not-evaluated
+  std::string reason;                                 // why not-applicable or not-evaluated
+  NotEvaluatedCause cause = NotEvaluatedCause::None;  // set when status is NotEvaluated
+  // Manual checks whose tests could run: what the automated part suggests (never scored).
+  std::optional<CheckStatus> assist;
+  std::optional<CheckSuppression> suppression;
+  std::string resource_kind;            // "docker-host", "docker-container", "image", "dockerfile"
+  std::vector<std::string> controls;    // benchmark controls it answers: "cis-docker-1.6:5.4"
   std::vector<std::string> references;  // "CIS Docker 1.6.0 4.1", "CKV_DOCKER_3", "DL3008"
   std::string remediation;
   std::string resource;  // what was checked: the image reference, the Dockerfile path

@@ -13,12 +13,17 @@
 #include <vector>
 
 #include "checks/resource.h"
+#include "model/check.h"
 
 namespace re2 {
 class RE2;
 }
 
 namespace bulwark::checks {
+
+namespace docker {
+class JsonPath;
+}
 
 // One thing a probe saw: a scalar (values[0]) or a list, where it was, and how to show it.
 struct Observation {
@@ -28,6 +33,9 @@ struct Observation {
   std::string display;   // what the evidence shows as observed
   std::string where;
   std::string note;  // why unknown, or a remark for the evidence
+  // The path resolved to nothing inside one element of a fanned-out probe (a network without
+  // Options.encrypted): the test's `absent:` decides, not the comparison.
+  bool absent = false;
 };
 
 enum class ProbeState { Evaluated, NotApplicable, NotEvaluated };
@@ -36,16 +44,22 @@ struct ProbeResult {
   ProbeState state = ProbeState::Evaluated;
   std::string reason;  // for NotApplicable and NotEvaluated
   std::vector<Observation> observations;
+  model::NotEvaluatedCause cause = model::NotEvaluatedCause::None;  // NotEvaluated only
+  // Where the probe looked, for the evidence when it observed nothing ("/containers/…/json
+  // HostConfig.PidsLimit", "auditctl -l"); empty: the resource's name.
+  std::string looked_at;
 
-  static ProbeResult notEvaluated(std::string reason) {
-    return {ProbeState::NotEvaluated, std::move(reason), {}};
+  static ProbeResult notEvaluated(
+      std::string reason, model::NotEvaluatedCause cause = model::NotEvaluatedCause::Undetermined) {
+    return {ProbeState::NotEvaluated, std::move(reason), {}, cause};
   }
   static ProbeResult notApplicable(std::string reason) {
-    return {ProbeState::NotApplicable, std::move(reason), {}};
+    return {ProbeState::NotApplicable, std::move(reason), {}, model::NotEvaluatedCause::None};
   }
 };
 
-enum class ParamType { String, StringList, Regex, Integer, Boolean };
+// Path: a JSON path into an Engine document (checks/docker/json_path.h), compiled at load.
+enum class ParamType { String, StringList, Regex, Integer, Boolean, Path };
 
 struct ParamSpec {
   std::string_view name;
@@ -60,13 +74,15 @@ struct ParamSpec {
 class Params {
  public:
   using Value = std::variant<std::string, std::vector<std::string>, std::shared_ptr<const re2::RE2>,
-                             std::int64_t, bool>;
+                             std::int64_t, bool, std::shared_ptr<const docker::JsonPath>>;
   void set(std::string name, Value value) { values_[std::move(name)] = std::move(value); }
   [[nodiscard]] std::string_view string(std::string_view name,
                                         std::string_view fallback = {}) const;
   [[nodiscard]] std::vector<std::string> list(std::string_view name) const;
   [[nodiscard]] const re2::RE2* regex(std::string_view name) const;
   [[nodiscard]] bool flag(std::string_view name, bool fallback = false) const;
+  [[nodiscard]] std::int64_t integer(std::string_view name, std::int64_t fallback = 0) const;
+  [[nodiscard]] const docker::JsonPath* path(std::string_view name) const;
   [[nodiscard]] bool has(std::string_view name) const { return values_.count(name) != 0; }
 
  private:

@@ -54,4 +54,39 @@ bool Params::flag(std::string_view name, bool fallback) const {
   return value != nullptr ? *value : fallback;
 }
 
+std::int64_t Params::integer(std::string_view name, std::int64_t fallback) const {
+  const auto it = values_.find(name);
+  if (it == values_.end()) return fallback;
+  const auto* value = std::get_if<std::int64_t>(&it->second);
+  return value != nullptr ? *value : fallback;
+}
+
+const docker::JsonPath* Params::path(std::string_view name) const {
+  const auto it = values_.find(name);
+  if (it == values_.end()) return nullptr;
+  const auto* value = std::get_if<std::shared_ptr<const docker::JsonPath>>(&it->second);
+  return value != nullptr ? value->get() : nullptr;
+}
+
+std::string_view toString(ResourceKind kind) {
+  switch (kind) {
+    case ResourceKind::Dockerfile: return "dockerfile";
+    case ResourceKind::Image: return "image";
+    case ResourceKind::DockerHost: return "docker-host";
+    case ResourceKind::DockerContainer: return "docker-container";
+  }
+  return "dockerfile";
+}
+
+bool parseResourceKind(std::string_view text, ResourceKind& kind) {
+  for (const ResourceKind candidate : {ResourceKind::Dockerfile, ResourceKind::Image,
+                                       ResourceKind::DockerHost, ResourceKind::DockerContainer}) {
+    if (toString(candidate) == text) {
+      kind = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace bulwark::checks

@@ -1,0 +1,54 @@
+// JSON paths into raw Engine API documents, as check files write them (`path:` of the
+// engine-field, container-field and network-field probes):
+//
+//   path = name { step } ;
+//   step = "." name | "[" key "]" | "[" digits "]" | "[*]" | "{*}" | "{keys}" ;
+//   name = [A-Za-z0-9_-]+ ;  key = any text but "]"
+//
+// `[*]` visits every element of an array, `{*}` every value of an object, `{keys}` every key
+// of an object (as a string). `[key]` is a member whose name has dots:
+// `Options[com.docker.network.bridge.enable_icc]`. JSON null counts as absent.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+
+namespace bulwark::checks::docker {
+
+class JsonPath {
+ public:
+  struct Step {
+    enum class Kind { Member, Index, Each, Values, Keys };
+    Kind kind = Kind::Member;
+    std::string name;       // Member
+    std::size_t index = 0;  // Index
+  };
+
+  // Compiles `text`; the error names the column of the first problem.
+  static core::Result<JsonPath> compile(std::string_view text);
+
+  // Every value the path reaches in `doc`, in document order (keys: sorted, as nlohmann's
+  // object order). Nothing reached: empty. Null values are skipped. Keys are returned as
+  // JSON strings.
+  [[nodiscard]] std::vector<nlohmann::json> resolve(const nlohmann::json& doc) const;
+  // True when the path has a fan-out step ([*], {*}, {keys}): one observation per element.
+  [[nodiscard]] bool fansOut() const;
+  [[nodiscard]] const std::string& text() const { return text_; }
+  [[nodiscard]] const std::vector<Step>& steps() const { return steps_; }
+
+ private:
+  std::string text_;
+  std::vector<Step> steps_;
+};
+
+// How a value shows in evidence and compares: strings as they are, booleans "true"/"false",
+// integers in decimal, anything else compact JSON cut to 200 characters.
+std::string scalarText(const nlohmann::json& value);
+
+}  // namespace bulwark::checks::docker

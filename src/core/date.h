@@ -1,0 +1,46 @@
+// Calendar dates for expiry fields (ignore files, check exceptions): "YYYY-MM-DD" and today's
+// date in UTC. Header-only so every library can use it without linking more than bulwark_core.
+#pragma once
+
+#include <charconv>
+#include <chrono>
+#include <optional>
+#include <string_view>
+#include <system_error>
+
+#include "core/text.h"
+
+namespace bulwark::core {
+
+// "2025-06-30" (a time after the date, as YAML timestamps have, is ignored); nullopt when the
+// text is not a valid calendar date.
+inline std::optional<std::chrono::year_month_day> parseDate(std::string_view text) {
+  text = trim(text);
+  if (text.size() > 10 && (text[10] == 'T' || text[10] == 't' || text[10] == ' ')) {
+    text = text.substr(0, 10);
+  }
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  const auto number = [&](std::size_t at, std::size_t length) -> std::optional<unsigned> {
+    unsigned value = 0;
+    const char* begin = text.data() + at;
+    const auto [end, ec] = std::from_chars(begin, begin + length, value);
+    if (ec != std::errc() || end != begin + length) return std::nullopt;
+    return value;
+  };
+  const auto year = number(0, 4);
+  const auto month = number(5, 2);
+  const auto day = number(8, 2);
+  if (!year || !month || !day) return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(static_cast<int>(*year)),
+                                         std::chrono::month(*month), std::chrono::day(*day)};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+// Today's date in UTC.
+inline std::chrono::year_month_day today() {
+  return std::chrono::year_month_day{
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+}
+
+}  // namespace bulwark::core
