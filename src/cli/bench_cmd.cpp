@@ -1,6 +1,10 @@
 // bulwark bench dockerfile PATH… — the image configuration checks (data/checks/image) run on
-// Dockerfiles, with line numbers. `bench docker` and `bench k8s` join here (issue 6).
+// Dockerfiles, with line numbers; bulwark bench docker — the CIS Docker Benchmark checks
+// (data/checks/docker) on a live Docker host or a snapshot of one (`bulwark collect docker`).
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -12,6 +16,7 @@
 #include "checks/evaluate.h"
 #include "cli/commands.h"
 #include "core/text.h"
+#include "pipeline/harden.h"
 #include "report/check_report.h"
 
 #ifndef BULWARK_VERSION
@@ -31,6 +36,24 @@ struct BenchArgs {
   int exit_code = 0;
 };
 
+struct DockerArgs {
+  BenchArgs common;
+  std::string endpoint;
+  std::string snapshot;
+  std::string host_root = "/";
+  std::string benchmark;
+  std::vector<std::string> inputs;  // NAME=a,b
+  std::string containers = "all";
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  double timeout = 5;
+  bool timings = false;
+  std::string ignorefile;  // empty: .bulwarkignore.yaml when the current directory has one
+  bool show_suppressed = false;
+};
+
+constexpr std::string_view kDefaultIgnoreFile = ".bulwarkignore.yaml";
+
 int fail(const std::string& message) {
   std::fprintf(stderr, "bulwark: %s\n", core::printable(message).c_str());
   return kExitInput;
@@ -45,11 +68,51 @@ core::Result<std::string> readText(const std::string& path) {
   return text.str();
 }
 
-int runBenchDockerfile(const BenchArgs& args) {
-  if (args.format != "table" && args.format != "json" && args.format != "sarif" &&
-      args.format != "junit") {
-    return fail(fmt::format("unknown format \"{}\": table, json, sarif or junit", args.format));
+bool validFormat(std::string_view format) {
+  return format == "table" || format == "json" || format == "sarif" || format == "junit";
+}
+
+std::string formatError(std::string_view format) {
+  return fmt::format("unknown format \"{}\": table, json, sarif or junit", format);
+}
+
+void printDiagnostics(const std::vector<core::Diagnostic>& diagnostics) {
+  for (const auto& d : diagnostics) {
+    std::fprintf(stderr, "bulwark: warning: %s: %s (%s)\n", core::printable(d.where).c_str(),
+                 core::printable(d.detail).c_str(), d.kind.c_str());
   }
+}
+
+// Renders the results in the chosen format to -o or stdout; the exit code counts failed
+// checks that no exception covers.
+int writeReport(const BenchArgs& args, const std::vector<model::CheckResult>& results,
+                const report::CheckCatalog& catalog, std::span<const report::HostSummary> hosts,
+                bool show_suppressed = true) {
+  std::string text;
+  if (args.format == "json")
+    text = report::renderCheckJson(results, catalog, hosts);
+  else if (args.format == "sarif")
+    text = report::renderCheckSarif(results, catalog, BULWARK_VERSION);
+  else if (args.format == "junit")
+    text = report::renderCheckJunit(results, catalog);
+  else
+    text = report::renderCheckTable(results, catalog, hosts, show_suppressed);
+  if (args.output.empty() || args.output == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+  } else {
+    std::ofstream out(args.output, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.good()) return fail(fmt::format("cannot write {}", args.output));
+  }
+  const bool failed = std::any_of(results.begin(), results.end(), [](const auto& r) {
+    return r.status == model::CheckStatus::Fail && !r.suppression;
+  });
+  return failed && args.exit_code != 0 ? args.exit_code : kExitOk;
+}
+
+int runBenchDockerfile(const BenchArgs& args) {
+  if (!validFormat(args.format)) return fail(formatError(args.format));
   auto builtin = checks::loadBuiltinChecks();
   if (!builtin) return fail(builtin.error().message);
   auto set = checks::selectChecks(*builtin, args.only, args.skip);
@@ -65,35 +128,59 @@ int runBenchDockerfile(const BenchArgs& args) {
     results.insert(results.end(), std::make_move_iterator(more.begin()),
                    std::make_move_iterator(more.end()));
   }
-  for (const auto& d : diagnostics.sorted()) {
-    std::fprintf(stderr, "bulwark: warning: %s: %s (%s)\n", core::printable(d.where).c_str(),
-                 core::printable(d.detail).c_str(), d.kind.c_str());
-  }
-  report::CheckCatalog catalog;
-  for (const auto& check : set->checks) catalog[check.id] = {check.section, check.scored};
-  std::string text;
-  if (args.format == "json")
-    text = report::renderCheckJson(results, catalog);
-  else if (args.format == "sarif")
-    text = report::renderCheckSarif(results, catalog, BULWARK_VERSION);
-  else if (args.format == "junit")
-    text = report::renderCheckJunit(results, catalog);
-  else
-    text = report::renderCheckTable(results, catalog);
-  if (args.output.empty() || args.output == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-  } else {
-    std::ofstream out(args.output, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.good()) return fail(fmt::format("cannot write {}", args.output));
-  }
-  const bool failed = std::any_of(results.begin(), results.end(), [](const auto& r) {
-    return r.status == model::CheckStatus::Fail;
-  });
-  return failed && args.exit_code != 0 ? args.exit_code : kExitOk;
+  printDiagnostics(diagnostics.sorted());
+  return writeReport(args, results, pipeline::checkCatalog(*set), {});
 }
 
+int runBenchDocker(const DockerArgs& args) {
+  if (!validFormat(args.common.format)) return fail(formatError(args.common.format));
+  if (args.containers != "all" && args.containers != "running") {
+    return fail(fmt::format("--containers: \"{}\" is not all or running", args.containers));
+  }
+  pipeline::DockerBenchOptions options;
+  options.collect.endpoint = args.endpoint;
+  options.collect.host_root = args.host_root;
+  options.collect.timeout = std::chrono::milliseconds(static_cast<long>(args.timeout * 1000));
+  options.collect.running_only = args.containers == "running";
+  options.snapshot_path = args.snapshot;
+  options.benchmark = args.benchmark;
+  options.only = args.common.only;
+  options.skip = args.common.skip;
+  options.collect.include_containers = args.include;
+  options.collect.exclude_containers = args.exclude;
+  options.collect.tool_version = BULWARK_VERSION;
+  for (const auto& input : args.inputs) {
+    const auto eq = input.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return fail(fmt::format("--input \"{}\": expected NAME=VALUE[,VALUE…]", input));
+    }
+    auto& values = options.inputs[input.substr(0, eq)];
+    for (auto& value : core::split(std::string_view(input).substr(eq + 1), ',')) {
+      if (!value.empty()) values.emplace_back(value);
+    }
+  }
+  options.ignorefile = args.ignorefile;
+  std::error_code error;
+  if (options.ignorefile.empty() && std::filesystem::exists(kDefaultIgnoreFile, error)) {
+    options.ignorefile = kDefaultIgnoreFile;
+  }
+  auto bench = pipeline::runDockerBench(options);
+  if (!bench) return fail(bench.error().message);
+  printDiagnostics(bench->diagnostics);
+  const auto render_start = std::chrono::steady_clock::now();
+  const int code =
+      writeReport(args.common, bench->results, bench->catalog, bench->hosts, args.show_suppressed);
+  if (args.timings) {
+    const std::chrono::duration<double, std::milli> render =
+        std::chrono::steady_clock::now() - render_start;
+    std::fprintf(stderr,
+                 "bulwark: timings: load checks %.1f ms, %s %.1f ms, evaluate %.1f ms, "
+                 "render %.1f ms\n",
+                 bench->timings.load_ms, args.snapshot.empty() ? "collect" : "read snapshot",
+                 bench->timings.collect_ms, bench->timings.evaluate_ms, render.count());
+  }
+  return code;
+}
 }  // namespace
 
 void addBenchCommand(CLI::App& root, Action& action) {
@@ -111,6 +198,45 @@ void addBenchCommand(CLI::App& root, Action& action) {
   cmd->add_option("--exit-code", args->exit_code, "Exit with N when a check fails")
       ->check(CLI::Range(0, 125));
   cmd->callback([args, &action] { action = [args] { return runBenchDockerfile(*args); }; });
+
+  auto docker = std::make_shared<DockerArgs>();
+  auto* dcmd = bench->add_subcommand(
+      "docker", "Check a Docker host and its containers against the CIS Docker Benchmark");
+  dcmd->add_option("-H,--host", docker->endpoint,
+                   "Docker socket (unix://PATH); default $DOCKER_HOST, else "
+                   "unix:///var/run/docker.sock");
+  dcmd->add_option("--snapshot", docker->snapshot,
+                   "Evaluate a snapshot written by `bulwark collect docker` instead of a live host")
+      ->excludes("--host");
+  dcmd->add_option("--host-root", docker->host_root,
+                   "Where the host's files are (a host mounted into a container)")
+      ->capture_default_str();
+  dcmd->add_option("--benchmark", docker->benchmark,
+                   "Run a benchmark profile's checks and name its controls (cis-docker-1.6)");
+  dcmd->add_option("--input", docker->inputs,
+                   "Values checks ask for: NAME=V1,V2 (trusted_users, trusted_registries)");
+  dcmd->add_option("--containers", docker->containers, "all (default) or running")
+      ->capture_default_str();
+  dcmd->add_option("--include-container", docker->include, "Check only containers named GLOB");
+  dcmd->add_option("--exclude-container", docker->exclude, "Leave out containers named GLOB");
+  dcmd->add_option("--timeout", docker->timeout, "Seconds to wait for each Engine API request")
+      ->check(CLI::Range(0.1, 600.0))
+      ->capture_default_str();
+  dcmd->add_flag("--timings", docker->timings, "Print how long collecting and evaluating took");
+  dcmd->add_option("--ignorefile", docker->ignorefile,
+                   "Exceptions in the misconfigurations: section of this file (default "
+                   ".bulwarkignore.yaml when present; docs/suppression.md)");
+  dcmd->add_flag("--show-suppressed", docker->show_suppressed,
+                 "List results an exception covers in the table (they are always counted)");
+  dcmd->add_option("-f,--format", docker->common.format, "table, json, sarif or junit")
+      ->capture_default_str();
+  dcmd->add_option("-o,--output", docker->common.output,
+                   "Write the report to FILE instead of stdout");
+  dcmd->add_option("--check", docker->common.only, "Run only these check ids")->delimiter(',');
+  dcmd->add_option("--skip", docker->common.skip, "Leave out these check ids")->delimiter(',');
+  dcmd->add_option("--exit-code", docker->common.exit_code, "Exit with N when a check fails")
+      ->check(CLI::Range(0, 125));
+  dcmd->callback([docker, &action] { action = [docker] { return runBenchDocker(*docker); }; });
 }
 
 }  // namespace bulwark::cli

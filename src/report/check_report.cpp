@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -68,7 +69,9 @@ CheckTotals totalsOf(const std::vector<const model::CheckResult*>& results,
   std::size_t scored_pass = 0;
   std::size_t scored_decided = 0;
   for (const auto* r : results) {
-    const bool scored = metaOf(catalog, r->check_id).scored;
+    totals.suppressed_fail += r->suppression && r->status == CheckStatus::Fail;
+    const bool scored = metaOf(catalog, r->check_id).scored && !r->suppression;
+    totals.suppressed += r->suppression.has_value();
     switch (r->status) {
       case CheckStatus::Pass:
         ++totals.pass;
@@ -93,18 +96,66 @@ CheckTotals totalsOf(const std::vector<const model::CheckResult*>& results,
 }
 
 std::string totalsLine(const CheckTotals& t) {
-  return fmt::format("{} pass, {} fail, {} not applicable, {} not evaluated{} — score {:.1f}%",
+  return fmt::format("{} pass, {} fail, {} not applicable, {} not evaluated{}{} — score {:.1f}%",
                      t.pass, t.fail, t.not_applicable, t.not_evaluated,
-                     t.manual > 0 ? fmt::format(", {} manual", t.manual) : "", t.score);
+                     t.manual > 0 ? fmt::format(", {} manual", t.manual) : "",
+                     t.suppressed > 0 ? fmt::format(", {} suppressed", t.suppressed) : "", t.score);
 }
 
 Json totalsJson(const CheckTotals& t) {
-  return Json{{"pass", t.pass},
+  Json totals{{"pass", t.pass},
               {"fail", t.fail},
               {"not-applicable", t.not_applicable},
               {"not-evaluated", t.not_evaluated},
-              {"manual", t.manual},
-              {"score", t.score}};
+              {"manual", t.manual}};
+  if (t.suppressed > 0) totals["suppressed"] = t.suppressed;
+  totals["score"] = t.score;
+  return totals;
+}
+
+const HostSummary* hostOf(std::span<const HostSummary> hosts, std::string_view resource) {
+  for (const auto& host : hosts) {
+    if (host.resource == resource) return &host;
+  }
+  return nullptr;
+}
+
+std::string hostLine(const HostSummary& h) {
+  std::string line =
+      fmt::format("  Docker {} (API {})", h.docker_version.empty() ? "?" : h.docker_version,
+                  h.api_version.empty() ? "?" : h.api_version);
+  if (!h.os.empty()) line += fmt::format(" on {}", h.os);
+  if (!h.kernel.empty()) line += fmt::format(", kernel {}", h.kernel);
+  line +=
+      fmt::format("; {} image{}, {} of {} container{} running", h.images, h.images == 1 ? "" : "s",
+                  h.containers_running, h.containers, h.containers == 1 ? "" : "s");
+  if (!h.source.empty()) line += fmt::format("\n  from {}", h.source);
+  return line + "\n";
+}
+
+Json hostJson(const HostSummary& h) {
+  return Json{{"resource", h.resource},
+              {"source", h.source},
+              {"docker_version", h.docker_version},
+              {"api_version", h.api_version},
+              {"os", h.os},
+              {"kernel", h.kernel},
+              {"images", h.images},
+              {"containers", h.containers},
+              {"containers_running", h.containers_running}};
+}
+
+// The parenthesised line under a result that is neither pass nor fail.
+std::string reasonLine(const model::CheckResult& r) {
+  std::string line = r.reason;
+  if (r.status == CheckStatus::NotEvaluated && r.cause != model::NotEvaluatedCause::None &&
+      r.cause != model::NotEvaluatedCause::Undetermined) {
+    line = fmt::format("{}: {}", model::toString(r.cause), line);
+  }
+  if (r.status == CheckStatus::Manual && r.assist) {
+    line = fmt::format("automated part: {}; {}", model::toString(*r.assist), line);
+  }
+  return line;
 }
 
 std::string xmlEscape(std::string_view text) {
@@ -146,29 +197,43 @@ CheckTotals checkTotals(const std::vector<model::CheckResult>& results,
 }
 
 std::string renderCheckTable(const std::vector<model::CheckResult>& results,
-                             const CheckCatalog& catalog) {
+                             const CheckCatalog& catalog, std::span<const HostSummary> hosts,
+                             bool show_suppressed) {
   std::string out;
   const auto groups = byResource(results);
   for (const auto& [resource, items] : groups) {
     out += fmt::format("{}\n", resource);
-    std::vector<std::string> sections;
+    if (const auto* host = hostOf(hosts, resource)) out += hostLine(*host);
+    // Sections in the order of their first check id (the benchmark's own order).
+    std::map<std::string, std::string, std::less<>> first_id;
     for (const auto* r : items) {
-      const auto& section = metaOf(catalog, r->check_id).section;
-      if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
-        sections.push_back(section);
-      }
+      auto [it, added] = first_id.try_emplace(metaOf(catalog, r->check_id).section, r->check_id);
+      if (!added && r->check_id < it->second) it->second = r->check_id;
     }
-    std::sort(sections.begin(), sections.end());
+    std::vector<std::string> sections;
+    sections.reserve(first_id.size());
+    for (const auto& [section, id] : first_id) sections.push_back(section);
+    std::sort(sections.begin(), sections.end(), [&](const auto& a, const auto& b) {
+      return std::tie(first_id.at(a), a) < std::tie(first_id.at(b), b);
+    });
     for (const auto& section : sections) {
       out += fmt::format("\n  {}\n", section);
       for (const auto* r : items) {
         if (metaOf(catalog, r->check_id).section != section) continue;
-        out += fmt::format("  {}  {:<11} {:<8} {}\n", statusLabel(r->status), r->check_id,
-                           severityName(r->severity), r->title);
+        if (r->suppression && !show_suppressed) continue;
+        out +=
+            fmt::format("  {}  {:<11} {:<8} {}{}\n", statusLabel(r->status), r->check_id,
+                        severityName(r->severity), r->title, r->suppression ? " [suppressed]" : "");
         if (r->status == CheckStatus::Fail) {
           for (const auto& e : r->evidence) out += fmt::format("        - {}\n", evidenceLine(e));
         } else if (!r->reason.empty() && r->status != CheckStatus::Pass) {
-          out += fmt::format("        ({})\n", r->reason);
+          out += fmt::format("        ({})\n", reasonLine(*r));
+        }
+        if (r->suppression) {
+          out += fmt::format("        suppressed: {}{}\n", r->suppression->reason,
+                             r->suppression->expires.empty()
+                                 ? ""
+                                 : fmt::format(" (until {})", r->suppression->expires));
         }
       }
     }
@@ -179,7 +244,7 @@ std::string renderCheckTable(const std::vector<model::CheckResult>& results,
 }
 
 std::string renderCheckJson(const std::vector<model::CheckResult>& results,
-                            const CheckCatalog& catalog) {
+                            const CheckCatalog& catalog, std::span<const HostSummary> hosts) {
   Json resources = Json::array();
   for (const auto& [resource, items] : byResource(results)) {
     Json list = Json::array();
@@ -195,18 +260,35 @@ std::string renderCheckJson(const std::vector<model::CheckResult>& results,
                 {"severity", severityName(r->severity)},
                 {"status", model::toString(r->status)}};
       if (!r->reason.empty()) item["reason"] = r->reason;
+      if (r->status == CheckStatus::NotEvaluated && r->cause != model::NotEvaluatedCause::None) {
+        item["cause"] = model::toString(r->cause);
+      }
+      if (r->assist) item["assist"] = model::toString(*r->assist);
+      if (!r->controls.empty()) item["controls"] = r->controls;
+      if (r->suppression) {
+        item["suppression"] = Json{{"reason", r->suppression->reason},
+                                   {"expires", r->suppression->expires},
+                                   {"source", r->suppression->source}};
+      }
       item["references"] = r->references;
       item["remediation"] = r->remediation;
       item["evidence"] = std::move(evidence);
       list.push_back(std::move(item));
     }
-    resources.push_back(Json{{"resource", resource},
-                             {"totals", totalsJson(totalsOf(items, catalog))},
-                             {"results", std::move(list)}});
+    Json entry{{"resource", resource}};
+    if (!items.front()->resource_kind.empty()) entry["kind"] = items.front()->resource_kind;
+    entry["totals"] = totalsJson(totalsOf(items, catalog));
+    entry["results"] = std::move(list);
+    resources.push_back(std::move(entry));
   }
-  Json doc{{"schema", "bulwark.checks/v1"},
-           {"totals", totalsJson(checkTotals(results, catalog))},
-           {"resources", std::move(resources)}};
+  Json doc{{"schema", "bulwark.checks/v1"}};
+  if (!hosts.empty()) {
+    Json list = Json::array();
+    for (const auto& host : hosts) list.push_back(hostJson(host));
+    doc["hosts"] = std::move(list);
+  }
+  doc["totals"] = totalsJson(checkTotals(results, catalog));
+  doc["resources"] = std::move(resources);
   return doc.dump(2) + "\n";
 }
 
@@ -259,12 +341,16 @@ std::string renderCheckSarif(const std::vector<model::CheckResult>& results,
                      Json::array({{{"name", e.where},
                                    {"fullyQualifiedName", r.resource + " " + e.where}}})}};
       }
-      sarif_results.push_back(
-          Json{{"ruleId", r.check_id},
-               {"ruleIndex", rule_index[r.check_id]},
-               {"level", level(r.severity)},
-               {"message", {{"text", fmt::format("{}: {}", r.title, evidenceLine(e))}}},
-               {"locations", Json::array({location})}});
+      Json item{{"ruleId", r.check_id},
+                {"ruleIndex", rule_index[r.check_id]},
+                {"level", level(r.severity)},
+                {"message", {{"text", fmt::format("{}: {}", r.title, evidenceLine(e))}}},
+                {"locations", Json::array({location})}};
+      if (r.suppression) {
+        item["suppressions"] =
+            Json::array({{{"kind", "external"}, {"justification", r.suppression->reason}}});
+      }
+      sarif_results.push_back(std::move(item));
     }
   }
   Json doc{{"$schema", kSarifSchema},
@@ -287,12 +373,13 @@ std::string renderCheckJunit(const std::vector<model::CheckResult>& results,
   out += fmt::format(
       "<testsuites name=\"bulwark checks\" tests=\"{}\" failures=\"{}\" "
       "skipped=\"{}\">\n",
-      results.size(), all.fail, all.not_applicable + all.not_evaluated + all.manual);
+      results.size(), all.fail - all.suppressed_fail,
+      all.not_applicable + all.not_evaluated + all.manual + all.suppressed_fail);
   for (const auto& [resource, items] : groups) {
     const CheckTotals t = totalsOf(items, catalog);
     out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
-                       xmlEscape(resource), items.size(), t.fail,
-                       t.not_applicable + t.not_evaluated + t.manual);
+                       xmlEscape(resource), items.size(), t.fail - t.suppressed_fail,
+                       t.not_applicable + t.not_evaluated + t.manual + t.suppressed_fail);
     for (const auto* r : items) {
       out += fmt::format("    <testcase classname=\"{}\" name=\"{}\"",
                          xmlEscape(metaOf(catalog, r->check_id).section),
@@ -302,7 +389,10 @@ std::string renderCheckJunit(const std::vector<model::CheckResult>& results,
         continue;
       }
       out += ">\n";
-      if (r->status == CheckStatus::Fail) {
+      if (r->status == CheckStatus::Fail && r->suppression) {
+        out += fmt::format("      <skipped message=\"{}\"/>\n",
+                           xmlEscape(fmt::format("suppressed: {}", r->suppression->reason)));
+      } else if (r->status == CheckStatus::Fail) {
         std::string body;
         for (const auto& e : r->evidence) body += evidenceLine(e) + "\n";
         out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,20 @@ struct CheckMeta {
   std::string section;
   bool scored = true;
 };
+
+// What a Docker host report says about the host above its results: the engine, and how many
+// images and containers it had.
+struct HostSummary {
+  std::string resource;  // the host's result resource: "docker-host:build-7"
+  std::string source;    // "unix:///var/run/docker.sock", "snapshot host.json (…)"
+  std::string docker_version;
+  std::string api_version;
+  std::string os;
+  std::string kernel;
+  std::size_t images = 0;
+  std::size_t containers = 0;
+  std::size_t containers_running = 0;
+};
 using CheckCatalog = std::map<std::string, CheckMeta, std::less<>>;
 
 struct CheckTotals {
@@ -27,6 +42,8 @@ struct CheckTotals {
   std::size_t not_applicable = 0;
   std::size_t not_evaluated = 0;
   std::size_t manual = 0;
+  std::size_t suppressed = 0;       // also counted under their status; left out of the score
+  std::size_t suppressed_fail = 0;  // failed, but an exception covers them
   // Scored checks that passed, in percent of scored checks that passed or failed (not
   // evaluated, not applicable and manual ones are left out); 100 when none was decided.
   double score = 100.0;
@@ -35,10 +52,14 @@ struct CheckTotals {
 CheckTotals checkTotals(const std::vector<model::CheckResult>& results,
                         const CheckCatalog& catalog);
 
+// `hosts`: printed above the results of the resource each names (Docker hosts).
+// Suppressed results (an exception covers them) are counted in the totals and listed only with
+// `show_suppressed`; the other formats always carry them, marked.
 std::string renderCheckTable(const std::vector<model::CheckResult>& results,
-                             const CheckCatalog& catalog);
+                             const CheckCatalog& catalog, std::span<const HostSummary> hosts = {},
+                             bool show_suppressed = true);
 std::string renderCheckJson(const std::vector<model::CheckResult>& results,
-                            const CheckCatalog& catalog);
+                            const CheckCatalog& catalog, std::span<const HostSummary> hosts = {});
 // Failed checks as results (level from severity), every check as a rule; a location with a
 // line when the evidence names "FILE:LINE".
 std::string renderCheckSarif(const std::vector<model::CheckResult>& results,
