@@ -1,6 +1,7 @@
 #include "checks/evaluate.h"
 
 #include <algorithm>
+#include <array>
 
 #include <fmt/format.h>
 
@@ -269,98 +270,45 @@ void gather(std::vector<TestOutcome>& outcomes, CheckStatus status, TestOutcome&
   }
 }
 
-TestOutcome foldAllCounted(std::vector<TestOutcome> outcomes);
-TestOutcome foldAnyCounted(std::vector<TestOutcome> outcomes);
-
-// All must pass: fail > not-evaluated > manual > pass > not-applicable. Evidence-only outcomes
-// do not count; their evidence follows the verdict's.
-TestOutcome foldAll(std::vector<TestOutcome> outcomes) {
-  std::vector<model::Evidence> shown = takeEvidenceOnly(outcomes);
-  TestOutcome out = foldAllCounted(std::move(outcomes));
-  appendEvidence(out, std::move(shown));
-  return out;
-}
-
-// Any may pass (see foldAnyCounted); evidence-only outcomes as in foldAll.
-TestOutcome foldAny(std::vector<TestOutcome> outcomes) {
-  std::vector<model::Evidence> shown = takeEvidenceOnly(outcomes);
-  TestOutcome out = foldAnyCounted(std::move(outcomes));
-  appendEvidence(out, std::move(shown));
-  return out;
-}
-
-TestOutcome foldAllCounted(std::vector<TestOutcome> outcomes) {
+// A group's verdict from its children's: all (the check's own list) takes the first of fail,
+// not-evaluated, manual, pass that a child has; any is a three-valued OR — pass, then
+// not-evaluated or manual (an unknown child might have passed, so the group must not fail),
+// then fail with every child's evidence. Neither: not-applicable.
+TestOutcome foldCounted(std::vector<TestOutcome> outcomes, Test::Group group) {
+  static constexpr std::array kAllOrder = {CheckStatus::Fail, CheckStatus::NotEvaluated,
+                                           CheckStatus::Manual, CheckStatus::Pass};
+  static constexpr std::array kAnyOrder = {CheckStatus::Pass, CheckStatus::NotEvaluated,
+                                           CheckStatus::Manual, CheckStatus::Fail};
   dropUncollected(outcomes);
   TestOutcome out;
   out.droppable =
       !outcomes.empty() && std::all_of(outcomes.begin(), outcomes.end(),
                                        [](const TestOutcome& o) { return o.droppable; });
-  const auto any = [&](CheckStatus status) {
+  const auto& order = group == Test::Group::Any ? kAnyOrder : kAllOrder;
+  const auto* status = std::find_if(order.begin(), order.end(), [&](CheckStatus s) {
     return std::any_of(outcomes.begin(), outcomes.end(),
-                       [&](const TestOutcome& o) { return o.status == status; });
-  };
-  if (any(CheckStatus::Fail)) {
-    out.status = CheckStatus::Fail;
-    gather(outcomes, CheckStatus::Fail, out);
-    out.reason.clear();
-    out.cause = NotEvaluatedCause::None;
-  } else if (any(CheckStatus::NotEvaluated)) {
-    out.status = CheckStatus::NotEvaluated;
-    gather(outcomes, CheckStatus::NotEvaluated, out);
-  } else if (any(CheckStatus::Manual)) {
-    out.status = CheckStatus::Manual;
-    gather(outcomes, CheckStatus::Manual, out);
-    out.cause = NotEvaluatedCause::None;
-  } else if (any(CheckStatus::Pass)) {
-    out.status = CheckStatus::Pass;
-    gather(outcomes, CheckStatus::Pass, out);
-    out.reason.clear();
-    out.cause = NotEvaluatedCause::None;
-  } else {
-    out.status = CheckStatus::NotApplicable;
-    gather(outcomes, CheckStatus::NotApplicable, out);
-    out.evidence.clear();
-    out.cause = NotEvaluatedCause::None;
-  }
-  return out;
-}
-
-// Any may pass (three-valued OR): pass if a child passes; else not-evaluated if one could not
-// be evaluated, manual if one needs a person (an unknown child might have passed, so the group
-// must not fail); else fail (with every child's evidence); else not-applicable.
-TestOutcome foldAnyCounted(std::vector<TestOutcome> outcomes) {
-  dropUncollected(outcomes);
-  TestOutcome out;
-  out.droppable =
-      !outcomes.empty() && std::all_of(outcomes.begin(), outcomes.end(),
-                                       [](const TestOutcome& o) { return o.droppable; });
-  const auto any = [&](CheckStatus status) {
-    return std::any_of(outcomes.begin(), outcomes.end(),
-                       [&](const TestOutcome& o) { return o.status == status; });
-  };
-  if (any(CheckStatus::Pass)) {
-    out.status = CheckStatus::Pass;
-    gather(outcomes, CheckStatus::Pass, out);
-    out.reason.clear();
-    out.cause = NotEvaluatedCause::None;
-  } else if (any(CheckStatus::NotEvaluated)) {
-    out.status = CheckStatus::NotEvaluated;
-    gather(outcomes, CheckStatus::NotEvaluated, out);
-  } else if (any(CheckStatus::Manual)) {
-    out.status = CheckStatus::Manual;
-    gather(outcomes, CheckStatus::Manual, out);
-    out.cause = NotEvaluatedCause::None;
-  } else if (any(CheckStatus::Fail)) {
-    out.status = CheckStatus::Fail;
+                       [&](const TestOutcome& o) { return o.status == s; });
+  });
+  out.status = status != order.end() ? *status : CheckStatus::NotApplicable;
+  if (out.status == CheckStatus::Fail && group == Test::Group::Any) {
     for (auto& o : outcomes) {
       for (auto& e : o.evidence) out.evidence.push_back(std::move(e));
     }
-  } else {
-    out.status = CheckStatus::NotApplicable;
-    gather(outcomes, CheckStatus::NotApplicable, out);
-    out.evidence.clear();
-    out.cause = NotEvaluatedCause::None;
+    return out;
   }
+  gather(outcomes, out.status, out);
+  if (out.status != CheckStatus::NotEvaluated) out.cause = NotEvaluatedCause::None;
+  if (out.status == CheckStatus::Pass || out.status == CheckStatus::Fail) out.reason.clear();
+  if (out.status == CheckStatus::NotApplicable) out.evidence.clear();
+  return out;
+}
+
+// A group's verdict (foldCounted); evidence-only outcomes do not count, their evidence follows
+// the verdict's.
+TestOutcome fold(std::vector<TestOutcome> outcomes, Test::Group group) {
+  std::vector<model::Evidence> shown = takeEvidenceOnly(outcomes);
+  TestOutcome out = foldCounted(std::move(outcomes), group);
+  appendEvidence(out, std::move(shown));
   return out;
 }
 
@@ -374,8 +322,10 @@ std::vector<TestOutcome> runTests(const std::vector<Test>& tests, const Resource
 
 TestOutcome runTest(const Test& test, const Resource& resource, const EvalContext& context) {
   switch (test.group) {
-    case Test::Group::Any: return foldAny(runTests(test.children, resource, context));
-    case Test::Group::All: return foldAll(runTests(test.children, resource, context));
+    case Test::Group::Any:
+      return fold(runTests(test.children, resource, context), Test::Group::Any);
+    case Test::Group::All:
+      return fold(runTests(test.children, resource, context), Test::Group::All);
     case Test::Group::None: break;
   }
   if (test.probe == nullptr) {
@@ -447,7 +397,7 @@ model::CheckResult evaluateCheck(const Check& check, const Resource& resource,
     if (check.automated) result.cause = NotEvaluatedCause::Undetermined;
     return result;
   }
-  TestOutcome folded = foldAll(runTests(check.tests, resource, context));
+  TestOutcome folded = fold(runTests(check.tests, resource, context), Test::Group::All);
   result.status = folded.status;
   result.reason = std::move(folded.reason);
   result.evidence = std::move(folded.evidence);

@@ -7,6 +7,7 @@
 
 #include "checks/check.h"
 #include "checks/docker/json_path.h"
+#include "checks/yaml_fields.h"
 #include "core/text.h"
 
 namespace bulwark::checks {
@@ -16,10 +17,10 @@ namespace {
 constexpr std::size_t kMaxCheckBytes = std::size_t{256} * 1024;
 constexpr int kMaxGroupDepth = 8;  // any:/all: nesting
 
-class Loader {
+class Loader : YamlFields {
  public:
   Loader(std::string_view source, core::Diagnostics& diagnostics)
-      : source_(source), diagnostics_(diagnostics) {}
+      : YamlFields(source, "checks.invalid-check", diagnostics) {}
 
   std::optional<Check> load(std::string_view text) {
     if (text.size() > kMaxCheckBytes) {
@@ -34,61 +35,19 @@ class Loader {
         return std::nullopt;
       }
       Check check = document(root);
-      if (errors_ > 0) return std::nullopt;
+      if (errors() > 0) return std::nullopt;
       return check;
     } catch (const YAML::Exception& e) {
-      diagnostics_.add("checks.invalid-yaml",
-                       fmt::format("{}:{}:{}", source_, e.mark.line + 1, e.mark.column + 1), e.msg);
+      diagnostics().add("checks.invalid-yaml",
+                        fmt::format("{}:{}:{}", source(), e.mark.line + 1, e.mark.column + 1),
+                        e.msg);
     } catch (const std::exception& e) {
-      diagnostics_.add("checks.invalid-yaml", std::string(source_), e.what());
+      diagnostics().add("checks.invalid-yaml", std::string(source()), e.what());
     }
     return std::nullopt;
   }
 
  private:
-  void error(const YAML::Node& node, std::string message) {
-    ++errors_;
-    std::string where(source_);
-    if (node.IsDefined() && node.Mark().line >= 0) {
-      where = fmt::format("{}:{}:{}", source_, node.Mark().line + 1, node.Mark().column + 1);
-    }
-    diagnostics_.add("checks.invalid-check", where, std::move(message));
-  }
-
-  std::string scalar(const YAML::Node& node, std::string_view key, bool required) {
-    const YAML::Node value = node[std::string(key)];
-    if (!value.IsDefined() || value.IsNull()) {
-      if (required) error(node, fmt::format("missing field `{}`", key));
-      return {};
-    }
-    if (!value.IsScalar()) {
-      error(value, fmt::format("`{}` must be a string", key));
-      return {};
-    }
-    return value.as<std::string>();
-  }
-
-  std::vector<std::string> strings(const YAML::Node& value, std::string_view key) {
-    std::vector<std::string> out;
-    if (!value.IsDefined() || value.IsNull()) return out;
-    if (value.IsScalar()) {
-      out.push_back(value.as<std::string>());
-      return out;
-    }
-    if (!value.IsSequence()) {
-      error(value, fmt::format("`{}` must be a string or a list of strings", key));
-      return out;
-    }
-    for (const auto& item : value) {
-      if (!item.IsScalar()) {
-        error(item, fmt::format("`{}` must hold strings", key));
-        continue;
-      }
-      out.push_back(item.as<std::string>());
-    }
-    return out;
-  }
-
   std::shared_ptr<const re2::RE2> regex(const YAML::Node& node, const std::string& pattern) {
     RE2::Options options;
     options.set_log_errors(false);
@@ -135,7 +94,7 @@ class Loader {
     c.op = found->second;
     c.mode_at_most = name == "mode-at-most";
     const YAML::Node value = node["value"];
-    c.values = strings(value, "value");
+    c.values = strings(value, "value", true);
     if (node["case_insensitive"].IsDefined()) {
       c.case_insensitive = scalar(node, "case_insensitive", false) == "true";
     }
@@ -196,7 +155,7 @@ class Loader {
           break;
         }
         case ParamType::StringList: {
-          auto items = strings(value, key);
+          auto items = strings(value, key, true);
           for (const auto& item : items) {
             if (!spec->choices.empty() && std::find(spec->choices.begin(), spec->choices.end(),
                                                     item) == spec->choices.end()) {
@@ -389,10 +348,10 @@ class Loader {
       }
     }
     Check check;
-    check.source = std::string(source_);
+    check.source = std::string(source());
     // "checks/docker/x.yaml" → "docker": the folder under data/checks.
-    if (const auto slash = source_.rfind('/'); slash != std::string_view::npos) {
-      const std::string_view folder = source_.substr(0, slash);
+    if (const auto slash = source().rfind('/'); slash != std::string_view::npos) {
+      const std::string_view folder = source().substr(0, slash);
       const auto previous = folder.rfind('/');
       check.group =
           std::string(previous == std::string_view::npos ? folder : folder.substr(previous + 1));
@@ -428,7 +387,7 @@ class Loader {
     } else if (!assessment.empty() && assessment != "automated") {
       error(root["assessment"], "assessment is automated or manual");
     }
-    check.references = strings(root["references"], "references");
+    check.references = strings(root["references"], "references", true);
     check.rationale = scalar(root, "rationale", true);
     check.remediation = scalar(root, "remediation", true);
     check.audit = scalar(root, "audit", false);
@@ -458,9 +417,6 @@ class Loader {
     return check;
   }
 
-  std::string_view source_;
-  core::Diagnostics& diagnostics_;
-  int errors_ = 0;
   bool in_gate_ = false;  // loading `applies_when`
 };
 

@@ -9,6 +9,8 @@
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
+#include "checks/yaml_fields.h"
+
 namespace bulwark::checks {
 
 namespace {
@@ -16,32 +18,32 @@ namespace {
 constexpr std::size_t kMaxProfileBytes = std::size_t{1} << 20;
 constexpr std::size_t kMaxControls = 10'000;
 
-class ProfileLoader {
+class ProfileLoader : YamlFields {
  public:
   ProfileLoader(std::string_view source, core::Diagnostics& diagnostics)
-      : source_(source), diagnostics_(diagnostics) {}
+      : YamlFields(source, "checks.invalid-profile", diagnostics) {}
 
   core::Result<Profile> load(std::string_view text) {
     if (text.size() > kMaxProfileBytes) {
       return failure({}, fmt::format("larger than {} bytes", kMaxProfileBytes));
     }
     Profile profile;
-    profile.source = std::string(source_);
+    profile.source = std::string(source());
     try {
       const YAML::Node root = YAML::Load(std::string(text));
       if (!root.IsMap()) return failure(root, "a profile is a mapping with name and controls");
       document(root, profile);
     } catch (const YAML::Exception& e) {
       const std::string where =
-          fmt::format("{}:{}:{}", source_, e.mark.line + 1, e.mark.column + 1);
-      diagnostics_.add("checks.invalid-profile", where, e.msg);
+          fmt::format("{}:{}:{}", source(), e.mark.line + 1, e.mark.column + 1);
+      diagnostics().add("checks.invalid-profile", where, e.msg);
       return core::fail(core::ErrorCode::Input, "{}: {}", where, e.msg);
     } catch (const std::exception& e) {
       return failure({}, e.what());
     }
-    if (!first_.empty()) {
-      return core::fail(core::ErrorCode::Input, "{} problem(s) in profile, e.g. {}", errors_,
-                        first_);
+    if (errors() > 0) {
+      return core::fail(core::ErrorCode::Input, "{} problem(s) in profile, e.g. {}", errors(),
+                        firstError());
     }
     return profile;
   }
@@ -49,48 +51,7 @@ class ProfileLoader {
  private:
   core::Result<Profile> failure(const YAML::Node& node, std::string message) {
     error(node, std::move(message));
-    return core::fail(core::ErrorCode::Input, "{}", first_);
-  }
-
-  void error(const YAML::Node& node, std::string message) {
-    std::string where(source_);
-    if (node.IsDefined() && node.Mark().line >= 0) {
-      where = fmt::format("{}:{}:{}", source_, node.Mark().line + 1, node.Mark().column + 1);
-    }
-    if (first_.empty()) first_ = fmt::format("{}: {}", where, message);
-    ++errors_;
-    diagnostics_.add("checks.invalid-profile", where, std::move(message));
-  }
-
-  std::string scalar(const YAML::Node& node, std::string_view key, bool required) {
-    const YAML::Node value = node[std::string(key)];
-    if (!value.IsDefined() || value.IsNull()) {
-      if (required) error(node, fmt::format("missing field `{}`", key));
-      return {};
-    }
-    if (!value.IsScalar()) {
-      error(value, fmt::format("`{}` must be a string", key));
-      return {};
-    }
-    return value.Scalar();
-  }
-
-  std::vector<std::string> strings(const YAML::Node& node, std::string_view key) {
-    std::vector<std::string> out;
-    const YAML::Node value = node[std::string(key)];
-    if (!value.IsDefined() || value.IsNull()) return out;
-    if (!value.IsSequence()) {
-      error(value, fmt::format("`{}` is a list of strings", key));
-      return out;
-    }
-    for (const auto& item : value) {
-      if (!item.IsScalar()) {
-        error(item, fmt::format("`{}` holds strings", key));
-        continue;
-      }
-      out.push_back(item.Scalar());
-    }
-    return out;
+    return core::fail(core::ErrorCode::Input, "{}", firstError());
   }
 
   bool boolean(const YAML::Node& node, std::string_view key, bool fallback) {
@@ -132,7 +93,7 @@ class ProfileLoader {
     } else if (!level.empty() && level != "1") {
       error(node["level"], "level is 1 or 2");
     }
-    c.checks = strings(node, "checks");
+    c.checks = strings(node["checks"], "checks", false);
     if (c.checks.empty() && c.automated) {
       error(node, fmt::format("automated control {} names no check", c.id));
     }
@@ -155,7 +116,7 @@ class ProfileLoader {
     }
     profile.title = scalar(root, "title", false);
     profile.version = scalar(root, "version", false);
-    profile.targets = strings(root, "targets");
+    profile.targets = strings(root["targets"], "targets", false);
     const YAML::Node controls = root["controls"];
     if (!controls.IsDefined() || !controls.IsSequence() || controls.size() == 0) {
       error(controls.IsDefined() ? controls : root, "`controls` is a non-empty list");
@@ -168,11 +129,6 @@ class ProfileLoader {
     std::set<std::string> seen;
     for (const auto& node : controls) control(node, profile, seen);
   }
-
-  std::string_view source_;
-  core::Diagnostics& diagnostics_;
-  std::string first_;
-  std::size_t errors_ = 0;
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "checks/dockerfile/dockerfile.h"
 #include "checks/evaluate.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "core/text.h"
 #include "pipeline/harden.h"
 #include "report/check_report.h"
@@ -97,14 +98,7 @@ int writeReport(const BenchArgs& args, const std::vector<model::CheckResult>& re
     text = report::renderCheckJunit(results, catalog);
   else
     text = report::renderCheckTable(results, catalog, hosts, show_suppressed);
-  if (args.output.empty() || args.output == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-  } else {
-    std::ofstream out(args.output, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.good()) return fail(fmt::format("cannot write {}", args.output));
-  }
+  if (!writeOutput(text, args.output)) return kExitInput;
   const bool failed = std::any_of(results.begin(), results.end(), [](const auto& r) {
     return r.status == model::CheckStatus::Fail && !r.suppression;
   });

@@ -3,13 +3,13 @@
 // listening sockets), so `bulwark bench docker --snapshot FILE` can evaluate it elsewhere.
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "checks/docker/snapshot.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "core/text.h"
 #include "pipeline/harden.h"
 
@@ -51,15 +51,7 @@ int runCollectDocker(const CollectArgs& args) {
                  core::printable(d.detail).c_str(), d.kind.c_str());
   }
   const std::string text = checks::docker::writeSnapshot(*snapshot);
-  if (args.output.empty() || args.output == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-    return kExitOk;
-  }
-  std::ofstream out(args.output, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out.good()) return fail(fmt::format("cannot write {}", args.output));
-  return kExitOk;
+  return writeOutput(text, args.output) ? kExitOk : kExitInput;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/target_options.h"
 #include "core/log.h"
 #include "pipeline/sbom.h"
@@ -60,18 +61,7 @@ int runSbom(const SbomArgs& args) {
   render.color =
       args.output.empty() && *format == report::Format::Table && ::isatty(STDOUT_FILENO) == 1;
   const std::string text = report::render(*inventory, *format, render);
-  if (args.output.empty() || args.output == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-    return kExitOk;
-  }
-  std::ofstream out(args.output, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out.good()) {
-    std::fprintf(stderr, "bulwark: cannot write %s\n", args.output.c_str());
-    return kExitInput;
-  }
-  return kExitOk;
+  return writeOutput(text, args.output) ? kExitOk : kExitInput;
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/target_options.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -193,13 +194,7 @@ int runScan(const ScanArgs& args) {
   render.color = args.output.empty() && args.format == "table" && ::isatty(STDOUT_FILENO) == 1;
   const report::ScanVerdicts verdicts{outcome.counted, outcome.suppressions, args.show_suppressed};
   const std::string text = format->render(*report, verdicts, render);
-  if (args.output.empty() || args.output == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-  } else {
-    std::ofstream out(args.output, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.good()) return fail("cannot write " + args.output);
-  }
+  if (!writeOutput(text, args.output)) return kExitInput;
   // --exit-code counts what every scanner found, as Trivy's does.
   const bool other_findings =
       !report->secrets.empty() || !report->malware.empty() ||

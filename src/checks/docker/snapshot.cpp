@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace bulwark::checks::docker {
 
 namespace {
@@ -23,36 +25,10 @@ namespace {
 using nlohmann::json;
 
 // Deeper documents are refused before parsing: copying, comparing and dumping JSON recurse.
-constexpr std::size_t kMaxDepth = 256;
+constexpr int kMaxDepth = 256;
 
 constexpr std::string_view kMalformed = "docker-snapshot.malformed";
 constexpr std::string_view kTruncated = "docker-snapshot.truncated";
-
-// The deepest nesting of arrays and objects in `text`, counting past strings; stops early once
-// it exceeds `limit`.
-std::size_t nestingDepth(std::string_view text, std::size_t limit) {
-  std::size_t depth = 0;
-  std::size_t deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > limit) return deepest;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
 
 class Reader {
  public:
@@ -755,7 +731,7 @@ core::Result<Snapshot> readSnapshot(std::string_view text, core::Diagnostics& di
     return core::fail(core::ErrorCode::Limit, "snapshot is {} bytes, more than the {} allowed",
                       text.size(), limits.max_bytes);
   }
-  if (nestingDepth(text, kMaxDepth) > kMaxDepth) {
+  if (!core::jsonNestingWithin(text, kMaxDepth)) {
     return core::fail(core::ErrorCode::Limit, "snapshot nests deeper than {} levels", kMaxDepth);
   }
   json root;
