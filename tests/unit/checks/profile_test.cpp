@@ -161,7 +161,9 @@ TEST(Profile, BuiltinProfilesNameOnlyExistingChecks) {
   }
   // Every Docker check is in a profile.
   for (const auto& check : checks->checks) {
-    if (check.group == "docker") EXPECT_EQ(named.count(check.id), 1U) << check.id;
+    if (check.group == "docker") {
+      EXPECT_EQ(named.count(check.id), 1U) << check.id;
+    }
   }
   const auto cis = bulwark::checks::builtinProfile("cis-docker-1.6");
   ASSERT_TRUE(cis.has_value()) << cis.error().message;

@@ -124,7 +124,7 @@ TEST(ImageSource, OciLayoutByTagAndAutodetected) {
   TempDir dir;
   const auto image = buildImage();
   writeLayout(dir.path(), {image}, {"amd64"}, "v1");
-  for (const std::string spec : {"oci:" + dir.path().string() + ":v1", dir.path().string()}) {
+  for (const std::string& spec : {"oci:" + dir.path().string() + ":v1", dir.path().string()}) {
     auto opened = openImage(spec, {});
     ASSERT_TRUE(opened) << opened.error().message;
     EXPECT_EQ((*opened)->target().kind, "oci");

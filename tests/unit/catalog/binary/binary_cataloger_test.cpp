@@ -461,7 +461,7 @@ TEST_F(GoBinaries, MachineExecutablesAgreeWithGoVersionM) {
   std::string root = goroot.output;
   while (!root.empty() && (root.back() == '\n' || root.back() == '\r')) root.pop_back();
   std::size_t go_files = 0;
-  for (const fs::path directory : {fs::path("/usr/bin"), fs::path(root) / "bin"}) {
+  for (const fs::path& directory : {fs::path("/usr/bin"), fs::path(root) / "bin"}) {
     if (!fs::is_directory(directory)) continue;
     const auto reference = run("go version -m '" + directory.string() + "'");
     // Blocks: "PATH: goVERSION" then tab-indented lines.

@@ -72,7 +72,10 @@ TEST(NpmCli, ScanAcceptsIncludeDevDeps) {
   const auto run =
       runBulwark("scan " + project("yarn") + " --scanners secret --format json --include-dev-deps");
   ASSERT_EQ(run.status, 0) << run.out;
-  EXPECT_NO_THROW((void)nlohmann::json::parse(run.out)) << run.out;
+  EXPECT_NO_THROW({
+    const auto parsed = nlohmann::json::parse(run.out);
+    EXPECT_TRUE(parsed.is_object());
+  }) << run.out;
 }
 
 }  // namespace
