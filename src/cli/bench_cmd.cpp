@@ -15,6 +15,7 @@
 #include "checks/dockerfile/dockerfile.h"
 #include "checks/evaluate.h"
 #include "cli/commands.h"
+#include "cli/docker_options.h"
 #include "cli/output.h"
 #include "core/text.h"
 #include "pipeline/harden.h"
@@ -39,15 +40,10 @@ struct BenchArgs {
 
 struct DockerArgs {
   BenchArgs common;
-  std::string endpoint;
+  DockerHostArgs host;
   std::string snapshot;
-  std::string host_root = "/";
   std::string benchmark;
   std::vector<std::string> inputs;  // NAME=a,b
-  std::string containers = "all";
-  std::vector<std::string> include;
-  std::vector<std::string> exclude;
-  double timeout = 5;
   bool timings = false;
   std::string ignorefile;  // empty: .bulwarkignore.yaml when the current directory has one
   bool show_suppressed = false;
@@ -75,13 +71,6 @@ bool validFormat(std::string_view format) {
 
 std::string formatError(std::string_view format) {
   return fmt::format("unknown format \"{}\": table, json, sarif or junit", format);
-}
-
-void printDiagnostics(const std::vector<core::Diagnostic>& diagnostics) {
-  for (const auto& d : diagnostics) {
-    std::fprintf(stderr, "bulwark: warning: %s: %s (%s)\n", core::printable(d.where).c_str(),
-                 core::printable(d.detail).c_str(), d.kind.c_str());
-  }
 }
 
 // Renders the results in the chosen format to -o or stdout; the exit code counts failed
@@ -128,21 +117,14 @@ int runBenchDockerfile(const BenchArgs& args) {
 
 int runBenchDocker(const DockerArgs& args) {
   if (!validFormat(args.common.format)) return fail(formatError(args.common.format));
-  if (args.containers != "all" && args.containers != "running") {
-    return fail(fmt::format("--containers: \"{}\" is not all or running", args.containers));
-  }
+  auto collect = dockerCollectOptions(args.host);
+  if (!collect) return fail(collect.error().message);
   pipeline::DockerBenchOptions options;
-  options.collect.endpoint = args.endpoint;
-  options.collect.host_root = args.host_root;
-  options.collect.timeout = std::chrono::milliseconds(static_cast<long>(args.timeout * 1000));
-  options.collect.running_only = args.containers == "running";
+  options.collect = std::move(*collect);
   options.snapshot_path = args.snapshot;
   options.benchmark = args.benchmark;
   options.only = args.common.only;
   options.skip = args.common.skip;
-  options.collect.include_containers = args.include;
-  options.collect.exclude_containers = args.exclude;
-  options.collect.tool_version = BULWARK_VERSION;
   for (const auto& input : args.inputs) {
     const auto eq = input.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -196,26 +178,14 @@ void addBenchCommand(CLI::App& root, Action& action) {
   auto docker = std::make_shared<DockerArgs>();
   auto* dcmd = bench->add_subcommand(
       "docker", "Check a Docker host and its containers against the CIS Docker Benchmark");
-  dcmd->add_option("-H,--host", docker->endpoint,
-                   "Docker socket (unix://PATH); default $DOCKER_HOST, else "
-                   "unix:///var/run/docker.sock");
+  CLI::Option* host = addDockerHostOptions(dcmd, docker->host);
   dcmd->add_option("--snapshot", docker->snapshot,
                    "Evaluate a snapshot written by `bulwark collect docker` instead of a live host")
-      ->excludes("--host");
-  dcmd->add_option("--host-root", docker->host_root,
-                   "Where the host's files are (a host mounted into a container)")
-      ->capture_default_str();
+      ->excludes(host);
   dcmd->add_option("--benchmark", docker->benchmark,
                    "Run a benchmark profile's checks and name its controls (cis-docker-1.6)");
   dcmd->add_option("--input", docker->inputs,
                    "Values checks ask for: NAME=V1,V2 (trusted_users, trusted_registries)");
-  dcmd->add_option("--containers", docker->containers, "all (default) or running")
-      ->capture_default_str();
-  dcmd->add_option("--include-container", docker->include, "Check only containers named GLOB");
-  dcmd->add_option("--exclude-container", docker->exclude, "Leave out containers named GLOB");
-  dcmd->add_option("--timeout", docker->timeout, "Seconds to wait for each Engine API request")
-      ->check(CLI::Range(0.1, 600.0))
-      ->capture_default_str();
   dcmd->add_flag("--timings", docker->timings, "Print how long collecting and evaluating took");
   dcmd->add_option("--ignorefile", docker->ignorefile,
                    "Exceptions in the misconfigurations: section of this file (default "

@@ -21,4 +21,11 @@ bool writeOutput(std::string_view text, const std::string& path) {
   return false;
 }
 
+void printDiagnostics(const std::vector<core::Diagnostic>& diagnostics) {
+  for (const auto& d : diagnostics) {
+    std::fprintf(stderr, "bulwark: warning: %s: %s (%s)\n", core::printable(d.where).c_str(),
+                 core::printable(d.detail).c_str(), d.kind.c_str());
+  }
+}
+
 }  // namespace bulwark::cli
