@@ -9,8 +9,12 @@
 //   scored: true                        # false: advisory
 //   references: [CIS Docker 1.6.0 4.1, CKV_DOCKER_3, DL3002]
 //   applies_to: {dockerfile: evaluate, image: evaluate}   # or "not-evaluated: why"
-//                                       # kinds: dockerfile image docker-host docker-container;
-//                                       # a kind not listed gives no result at all
+//                                       # kinds: dockerfile image docker-host docker-container
+//                                       #   k8s-object k8s-workload k8s-namespace; a kind
+//                                       #   not listed gives no result at all
+//   kinds: [Service]                    # k8s only: object kinds it looks at (default: all)
+//   input: true                         # reported by the evaluator about unreadable input
+//                                       #   (BW-K8S-6xx): no applies_to, no tests
 //   assessment: automated               # manual: the result is Manual (assist: the tests')
 //   applies_when: [<test>, …]           # a failing test: not-applicable ("applies only when")
 //   rationale: …
@@ -32,6 +36,7 @@
 //       evidence: false                 # true: shown as evidence only; never counts in the
 //                                       #   verdict or the assist (not in applies_when)
 //       expected: a non-root USER       # the evidence's "expected", in words
+//       k8s_versions: {since: "1.19"}   # only for these Kubernetes versions (inclusive)
 //     - any: [<test>, {all: [<test>, …]}]   # a group: any child passes / all children pass
 #pragma once
 
@@ -44,6 +49,7 @@
 #include <string_view>
 #include <vector>
 
+#include "checks/k8s/version.h"
 #include "checks/probes/probe.h"
 #include "core/diagnostic.h"
 #include "core/embedded.h"
@@ -108,6 +114,9 @@ struct Test {
   bool evidence = false;
   std::string input;  // `value: "{{name}}"`: the values come from EvalContext::inputs[name]
   std::string expected;
+  // `k8s_versions: {since: "1.19", until: "1.30"}`: the test exists only for those Kubernetes
+  // versions; for others it is dropped before the fold (all dropped: not-applicable).
+  std::optional<K8sVersionRange> k8s_versions;
 };
 
 // How a check treats one kind of resource.
@@ -125,6 +134,9 @@ struct Check {
   int level = 1;
   bool scored = true;
   bool automated = true;  // `assessment: manual` → false: results are Manual
+  // `input: true`: the evaluator reports it about input it could not read (a manifest that is
+  // not YAML, a kind bulwark does not know); no applies_to, no tests.
+  bool input = false;
   std::vector<std::string> references;
   std::string rationale;
   std::string remediation;
@@ -133,6 +145,9 @@ struct Check {
   std::array<std::optional<Applicability>, kResourceKinds> applies;
   std::vector<Test> applies_when;  // all must pass, else not-applicable
   std::vector<Test> tests;
+  // `kinds: [Service]`: Kubernetes objects of other kinds get no result. Empty: every object
+  // of the k8s resource kinds listed in applies_to.
+  std::vector<std::string> k8s_kinds;
   std::string source;  // "checks/image/run-as-root.yaml"
   std::string group;   // the folder under data/checks: "image", "docker"
 

@@ -7,6 +7,8 @@
 
 #include "checks/docker/daemon_config.h"
 #include "checks/docker/snapshot.h"
+#include "checks/k8s/inventory.h"
+#include "checks/k8s/namespace_doc.h"
 
 namespace bulwark::checks {
 
@@ -312,11 +314,18 @@ TestOutcome fold(std::vector<TestOutcome> outcomes, Test::Group group) {
   return out;
 }
 
+// Whether the test exists for the run's Kubernetes version (tests without a range always do).
+bool inVersion(const Test& test, const EvalContext& context) {
+  return !test.k8s_versions || test.k8s_versions->contains(context.k8s_version);
+}
+
 std::vector<TestOutcome> runTests(const std::vector<Test>& tests, const Resource& resource,
                                   const EvalContext& context) {
   std::vector<TestOutcome> outcomes;
   outcomes.reserve(tests.size());
-  for (const auto& test : tests) outcomes.push_back(runTest(test, resource, context));
+  for (const auto& test : tests) {
+    if (inVersion(test, context)) outcomes.push_back(runTest(test, resource, context));
+  }
   return outcomes;
 }
 
@@ -384,6 +393,7 @@ model::CheckResult evaluateCheck(const Check& check, const Resource& resource,
   // A failing gate: not-applicable. A gate that cannot be evaluated does not stop the check:
   // unknown applicability never hides a failure.
   for (const auto& gate : check.applies_when) {
+    if (!inVersion(gate, context)) continue;
     const TestOutcome outcome = runTest(gate, resource, context);
     if (outcome.status == CheckStatus::Fail || outcome.status == CheckStatus::NotApplicable) {
       result.status = CheckStatus::NotApplicable;
@@ -395,6 +405,12 @@ model::CheckResult evaluateCheck(const Check& check, const Resource& resource,
     result.status = check.automated ? CheckStatus::NotEvaluated : CheckStatus::Manual;
     result.reason = check.automated ? "the check has no tests" : check.audit;
     if (check.automated) result.cause = NotEvaluatedCause::Undetermined;
+    return result;
+  }
+  if (std::none_of(check.tests.begin(), check.tests.end(),
+                   [&](const Test& t) { return inVersion(t, context); })) {
+    result.status = CheckStatus::NotApplicable;
+    result.reason = fmt::format("no rule for Kubernetes {}", context.k8s_version.text());
     return result;
   }
   TestOutcome folded = fold(runTests(check.tests, resource, context), Test::Group::All);
@@ -659,6 +675,96 @@ std::string Resource::where(const dockerfile::Instruction& instruction) const {
     return fmt::format("history[{}]", instruction.history);
   }
   return fmt::format("{}:{}", name, instruction.line);
+}
+
+namespace {
+
+// A result of an input check (BW-K8S-6xx) about `resource`: not evaluated, with the cause.
+model::CheckResult inputResult(const Check& check, std::string resource,
+                               model::NotEvaluatedCause cause, std::string reason) {
+  model::CheckResult result;
+  result.check_id = check.id;
+  result.title = check.title;
+  result.severity = check.severity;
+  result.references = check.references;
+  result.remediation = check.remediation;
+  result.resource = std::move(resource);
+  result.resource_kind = "k8s-input";
+  result.status = CheckStatus::NotEvaluated;
+  result.cause = cause;
+  result.reason = std::move(reason);
+  return result;
+}
+
+std::optional<model::SourceLocation> locationOf(const k8s::Object& object) {
+  if (object.origin.file.empty()) return std::nullopt;
+  return model::SourceLocation{object.origin.file, object.origin.line};
+}
+
+bool looksAt(const Check& check, const k8s::Object& object) {
+  return check.k8s_kinds.empty() || std::find(check.k8s_kinds.begin(), check.k8s_kinds.end(),
+                                              object.kind) != check.k8s_kinds.end();
+}
+
+}  // namespace
+
+std::vector<model::CheckResult> evaluateK8s(const CheckSet& set, const k8s::Inventory& inventory,
+                                            const EvalContext& context) {
+  std::vector<model::CheckResult> results;
+  for (const auto& problem : inventory.problems) {
+    const Check* check = set.find(problem.check_id);
+    if (check == nullptr) continue;
+    auto result = inputResult(*check, problem.resource, problem.cause, problem.reason);
+    if (!problem.file.empty()) result.location = model::SourceLocation{problem.file, problem.line};
+    results.push_back(std::move(result));
+  }
+  // Namespaces (declared or named by an object), each with its derived document.
+  const bool namespace_checks =
+      std::any_of(set.checks.begin(), set.checks.end(),
+                  [](const auto& c) { return c.appliesTo(ResourceKind::K8sNamespace) != nullptr; });
+  for (const auto& ns : namespace_checks ? inventory.namespaces() : std::vector<std::string>{}) {
+    const nlohmann::json derived = k8s::namespaceDocument(inventory, ns);
+    Resource resource;
+    resource.kind = ResourceKind::K8sNamespace;
+    resource.name = fmt::format("k8s:_cluster/Namespace/{}", ns);
+    resource.object = inventory.find("Namespace", "", ns);
+    resource.inventory = &inventory;
+    resource.derived = &derived;
+    for (auto& result : evaluate(set, resource, context)) {
+      if (resource.object != nullptr) result.location = locationOf(*resource.object);
+      results.push_back(std::move(result));
+    }
+  }
+  const Check* unknown_kind = set.find("BW-K8S-601");
+  for (const auto& object : inventory.objects) {
+    Resource resource;
+    switch (object.kind_class) {
+      case k8s::KindClass::Workload: resource.kind = ResourceKind::K8sWorkload; break;
+      case k8s::KindClass::Object: resource.kind = ResourceKind::K8sObject; break;
+      case k8s::KindClass::Namespace:
+      case k8s::KindClass::Uninspected: continue;
+      case k8s::KindClass::Unknown:
+        if (unknown_kind != nullptr) {
+          auto result = inputResult(
+              *unknown_kind, object.resourceName(), NotEvaluatedCause::Undetermined,
+              fmt::format("kind {} ({}) is not one bulwark checks", object.kind,
+                          object.api_version.empty() ? "no apiVersion" : object.api_version));
+          result.location = locationOf(object);
+          results.push_back(std::move(result));
+        }
+        continue;
+    }
+    resource.name = object.resourceName();
+    resource.object = &object;
+    resource.inventory = &inventory;
+    for (const auto& check : set.checks) {
+      if (check.appliesTo(resource.kind) == nullptr || !looksAt(check, object)) continue;
+      auto result = evaluateCheck(check, resource, context);
+      result.location = locationOf(object);
+      results.push_back(std::move(result));
+    }
+  }
+  return results;
 }
 
 }  // namespace bulwark::checks

@@ -19,10 +19,17 @@ struct Snapshot;
 struct Image;
 }  // namespace docker
 
+namespace k8s {
+struct Inventory;
+}  // namespace k8s
+
 // What one run knows besides the resource: the `--input NAME=a,b` values that `{{NAME}}` in a
 // test's `value` stands for (split on commas by the caller).
+// For Kubernetes, the version whose rules apply (tests with `k8s_versions` outside it are
+// dropped).
 struct EvalContext {
   std::map<std::string, std::vector<std::string>> inputs;
+  K8sVersion k8s_version;  // latest unless set
 };
 
 // One result per check that lists the resource's kind in `applies_to`, in the set's order (a
@@ -57,6 +64,14 @@ std::vector<model::CheckResult> evaluateDocker(const CheckSet& set,
                                                const docker::Snapshot& snapshot,
                                                const EvalContext& context,
                                                core::Diagnostics& diagnostics);
+
+// Every object of a Kubernetes inventory: workloads (k8s-workload) and other checked kinds
+// (k8s-object), each named by Object::resourceName(), in inventory order; checks with `kinds:`
+// only on those kinds. Objects of kinds bulwark does not know get BW-K8S-601, the inventory's
+// input problems BW-K8S-602/603 (when those checks are in the set), each not-evaluated with
+// its cause. Results of manifest objects carry their location.
+std::vector<model::CheckResult> evaluateK8s(const CheckSet& set, const k8s::Inventory& inventory,
+                                            const EvalContext& context);
 
 namespace docker {
 

@@ -132,8 +132,8 @@ class Loader : YamlFields {
 
   void params(const YAML::Node& node, Test& test) {
     static const std::vector<std::string_view> kTestKeys = {
-        "probe",  "compare", "value",        "case_insensitive", "select",  "missing",
-        "absent", "unknown", "if_collected", "expected",         "evidence"};
+        "probe",  "compare", "value",        "case_insensitive", "select",   "missing",
+        "absent", "unknown", "if_collected", "expected",         "evidence", "k8s_versions"};
     for (const auto& entry : node) {
       const std::string key = entry.first.as<std::string>();
       if (std::find(kTestKeys.begin(), kTestKeys.end(), key) != kTestKeys.end()) continue;
@@ -286,7 +286,30 @@ class Loader : YamlFields {
     }
     test.expected = scalar(node, "expected", false);
     if (test.expected.empty()) test.expected = test.compare.describe();
+    if (const YAML::Node versions = node["k8s_versions"]; versions.IsDefined()) {
+      test.k8s_versions = versionRange(versions);
+    }
     return test;
+  }
+
+  // `k8s_versions: {since: "1.19", until: "1.30"}`.
+  std::optional<K8sVersionRange> versionRange(const YAML::Node& node) {
+    if (!node.IsMap() || node.size() == 0) {
+      error(node, "`k8s_versions` is a mapping with since and/or until");
+      return std::nullopt;
+    }
+    for (const auto& entry : node) {
+      const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "";
+      if (key != "since" && key != "until") {
+        error(entry.first, fmt::format("`k8s_versions` has since and until, not `{}`", key));
+      }
+    }
+    auto range = parseK8sRange(scalar(node, "since", false), scalar(node, "until", false));
+    if (!range) {
+      error(node, range.error().message);
+      return std::nullopt;
+    }
+    return *range;
   }
 
   Applicability applicability(const YAML::Node& value, std::string_view key) {
@@ -319,8 +342,8 @@ class Loader : YamlFields {
     const YAML::Node applies = root["applies_to"];
     if (!applies.IsDefined() || !applies.IsMap() || applies.size() == 0) {
       error(applies.IsDefined() ? applies : root,
-            "`applies_to` maps resource kinds (dockerfile, image, docker-host, docker-container) "
-            "to evaluate or a reason");
+            "`applies_to` maps resource kinds (dockerfile, image, docker-host, docker-container, "
+            "k8s-object, k8s-workload, k8s-namespace) to evaluate or a reason");
       return;
     }
     for (const auto& entry : applies) {
@@ -328,7 +351,8 @@ class Loader : YamlFields {
       ResourceKind kind = ResourceKind::Dockerfile;
       if (!parseResourceKind(key, kind)) {
         error(entry.first, fmt::format("unknown resource kind `{}` (dockerfile, image, "
-                                       "docker-host, docker-container)",
+                                       "docker-host, docker-container, k8s-object, "
+                                       "k8s-workload, k8s-namespace)",
                                        key));
         continue;
       }
@@ -338,9 +362,9 @@ class Loader : YamlFields {
 
   Check document(const YAML::Node& root) {
     static const std::vector<std::string_view> kKeys = {
-        "id",        "title",       "section",    "severity",   "level",
-        "scored",    "assessment",  "references", "applies_to", "applies_when",
-        "rationale", "remediation", "audit",      "tests"};
+        "id",         "title",      "section",    "severity",     "level",     "scored",
+        "assessment", "references", "applies_to", "applies_when", "rationale", "remediation",
+        "audit",      "tests",      "kinds",      "input"};
     for (const auto& entry : root) {
       const std::string key = entry.first.as<std::string>();
       if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
@@ -391,7 +415,22 @@ class Loader : YamlFields {
     check.rationale = scalar(root, "rationale", true);
     check.remediation = scalar(root, "remediation", true);
     check.audit = scalar(root, "audit", false);
+    check.input = flagField(root, "input");
+    if (check.input) {
+      for (const std::string_view key : {"applies_to", "applies_when", "tests", "kinds"}) {
+        if (root[std::string(key)].IsDefined()) {
+          error(root[std::string(key)],
+                fmt::format("an `input` check has no `{}`: the evaluator reports it", key));
+        }
+      }
+      return check;
+    }
     appliesTo(root, check);
+    check.k8s_kinds = strings(root["kinds"], "kinds", false);
+    if (!check.k8s_kinds.empty() && !check.appliesTo(ResourceKind::K8sObject) &&
+        !check.appliesTo(ResourceKind::K8sWorkload)) {
+      error(root["kinds"], "`kinds` needs k8s-object or k8s-workload in applies_to");
+    }
     if (const YAML::Node when = root["applies_when"]; when.IsDefined() && !when.IsNull()) {
       if (!when.IsSequence()) {
         error(when, "`applies_when` is a list of tests");

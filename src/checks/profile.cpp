@@ -65,8 +65,8 @@ class ProfileLoader : YamlFields {
   }
 
   void control(const YAML::Node& node, Profile& profile, std::set<std::string>& seen) {
-    static const std::vector<std::string_view> kKeys = {"id",    "title",  "automated",
-                                                        "level", "scored", "checks"};
+    static const std::vector<std::string_view> kKeys = {"id",     "title",  "automated", "level",
+                                                        "scored", "checks", "since",     "until"};
     if (!node.IsMap()) {
       error(node, "a control is a mapping with id and checks");
       return;
@@ -94,6 +94,17 @@ class ProfileLoader : YamlFields {
       error(node["level"], "level is 1 or 2");
     }
     c.checks = strings(node["checks"], "checks", false);
+    const std::string since = scalar(node, "since", false);
+    const std::string until = scalar(node, "until", false);
+    if (!since.empty() || !until.empty()) {
+      if (!profile.versioned) {
+        error(node, "since/until need `versioned: true` on the profile");
+      } else if (auto range = parseK8sRange(since, until); !range) {
+        error(node, range.error().message);
+      } else {
+        c.versions = *range;
+      }
+    }
     if (c.checks.empty() && c.automated) {
       error(node, fmt::format("automated control {} names no check", c.id));
     }
@@ -101,8 +112,8 @@ class ProfileLoader : YamlFields {
   }
 
   void document(const YAML::Node& root, Profile& profile) {
-    static const std::vector<std::string_view> kKeys = {"name", "title", "version", "targets",
-                                                        "controls"};
+    static const std::vector<std::string_view> kKeys = {"name",    "title",    "version",
+                                                        "targets", "controls", "versioned"};
     for (const auto& entry : root) {
       const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "";
       if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
@@ -117,6 +128,7 @@ class ProfileLoader : YamlFields {
     profile.title = scalar(root, "title", false);
     profile.version = scalar(root, "version", false);
     profile.targets = strings(root["targets"], "targets", false);
+    profile.versioned = boolean(root, "versioned", false);
     const YAML::Node controls = root["controls"];
     if (!controls.IsDefined() || !controls.IsSequence() || controls.size() == 0) {
       error(controls.IsDefined() ? controls : root, "`controls` is a non-empty list");
@@ -175,7 +187,16 @@ core::Result<Profile> builtinProfile(std::string_view name) {
                     known.empty() ? "none" : known);
 }
 
-core::Result<CheckSet> profileChecks(const CheckSet& set, const Profile& profile) {
+namespace {
+
+bool inVersion(const Profile& profile, const Control& control, const K8sVersion& version) {
+  return !profile.versioned || control.versions.contains(version);
+}
+
+}  // namespace
+
+core::Result<CheckSet> profileChecks(const CheckSet& set, const Profile& profile,
+                                     const K8sVersion& version) {
   std::set<std::string, std::less<>> wanted;
   for (const auto& control : profile.controls) {
     for (const auto& id : control.checks) {
@@ -183,7 +204,7 @@ core::Result<CheckSet> profileChecks(const CheckSet& set, const Profile& profile
         return core::fail(core::ErrorCode::Input, "benchmark {} control {} names {}, no such check",
                           profile.name, control.id, id);
       }
-      wanted.insert(id);
+      if (inVersion(profile, control, version)) wanted.insert(id);
     }
   }
   CheckSet out;
@@ -193,16 +214,20 @@ core::Result<CheckSet> profileChecks(const CheckSet& set, const Profile& profile
   return out;
 }
 
-void annotate(std::vector<model::CheckResult>& results, const Profile& profile) {
+void annotate(std::vector<model::CheckResult>& results, const Profile& profile,
+              const K8sVersion& version) {
+  const std::string name =
+      profile.versioned ? fmt::format("{}@{}", profile.name, version.text()) : profile.name;
   struct Mapping {
     std::vector<std::string> controls;
     bool manual = true;  // every control naming the check is manual
   };
   std::map<std::string, Mapping, std::less<>> by_check;
   for (const auto& control : profile.controls) {
+    if (!inVersion(profile, control, version)) continue;
     for (const auto& id : control.checks) {
       Mapping& mapping = by_check[id];
-      mapping.controls.push_back(fmt::format("{}:{}", profile.name, control.id));
+      mapping.controls.push_back(fmt::format("{}:{}", name, control.id));
       mapping.manual = mapping.manual && !control.automated;
     }
   }

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "checks/dockerfile/dockerfile.h"
 #include "model/package.h"
 
@@ -38,8 +40,24 @@ struct Container;
 struct DaemonConfig;
 }  // namespace docker
 
-enum class ResourceKind { Dockerfile, Image, DockerHost, DockerContainer };
-inline constexpr std::size_t kResourceKinds = 4;
+namespace k8s {
+struct Object;
+struct Inventory;
+}  // namespace k8s
+
+// k8s-object: a Kubernetes object that is not a workload (Service, Role, …); k8s-workload: an
+// object with a pod spec (Pod, Deployment, CronJob, …); k8s-namespace: a namespace, declared
+// by a Namespace object or named by the objects in it.
+enum class ResourceKind {
+  Dockerfile,
+  Image,
+  DockerHost,
+  DockerContainer,
+  K8sObject,
+  K8sWorkload,
+  K8sNamespace
+};
+inline constexpr std::size_t kResourceKinds = 7;
 
 std::string_view toString(ResourceKind kind);  // "dockerfile", "image", "docker-host", …
 bool parseResourceKind(std::string_view text, ResourceKind& kind);
@@ -55,6 +73,12 @@ struct Resource {
   const docker::Snapshot* snapshot = nullptr;
   const docker::Container* container = nullptr;  // DockerContainer only
   const docker::DaemonConfig* daemon = nullptr;  // the effective config, computed once per run
+  // Kubernetes objects and workloads: the object, and every object of the run (for checks
+  // that follow references: a binding's role, a Service's workloads).
+  const k8s::Object* object = nullptr;  // a namespace's Namespace object, when declared
+  const k8s::Inventory* inventory = nullptr;
+  // Namespaces: what bulwark derives about one from the inventory (k8s/namespace_doc.h).
+  const nlohmann::json* derived = nullptr;
 
   // "Dockerfile:12" for a parsed file, "history[3]" for an image's.
   [[nodiscard]] std::string where(const dockerfile::Instruction& instruction) const;

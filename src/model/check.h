@@ -3,6 +3,7 @@
 // for the verdict. Never "not evaluated" reported as a pass.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,12 @@ struct Evidence {
   std::string expected;  // "a non-root USER"
 };
 
+// Where in a file the checked thing is (a Kubernetes manifest object), for SARIF and tables.
+struct SourceLocation {
+  std::string file;
+  std::size_t line = 0;  // 1-based; 0: unknown
+};
+
 struct CheckResult {
   std::string check_id;  // bulwark's id: "BW-IMG-001"
   std::string title;     // our own words
@@ -59,6 +66,7 @@ struct CheckResult {
   std::string remediation;
   std::string resource;  // what was checked: the image reference, the Dockerfile path
   std::vector<Evidence> evidence;
+  std::optional<SourceLocation> location;
 };
 
 }  // namespace bulwark::model

@@ -2,9 +2,12 @@
 #include "checks/docker/json_path.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstddef>
 #include <utility>
+
+#include <fmt/format.h>
 
 namespace bulwark::checks::docker {
 
@@ -149,6 +152,82 @@ std::vector<nlohmann::json> JsonPath::resolve(const nlohmann::json& doc) const {
     if (!node->is_null()) values.push_back(*node);
   }
   return values;
+}
+
+namespace {
+
+bool plainName(std::string_view key) {
+  return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+  });
+}
+
+std::string memberPath(std::string_view base, std::string_view key) {
+  if (plainName(key)) return base.empty() ? std::string(key) : fmt::format("{}.{}", base, key);
+  return fmt::format("{}[{}]", base, key);
+}
+
+}  // namespace
+
+std::string elementPath(std::string_view base, const nlohmann::json& element, std::size_t index) {
+  if (element.is_object()) {
+    const auto it = element.find("name");
+    if (it != element.end() && it->is_string()) {
+      return fmt::format("{}[name={}]", base, it->get_ref<const std::string&>());
+    }
+  }
+  return fmt::format("{}[{}]", base, index);
+}
+
+std::vector<JsonPath::Named> JsonPath::resolveNamed(const nlohmann::json& doc,
+                                                    std::string_view prefix) const {
+  std::vector<Named> frontier{{std::string(prefix), &doc, {}}};
+  for (std::size_t i = 0; i < steps_.size() && !frontier.empty(); ++i) {
+    const auto& step = steps_[i];
+    std::vector<Named> next;
+    for (auto& node : frontier) {
+      const nlohmann::json& value = *node.value;
+      switch (step.kind) {
+        case Step::Kind::Member:
+          if (value.is_object()) {
+            const auto it = value.find(step.name);
+            if (it != value.end()) next.push_back({memberPath(node.path, step.name), &*it, {}});
+          }
+          break;
+        case Step::Kind::Index:
+          if (value.is_array() && step.index < value.size()) {
+            next.push_back(
+                {elementPath(node.path, value[step.index], step.index), &value[step.index], {}});
+          }
+          break;
+        case Step::Kind::Each:
+          if (value.is_array()) {
+            for (std::size_t e = 0; e < value.size(); ++e) {
+              next.push_back({elementPath(node.path, value[e], e), &value[e], {}});
+            }
+          }
+          break;
+        case Step::Kind::Values:
+          if (value.is_object()) {
+            for (const auto& item : value.items()) {
+              next.push_back({memberPath(node.path, item.key()), &item.value(), {}});
+            }
+          }
+          break;
+        case Step::Kind::Keys:
+          // As resolve(): keys are a result only as the last step.
+          if (value.is_object() && i + 1 == steps_.size()) {
+            for (const auto& item : value.items()) {
+              next.push_back({memberPath(node.path, item.key()), nullptr, item.key()});
+            }
+          }
+          break;
+      }
+    }
+    frontier = std::move(next);
+  }
+  std::erase_if(frontier, [](const Named& n) { return n.value != nullptr && n.value->is_null(); });
+  return frontier;
 }
 
 bool JsonPath::fansOut() const {

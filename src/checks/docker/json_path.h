@@ -37,6 +37,18 @@ class JsonPath {
   // object order). Nothing reached: empty. Null values are skipped. Keys are returned as
   // JSON strings.
   [[nodiscard]] std::vector<nlohmann::json> resolve(const nlohmann::json& doc) const;
+  // Like resolve(), each value with the path that reached it, written for people: array
+  // elements that are objects with a string `name` as `[name=web]`, others as `[2]`; members
+  // as `.key`, or `[key]` when the key has characters a name cannot. `prefix` starts every
+  // path ("spec.template.spec"; empty: the path starts at the first member). Null values are
+  // skipped; {keys} gives the keys (as JSON strings) with the object's path.
+  struct Named {
+    std::string path;
+    const nlohmann::json* value = nullptr;  // into doc; null for a key (see `key`)
+    std::string key;                        // {keys} results
+  };
+  [[nodiscard]] std::vector<Named> resolveNamed(const nlohmann::json& doc,
+                                                std::string_view prefix = {}) const;
   // True when the path has a fan-out step ([*], {*}, {keys}): one observation per element.
   [[nodiscard]] bool fansOut() const;
   [[nodiscard]] const std::string& text() const { return text_; }
@@ -46,6 +58,10 @@ class JsonPath {
   std::string text_;
   std::vector<Step> steps_;
 };
+
+// The path of element `index` of the array at `base`, as resolveNamed writes it: `[name=web]`
+// for an object with a string `name`, else `[2]`.
+std::string elementPath(std::string_view base, const nlohmann::json& element, std::size_t index);
 
 // How a value shows in evidence and compares: strings as they are, booleans "true"/"false",
 // integers in decimal, anything else compact JSON cut to 200 characters.

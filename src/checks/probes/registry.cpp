@@ -74,13 +74,18 @@ std::string_view toString(ResourceKind kind) {
     case ResourceKind::Image: return "image";
     case ResourceKind::DockerHost: return "docker-host";
     case ResourceKind::DockerContainer: return "docker-container";
+    case ResourceKind::K8sObject: return "k8s-object";
+    case ResourceKind::K8sWorkload: return "k8s-workload";
+    case ResourceKind::K8sNamespace: return "k8s-namespace";
   }
   return "dockerfile";
 }
 
 bool parseResourceKind(std::string_view text, ResourceKind& kind) {
-  for (const ResourceKind candidate : {ResourceKind::Dockerfile, ResourceKind::Image,
-                                       ResourceKind::DockerHost, ResourceKind::DockerContainer}) {
+  for (const ResourceKind candidate :
+       {ResourceKind::Dockerfile, ResourceKind::Image, ResourceKind::DockerHost,
+        ResourceKind::DockerContainer, ResourceKind::K8sObject, ResourceKind::K8sWorkload,
+        ResourceKind::K8sNamespace}) {
     if (toString(candidate) == text) {
       kind = candidate;
       return true;

@@ -1,0 +1,159 @@
+// pod-container: a field of every container of a workload's pod spec (the defaulted view,
+// k8s/object.h), visited as the Pod Security admission controller does: containers, then
+// initContainers, then ephemeralContainers (`containers:` keeps some of them). Per container,
+// one observation per value its path reaches (a fan-out path: one per element); when it
+// reaches nothing, the `inherit:` path under the pod spec stands in (a pod-level
+// securityContext.runAsNonRoot applies to containers that set none). A container where neither
+// reaches anything gives one `absent` observation naming it, so the test's `absent:` judges
+// each container; a pod with no containers at all observes nothing (the test's `missing:`).
+// `where` is the container's field path from the object root with its manifest line.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "checks/probes/k8s_common.h"
+
+namespace bulwark::checks {
+
+namespace {
+
+using Named = docker::JsonPath::Named;
+
+constexpr std::string_view kContainerKinds[] = {"regular", "init", "ephemeral"};
+constexpr std::string_view kNormalise[] = {"none", "image-registry", "image-tag",
+                                           "image-repository"};
+
+constexpr ParamSpec kParams[] = {
+    {"path", ParamType::Path, true, "JSON path under each container (securityContext.privileged)"},
+    {"containers", ParamType::StringList, false,
+     "which containers: regular, init, ephemeral (default: all three)", kContainerKinds},
+    {"inherit", ParamType::Path, false,
+     "JSON path under the pod spec, read for a container whose own path reaches nothing"},
+    {"normalise", ParamType::String, false,
+     "none (default); image-registry, image-tag or image-repository: that part of an image "
+     "reference",
+     kNormalise},
+};
+
+struct ContainerList {
+  std::string_view kind;   // the `containers:` value
+  std::string_view field;  // the pod spec member
+};
+constexpr ContainerList kLists[] = {
+    {"regular", "containers"}, {"init", "initContainers"}, {"ephemeral", "ephemeralContainers"}};
+
+std::string imageRegistry(const std::string& ref) {
+  const auto registry = probes::splitImage(ref).registry;
+  return registry.empty() ? std::string("docker.io") : std::string(registry);
+}
+
+// "digest" when the reference pins content (whatever its tag), else the tag ("" when none).
+std::string imageTag(const std::string& ref) {
+  const auto parts = probes::splitImage(ref);
+  return parts.digest ? std::string("digest") : std::string(parts.tag);
+}
+
+std::string imageRepository(const std::string& ref) {
+  return std::string(probes::splitImage(ref).repository);
+}
+
+probes::Normalise normaliser(std::string_view name) {
+  if (name == "image-registry") return imageRegistry;
+  if (name == "image-tag") return imageTag;
+  if (name == "image-repository") return imageRepository;
+  return {};
+}
+
+bool visits(const std::vector<std::string>& chosen, std::string_view kind) {
+  return chosen.empty() || std::find(chosen.begin(), chosen.end(), kind) != chosen.end();
+}
+
+// What one evaluation needs besides the container.
+struct Visit {
+  const k8s::Object& object;
+  const docker::JsonPath& path;
+  const docker::JsonPath* inherit;
+  probes::Normalise normalise;
+  std::vector<Observation>& out;
+
+  void add(const Named& named, const std::string& where, std::string note) const {
+    Observation o = probes::observationOf(named, normalise);
+    if (probes::isDefaulted(object, named.path)) o.display += probes::kApiDefault;
+    o.note = std::move(note);
+    o.where = where;
+    out.push_back(std::move(o));
+  }
+
+  // `relative`: the container's path under the pod spec ("initContainers[name=init]").
+  void container(const nlohmann::json& doc, const std::string& relative) const {
+    const std::string full = probes::joinPath(object.pod_spec_path, relative);
+    const std::string location = object.locationSuffix(full);
+    const std::vector<Named> own = path.resolveNamed(doc, relative);
+    for (const auto& named : own) {
+      const std::string where = probes::joinPath(object.pod_spec_path, named.path);
+      add(named, where + object.locationSuffix(where), {});
+    }
+    if (!own.empty()) return;
+    const std::string field = fmt::format("{}.{}", full, path.text());
+    if (inherit != nullptr) {
+      const std::vector<Named> pod = inherit->resolveNamed(*object.pod_spec);
+      for (const auto& named : pod) {
+        add(named, field + location,
+            fmt::format("inherited from the pod: {}",
+                        probes::joinPath(object.pod_spec_path, named.path)));
+      }
+      if (!pod.empty()) return;
+    }
+    const auto name = probes::member(doc, "name");
+    Observation o;
+    o.absent = true;
+    // The where names the field; the display says which container and that it is unset.
+    o.display =
+        fmt::format("not set in container {}{}",
+                    name != nullptr && name->is_string() ? name->get<std::string>() : relative,
+                    inherit != nullptr ? " nor on the pod" : "");
+    o.where = field + location;
+    out.push_back(std::move(o));
+  }
+};
+
+ProbeResult evaluatePodContainer(const Params& params, const Resource& resource) {
+  const docker::JsonPath* path = params.path("path");
+  if (path == nullptr) return probes::noInput("JSON path");
+  auto found = probes::podObject(resource);
+  if (auto* gate = std::get_if<ProbeResult>(&found)) return std::move(*gate);
+  const k8s::Object& object = *std::get<const k8s::Object*>(found);
+  const nlohmann::json& spec = *object.pod_spec;
+  const auto chosen = params.list("containers");
+  ProbeResult result;
+  result.looked_at = fmt::format("{} containers {}{}", object.pod_spec_path, path->text(),
+                                 object.locationSuffix(object.pod_spec_path));
+  const Visit visit{object, *path, params.path("inherit"), normaliser(params.string("normalise")),
+                    result.observations};
+  for (const auto& list : kLists) {
+    if (!visits(chosen, list.kind)) continue;
+    const nlohmann::json* containers = probes::member(spec, list.field);
+    if (containers == nullptr) continue;
+    // Not a list: its containers cannot be read, and skipping them could pass a bad pod.
+    if (!containers->is_array()) {
+      return ProbeResult::notEvaluated(
+          fmt::format("{}.{} is not a list", object.pod_spec_path, list.field),
+          model::NotEvaluatedCause::Malformed);
+    }
+    for (std::size_t i = 0; i < containers->size(); ++i) {
+      const nlohmann::json& container = (*containers)[i];
+      visit.container(container, docker::elementPath(list.field, container, i));
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+const ProbeKind& podContainerProbe() {
+  static const ProbeKind kKind{"pod-container", "a field of every container of a workload", kParams,
+                               &evaluatePodContainer, false};
+  return kKind;
+}
+
+}  // namespace bulwark::checks
