@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -361,16 +362,21 @@ void cap(std::vector<model::Evidence>& evidence) {
   evidence.push_back({fmt::format("… and {} more", more), "", ""});
 }
 
-model::CheckResult resultOf(const Check& check, const Resource& resource) {
+// A result of `check` about `resource` (its name) of `kind`, before the verdict.
+model::CheckResult resultOf(const Check& check, std::string resource, std::string kind) {
   model::CheckResult result;
   result.check_id = check.id;
   result.title = check.title;
   result.severity = check.severity;
   result.references = check.references;
   result.remediation = check.remediation;
-  result.resource = resource.name;
-  result.resource_kind = std::string(toString(resource.kind));
+  result.resource = std::move(resource);
+  result.resource_kind = std::move(kind);
   return result;
+}
+
+model::CheckResult resultOf(const Check& check, const Resource& resource) {
+  return resultOf(check, resource.name, std::string(toString(resource.kind)));
 }
 
 }  // namespace
@@ -682,14 +688,7 @@ namespace {
 // A result of an input check (BW-K8S-6xx) about `resource`: not evaluated, with the cause.
 model::CheckResult inputResult(const Check& check, std::string resource,
                                model::NotEvaluatedCause cause, std::string reason) {
-  model::CheckResult result;
-  result.check_id = check.id;
-  result.title = check.title;
-  result.severity = check.severity;
-  result.references = check.references;
-  result.remediation = check.remediation;
-  result.resource = std::move(resource);
-  result.resource_kind = "k8s-input";
+  model::CheckResult result = resultOf(check, std::move(resource), "k8s-input");
   result.status = CheckStatus::NotEvaluated;
   result.cause = cause;
   result.reason = std::move(reason);

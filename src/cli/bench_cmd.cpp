@@ -1,11 +1,13 @@
 // bulwark bench dockerfile PATH… — the image configuration checks (data/checks/image) run on
 // Dockerfiles, with line numbers; bulwark bench docker — the CIS Docker Benchmark checks
-// (data/checks/docker) on a live Docker host or a snapshot of one (`bulwark collect docker`).
+// (data/checks/docker) on a live Docker host or a snapshot of one (`bulwark collect docker`);
+// bulwark bench k8s PATH… — the Kubernetes checks (data/checks/k8s) on manifests.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -19,6 +21,7 @@
 #include "cli/output.h"
 #include "core/text.h"
 #include "pipeline/harden.h"
+#include "pipeline/harden_k8s.h"
 #include "report/check_report.h"
 
 #ifndef BULWARK_VERSION
@@ -49,7 +52,44 @@ struct DockerArgs {
   bool show_suppressed = false;
 };
 
+struct K8sArgs {
+  BenchArgs common;
+  std::string benchmark;
+  std::string k8s_version;
+  std::string default_namespace = "default";
+  std::vector<std::string> inputs;  // NAME=a,b
+  bool timings = false;
+  std::string ignorefile;
+  bool show_suppressed = false;
+};
+
 constexpr std::string_view kDefaultIgnoreFile = ".bulwarkignore.yaml";
+
+// --input NAME=a,b,… into `inputs` (empty values dropped); the error names the bad one.
+core::Status parseInputs(const std::vector<std::string>& given,
+                         std::map<std::string, std::vector<std::string>>& inputs) {
+  for (const auto& input : given) {
+    const auto eq = input.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return core::fail(core::ErrorCode::Usage, "--input \"{}\": expected NAME=VALUE[,VALUE…]",
+                        input);
+    }
+    auto& values = inputs[input.substr(0, eq)];
+    for (auto& value : core::split(std::string_view(input).substr(eq + 1), ',')) {
+      if (!value.empty()) values.emplace_back(value);
+    }
+  }
+  return {};
+}
+
+// The ignore file given, else .bulwarkignore.yaml when the current directory has one.
+std::string ignoreFileOf(const std::string& given) {
+  std::error_code error;
+  if (given.empty() && std::filesystem::exists(kDefaultIgnoreFile, error)) {
+    return std::string(kDefaultIgnoreFile);
+  }
+  return given;
+}
 
 int fail(const std::string& message) {
   std::fprintf(stderr, "bulwark: %s\n", core::printable(message).c_str());
@@ -76,17 +116,17 @@ std::string formatError(std::string_view format) {
 // Renders the results in the chosen format to -o or stdout; the exit code counts failed
 // checks that no exception covers.
 int writeReport(const BenchArgs& args, const std::vector<model::CheckResult>& results,
-                const report::CheckCatalog& catalog, std::span<const report::HostSummary> hosts,
+                const report::CheckCatalog& catalog, const report::CheckReportHeader& header,
                 bool show_suppressed = true) {
   std::string text;
   if (args.format == "json")
-    text = report::renderCheckJson(results, catalog, hosts);
+    text = report::renderCheckJson(results, catalog, header);
   else if (args.format == "sarif")
     text = report::renderCheckSarif(results, catalog, BULWARK_VERSION);
   else if (args.format == "junit")
     text = report::renderCheckJunit(results, catalog);
   else
-    text = report::renderCheckTable(results, catalog, hosts, show_suppressed);
+    text = report::renderCheckTable(results, catalog, header, show_suppressed);
   if (!writeOutput(text, args.output)) return kExitInput;
   const bool failed = std::any_of(results.begin(), results.end(), [](const auto& r) {
     return r.status == model::CheckStatus::Fail && !r.suppression;
@@ -125,27 +165,16 @@ int runBenchDocker(const DockerArgs& args) {
   options.benchmark = args.benchmark;
   options.only = args.common.only;
   options.skip = args.common.skip;
-  for (const auto& input : args.inputs) {
-    const auto eq = input.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return fail(fmt::format("--input \"{}\": expected NAME=VALUE[,VALUE…]", input));
-    }
-    auto& values = options.inputs[input.substr(0, eq)];
-    for (auto& value : core::split(std::string_view(input).substr(eq + 1), ',')) {
-      if (!value.empty()) values.emplace_back(value);
-    }
+  if (auto parsed = parseInputs(args.inputs, options.inputs); !parsed) {
+    return fail(parsed.error().message);
   }
-  options.ignorefile = args.ignorefile;
-  std::error_code error;
-  if (options.ignorefile.empty() && std::filesystem::exists(kDefaultIgnoreFile, error)) {
-    options.ignorefile = kDefaultIgnoreFile;
-  }
+  options.ignorefile = ignoreFileOf(args.ignorefile);
   auto bench = pipeline::runDockerBench(options);
   if (!bench) return fail(bench.error().message);
   printDiagnostics(bench->diagnostics);
   const auto render_start = std::chrono::steady_clock::now();
-  const int code =
-      writeReport(args.common, bench->results, bench->catalog, bench->hosts, args.show_suppressed);
+  const int code = writeReport(args.common, bench->results, bench->catalog, {.hosts = bench->hosts},
+                               args.show_suppressed);
   if (args.timings) {
     const std::chrono::duration<double, std::milli> render =
         std::chrono::steady_clock::now() - render_start;
@@ -157,6 +186,56 @@ int runBenchDocker(const DockerArgs& args) {
   }
   return code;
 }
+int runBenchK8s(const K8sArgs& args) {
+  if (!validFormat(args.common.format)) return fail(formatError(args.common.format));
+  pipeline::K8sBenchOptions options;
+  options.paths = args.common.paths;
+  options.benchmark = args.benchmark;
+  options.k8s_version = args.k8s_version;
+  options.default_namespace = args.default_namespace;
+  options.only = args.common.only;
+  options.skip = args.common.skip;
+  if (auto parsed = parseInputs(args.inputs, options.inputs); !parsed) {
+    return fail(parsed.error().message);
+  }
+  options.ignorefile = ignoreFileOf(args.ignorefile);
+  auto bench = pipeline::runK8sBench(options);
+  if (!bench) return fail(bench.error().message);
+  printDiagnostics(bench->diagnostics);
+  const auto render_start = std::chrono::steady_clock::now();
+  const int code = writeReport(args.common, bench->results, bench->catalog,
+                               {.clusters = bench->clusters}, args.show_suppressed);
+  if (args.timings) {
+    const std::chrono::duration<double, std::milli> render =
+        std::chrono::steady_clock::now() - render_start;
+    std::fprintf(stderr,
+                 "bulwark: timings: load checks %.1f ms, read manifests %.1f ms, evaluate "
+                 "%.1f ms, render %.1f ms\n",
+                 bench->timings.load_ms, bench->timings.read_ms, bench->timings.evaluate_ms,
+                 render.count());
+  }
+  return code;
+}
+
+// -f, -o, --check, --skip, --exit-code: what every bench subcommand takes.
+void addReportOptions(CLI::App* cmd, BenchArgs& args) {
+  cmd->add_option("-f,--format", args.format, "table, json, sarif or junit")->capture_default_str();
+  cmd->add_option("-o,--output", args.output, "Write the report to FILE instead of stdout");
+  cmd->add_option("--check", args.only, "Run only these check ids")->delimiter(',');
+  cmd->add_option("--skip", args.skip, "Leave out these check ids")->delimiter(',');
+  cmd->add_option("--exit-code", args.exit_code, "Exit with N when a check fails")
+      ->check(CLI::Range(0, 125));
+}
+
+// --ignorefile and --show-suppressed.
+void addExceptionOptions(CLI::App* cmd, std::string& ignorefile, bool& show_suppressed) {
+  cmd->add_option("--ignorefile", ignorefile,
+                  "Exceptions in the misconfigurations: section of this file (default "
+                  ".bulwarkignore.yaml when present; docs/suppression.md)");
+  cmd->add_flag("--show-suppressed", show_suppressed,
+                "List results an exception covers in the table (they are always counted)");
+}
+
 }  // namespace
 
 void addBenchCommand(CLI::App& root, Action& action) {
@@ -166,13 +245,7 @@ void addBenchCommand(CLI::App& root, Action& action) {
   auto* cmd = bench->add_subcommand(
       "dockerfile", "Check Dockerfiles: user, health check, secrets, ADD, package managers, TLS");
   cmd->add_option("paths", args->paths, "Dockerfiles")->required();
-  cmd->add_option("-f,--format", args->format, "table, json, sarif or junit")
-      ->capture_default_str();
-  cmd->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout");
-  cmd->add_option("--check", args->only, "Run only these check ids")->delimiter(',');
-  cmd->add_option("--skip", args->skip, "Leave out these check ids")->delimiter(',');
-  cmd->add_option("--exit-code", args->exit_code, "Exit with N when a check fails")
-      ->check(CLI::Range(0, 125));
+  addReportOptions(cmd, *args);
   cmd->callback([args, &action] { action = [args] { return runBenchDockerfile(*args); }; });
 
   auto docker = std::make_shared<DockerArgs>();
@@ -187,20 +260,29 @@ void addBenchCommand(CLI::App& root, Action& action) {
   dcmd->add_option("--input", docker->inputs,
                    "Values checks ask for: NAME=V1,V2 (trusted_users, trusted_registries)");
   dcmd->add_flag("--timings", docker->timings, "Print how long collecting and evaluating took");
-  dcmd->add_option("--ignorefile", docker->ignorefile,
-                   "Exceptions in the misconfigurations: section of this file (default "
-                   ".bulwarkignore.yaml when present; docs/suppression.md)");
-  dcmd->add_flag("--show-suppressed", docker->show_suppressed,
-                 "List results an exception covers in the table (they are always counted)");
-  dcmd->add_option("-f,--format", docker->common.format, "table, json, sarif or junit")
-      ->capture_default_str();
-  dcmd->add_option("-o,--output", docker->common.output,
-                   "Write the report to FILE instead of stdout");
-  dcmd->add_option("--check", docker->common.only, "Run only these check ids")->delimiter(',');
-  dcmd->add_option("--skip", docker->common.skip, "Leave out these check ids")->delimiter(',');
-  dcmd->add_option("--exit-code", docker->common.exit_code, "Exit with N when a check fails")
-      ->check(CLI::Range(0, 125));
+  addExceptionOptions(dcmd, docker->ignorefile, docker->show_suppressed);
+  addReportOptions(dcmd, docker->common);
   dcmd->callback([docker, &action] { action = [docker] { return runBenchDocker(*docker); }; });
+
+  auto k8s = std::make_shared<K8sArgs>();
+  auto* kcmd = bench->add_subcommand(
+      "k8s", "Check Kubernetes manifests against the Pod Security Standards and more");
+  kcmd->add_option("paths", k8s->common.paths,
+                   "Manifest files or directories (YAML, JSON, List kinds, `helm template` "
+                   "output); - reads stdin")
+      ->required();
+  kcmd->add_option("--benchmark", k8s->benchmark,
+                   "Run a profile's checks and name its controls (pss-baseline, pss-restricted)");
+  kcmd->add_option("--k8s-version", k8s->k8s_version,
+                   "The Kubernetes version whose rules apply: 1.30, v1.30.4 or latest (default)");
+  kcmd->add_option("-n,--namespace", k8s->default_namespace,
+                   "The namespace of objects that name none (as kubectl apply -n)")
+      ->capture_default_str();
+  kcmd->add_option("--input", k8s->inputs, "Values checks ask for: NAME=V1,V2");
+  kcmd->add_flag("--timings", k8s->timings, "Print how long reading and evaluating took");
+  addExceptionOptions(kcmd, k8s->ignorefile, k8s->show_suppressed);
+  addReportOptions(kcmd, k8s->common);
+  kcmd->callback([k8s, &action] { action = [k8s] { return runBenchK8s(*k8s); }; });
 }
 
 }  // namespace bulwark::cli

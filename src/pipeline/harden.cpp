@@ -115,6 +115,20 @@ core::Result<checks::docker::Snapshot> collectDockerSnapshot(const DockerCollect
   return checks::docker::collectDocker(collect);
 }
 
+core::Result<std::vector<checks::Exception>> loadCheckExceptions(const std::string& ignorefile) {
+  if (ignorefile.empty()) return std::vector<checks::Exception>{};
+  auto text = readLimited(ignorefile);
+  if (!text) return tl::unexpected(text.error());
+  auto parsed = checks::parseExceptions(*text, ignorefile);
+  if (!parsed) return tl::unexpected(parsed.error());
+  auto all = checks::loadBuiltinChecks();
+  if (!all) return tl::unexpected(all.error());
+  if (auto known = checks::checkExceptionIds(*parsed, *all); !known) {
+    return tl::unexpected(known.error());
+  }
+  return std::move(*parsed);
+}
+
 report::CheckCatalog checkCatalog(const checks::CheckSet& set) {
   report::CheckCatalog catalog;
   for (const auto& check : set.checks) catalog[check.id] = {check.section, check.scored};
@@ -152,19 +166,8 @@ core::Result<DockerBenchReport> runDockerBench(const DockerBenchOptions& options
   std::optional<checks::Profile> profile;
   auto set = dockerChecks(options, profile);
   if (!set) return tl::unexpected(set.error());
-  std::vector<checks::Exception> exceptions;
-  if (!options.ignorefile.empty()) {
-    auto text = readLimited(options.ignorefile);
-    if (!text) return tl::unexpected(text.error());
-    auto parsed = checks::parseExceptions(*text, options.ignorefile);
-    if (!parsed) return tl::unexpected(parsed.error());
-    auto all = checks::loadBuiltinChecks();
-    if (!all) return tl::unexpected(all.error());
-    if (auto known = checks::checkExceptionIds(*parsed, *all); !known) {
-      return tl::unexpected(known.error());
-    }
-    exceptions = std::move(*parsed);
-  }
+  auto exceptions = loadCheckExceptions(options.ignorefile);
+  if (!exceptions) return tl::unexpected(exceptions.error());
 
   DockerBenchReport out;
   out.timings.load_ms = millisecondsSince(load_start);
@@ -200,7 +203,7 @@ core::Result<DockerBenchReport> runDockerBench(const DockerBenchOptions& options
   context.inputs = options.inputs;
   out.results = checks::evaluateDocker(*set, out.snapshot, context, diagnostics);
   if (profile) checks::annotate(out.results, *profile);
-  checks::applyExceptions(out.results, exceptions, core::today(), diagnostics);
+  checks::applyExceptions(out.results, *exceptions, core::today(), diagnostics);
   out.timings.evaluate_ms = millisecondsSince(evaluate_start);
 
   out.catalog = checkCatalog(*set);

@@ -10,6 +10,7 @@
 
 #include "checks/check.h"
 #include "checks/docker/snapshot.h"
+#include "checks/exceptions.h"
 #include "core/diagnostic.h"
 #include "core/result.h"
 #include "model/check.h"
@@ -59,6 +60,10 @@ std::string dockerEndpoint(const std::string& option);
 core::Result<checks::docker::Snapshot> collectDockerSnapshot(const DockerCollectOptions& options);
 
 core::Result<DockerBenchReport> runDockerBench(const DockerBenchOptions& options);
+
+// The `misconfigurations:` exceptions of an ignore file (empty path: none); an exception naming
+// a check id no built-in check has is an error.
+core::Result<std::vector<checks::Exception>> loadCheckExceptions(const std::string& ignorefile);
 
 // What the renderers show of each check beyond its result.
 report::CheckCatalog checkCatalog(const checks::CheckSet& set);

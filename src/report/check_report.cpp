@@ -1,9 +1,15 @@
 #include "report/check_report.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <iterator>
+#include <optional>
 #include <set>
 #include <tuple>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -51,14 +57,13 @@ std::string_view statusLabel(CheckStatus status) {
 std::vector<std::pair<std::string, std::vector<const model::CheckResult*>>> byResource(
     const std::vector<model::CheckResult>& results) {
   std::vector<std::pair<std::string, std::vector<const model::CheckResult*>>> out;
+  // Indexed by name: a scan of `out` per result is quadratic, and a Kubernetes report has
+  // tens of thousands of resources.
+  std::unordered_map<std::string_view, std::size_t> index;
   for (const auto& result : results) {
-    auto it = std::find_if(out.begin(), out.end(),
-                           [&](const auto& entry) { return entry.first == result.resource; });
-    if (it == out.end()) {
-      out.emplace_back(result.resource, std::vector<const model::CheckResult*>{});
-      it = out.end() - 1;
-    }
-    it->second.push_back(&result);
+    const auto [it, added] = index.try_emplace(result.resource, out.size());
+    if (added) out.emplace_back(result.resource, std::vector<const model::CheckResult*>{});
+    out[it->second].second.push_back(&result);
   }
   return out;
 }
@@ -102,17 +107,6 @@ std::string totalsLine(const CheckTotals& t) {
                      t.suppressed > 0 ? fmt::format(", {} suppressed", t.suppressed) : "", t.score);
 }
 
-Json totalsJson(const CheckTotals& t) {
-  Json totals{{"pass", t.pass},
-              {"fail", t.fail},
-              {"not-applicable", t.not_applicable},
-              {"not-evaluated", t.not_evaluated},
-              {"manual", t.manual}};
-  if (t.suppressed > 0) totals["suppressed"] = t.suppressed;
-  totals["score"] = t.score;
-  return totals;
-}
-
 const HostSummary* hostOf(std::span<const HostSummary> hosts, std::string_view resource) {
   for (const auto& host : hosts) {
     if (host.resource == resource) return &host;
@@ -133,16 +127,53 @@ std::string hostLine(const HostSummary& h) {
   return line + "\n";
 }
 
-Json hostJson(const HostSummary& h) {
-  return Json{{"resource", h.resource},
-              {"source", h.source},
-              {"docker_version", h.docker_version},
-              {"api_version", h.api_version},
-              {"os", h.os},
-              {"kernel", h.kernel},
-              {"images", h.images},
-              {"containers", h.containers},
-              {"containers_running", h.containers_running}};
+std::string locationText(const model::SourceLocation& location) {
+  return location.line == 0 ? location.file : fmt::format("{}:{}", location.file, location.line);
+}
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+std::string clusterLines(const ClusterSummary& c) {
+  std::string out = fmt::format("Kubernetes {}", c.name);
+  if (!c.source.empty()) out += fmt::format(" ({})", c.source);
+  if (!c.server_version.empty()) out += fmt::format(", server {}", c.server_version);
+  out += fmt::format(": {}, {}, {}", plural(c.namespaces, "namespace", "namespaces"),
+                     plural(c.workloads, "workload", "workloads"),
+                     plural(c.objects, "other object", "other objects"));
+  if (c.uninspected > 0) out += fmt::format(", {} with nothing to check", c.uninspected);
+  if (c.unknown_kinds > 0)
+    out += fmt::format(
+        ", {}", plural(c.unknown_kinds, "object of an unknown kind", "objects of unknown kinds"));
+  if (c.unreadable > 0) out += fmt::format(", {} unreadable", c.unreadable);
+  out += fmt::format("\n  rules of Kubernetes {}", c.rules_version);
+  if (!c.benchmark.empty()) {
+    out += fmt::format("; {}: {} of {} meet it", c.benchmark, c.workloads_meeting,
+                       plural(c.workloads, "workload", "workloads"));
+    if (c.workloads_unknown > 0) out += fmt::format(" ({} unknown)", c.workloads_unknown);
+  }
+  return out + "\n\n";
+}
+
+// The file and line an evidence's `where` names — "Dockerfile:12", or a Kubernetes path
+// ending " (deploy/web.yaml:31)" — else the result's location, else nothing.
+std::pair<std::string, std::size_t> fileLineOf(std::string_view where,
+                                               const std::optional<model::SourceLocation>& at) {
+  std::string_view text = where;
+  if (text.size() > 2 && text.back() == ')') {
+    const auto open = text.rfind(" (");
+    if (open != std::string_view::npos) text = text.substr(open + 2, text.size() - open - 3);
+  }
+  const auto colon = text.rfind(':');
+  if (colon != std::string_view::npos && colon > 0 && colon + 1 < text.size() &&
+      text.find_first_not_of("0123456789", colon + 1) == std::string_view::npos) {
+    std::size_t line = 0;
+    std::from_chars(text.data() + colon + 1, text.data() + text.size(), line);
+    if (line > 0) return {std::string(text.substr(0, colon)), line};
+  }
+  if (at && !at->file.empty()) return {at->file, at->line};
+  return {};
 }
 
 // The parenthesised line under a result that is neither pass nor fail.
@@ -186,6 +217,246 @@ std::string evidenceLine(const model::Evidence& e) {
   return line;
 }
 
+// JSON text written as it goes, laid out exactly as nlohmann's dump(2) lays out an
+// ordered_json. 10,000 manifests give ~240,000 results and ~380 MB of text; building the
+// tree first took seconds and more than 2 GB.
+class JsonText {
+ public:
+  explicit JsonText(std::string& out) : out_(out) {}
+
+  void beginObject() { open('{'); }
+  void endObject() { close('}'); }
+  void beginArray() { open('['); }
+  void endArray() { close(']'); }
+
+  // Keys are our own ASCII literals: nothing to escape.
+  void key(std::string_view name) {
+    nextItem();
+    out_ += '"';
+    out_ += name;
+    out_ += "\": ";
+  }
+
+  void value(std::string_view text) {
+    beforeValue();
+    escaped(text);
+  }
+  void value(std::size_t number) {
+    beforeValue();
+    fmt::format_to(std::back_inserter(out_), "{}", number);
+  }
+  // nlohmann's shortest round-trip form ("68.4", "100.0"), from nlohmann itself.
+  void value(double number) {
+    beforeValue();
+    out_ += Json(number).dump();
+  }
+  void value(const std::vector<std::string>& texts) {
+    beginArray();
+    for (const auto& text : texts) value(text);
+    endArray();
+  }
+
+  template <typename T>
+  void member(std::string_view name, const T& v) {
+    key(name);
+    value(v);
+  }
+
+ private:
+  struct Level {
+    bool array;
+    bool empty = true;
+  };
+
+  void open(char bracket) {
+    beforeValue();
+    out_ += bracket;
+    levels_.push_back({bracket == '['});
+  }
+
+  void close(char bracket) {
+    const bool empty = levels_.back().empty;
+    levels_.pop_back();
+    if (!empty) {
+      out_ += '\n';
+      out_.append(2 * levels_.size(), ' ');
+    }
+    out_ += bracket;
+  }
+
+  // Each member and element on its own line, indented two spaces a level.
+  void nextItem() {
+    auto& level = levels_.back();
+    out_ += level.empty ? "\n" : ",\n";
+    level.empty = false;
+    out_.append(2 * levels_.size(), ' ');
+  }
+
+  // In an object, key() has placed the value already.
+  void beforeValue() {
+    if (!levels_.empty() && levels_.back().array) nextItem();
+  }
+
+  // As dump() escapes with ensure_ascii off: '"', '\\' and control characters escaped,
+  // everything else as is. Text with non-ASCII bytes goes through nlohmann, so UTF-8 is
+  // validated exactly as before (invalid UTF-8 throws json::type_error 316, as the tree did).
+  void escaped(std::string_view text) {
+    const bool ascii = std::all_of(text.begin(), text.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (!ascii) {
+      out_ += Json(text).dump();
+      return;
+    }
+    out_ += '"';
+    std::size_t plain = 0;  // start of the run not yet copied
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(text, plain, i - plain);
+      plain = i + 1;
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\t': out_ += "\\t"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\f': out_ += "\\f"; break;
+        case '\r': out_ += "\\r"; break;
+        default: fmt::format_to(std::back_inserter(out_), "\\u{:04x}", c);
+      }
+    }
+    out_.append(text, plain, text.size() - plain);
+    out_ += '"';
+  }
+
+  std::string& out_;
+  std::vector<Level> levels_;
+};
+
+// Roughly the report's size, so its text is allocated once: the strings plus the keys and
+// indentation around them. Only a hint; the string grows if it is short.
+std::size_t jsonSizeHint(const std::vector<model::CheckResult>& results) {
+  constexpr std::size_t kPerResult = 480;  // keys, indentation, fixed values of one result
+  constexpr std::size_t kPerEvidence = 120;
+  std::size_t size = 4096;
+  for (const auto& r : results) {
+    size += kPerResult + r.check_id.size() + r.title.size() + r.reason.size() +
+            r.remediation.size() + kPerEvidence * r.evidence.size();
+    for (const auto& text : r.references) size += text.size() + 16;
+    for (const auto& text : r.controls) size += text.size() + 16;
+    for (const auto& e : r.evidence) size += e.observed.size() + e.where.size() + e.expected.size();
+  }
+  return size;
+}
+
+void writeTotals(JsonText& json, const CheckTotals& t) {
+  json.beginObject();
+  json.member("pass", t.pass);
+  json.member("fail", t.fail);
+  json.member("not-applicable", t.not_applicable);
+  json.member("not-evaluated", t.not_evaluated);
+  json.member("manual", t.manual);
+  if (t.suppressed > 0) json.member("suppressed", t.suppressed);
+  json.member("score", t.score);
+  json.endObject();
+}
+
+void writeHost(JsonText& json, const HostSummary& h) {
+  json.beginObject();
+  json.member("resource", h.resource);
+  json.member("source", h.source);
+  json.member("docker_version", h.docker_version);
+  json.member("api_version", h.api_version);
+  json.member("os", h.os);
+  json.member("kernel", h.kernel);
+  json.member("images", h.images);
+  json.member("containers", h.containers);
+  json.member("containers_running", h.containers_running);
+  json.endObject();
+}
+
+void writeCluster(JsonText& json, const ClusterSummary& c) {
+  json.beginObject();
+  json.member("name", c.name);
+  json.member("source", c.source);
+  json.member("rules_version", c.rules_version);
+  json.member("namespaces", c.namespaces);
+  json.member("workloads", c.workloads);
+  json.member("objects", c.objects);
+  json.member("uninspected", c.uninspected);
+  json.member("unknown_kinds", c.unknown_kinds);
+  json.member("unreadable", c.unreadable);
+  if (!c.server_version.empty()) json.member("server_version", c.server_version);
+  if (!c.benchmark.empty()) {
+    json.key("benchmark");
+    json.beginObject();
+    json.member("name", c.benchmark);
+    json.member("workloads_meeting", c.workloads_meeting);
+    json.member("workloads_unknown", c.workloads_unknown);
+    json.endObject();
+  }
+  json.endObject();
+}
+
+void writeResult(JsonText& json, const model::CheckResult& r, const CheckCatalog& catalog) {
+  json.beginObject();
+  json.member("id", r.check_id);
+  json.member("title", r.title);
+  json.member("section", metaOf(catalog, r.check_id).section);
+  json.member("severity", severityName(r.severity));
+  json.member("status", model::toString(r.status));
+  if (!r.reason.empty()) json.member("reason", r.reason);
+  if (r.status == CheckStatus::NotEvaluated && r.cause != model::NotEvaluatedCause::None) {
+    json.member("cause", model::toString(r.cause));
+  }
+  if (r.assist) json.member("assist", model::toString(*r.assist));
+  if (!r.controls.empty()) json.member("controls", r.controls);
+  if (r.suppression) {
+    json.key("suppression");
+    json.beginObject();
+    json.member("reason", r.suppression->reason);
+    json.member("expires", r.suppression->expires);
+    json.member("source", r.suppression->source);
+    json.endObject();
+  }
+  json.member("references", r.references);
+  json.member("remediation", r.remediation);
+  json.key("evidence");
+  json.beginArray();
+  for (const auto& e : r.evidence) {
+    json.beginObject();
+    json.member("observed", e.observed);
+    json.member("where", e.where);
+    json.member("expected", e.expected);
+    json.endObject();
+  }
+  json.endArray();
+  json.endObject();
+}
+
+void writeResource(JsonText& json, std::string_view resource,
+                   const std::vector<const model::CheckResult*>& items,
+                   const CheckCatalog& catalog) {
+  const auto& first = *items.front();
+  json.beginObject();
+  json.member("resource", resource);
+  if (!first.resource_kind.empty()) json.member("kind", first.resource_kind);
+  if (first.location) {
+    json.key("location");
+    json.beginObject();
+    json.member("file", first.location->file);
+    json.member("line", first.location->line);
+    json.endObject();
+  }
+  json.key("totals");
+  writeTotals(json, totalsOf(items, catalog));
+  json.key("results");
+  json.beginArray();
+  for (const auto* r : items) writeResult(json, *r, catalog);
+  json.endArray();
+  json.endObject();
+}
+
 }  // namespace
 
 CheckTotals checkTotals(const std::vector<model::CheckResult>& results,
@@ -197,13 +468,16 @@ CheckTotals checkTotals(const std::vector<model::CheckResult>& results,
 }
 
 std::string renderCheckTable(const std::vector<model::CheckResult>& results,
-                             const CheckCatalog& catalog, std::span<const HostSummary> hosts,
+                             const CheckCatalog& catalog, const CheckReportHeader& header,
                              bool show_suppressed) {
   std::string out;
+  for (const auto& cluster : header.clusters) out += clusterLines(cluster);
   const auto groups = byResource(results);
   for (const auto& [resource, items] : groups) {
-    out += fmt::format("{}\n", resource);
-    if (const auto* host = hostOf(hosts, resource)) out += hostLine(*host);
+    const auto& location = items.front()->location;
+    out += location ? fmt::format("{}  ({})\n", resource, locationText(*location))
+                    : fmt::format("{}\n", resource);
+    if (const auto* host = hostOf(header.hosts, resource)) out += hostLine(*host);
     // Sections in the order of their first check id (the benchmark's own order).
     std::map<std::string, std::string, std::less<>> first_id;
     for (const auto* r : items) {
@@ -244,52 +518,35 @@ std::string renderCheckTable(const std::vector<model::CheckResult>& results,
 }
 
 std::string renderCheckJson(const std::vector<model::CheckResult>& results,
-                            const CheckCatalog& catalog, std::span<const HostSummary> hosts) {
-  Json resources = Json::array();
+                            const CheckCatalog& catalog, const CheckReportHeader& header) {
+  std::string out;
+  out.reserve(jsonSizeHint(results));
+  JsonText json(out);
+  json.beginObject();
+  json.member("schema", "bulwark.checks/v1");
+  if (!header.hosts.empty()) {
+    json.key("hosts");
+    json.beginArray();
+    for (const auto& host : header.hosts) writeHost(json, host);
+    json.endArray();
+  }
+  if (!header.clusters.empty()) {
+    json.key("clusters");
+    json.beginArray();
+    for (const auto& cluster : header.clusters) writeCluster(json, cluster);
+    json.endArray();
+  }
+  json.key("totals");
+  writeTotals(json, checkTotals(results, catalog));
+  json.key("resources");
+  json.beginArray();
   for (const auto& [resource, items] : byResource(results)) {
-    Json list = Json::array();
-    for (const auto* r : items) {
-      Json evidence = Json::array();
-      for (const auto& e : r->evidence) {
-        evidence.push_back(
-            Json{{"observed", e.observed}, {"where", e.where}, {"expected", e.expected}});
-      }
-      Json item{{"id", r->check_id},
-                {"title", r->title},
-                {"section", metaOf(catalog, r->check_id).section},
-                {"severity", severityName(r->severity)},
-                {"status", model::toString(r->status)}};
-      if (!r->reason.empty()) item["reason"] = r->reason;
-      if (r->status == CheckStatus::NotEvaluated && r->cause != model::NotEvaluatedCause::None) {
-        item["cause"] = model::toString(r->cause);
-      }
-      if (r->assist) item["assist"] = model::toString(*r->assist);
-      if (!r->controls.empty()) item["controls"] = r->controls;
-      if (r->suppression) {
-        item["suppression"] = Json{{"reason", r->suppression->reason},
-                                   {"expires", r->suppression->expires},
-                                   {"source", r->suppression->source}};
-      }
-      item["references"] = r->references;
-      item["remediation"] = r->remediation;
-      item["evidence"] = std::move(evidence);
-      list.push_back(std::move(item));
-    }
-    Json entry{{"resource", resource}};
-    if (!items.front()->resource_kind.empty()) entry["kind"] = items.front()->resource_kind;
-    entry["totals"] = totalsJson(totalsOf(items, catalog));
-    entry["results"] = std::move(list);
-    resources.push_back(std::move(entry));
+    writeResource(json, resource, items, catalog);
   }
-  Json doc{{"schema", "bulwark.checks/v1"}};
-  if (!hosts.empty()) {
-    Json list = Json::array();
-    for (const auto& host : hosts) list.push_back(hostJson(host));
-    doc["hosts"] = std::move(list);
-  }
-  doc["totals"] = totalsJson(checkTotals(results, catalog));
-  doc["resources"] = std::move(resources);
-  return doc.dump(2) + "\n";
+  json.endArray();
+  json.endObject();
+  out += '\n';
+  return out;
 }
 
 std::string renderCheckSarif(const std::vector<model::CheckResult>& results,
@@ -326,16 +583,10 @@ std::string renderCheckSarif(const std::vector<model::CheckResult>& results,
     for (const auto& e : r.evidence) {
       if (e.where.empty()) continue;
       Json location;
-      const auto colon = e.where.rfind(':');
-      std::size_t line = 0;
-      if (colon != std::string::npos && colon + 1 < e.where.size() &&
-          e.where.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
-        line = std::stoul(e.where.substr(colon + 1));
-      }
-      if (line > 0 && colon > 0) {
+      const auto [file, line] = fileLineOf(e.where, r.location);
+      if (line > 0 && !file.empty()) {
         location = {{"physicalLocation",
-                     {{"artifactLocation", {{"uri", e.where.substr(0, colon)}}},
-                      {"region", {{"startLine", line}}}}}};
+                     {{"artifactLocation", {{"uri", file}}}, {"region", {{"startLine", line}}}}}};
       } else {
         location = {{"logicalLocations",
                      Json::array({{{"name", e.where},

@@ -34,6 +34,32 @@ struct HostSummary {
   std::size_t containers = 0;
   std::size_t containers_running = 0;
 };
+// What a Kubernetes report says above its results: what was read, how much of it was checked,
+// and with which rules.
+struct ClusterSummary {
+  std::string name;            // "manifests", a kubeconfig context
+  std::string source;          // "3 files", "stdin"
+  std::string server_version;  // "v1.30.4" for a live cluster; empty for manifests
+  std::string rules_version;   // "1.37", "latest"
+  std::size_t namespaces = 0;
+  std::size_t workloads = 0;
+  std::size_t objects = 0;      // other checked objects (Service, Role, …)
+  std::size_t uninspected = 0;  // well-known kinds with nothing to check (ConfigMap, …)
+  std::size_t unknown_kinds = 0;
+  std::size_t unreadable = 0;  // documents and files that could not be read
+  // With a benchmark profile: how many workloads meet it (no failed result; a not-evaluated one
+  // makes the workload unknown).
+  std::string benchmark;  // "pss-restricted@1.37"
+  std::size_t workloads_meeting = 0;
+  std::size_t workloads_unknown = 0;
+};
+
+// The summaries printed above the results.
+struct CheckReportHeader {
+  std::span<const HostSummary> hosts;        // above the results of the resource each names
+  std::span<const ClusterSummary> clusters;  // above every result
+};
+
 using CheckCatalog = std::map<std::string, CheckMeta, std::less<>>;
 
 struct CheckTotals {
@@ -52,16 +78,16 @@ struct CheckTotals {
 CheckTotals checkTotals(const std::vector<model::CheckResult>& results,
                         const CheckCatalog& catalog);
 
-// `hosts`: printed above the results of the resource each names (Docker hosts).
 // Suppressed results (an exception covers them) are counted in the totals and listed only with
-// `show_suppressed`; the other formats always carry them, marked.
+// `show_suppressed`; the other formats always carry them, marked. A result with a location
+// (a manifest object) shows it after its resource.
 std::string renderCheckTable(const std::vector<model::CheckResult>& results,
-                             const CheckCatalog& catalog, std::span<const HostSummary> hosts = {},
+                             const CheckCatalog& catalog, const CheckReportHeader& header = {},
                              bool show_suppressed = true);
 std::string renderCheckJson(const std::vector<model::CheckResult>& results,
-                            const CheckCatalog& catalog, std::span<const HostSummary> hosts = {});
+                            const CheckCatalog& catalog, const CheckReportHeader& header = {});
 // Failed checks as results (level from severity), every check as a rule; a location with a
-// line when the evidence names "FILE:LINE".
+// line when the evidence names "FILE:LINE" or ends "(FILE:LINE)", else the result's location.
 std::string renderCheckSarif(const std::vector<model::CheckResult>& results,
                              const CheckCatalog& catalog, std::string_view tool_version);
 // One testsuite per resource, one testcase per check: failures fail, not-applicable and

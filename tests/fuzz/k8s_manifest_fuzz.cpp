@@ -1,11 +1,14 @@
-// Fuzzes the manifest reader: addManifestText then index(). Nothing may crash or hang, every
-// object has a kind and a name, the object limit holds, every problem names its file, and the
-// objects come out of index() in order with lookups that find them.
+// Fuzzes the manifest reader and the Kubernetes checks: addManifestText, index(), then every
+// built-in check at the newest rules. Nothing may crash or hang, every object has a kind and a
+// name, the object limit holds, every problem names its file, the objects come out of index()
+// with lookups that find them, and an input problem never passes.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "checks/check.h"
+#include "checks/evaluate.h"
 #include "checks/k8s/manifest.h"
 
 namespace k8s = bulwark::checks::k8s;
@@ -33,6 +36,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   for (const auto& problem : inventory.problems) {
     if (problem.file != "fuzz.yaml" || problem.reason.empty()) std::abort();
+  }
+  static const auto checks = bulwark::checks::loadBuiltinChecks();
+  if (!checks) std::abort();
+  for (const auto& result : bulwark::checks::evaluateK8s(*checks, inventory, {})) {
+    if (result.resource_kind == "k8s-input" &&
+        result.status != bulwark::model::CheckStatus::NotEvaluated) {
+      std::abort();
+    }
   }
   return 0;
 }

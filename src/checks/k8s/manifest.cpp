@@ -26,6 +26,7 @@
 
 #include "checks/docker/json_path.h"
 #include "checks/k8s/yaml_json.h"
+#include "core/utf8.h"
 
 namespace bulwark::checks::k8s {
 
@@ -113,39 +114,12 @@ void splitDocuments(std::string_view text, Emit&& emit) {
   }
 }
 
-// The offset of the first byte that is not well-formed UTF-8 (overlong forms, surrogates and
-// code points above U+10FFFF included), or npos. JSON strings must be valid UTF-8 to print.
+// The offset of the first byte that is not well-formed UTF-8, or npos. JSON strings must be
+// valid UTF-8 to print.
 std::size_t invalidUtf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      if (c == 0xE0) low = 0xA0;
-      if (c == 0xED) high = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      if (c == 0xF0) low = 0x90;
-      if (c == 0xF4) high = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + length > text.size()) return i;
-    const auto second = static_cast<unsigned char>(text[i + 1]);
-    if (second < low || second > high) return i;
-    for (std::size_t k = 2; k < length; ++k) {
-      const auto byte = static_cast<unsigned char>(text[i + k]);
-      if (byte < 0x80 || byte > 0xBF) return i;
-    }
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = core::utf8SequenceLength(text.substr(i));
+    if (length == 0) return i;
     i += length;
   }
   return std::string_view::npos;

@@ -1,0 +1,144 @@
+#include "pipeline/harden_k8s.h"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "checks/evaluate.h"
+#include "checks/exceptions.h"
+#include "checks/k8s/manifest.h"
+#include "checks/profile.h"
+#include "core/date.h"
+#include "pipeline/harden.h"
+
+namespace bulwark::pipeline {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double millisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+bool isK8sCheck(const checks::Check& check) {
+  return check.appliesTo(checks::ResourceKind::K8sObject) != nullptr ||
+         check.appliesTo(checks::ResourceKind::K8sWorkload) != nullptr ||
+         check.appliesTo(checks::ResourceKind::K8sNamespace) != nullptr ||
+         (check.input && check.group == "k8s");
+}
+
+// The profile's checks at the run's version (--benchmark), else every Kubernetes check; the
+// input checks (unreadable documents, unknown kinds) always, so nothing unread goes unsaid;
+// then --check/--skip.
+core::Result<checks::CheckSet> k8sChecks(const K8sBenchOptions& options,
+                                         const checks::K8sVersion& version,
+                                         std::optional<checks::Profile>& profile) {
+  auto builtin = checks::loadBuiltinChecks();
+  if (!builtin) return tl::unexpected(builtin.error());
+  checks::CheckSet set;
+  if (!options.benchmark.empty()) {
+    auto found = checks::builtinProfile(options.benchmark);
+    if (!found) return tl::unexpected(found.error());
+    profile = std::move(*found);
+    auto selected = checks::profileChecks(*builtin, *profile, version);
+    if (!selected) return tl::unexpected(selected.error());
+    set = std::move(*selected);
+    for (const auto& check : builtin->checks) {
+      if (check.input && check.group == "k8s" && set.find(check.id) == nullptr) {
+        set.checks.push_back(check);
+      }
+    }
+    std::sort(set.checks.begin(), set.checks.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
+  } else {
+    for (auto& check : builtin->checks) {
+      if (isK8sCheck(check)) set.checks.push_back(std::move(check));
+    }
+  }
+  return checks::selectChecks(set, options.only, options.skip);
+}
+
+report::ClusterSummary summaryOf(const checks::k8s::Inventory& inventory,
+                                 const std::vector<model::CheckResult>& results,
+                                 const checks::K8sVersion& version,
+                                 const std::optional<checks::Profile>& profile) {
+  using checks::k8s::KindClass;
+  report::ClusterSummary summary;
+  summary.name = inventory.cluster;
+  summary.source = inventory.source;
+  summary.server_version = inventory.server_git_version;
+  summary.rules_version =
+      version.latest() || checks::kNewestRules < version
+          ? fmt::format("{} (rules known up to {})", version.text(), checks::kNewestRules.text())
+          : version.text();
+  summary.namespaces = inventory.namespaces().size();
+  summary.workloads = inventory.count(KindClass::Workload);
+  summary.objects = inventory.count(KindClass::Object) + inventory.count(KindClass::Namespace);
+  summary.uninspected = inventory.count(KindClass::Uninspected);
+  summary.unknown_kinds = inventory.count(KindClass::Unknown);
+  summary.unreadable = inventory.problems.size();
+  if (!profile) return summary;
+  summary.benchmark =
+      profile->versioned ? fmt::format("{}@{}", profile->name, version.text()) : profile->name;
+  // A workload meets the profile when none of its results failed; a not-evaluated result
+  // leaves it unknown (never "meets").
+  std::set<std::string, std::less<>> failed;
+  std::set<std::string, std::less<>> unknown;
+  for (const auto& r : results) {
+    if (r.resource_kind != "k8s-workload" || r.controls.empty()) continue;
+    if (r.status == model::CheckStatus::Fail) failed.insert(r.resource);
+    if (r.status == model::CheckStatus::NotEvaluated) unknown.insert(r.resource);
+  }
+  for (const auto& name : failed) unknown.erase(name);
+  summary.workloads_unknown = unknown.size();
+  summary.workloads_meeting = summary.workloads - failed.size() - unknown.size();
+  return summary;
+}
+
+}  // namespace
+
+core::Result<K8sBenchReport> runK8sBench(const K8sBenchOptions& options) {
+  K8sBenchReport out;
+  if (!options.k8s_version.empty()) {
+    auto version = checks::parseK8sVersion(options.k8s_version);
+    if (!version) return tl::unexpected(version.error());
+    out.version = *version;
+  }
+  const auto load_start = Clock::now();
+  std::optional<checks::Profile> profile;
+  auto set = k8sChecks(options, out.version, profile);
+  if (!set) return tl::unexpected(set.error());
+  auto exceptions = loadCheckExceptions(options.ignorefile);
+  if (!exceptions) return tl::unexpected(exceptions.error());
+  out.timings.load_ms = millisecondsSince(load_start);
+
+  core::Diagnostics diagnostics;
+  const auto read_start = Clock::now();
+  checks::k8s::ManifestOptions manifest;
+  manifest.default_namespace = options.default_namespace;
+  manifest.max_file_bytes = options.max_file_bytes;
+  auto inventory = checks::k8s::loadManifests(options.paths, manifest, diagnostics);
+  if (!inventory) return tl::unexpected(inventory.error());
+  out.inventory = std::move(*inventory);
+  out.timings.read_ms = millisecondsSince(read_start);
+
+  const auto evaluate_start = Clock::now();
+  checks::EvalContext context;
+  context.inputs = options.inputs;
+  context.k8s_version = out.version;
+  out.results = checks::evaluateK8s(*set, out.inventory, context);
+  if (profile) checks::annotate(out.results, *profile, out.version);
+  checks::applyExceptions(out.results, *exceptions, core::today(), diagnostics);
+  out.timings.evaluate_ms = millisecondsSince(evaluate_start);
+
+  out.catalog = checkCatalog(*set);
+  out.clusters.push_back(summaryOf(out.inventory, out.results, out.version, profile));
+  out.diagnostics = diagnostics.sorted();
+  return out;
+}
+
+}  // namespace bulwark::pipeline
