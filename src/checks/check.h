@@ -20,6 +20,7 @@
 //   rationale: …
 //   remediation: …
 //   audit: …                            # how to verify by hand (shown for manual results)
+//   inputs: {database_ports: ["5432"]}  # defaults of `{{name}}` values when --input lacks one
 //   tests:                              # every test must pass (may be empty when manual)
 //     - probe: user                     # a kind in src/checks/probes/probes.def
 //       <probe parameters>
@@ -113,6 +114,9 @@ struct Test {
   // check's assist). A list needs at least one other test, except a manual check's `tests`.
   bool evidence = false;
   std::string input;  // `value: "{{name}}"`: the values come from EvalContext::inputs[name]
+  // The check's default for `input` (its `inputs:` key); nullopt: without --input the test is
+  // manual.
+  std::optional<std::vector<std::string>> input_default;
   std::string expected;
   // `k8s_versions: {since: "1.19", until: "1.30"}`: the test exists only for those Kubernetes
   // versions; for others it is dropped before the fold (all dropped: not-applicable).

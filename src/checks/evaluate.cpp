@@ -93,7 +93,7 @@ TestOutcome runProbe(const Test& test, const Resource& resource, const EvalConte
   Comparison substituted;
   if (!test.input.empty()) {
     const auto input = context.inputs.find(test.input);
-    if (input == context.inputs.end()) {
+    if (input == context.inputs.end() && !test.input_default) {
       return {CheckStatus::Manual,
               fmt::format("give --input {}=… to automate", test.input),
               {},
@@ -101,7 +101,7 @@ TestOutcome runProbe(const Test& test, const Resource& resource, const EvalConte
               false};
     }
     substituted = test.compare;
-    substituted.values = input->second;
+    substituted.values = input != context.inputs.end() ? input->second : *test.input_default;
     if (const std::string problem = joinPatterns(substituted); !problem.empty()) {
       return {CheckStatus::NotEvaluated,
               fmt::format("input {}: {}", test.input, problem),

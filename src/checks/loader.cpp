@@ -1,5 +1,6 @@
 // Loading checks from YAML (check.h documents the format; docs/checks.md in full).
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -267,6 +268,11 @@ class Loader : YamlFields {
     params(node, test);
     auto compare = comparison(node, &test.input);
     if (!compare) return std::nullopt;
+    if (!test.input.empty()) {
+      if (const auto it = input_defaults_.find(test.input); it != input_defaults_.end()) {
+        test.input_default = it->second;
+      }
+    }
     test.compare = std::move(*compare);
     if (node["select"].IsDefined()) {
       const YAML::Node select = node["select"];
@@ -364,7 +370,7 @@ class Loader : YamlFields {
     static const std::vector<std::string_view> kKeys = {
         "id",         "title",      "section",    "severity",     "level",     "scored",
         "assessment", "references", "applies_to", "applies_when", "rationale", "remediation",
-        "audit",      "tests",      "kinds",      "input"};
+        "audit",      "tests",      "kinds",      "input",        "inputs"};
     for (const auto& entry : root) {
       const std::string key = entry.first.as<std::string>();
       if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
@@ -426,6 +432,7 @@ class Loader : YamlFields {
       return check;
     }
     appliesTo(root, check);
+    inputDefaults(root["inputs"]);
     check.k8s_kinds = strings(root["kinds"], "kinds", false);
     if (!check.k8s_kinds.empty() && !check.appliesTo(ResourceKind::K8sObject) &&
         !check.appliesTo(ResourceKind::K8sWorkload)) {
@@ -456,7 +463,28 @@ class Loader : YamlFields {
     return check;
   }
 
+  // `inputs: {name: [a, b]}`: the defaults the check's `{{name}}` values take.
+  void inputDefaults(const YAML::Node& node) {
+    input_defaults_.clear();
+    if (!node.IsDefined() || node.IsNull()) return;
+    if (!node.IsMap()) {
+      error(node, "`inputs` maps input names to their default values");
+      return;
+    }
+    for (const auto& entry : node) {
+      const std::string name = entry.first.IsScalar() ? entry.first.Scalar() : "";
+      if (name.empty()) {
+        error(entry.first, "an input name is a string");
+        continue;
+      }
+      auto values = strings(entry.second, name, false);
+      if (values.empty()) error(entry.second, fmt::format("input `{}` needs values", name));
+      input_defaults_[name] = std::move(values);
+    }
+  }
+
   bool in_gate_ = false;  // loading `applies_when`
+  std::map<std::string, std::vector<std::string>, std::less<>> input_defaults_;
 };
 
 }  // namespace

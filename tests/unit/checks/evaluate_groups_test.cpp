@@ -534,4 +534,44 @@ TEST(EvaluateGroups, YamlGroupsInputsAndManualOnADockerfile) {
   EXPECT_EQ(r.resource_kind, "dockerfile");
 }
 
+// `inputs:` gives a check's `{{name}}` values a default; --input replaces it.
+TEST(EvaluateGroups, YamlInputDefaultsAndOverrides) {
+  bulwark::core::Diagnostics diagnostics;
+  const auto check = bulwark::checks::loadCheck(
+      "id: BW-T-10\n"
+      "title: t\n"
+      "section: s\n"
+      "severity: low\n"
+      "rationale: r\n"
+      "remediation: r\n"
+      "applies_to: {dockerfile: evaluate}\n"
+      "inputs: {allowed_users: [app, svc]}\n"
+      "tests:\n"
+      "  - probe: user\n"
+      "    compare: in-set\n"
+      "    value: '{{allowed_users}}'\n",
+      "checks/test/t.yaml", diagnostics);
+  ASSERT_TRUE(check.has_value()) << (diagnostics.size() ? diagnostics.sorted()[0].detail : "");
+  ASSERT_TRUE(check->tests[0].input_default.has_value());
+  EXPECT_EQ(*check->tests[0].input_default, (std::vector<std::string>{"app", "svc"}));
+  bulwark::core::Diagnostics d;
+  const auto file = bulwark::checks::dockerfile::parseDockerfile("FROM alpine\nUSER app\n", d);
+  ASSERT_TRUE(file.has_value());
+  Resource resource{ResourceKind::Dockerfile, "Dockerfile", &*file, nullptr, nullptr};
+  EXPECT_EQ(bulwark::checks::evaluateCheck(*check, resource).status, CheckStatus::Pass);
+  EvalContext context;
+  context.inputs["allowed_users"] = {"svc"};
+  EXPECT_EQ(bulwark::checks::evaluateCheck(*check, resource, context).status, CheckStatus::Fail);
+  // A default with no values, or not a mapping, is a problem in the file.
+  bulwark::core::Diagnostics bad;
+  EXPECT_FALSE(bulwark::checks::loadCheck("id: BW-T-11\ntitle: t\nsection: s\nseverity: low\n"
+                                          "rationale: r\nremediation: r\n"
+                                          "applies_to: {dockerfile: evaluate}\n"
+                                          "inputs: [a]\n"
+                                          "tests: [{probe: user, compare: set}]\n",
+                                          "checks/test/u.yaml", bad)
+                   .has_value());
+  EXPECT_NE(bad.sorted().at(0).detail.find("`inputs` maps input names"), std::string::npos);
+}
+
 }  // namespace
