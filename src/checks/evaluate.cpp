@@ -717,6 +717,21 @@ std::vector<model::CheckResult> evaluateK8s(const CheckSet& set, const k8s::Inve
     if (!problem.file.empty()) result.location = model::SourceLocation{problem.file, problem.line};
     results.push_back(std::move(result));
   }
+  // Live lists that could not be read (a live cluster or its snapshot): one result each, so a
+  // partly readable cluster never reads as a clean one. A missing API group (404) is not
+  // unreadable input: the server has none of those objects.
+  if (const Check* source_check = set.find("BW-K8S-604"); source_check != nullptr) {
+    for (const auto& [key, source] : inventory.sources) {
+      if (source.state.ok() || source.state.status == docker::FactStatus::Missing) continue;
+      std::string reason = source.state.detail.empty()
+                               ? std::string(docker::toString(source.state.status))
+                               : source.state.detail;
+      if (!source.state.source.empty()) reason = fmt::format("{}: {}", source.state.source, reason);
+      results.push_back(inputResult(*source_check,
+                                    fmt::format("k8s-api:{}/{}", inventory.cluster, key),
+                                    docker::causeOf(source.state.status), std::move(reason)));
+    }
+  }
   // Namespaces (declared or named by an object), each with its derived document.
   const bool namespace_checks =
       std::any_of(set.checks.begin(), set.checks.end(),

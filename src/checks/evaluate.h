@@ -21,6 +21,7 @@ struct Image;
 
 namespace k8s {
 struct Inventory;
+struct NodeSnapshot;
 }  // namespace k8s
 
 // What one run knows besides the resource: the `--input NAME=a,b` values that `{{NAME}}` in a
@@ -72,6 +73,14 @@ std::vector<model::CheckResult> evaluateDocker(const CheckSet& set,
 // its cause. Results of manifest objects carry their location.
 std::vector<model::CheckResult> evaluateK8s(const CheckSet& set, const k8s::Inventory& inventory,
                                             const EvalContext& context);
+
+// One Kubernetes worker node (k8s-node, named "k8s-node:<hostname>"): the checks that list
+// k8s-node once, with the kubelet's and kube-proxy's effective configurations computed once
+// (their problems go to `diagnostics`) and the node's host files for the file probes.
+// Defined in k8s/evaluate_node.cpp.
+std::vector<model::CheckResult> evaluateK8sNode(const CheckSet& set, const k8s::NodeSnapshot& node,
+                                                const EvalContext& context,
+                                                core::Diagnostics& diagnostics);
 
 namespace docker {
 

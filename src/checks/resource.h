@@ -43,11 +43,14 @@ struct DaemonConfig;
 namespace k8s {
 struct Object;
 struct Inventory;
+struct NodeSnapshot;
+struct ComponentConfig;
 }  // namespace k8s
 
 // k8s-object: a Kubernetes object that is not a workload (Service, Role, …); k8s-workload: an
 // object with a pod spec (Pod, Deployment, CronJob, …); k8s-namespace: a namespace, declared
-// by a Namespace object or named by the objects in it.
+// by a Namespace object or named by the objects in it; k8s-node: one worker node's kubelet,
+// kube-proxy and the files CIS names.
 enum class ResourceKind {
   Dockerfile,
   Image,
@@ -55,9 +58,10 @@ enum class ResourceKind {
   DockerContainer,
   K8sObject,
   K8sWorkload,
-  K8sNamespace
+  K8sNamespace,
+  K8sNode
 };
-inline constexpr std::size_t kResourceKinds = 7;
+inline constexpr std::size_t kResourceKinds = 8;
 
 std::string_view toString(ResourceKind kind);  // "dockerfile", "image", "docker-host", …
 bool parseResourceKind(std::string_view text, ResourceKind& kind);
@@ -79,6 +83,11 @@ struct Resource {
   const k8s::Inventory* inventory = nullptr;
   // Namespaces: what bulwark derives about one from the inventory (k8s/namespace_doc.h).
   const nlohmann::json* derived = nullptr;
+  // Nodes: the node snapshot (`snapshot` points at its host part, so the file probes read it),
+  // and the kubelet's and kube-proxy's effective configurations, computed once per node.
+  const k8s::NodeSnapshot* node = nullptr;
+  const k8s::ComponentConfig* kubelet = nullptr;
+  const k8s::ComponentConfig* kube_proxy = nullptr;
 
   // "Dockerfile:12" for a parsed file, "history[3]" for an image's.
   [[nodiscard]] std::string where(const dockerfile::Instruction& instruction) const;

@@ -1,7 +1,8 @@
 // bulwark bench dockerfile PATH… — the image configuration checks (data/checks/image) run on
 // Dockerfiles, with line numbers; bulwark bench docker — the CIS Docker Benchmark checks
 // (data/checks/docker) on a live Docker host or a snapshot of one (`bulwark collect docker`);
-// bulwark bench k8s PATH… — the Kubernetes checks (data/checks/k8s) on manifests.
+// bulwark bench k8s PATH… — the Kubernetes checks (data/checks/k8s) on manifests, a live cluster
+// (--kubeconfig) or a snapshot of one (`bulwark collect k8s`).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -22,6 +24,7 @@
 #include "core/text.h"
 #include "pipeline/harden.h"
 #include "pipeline/harden_k8s.h"
+#include "pipeline/harden_node.h"
 #include "report/check_report.h"
 
 #ifndef BULWARK_VERSION
@@ -54,13 +57,22 @@ struct DockerArgs {
 
 struct K8sArgs {
   BenchArgs common;
+  std::string kubeconfig;
+  std::string context;
+  std::string snapshot;
+  std::string owned_pods = "skip";
+  double timeout_seconds = 10;
+  bool print_rbac = false;
   std::string benchmark;
   std::string k8s_version;
-  std::string default_namespace = "default";
-  std::vector<std::string> inputs;  // NAME=a,b
+  std::vector<std::string> namespaces;  // manifests: the default namespace; a cluster: filter
+  std::vector<std::string> inputs;      // NAME=a,b
   bool timings = false;
   std::string ignorefile;
   bool show_suppressed = false;
+  bool node = false;            // --node: check this node (kubelet, kube-proxy, CIS files)
+  std::string node_snapshot;    // --node-snapshot FILE (bulwark collect node, or host-sensor JSON)
+  std::string host_root = "/";  // --host-root DIR: the node's / mounted elsewhere
 };
 
 constexpr std::string_view kDefaultIgnoreFile = ".bulwarkignore.yaml";
@@ -187,32 +199,113 @@ int runBenchDocker(const DockerArgs& args) {
   return code;
 }
 int runBenchK8s(const K8sArgs& args) {
+  if (args.print_rbac) {
+    std::fputs(pipeline::k8sReaderClusterRole().c_str(), stdout);
+    return kExitOk;
+  }
   if (!validFormat(args.common.format)) return fail(formatError(args.common.format));
   pipeline::K8sBenchOptions options;
   options.paths = args.common.paths;
+  const bool live = !args.kubeconfig.empty() || !args.context.empty();
+  if (!options.paths.empty() && (live || !args.snapshot.empty())) {
+    return fail("manifest paths cannot be combined with --kubeconfig, --context or --snapshot");
+  }
+  if (live && !args.snapshot.empty()) {
+    return fail("--snapshot cannot be combined with --kubeconfig or --context");
+  }
+  if (args.owned_pods != "skip" && args.owned_pods != "include") {
+    return fail(fmt::format("--owned-pods \"{}\": skip or include", args.owned_pods));
+  }
+  if (!(args.timeout_seconds > 0 && args.timeout_seconds <= 3600)) {
+    return fail("--timeout: between 0 and 3600 seconds");
+  }
+  if (!options.paths.empty()) {
+    // Manifests: --namespace is the namespace of objects that name none (kubectl apply -n).
+    if (args.namespaces.size() > 1) return fail("--namespace: one namespace with manifests");
+    if (!args.namespaces.empty()) options.default_namespace = args.namespaces.front();
+  } else {
+    options.namespaces = args.namespaces;
+  }
+  options.kubeconfig = args.kubeconfig;
+  options.context = args.context;
+  options.snapshot_path = args.snapshot;
+  options.include_owned_pods = args.owned_pods == "include";
+  options.timeout = std::chrono::milliseconds(static_cast<long>(args.timeout_seconds * 1000));
   options.benchmark = args.benchmark;
   options.k8s_version = args.k8s_version;
-  options.default_namespace = args.default_namespace;
   options.only = args.common.only;
   options.skip = args.common.skip;
   if (auto parsed = parseInputs(args.inputs, options.inputs); !parsed) {
     return fail(parsed.error().message);
   }
   options.ignorefile = ignoreFileOf(args.ignorefile);
+  const bool with_node = args.node || !args.node_snapshot.empty();
+  if (args.node && !args.node_snapshot.empty()) return fail("--node and --node-snapshot: give one");
+  // The node alone, or the node beside manifests or a cluster in one report.
+  const bool with_objects = !options.paths.empty() || live || !args.snapshot.empty();
+  std::optional<pipeline::NodeBenchReport> node;
+  if (with_node) {
+    pipeline::NodeBenchOptions node_options;
+    node_options.host_root = args.host_root;
+    node_options.node_snapshot_path = args.node_snapshot;
+    node_options.benchmark =
+        args.benchmark == "cis-k8s-node" || !with_objects ? args.benchmark : "";
+    node_options.only = options.only;
+    node_options.skip = options.skip;
+    node_options.inputs = options.inputs;
+    node_options.ignorefile = options.ignorefile;
+    node_options.tool_version = BULWARK_VERSION;
+    auto checked = pipeline::runNodeChecks(node_options);
+    if (!checked) return fail(checked.error().message);
+    node = std::move(*checked);
+    if (!with_objects) {
+      printDiagnostics(node->diagnostics);
+      const auto render_start = std::chrono::steady_clock::now();
+      const int code = writeReport(args.common, node->results, node->catalog,
+                                   {.hosts = node->hosts}, args.show_suppressed);
+      if (args.timings) {
+        const std::chrono::duration<double, std::milli> render =
+            std::chrono::steady_clock::now() - render_start;
+        std::fprintf(stderr,
+                     "bulwark: timings: load checks %.1f ms, %s %.1f ms, evaluate %.1f ms, "
+                     "render %.1f ms\n",
+                     node->timings.load_ms,
+                     args.node_snapshot.empty() ? "collect node" : "read node snapshot",
+                     node->timings.collect_ms, node->timings.evaluate_ms, render.count());
+      }
+      return code;
+    }
+  }
+  if (with_node && (args.benchmark == "cis-k8s-node" || args.benchmark == "cis-k8s-node-1.12")) {
+    return fail("--benchmark cis-k8s-node checks a node only; leave out the manifests or cluster");
+  }
   auto bench = pipeline::runK8sBench(options);
   if (!bench) return fail(bench.error().message);
+  std::vector<report::HostSummary> hosts;
+  if (node) {
+    // One report: the objects' results, then the node's (§1.5 order: node results last).
+    bench->results.insert(bench->results.end(), std::make_move_iterator(node->results.begin()),
+                          std::make_move_iterator(node->results.end()));
+    bench->catalog.merge(node->catalog);
+    bench->diagnostics.insert(bench->diagnostics.end(), node->diagnostics.begin(),
+                              node->diagnostics.end());
+    hosts = std::move(node->hosts);
+  }
   printDiagnostics(bench->diagnostics);
   const auto render_start = std::chrono::steady_clock::now();
   const int code = writeReport(args.common, bench->results, bench->catalog,
-                               {.clusters = bench->clusters}, args.show_suppressed);
+                               {.hosts = hosts, .clusters = bench->clusters}, args.show_suppressed);
   if (args.timings) {
     const std::chrono::duration<double, std::milli> render =
         std::chrono::steady_clock::now() - render_start;
     std::fprintf(stderr,
-                 "bulwark: timings: load checks %.1f ms, read manifests %.1f ms, evaluate "
+                 "bulwark: timings: load checks %.1f ms, %s %.1f ms, evaluate "
                  "%.1f ms, render %.1f ms\n",
-                 bench->timings.load_ms, bench->timings.read_ms, bench->timings.evaluate_ms,
-                 render.count());
+                 bench->timings.load_ms,
+                 !args.common.paths.empty() ? "read manifests"
+                 : args.snapshot.empty()    ? "collect"
+                                            : "read snapshot",
+                 bench->timings.read_ms, bench->timings.evaluate_ms, render.count());
   }
   return code;
 }
@@ -266,18 +359,41 @@ void addBenchCommand(CLI::App& root, Action& action) {
 
   auto k8s = std::make_shared<K8sArgs>();
   auto* kcmd = bench->add_subcommand(
-      "k8s", "Check Kubernetes manifests against the Pod Security Standards and more");
+      "k8s", "Check Kubernetes manifests or a cluster against the Pod Security Standards and more");
   kcmd->add_option("paths", k8s->common.paths,
                    "Manifest files or directories (YAML, JSON, List kinds, `helm template` "
-                   "output); - reads stdin")
-      ->required();
+                   "output); - reads stdin. None: the cluster of the kubeconfig");
+  kcmd->add_option("--kubeconfig", k8s->kubeconfig,
+                   "Read a live cluster through this kubeconfig (default $KUBECONFIG, then "
+                   "~/.kube/config)");
+  kcmd->add_option("--context", k8s->context, "The kubeconfig context (default current-context)");
+  kcmd->add_option("--snapshot", k8s->snapshot,
+                   "Evaluate a snapshot written by `bulwark collect k8s` instead of a cluster");
+  kcmd->add_flag("--node", k8s->node,
+                 "Check this Kubernetes node: kubelet and kube-proxy settings, CIS file modes");
+  kcmd->add_option("--node-snapshot", k8s->node_snapshot,
+                   "Check a node snapshot (bulwark collect node, or kubescape host-sensor JSON)");
+  kcmd->add_option("--host-root", k8s->host_root,
+                   "With --node: the node's / mounted at DIR (a pod with hostPID and / at /host)")
+      ->capture_default_str();
+  kcmd->add_option("--owned-pods", k8s->owned_pods,
+                   "skip: check controllers' templates, not the pods they made (default); "
+                   "include: check those pods too (webhook-injected sidecars)")
+      ->capture_default_str();
+  kcmd->add_option("--timeout", k8s->timeout_seconds, "Seconds each API request may take")
+      ->capture_default_str();
+  kcmd->add_flag("--print-rbac", k8s->print_rbac,
+                 "Print the read-only ClusterRole a live run needs, and exit");
   kcmd->add_option("--benchmark", k8s->benchmark,
                    "Run a profile's checks and name its controls (pss-baseline, pss-restricted)");
-  kcmd->add_option("--k8s-version", k8s->k8s_version,
-                   "The Kubernetes version whose rules apply: 1.30, v1.30.4 or latest (default)");
-  kcmd->add_option("-n,--namespace", k8s->default_namespace,
-                   "The namespace of objects that name none (as kubectl apply -n)")
-      ->capture_default_str();
+  kcmd->add_option(
+      "--k8s-version", k8s->k8s_version,
+      "The Kubernetes version whose rules apply: 1.30, v1.30.4 or latest (default: the "
+      "cluster's version, else latest)");
+  kcmd->add_option("-n,--namespace", k8s->namespaces,
+                   "A cluster: read only this namespace (repeatable). Manifests: the namespace "
+                   "of objects that name none (as kubectl apply -n; default \"default\")")
+      ->allow_extra_args(false);
   kcmd->add_option("--input", k8s->inputs, "Values checks ask for: NAME=V1,V2");
   kcmd->add_flag("--timings", k8s->timings, "Print how long reading and evaluating took");
   addExceptionOptions(kcmd, k8s->ignorefile, k8s->show_suppressed);

@@ -1,17 +1,29 @@
 // bulwark collect docker — writes a snapshot of everything the Docker checks read (the Engine
 // API's documents, dockerd's flags and daemon.json, file modes and owners, audit rules,
 // listening sockets), so `bulwark bench docker --snapshot FILE` can evaluate it elsewhere.
+// bulwark collect k8s — the same for a Kubernetes cluster read through a kubeconfig: every
+// object the Kubernetes checks read and the state of each list (`bench k8s --snapshot FILE`).
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "checks/docker/snapshot.h"
+#include "checks/k8s/node_snapshot.h"
+#include "checks/k8s/snapshot.h"
 #include "cli/commands.h"
 #include "cli/docker_options.h"
 #include "cli/output.h"
 #include "core/text.h"
 #include "pipeline/harden.h"
+#include "pipeline/harden_k8s.h"
+#include "pipeline/harden_node.h"
+
+#ifndef BULWARK_VERSION
+#define BULWARK_VERSION "0.0.0"
+#endif
 
 namespace bulwark::cli {
 
@@ -19,6 +31,15 @@ namespace {
 
 struct CollectArgs {
   DockerHostArgs host;
+  std::string output;
+};
+
+struct CollectK8sArgs {
+  std::string kubeconfig;
+  std::string context;
+  std::vector<std::string> namespaces;
+  std::string owned_pods = "skip";
+  double timeout_seconds = 10;
   std::string output;
 };
 
@@ -37,6 +58,52 @@ int runCollectDocker(const CollectArgs& args) {
   return writeOutput(text, args.output) ? kExitOk : kExitInput;
 }
 
+// RFC 3339 UTC, seconds.
+std::string nowUtc() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+int runCollectK8s(const CollectK8sArgs& args) {
+  if (args.owned_pods != "skip" && args.owned_pods != "include") {
+    return fail(fmt::format("--owned-pods \"{}\": skip or include", args.owned_pods));
+  }
+  if (!(args.timeout_seconds > 0 && args.timeout_seconds <= 3600)) {
+    return fail("--timeout: between 0 and 3600 seconds");
+  }
+  pipeline::K8sBenchOptions options;
+  options.kubeconfig = args.kubeconfig;
+  options.context = args.context;
+  options.namespaces = args.namespaces;
+  options.include_owned_pods = args.owned_pods == "include";
+  options.timeout = std::chrono::milliseconds(static_cast<long>(args.timeout_seconds * 1000));
+  core::Diagnostics diagnostics;
+  auto inventory = pipeline::collectK8s(options, diagnostics);
+  if (!inventory) return fail(inventory.error().message);
+  printDiagnostics(diagnostics.sorted());
+  const std::string text = checks::k8s::writeK8sSnapshot(*inventory, nowUtc(), BULWARK_VERSION);
+  return writeOutput(text, args.output) ? kExitOk : kExitInput;
+}
+
+struct CollectNodeArgs {
+  std::string host_root = "/";
+  std::string output;
+};
+
+int runCollectNode(const CollectNodeArgs& args) {
+  pipeline::NodeBenchOptions options;
+  options.host_root = args.host_root;
+  options.tool_version = BULWARK_VERSION;
+  auto node = pipeline::collectNodeSnapshot(options);
+  if (!node) return fail(node.error().message);
+  printDiagnostics(node->host.diagnostics);
+  return writeOutput(checks::k8s::writeNodeSnapshot(*node), args.output) ? kExitOk : kExitInput;
+}
+
 }  // namespace
 
 void addCollectCommand(CLI::App& root, Action& action) {
@@ -49,6 +116,31 @@ void addCollectCommand(CLI::App& root, Action& action) {
   addDockerHostOptions(cmd, args->host);
   cmd->add_option("-o,--output", args->output, "Write the snapshot to FILE instead of stdout");
   cmd->callback([args, &action] { action = [args] { return runCollectDocker(*args); }; });
+
+  auto k8s = std::make_shared<CollectK8sArgs>();
+  auto* kcmd = collect->add_subcommand(
+      "k8s",
+      "Snapshot a Kubernetes cluster: every object the checks read, and what was unreadable");
+  kcmd->add_option("--kubeconfig", k8s->kubeconfig,
+                   "The kubeconfig (default $KUBECONFIG, then ~/.kube/config)");
+  kcmd->add_option("--context", k8s->context, "The kubeconfig context (default current-context)");
+  kcmd->add_option("-n,--namespace", k8s->namespaces, "Read only this namespace (repeatable)")
+      ->allow_extra_args(false);
+  kcmd->add_option("--owned-pods", k8s->owned_pods,
+                   "skip: leave out pods a controller made (default); include: keep them")
+      ->capture_default_str();
+  kcmd->add_option("--timeout", k8s->timeout_seconds, "Seconds each API request may take")
+      ->capture_default_str();
+  kcmd->add_option("-o,--output", k8s->output, "Write the snapshot to FILE instead of stdout");
+  kcmd->callback([k8s, &action] { action = [k8s] { return runCollectK8s(*k8s); }; });
+
+  auto node = std::make_shared<CollectNodeArgs>();
+  auto* ncmd = collect->add_subcommand(
+      "node", "Snapshot a Kubernetes node: kubelet and kube-proxy command lines, configs, files");
+  ncmd->add_option("--host-root", node->host_root, "The node's / mounted at DIR")
+      ->capture_default_str();
+  ncmd->add_option("-o,--output", node->output, "Write the snapshot to FILE instead of stdout");
+  ncmd->callback([node, &action] { action = [node] { return runCollectNode(*node); }; });
 }
 
 }  // namespace bulwark::cli

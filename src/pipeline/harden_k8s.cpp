@@ -1,7 +1,9 @@
 #include "pipeline/harden_k8s.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <fstream>
 #include <optional>
 #include <set>
 
@@ -9,7 +11,10 @@
 
 #include "checks/evaluate.h"
 #include "checks/exceptions.h"
+#include "checks/k8s/collect/collect.h"
+#include "checks/k8s/collect/kubeconfig.h"
 #include "checks/k8s/manifest.h"
+#include "checks/k8s/snapshot.h"
 #include "checks/profile.h"
 #include "core/date.h"
 #include "pipeline/harden.h"
@@ -99,15 +104,92 @@ report::ClusterSummary summaryOf(const checks::k8s::Inventory& inventory,
   return summary;
 }
 
+constexpr std::size_t kMaxSnapshotBytes = std::size_t{1} << 30;
+
+core::Result<checks::k8s::Inventory> readSnapshotFile(const K8sBenchOptions& options,
+                                                      core::Diagnostics& diagnostics) {
+  std::ifstream in(options.snapshot_path, std::ios::binary);
+  if (!in) {
+    return core::fail(core::ErrorCode::NotFound, "cannot read snapshot {}", options.snapshot_path);
+  }
+  std::string text;
+  std::array<char, 65536> buffer{};
+  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+    text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > std::min(kMaxSnapshotBytes, options.max_file_bytes)) {
+      return core::fail(core::ErrorCode::Limit, "snapshot {}: larger than {} bytes",
+                        options.snapshot_path, std::min(kMaxSnapshotBytes, options.max_file_bytes));
+    }
+  }
+  if (in.bad()) {
+    return core::fail(core::ErrorCode::Io, "cannot read snapshot {}", options.snapshot_path);
+  }
+  return checks::k8s::readK8sSnapshot(text, options.snapshot_path, diagnostics);
+}
+
+// Manifests, a snapshot, or the live cluster.
+core::Result<checks::k8s::Inventory> readInventory(const K8sBenchOptions& options,
+                                                   core::Diagnostics& diagnostics) {
+  if (!options.snapshot_path.empty()) return readSnapshotFile(options, diagnostics);
+  if (options.paths.empty()) return collectK8s(options, diagnostics);
+  checks::k8s::ManifestOptions manifest;
+  manifest.default_namespace = options.default_namespace;
+  manifest.max_file_bytes = options.max_file_bytes;
+  return checks::k8s::loadManifests(options.paths, manifest, diagnostics);
+}
+
 }  // namespace
+
+core::Result<checks::k8s::Inventory> collectK8s(const K8sBenchOptions& options,
+                                                core::Diagnostics& diagnostics) {
+  checks::k8s::collect::KubeconfigOptions kubeconfig;
+  kubeconfig.path = options.kubeconfig;
+  kubeconfig.context = options.context;
+  auto client = checks::k8s::collect::loadKubeconfig(kubeconfig);
+  if (!client) return tl::unexpected(client.error());
+  for (const auto& warning : client->warnings) {
+    diagnostics.add("k8s.kubeconfig", client->context, warning);
+  }
+  checks::k8s::collect::ClusterCollectOptions collect;
+  collect.client = std::move(*client);
+  client->wipeSecrets();
+  collect.namespaces = options.namespaces;
+  collect.include_owned_pods = options.include_owned_pods;
+  collect.timeout = options.timeout;
+  auto inventory = checks::k8s::collect::collectCluster(collect, diagnostics);
+  collect.client.wipeSecrets();
+  return inventory;
+}
+
+std::string k8sReaderClusterRole() { return checks::k8s::collect::readerClusterRole(); }
 
 core::Result<K8sBenchReport> runK8sBench(const K8sBenchOptions& options) {
   K8sBenchReport out;
+  std::optional<checks::K8sVersion> given_version;
   if (!options.k8s_version.empty()) {
     auto version = checks::parseK8sVersion(options.k8s_version);
     if (!version) return tl::unexpected(version.error());
-    out.version = *version;
+    given_version = *version;
   }
+  // A wrong profile name is a usage error before any cluster is contacted.
+  if (!options.benchmark.empty()) {
+    if (auto found = checks::builtinProfile(options.benchmark); !found) {
+      return tl::unexpected(found.error());
+    }
+  }
+  // Read first: without --k8s-version a cluster's own version picks the rules.
+  core::Diagnostics diagnostics;
+  const auto read_start = Clock::now();
+  auto inventory = readInventory(options, diagnostics);
+  if (!inventory) return tl::unexpected(inventory.error());
+  out.inventory = std::move(*inventory);
+  out.timings.read_ms = millisecondsSince(read_start);
+  if (given_version) {
+    out.version = *given_version;
+  } else if (out.inventory.server_version) {
+    out.version = *out.inventory.server_version;
+  }
+
   const auto load_start = Clock::now();
   std::optional<checks::Profile> profile;
   auto set = k8sChecks(options, out.version, profile);
@@ -115,16 +197,6 @@ core::Result<K8sBenchReport> runK8sBench(const K8sBenchOptions& options) {
   auto exceptions = loadCheckExceptions(options.ignorefile);
   if (!exceptions) return tl::unexpected(exceptions.error());
   out.timings.load_ms = millisecondsSince(load_start);
-
-  core::Diagnostics diagnostics;
-  const auto read_start = Clock::now();
-  checks::k8s::ManifestOptions manifest;
-  manifest.default_namespace = options.default_namespace;
-  manifest.max_file_bytes = options.max_file_bytes;
-  auto inventory = checks::k8s::loadManifests(options.paths, manifest, diagnostics);
-  if (!inventory) return tl::unexpected(inventory.error());
-  out.inventory = std::move(*inventory);
-  out.timings.read_ms = millisecondsSince(read_start);
 
   const auto evaluate_start = Clock::now();
   checks::EvalContext context;

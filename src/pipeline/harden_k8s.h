@@ -1,9 +1,10 @@
-// The Kubernetes posture flow: read manifests (files, directories, stdin) into an inventory,
-// evaluate the Kubernetes checks — every one, or a benchmark profile's at one Kubernetes
-// version — and hand the results with the cluster's summary to the renderers.
-// docs/dev/k8s-design.md §7.1.
+// The Kubernetes posture flow: read manifests (files, directories, stdin), a live cluster
+// (through a kubeconfig) or a snapshot of one into an inventory, evaluate the Kubernetes checks —
+// every one, or a benchmark profile's at one Kubernetes version — and hand the results with the
+// cluster's summary to the renderers. docs/dev/k8s-design.md §7.1.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <string>
@@ -20,8 +21,16 @@ namespace bulwark::pipeline {
 
 struct K8sBenchOptions {
   std::vector<std::string> paths;  // manifest files, directories, "-" for stdin
-  std::string benchmark;           // "pss-restricted"; empty: every Kubernetes check
-  std::string k8s_version;         // "1.30", "latest"; empty: latest
+  // A live cluster when neither paths nor a snapshot are given: the kubeconfig (empty:
+  // $KUBECONFIG, else ~/.kube/config) and its context (empty: current-context).
+  std::string kubeconfig;
+  std::string context;
+  std::string snapshot_path;                 // `bulwark collect k8s` output
+  std::vector<std::string> namespaces;       // live: read only these namespaces
+  bool include_owned_pods = false;           // live: check controller-owned pods too
+  std::chrono::milliseconds timeout{10000};  // live: per API request
+  std::string benchmark;                     // "pss-restricted"; empty: every Kubernetes check
+  std::string k8s_version;  // "1.30", "latest"; empty: the server's version, else latest
   std::string default_namespace = "default";
   std::vector<std::string> only;
   std::vector<std::string> skip;
@@ -44,8 +53,18 @@ struct K8sBenchReport {
   } timings;
 };
 
-// Only a setup problem fails (unknown benchmark or version, a path that does not exist): every
-// unreadable document or file is a not-evaluated input result.
+// Only a setup problem fails (unknown benchmark or version, a path that does not exist, an
+// unreadable kubeconfig or an unknown context): every unreadable document, file or cluster list
+// is a not-evaluated input result.
 core::Result<K8sBenchReport> runK8sBench(const K8sBenchOptions& options);
+
+// The live cluster (kubeconfig, context, namespaces, owned pods, timeout of `options`) read into
+// an inventory, for `bulwark collect k8s`. Fails as runK8sBench does for setup problems only.
+core::Result<checks::k8s::Inventory> collectK8s(const K8sBenchOptions& options,
+                                                core::Diagnostics& diagnostics);
+
+// The least-privilege ClusterRole bench needs on a live cluster (get and list on exactly the
+// lists it reads), as YAML.
+std::string k8sReaderClusterRole();
 
 }  // namespace bulwark::pipeline

@@ -77,6 +77,7 @@ std::string_view toString(ResourceKind kind) {
     case ResourceKind::K8sObject: return "k8s-object";
     case ResourceKind::K8sWorkload: return "k8s-workload";
     case ResourceKind::K8sNamespace: return "k8s-namespace";
+    case ResourceKind::K8sNode: return "k8s-node";
   }
   return "dockerfile";
 }
@@ -85,7 +86,7 @@ bool parseResourceKind(std::string_view text, ResourceKind& kind) {
   for (const ResourceKind candidate :
        {ResourceKind::Dockerfile, ResourceKind::Image, ResourceKind::DockerHost,
         ResourceKind::DockerContainer, ResourceKind::K8sObject, ResourceKind::K8sWorkload,
-        ResourceKind::K8sNamespace}) {
+        ResourceKind::K8sNamespace, ResourceKind::K8sNode}) {
     if (toString(candidate) == text) {
       kind = candidate;
       return true;

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <filesystem>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +31,32 @@ FactState stateOfErrno(int error, std::string_view source);
 
 // `path` ("/etc/docker") under the host root ("/" or "/mnt/host").
 std::filesystem::path underRoot(std::string_view host_root, std::string_view path);
+
+// dockerd.cpp: finding a host process by name under /proc (shared with the Kubernetes node
+// collector, k8s/node/). The pids whose /proc/<pid>/comm is one of `names`, sorted; state Ok
+// when there are some, else Missing "no <names[0]> process" (PermissionDenied when /proc is
+// mounted with hidepid and we are not root), or the error of reading /proc.
+struct ProcessScan {
+  FactState state;
+  std::vector<int> pids;
+};
+ProcessScan findProcesses(std::string_view host_root, std::span<const std::string_view> names);
+// One process: argv from cmdline (state: that read; an empty cmdline is Malformed), the real
+// uid from status, the executable and working directory links (empty when unreadable).
+struct ProcessFact {
+  FactState state;
+  int pid = 0;
+  std::uint32_t uid = 0;
+  std::string exe;
+  std::string cwd;
+  std::vector<std::string> argv;
+};
+ProcessFact readProcess(std::string_view host_root, int pid);
+
+// host_files.cpp: a FileFact in snapshot.host.files for every absolute path of `paths` (type,
+// mode, owner; a symbolic link's target), owner names from <root>/etc/passwd and /etc/group.
+void statPaths(std::string_view host_root, const std::set<std::string>& paths, Snapshot& snapshot,
+               core::Diagnostics& diagnostics);
 
 // engine_api.cpp: everything under snapshot.engine (processes excepted). `self_id` (the id of
 // the container bulwark runs in, if any) and containers labelled io.bulwark.self=true are

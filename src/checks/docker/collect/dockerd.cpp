@@ -108,28 +108,29 @@ std::vector<std::string> hostFlagSockets(const std::vector<std::string>& argv) {
   return sockets;
 }
 
-void collectDockerd(const CollectOptions& options, std::string_view socket, Snapshot& snapshot) {
-  auto& dockerd = snapshot.host.dockerd;
-  dockerd = {};
-  const auto proc = underRoot(options.host_root, "/proc");
-  std::vector<int> candidates;
+ProcessScan findProcesses(std::string_view host_root, std::span<const std::string_view> names) {
+  ProcessScan scan;
+  const auto proc = underRoot(host_root, "/proc");
   std::error_code error;
   std::size_t entries = 0;
   std::filesystem::directory_iterator it(proc, error);
   if (error) {
-    dockerd.state = stateOfErrno(error.value(), proc.string());
-    return;
+    scan.state = stateOfErrno(error.value(), proc.string());
+    return scan;
   }
   for (const std::filesystem::directory_iterator end; it != end; it.increment(error)) {
     if (error || ++entries > kMaxProcEntries) break;
     const std::string name = it->path().filename().string();
     if (!isPid(name)) continue;
     const FileRead comm = readHostFile(it->path() / "comm", 256);
-    if (comm.state.ok() && core::trim(comm.text) == "dockerd")
-      candidates.push_back(std::stoi(name));
+    if (!comm.state.ok()) continue;
+    const std::string_view comm_name = core::trim(comm.text);
+    if (std::find(names.begin(), names.end(), comm_name) != names.end()) {
+      scan.pids.push_back(std::stoi(name));
+    }
   }
-  std::sort(candidates.begin(), candidates.end());
-  if (candidates.empty()) {
+  std::sort(scan.pids.begin(), scan.pids.end());
+  if (scan.pids.empty()) {
     const FileRead mounts = readHostFile(proc / "self" / "mountinfo", 16u << 20);
     const auto super = mounts.state.ok() ? mountSuperOptions(mounts.text, "/proc") : std::nullopt;
     const bool hidden = ::geteuid() != 0 && super &&
@@ -137,39 +138,67 @@ void collectDockerd(const CollectOptions& options, std::string_view socket, Snap
                          super->find("hidepid=1") != std::string::npos ||
                          super->find("hidepid=invisible") != std::string::npos ||
                          super->find("hidepid=noaccess") != std::string::npos);
-    dockerd.state.status = hidden ? FactStatus::PermissionDenied : FactStatus::Missing;
-    dockerd.state.detail = hidden ? "/proc is mounted with hidepid: other users' processes "
-                                    "are hidden"
-                                  : "no dockerd process";
-    dockerd.state.source = proc.string();
+    scan.state.status = hidden ? FactStatus::PermissionDenied : FactStatus::Missing;
+    scan.state.detail = hidden
+                            ? "/proc is mounted with hidepid: other users' processes "
+                              "are hidden"
+                            : "no " + std::string(names.empty() ? "" : names.front()) + " process";
+    scan.state.source = proc.string();
+    return scan;
+  }
+  scan.state.status = FactStatus::Ok;
+  scan.state.source = proc.string();
+  return scan;
+}
+
+ProcessFact readProcess(std::string_view host_root, int pid) {
+  ProcessFact found;
+  found.pid = pid;
+  const auto dir = underRoot(host_root, "/proc") / std::to_string(pid);
+  const FileRead cmdline = readHostFile(dir / "cmdline", kMaxCmdline);
+  found.state = cmdline.state;
+  if (cmdline.state.ok()) {
+    found.argv = splitCmdline(cmdline.text);
+    if (found.argv.empty()) {
+      found.state.status = FactStatus::Malformed;  // a zombie or a kernel thread
+      found.state.detail = "empty cmdline";
+    }
+  }
+  const FileRead status = readHostFile(dir / "status", kMaxSmallProcFile);
+  if (status.state.ok()) {
+    if (const auto uid = parseStatusUid(status.text)) found.uid = *uid;
+  }
+  std::error_code link_error;
+  const auto exe = std::filesystem::read_symlink(dir / "exe", link_error);
+  if (!link_error) {
+    found.exe = exe.string();
+    if (found.exe.ends_with(" (deleted)")) found.exe.resize(found.exe.size() - 10);
+  }
+  const auto cwd = std::filesystem::read_symlink(dir / "cwd", link_error);
+  if (!link_error) found.cwd = cwd.string();
+  return found;
+}
+
+void collectDockerd(const CollectOptions& options, std::string_view socket, Snapshot& snapshot) {
+  auto& dockerd = snapshot.host.dockerd;
+  dockerd = {};
+  constexpr std::string_view kNames[] = {"dockerd"};
+  const ProcessScan scan = findProcesses(options.host_root, kNames);
+  if (!scan.state.ok()) {
+    dockerd.state = scan.state;
     return;
   }
   const std::string wanted = sameRun(socket);
   Snapshot::Host::Dockerd first;
   bool have_first = false;
-  for (const int pid : candidates) {
+  for (const int pid : scan.pids) {
+    ProcessFact process = readProcess(options.host_root, pid);
     Snapshot::Host::Dockerd found;
-    found.pid = pid;
-    const auto dir = proc / std::to_string(pid);
-    const FileRead cmdline = readHostFile(dir / "cmdline", kMaxCmdline);
-    found.state = cmdline.state;
-    if (cmdline.state.ok()) {
-      found.argv = splitCmdline(cmdline.text);
-      if (found.argv.empty()) {
-        found.state.status = FactStatus::Malformed;  // a zombie or a kernel thread
-        found.state.detail = "empty cmdline";
-      }
-    }
-    const FileRead status = readHostFile(dir / "status", kMaxSmallProcFile);
-    if (status.state.ok()) {
-      if (const auto uid = parseStatusUid(status.text)) found.uid = *uid;
-    }
-    std::error_code link_error;
-    const auto exe = std::filesystem::read_symlink(dir / "exe", link_error);
-    if (!link_error) {
-      found.exe = exe.string();
-      if (found.exe.ends_with(" (deleted)")) found.exe.resize(found.exe.size() - 10);
-    }
+    found.pid = process.pid;
+    found.state = std::move(process.state);
+    found.uid = process.uid;
+    found.exe = std::move(process.exe);
+    found.argv = std::move(process.argv);
     if (found.state.ok()) {
       const auto sockets = hostFlagSockets(found.argv);
       if (std::any_of(sockets.begin(), sockets.end(),

@@ -164,11 +164,9 @@ std::string typeOf(mode_t mode) {
 
 }  // namespace
 
-void collectHostFiles(const CollectOptions& options, const DaemonConfig& config, Snapshot& snapshot,
-                      core::Diagnostics& diagnostics) {
-  resolveAliases(options, config, snapshot);
-  const auto& root = options.host_root;
-
+void statPaths(std::string_view host_root, const std::set<std::string>& paths, Snapshot& snapshot,
+               core::Diagnostics& diagnostics) {
+  const std::string root(host_root);
   std::map<std::uint32_t, std::string> users;
   std::map<std::uint32_t, std::string> groups;
   if (const FileRead passwd = readHostFile(underRoot(root, "/etc/passwd"), kMaxAccountsFile);
@@ -183,10 +181,8 @@ void collectHostFiles(const CollectOptions& options, const DaemonConfig& config,
     }
   }
 
-  std::set<std::string> wanted(std::begin(kLiteralPaths), std::end(kLiteralPaths));
-  for (const auto& [alias, real] : snapshot.host.paths) wanted.insert(real.begin(), real.end());
   std::size_t count = 0;
-  for (const auto& path : wanted) {
+  for (const auto& path : paths) {
     if (path.empty() || path.front() != '/') continue;
     if (++count > kMaxFiles) {
       diagnostics.add("docker.truncated", "host files",
@@ -222,6 +218,14 @@ void collectHostFiles(const CollectOptions& options, const DaemonConfig& config,
     fact.group = nameOf(groups, fact.gid);
     snapshot.host.files[path] = std::move(fact);
   }
+}
+
+void collectHostFiles(const CollectOptions& options, const DaemonConfig& config, Snapshot& snapshot,
+                      core::Diagnostics& diagnostics) {
+  resolveAliases(options, config, snapshot);
+  std::set<std::string> wanted(std::begin(kLiteralPaths), std::end(kLiteralPaths));
+  for (const auto& [alias, real] : snapshot.host.paths) wanted.insert(real.begin(), real.end());
+  statPaths(options.host_root, wanted, snapshot, diagnostics);
 }
 
 }  // namespace bulwark::checks::docker::collect
