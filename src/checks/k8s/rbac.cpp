@@ -245,6 +245,14 @@ bool ruleMatches(const nlohmann::json& rule, const RuleQuery& query) {
       !contains(groups, kAll)) {
     return false;
   }
+  if (query.everything) {
+    static constexpr std::string_view kReadWrite[] = {"get",    "list",  "watch", "create",
+                                                      "update", "patch", "delete"};
+    const bool every_verb = contains(verbs, kAll) ||
+                            std::all_of(std::begin(kReadWrite), std::end(kReadWrite),
+                                        [&](std::string_view v) { return contains(verbs, v); });
+    if (!every_verb || !contains(resources, kAll) || !contains(groups, kAll)) return false;
+  }
   // A rule with no verbs grants nothing; one without resources grants no resource.
   if (verbs.empty()) return false;
   if (!query.resources.empty() && resources.empty()) return false;

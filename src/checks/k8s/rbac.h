@@ -108,6 +108,9 @@ struct RuleQuery {
   std::vector<std::string> resources;  // "secrets", "pods/exec", "userextras/*"
   std::vector<std::string> api_groups;
   bool wildcard = false;
+  // Only rules that grant everything a cluster-admin has in practice: every verb ("*", or all
+  // of get, list, watch, create, update, patch and delete) on "*" resources of "*" API groups.
+  bool everything = false;
 };
 
 // Whether a rule resource grants a wanted one, component by component: "*" grants everything,

@@ -24,6 +24,12 @@ constexpr ParamSpec kParams[] = {
      "API groups a rule must cover one of; \"\" is the core group (default: any)"},
     {"wildcard", ParamType::Boolean, false,
      "true: only rules with * among their verbs, resources or apiGroups"},
+    {"everything", ParamType::Boolean, false,
+     "true: only rules granting every verb (or all seven read and write verbs) on * resources of "
+     "* API groups — cluster-admin under another name"},
+    {"absent_role_grants_nothing", ParamType::Boolean, false,
+     "true: a binding whose role is not in the input reads as granting nothing (for a gate that "
+     "must not claim what it cannot see; default: not evaluated)"},
 };
 
 bool isRole(const k8s::Object& object) {
@@ -42,12 +48,13 @@ struct RoleToRead {
 };
 using RoleOrResult = std::variant<RoleToRead, ProbeResult>;
 
-RoleOrResult roleToRead(const k8s::Object& object, const Resource& resource) {
+RoleOrResult roleToRead(const k8s::Object& object, const Resource& resource,
+                        bool absent_grants_nothing) {
   if (isRole(object)) return RoleToRead{&object, {}};
   if (resource.inventory == nullptr) return probes::noInput("Kubernetes inventory");
   const k8s::RoleLookup found = k8s::lookUpRole(*resource.inventory, object);
   if (found.role == nullptr) {
-    if (found.cause != model::NotEvaluatedCause::None) {
+    if (found.cause != model::NotEvaluatedCause::None && !absent_grants_nothing) {
       return ProbeResult::notEvaluated(found.problem, found.cause);
     }
     ProbeResult nothing;  // a live cluster without the role: the binding grants nothing
@@ -86,11 +93,12 @@ ProbeResult evaluateRbacRule(const Params& params, const Resource& resource) {
   if (!isRole(object) && !isBinding(object)) {
     return ProbeResult::notApplicable(fmt::format("{} is not a role or binding", object.kind));
   }
-  auto target = roleToRead(object, resource);
+  auto target = roleToRead(object, resource, params.flag("absent_role_grants_nothing"));
   if (auto* done = std::get_if<ProbeResult>(&target)) return std::move(*done);
   const auto& [role, prefix] = std::get<RoleToRead>(target);
   const k8s::RuleQuery query{params.list("verbs"), params.list("resources"),
-                             params.list("api_groups"), params.flag("wildcard")};
+                             params.list("api_groups"), params.flag("wildcard"),
+                             params.flag("everything")};
   const auto matching = k8s::matchingRules(*role, query);
   if (!matching) {
     return ProbeResult::notEvaluated(fmt::format("{}rules is not a list", prefix),

@@ -417,6 +417,11 @@ TEST(RbacChecks, ClusterAdminBindings) {
              {"_cluster/ClusterRoleBinding/cluster-admin", "201", kNa},
              {"_cluster/ClusterRoleBinding/system:controller:bootstrap-signer-admin", "201", kNa},
              {"prod/RoleBinding/deployer-admin", "201", kFail, "ServiceAccount:prod/deployer"},
+             // cluster-admin by another name fails too; reads on everything, or a role the
+             // input does not hold, are not cluster-admin here.
+             {"_cluster/ClusterRoleBinding/superusers", "201", kFail, "User:bob"},
+             {"_cluster/ClusterRoleBinding/auditors", "201", kNa},
+             {"prod/RoleBinding/viewers", "201", kNa},
              {"_cluster/ClusterRole/cluster-admin", "202", kNa},
              // The binding is reported through the role it names.
              {"_cluster/ClusterRoleBinding/ops-admins", "203", kFail,
