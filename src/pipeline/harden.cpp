@@ -5,6 +5,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -28,19 +29,7 @@ double millisecondsSince(Clock::time_point start) {
 constexpr std::size_t kMaxSnapshotBytes = 64u << 20;
 
 core::Result<std::string> readLimited(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::fail(core::ErrorCode::NotFound, "cannot read {}", path);
-  std::string text;
-  char buffer[64 * 1024];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxSnapshotBytes) {
-      return core::fail(core::ErrorCode::Limit, "{}: larger than {} MiB", path,
-                        kMaxSnapshotBytes >> 20);
-    }
-  }
-  if (in.bad()) return core::fail(core::ErrorCode::Io, "cannot read {}", path);
-  return text;
+  return readBoundedFile(path, kMaxSnapshotBytes);
 }
 
 bool matchesAny(const std::vector<std::string>& globs, std::string_view name) {
@@ -96,6 +85,21 @@ std::string text(const nlohmann::json& doc, std::string_view key) {
 }
 
 }  // namespace
+
+core::Result<std::string> readBoundedFile(const std::string& path, std::size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::fail(core::ErrorCode::NotFound, "cannot read {}", path);
+  std::string text;
+  std::vector<char> buffer(std::size_t{64} << 10);
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_bytes) {
+      return core::fail(core::ErrorCode::Limit, "{}: larger than {} bytes", path, max_bytes);
+    }
+  }
+  if (in.bad()) return core::fail(core::ErrorCode::Io, "cannot read {}", path);
+  return text;
+}
 
 std::string dockerEndpoint(const std::string& option) {
   if (!option.empty()) return option;

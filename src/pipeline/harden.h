@@ -65,6 +65,10 @@ core::Result<DockerBenchReport> runDockerBench(const DockerBenchOptions& options
 // a check id no built-in check has is an error.
 core::Result<std::vector<checks::Exception>> loadCheckExceptions(const std::string& ignorefile);
 
+// A snapshot or ignore file read whole, refused (Limit) beyond `max_bytes`: untrusted input
+// never exhausts memory. NotFound / Io with the path when it cannot be read.
+core::Result<std::string> readBoundedFile(const std::string& path, std::size_t max_bytes);
+
 // What the renderers show of each check beyond its result.
 report::CheckCatalog checkCatalog(const checks::CheckSet& set);
 report::HostSummary hostSummaryOf(const checks::docker::Snapshot& snapshot, std::string resource,

@@ -1,9 +1,7 @@
 #include "pipeline/harden_k8s.h"
 
 #include <algorithm>
-#include <array>
 #include <chrono>
-#include <fstream>
 #include <optional>
 #include <set>
 
@@ -108,23 +106,10 @@ constexpr std::size_t kMaxSnapshotBytes = std::size_t{1} << 30;
 
 core::Result<checks::k8s::Inventory> readSnapshotFile(const K8sBenchOptions& options,
                                                       core::Diagnostics& diagnostics) {
-  std::ifstream in(options.snapshot_path, std::ios::binary);
-  if (!in) {
-    return core::fail(core::ErrorCode::NotFound, "cannot read snapshot {}", options.snapshot_path);
-  }
-  std::string text;
-  std::array<char, 65536> buffer{};
-  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
-    text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
-    if (text.size() > std::min(kMaxSnapshotBytes, options.max_file_bytes)) {
-      return core::fail(core::ErrorCode::Limit, "snapshot {}: larger than {} bytes",
-                        options.snapshot_path, std::min(kMaxSnapshotBytes, options.max_file_bytes));
-    }
-  }
-  if (in.bad()) {
-    return core::fail(core::ErrorCode::Io, "cannot read snapshot {}", options.snapshot_path);
-  }
-  return checks::k8s::readK8sSnapshot(text, options.snapshot_path, diagnostics);
+  auto text =
+      readBoundedFile(options.snapshot_path, std::min(kMaxSnapshotBytes, options.max_file_bytes));
+  if (!text) return tl::unexpected(text.error());
+  return checks::k8s::readK8sSnapshot(*text, options.snapshot_path, diagnostics);
 }
 
 // Manifests, a snapshot, or the live cluster.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <optional>
 
 #include <fmt/format.h>
@@ -25,22 +24,6 @@ double millisecondsSince(Clock::time_point start) {
 }
 
 constexpr std::size_t kMaxSnapshotBytes = 64u << 20;
-
-core::Result<std::string> readLimited(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::fail(core::ErrorCode::NotFound, "cannot read {}", path);
-  std::string text;
-  char buffer[64 * 1024];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxSnapshotBytes) {
-      return core::fail(core::ErrorCode::Limit, "{}: larger than {} MiB", path,
-                        kMaxSnapshotBytes >> 20);
-    }
-  }
-  if (in.bad()) return core::fail(core::ErrorCode::Io, "cannot read {}", path);
-  return text;
-}
 
 // The profile's checks (--benchmark), else every check that looks at a node; then
 // --check/--skip.
@@ -74,7 +57,7 @@ core::Result<checks::k8s::NodeSnapshot> collectNodeSnapshot(const NodeBenchOptio
 
 core::Result<checks::k8s::NodeSnapshot> readNodeSnapshotFile(const std::string& path,
                                                              core::Diagnostics& diagnostics) {
-  auto text = readLimited(path);
+  auto text = readBoundedFile(path, kMaxSnapshotBytes);
   if (!text) return tl::unexpected(text.error());
   const bool ours = text->find(checks::k8s::kNodeSnapshotSchema) != std::string::npos;
   auto node = ours ? checks::k8s::readNodeSnapshot(*text, diagnostics)
