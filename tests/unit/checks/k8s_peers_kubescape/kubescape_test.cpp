@@ -103,6 +103,14 @@ Alerts readAlerts(const nlohmann::json& expected) {
       alerts.objects.push_back(
           {k8s.value("kind", ""), meta.value("namespace", ""), meta.value("name", "")});
     }
+    // An alert on an external object (C-0021: the exposed workload) names what exposes it as
+    // related objects — the Service the alert message is about, which our check fails.
+    const auto external = object.value("externalObjects", nlohmann::json::object());
+    for (const auto& related : external.value("relatedObjects", nlohmann::json::array())) {
+      const auto meta = related.value("metadata", nlohmann::json::object());
+      alerts.objects.push_back(
+          {related.value("kind", ""), meta.value("namespace", ""), meta.value("name", "")});
+    }
   }
   return alerts;
 }
@@ -188,10 +196,10 @@ TEST(KubescapePeer, Agreement) {
       "input); "
       "{} verdict pairs\n",
       rules.size(), kControls.size(), cases, out_of_scope, incomplete, pairs.size());
-  // 117/144 (81.3 %): below the 98 % goal of docs/dev/k8s-design.md §6.1; every difference is
+  // 120/144 (83.3 %): below the 98 % goal of docs/dev/k8s-design.md §6.1; every difference is
   // listed with its reason in kubescape.disagreements.tsv and docs/compat.md. The floor holds
   // today's figure so that a new disagreement still fails; raise it when the count drops.
-  expectAgreement(kPeer, pairs, 117.0 / 144.0);
+  expectAgreement(kPeer, pairs, 120.0 / 144.0);
 }
 
 }  // namespace
