@@ -130,6 +130,9 @@ class NodeRoot : public ::testing::Test {
     for (const auto& r : results) out[r.check_id] = &r;
     return out;
   }
+  // The pointers would dangle: keep the results in a variable.
+  static std::map<std::string, const model::CheckResult*> byId(
+      std::vector<model::CheckResult>&& results) = delete;
 
   static std::vector<model::CheckResult> evaluate(const NodeSnapshot& node) {
     auto checks = loadBuiltinChecks();
@@ -215,7 +218,8 @@ TEST_F(NodeRoot, NoKubeletNoFiles) {
   EXPECT_EQ(node.kubelet.state.status, docker::FactStatus::Missing);
   EXPECT_EQ(node.kubelet.state.detail, "no kubelet process");
   EXPECT_EQ(node.proxy.state.status, docker::FactStatus::Missing);
-  const auto ids = byId(evaluate(node));
+  const auto results = evaluate(node);
+  const auto ids = byId(results);
   ASSERT_EQ(ids.size(), 25U);
   for (const auto& id : kAllIds) {
     const auto status = ids.at(id)->status;
@@ -232,7 +236,8 @@ TEST_F(NodeRoot, UnreadableConfigIsNotEvaluated) {
   write("var/lib/kubelet/config.yaml", "authentication: [unclosed\n", 0600);
   const NodeSnapshot node = collect();
   EXPECT_EQ(node.kubelet_config.state.status, docker::FactStatus::Malformed);
-  const auto ids = byId(evaluate(node));
+  const auto results = evaluate(node);
+  const auto ids = byId(results);
   EXPECT_EQ(ids.at("BW-K8S-721")->status, CheckStatus::NotEvaluated);
   EXPECT_EQ(ids.at("BW-K8S-721")->cause, model::NotEvaluatedCause::Malformed);
   EXPECT_EQ(ids.at("BW-K8S-727")->status, CheckStatus::Manual);  // a flag: still decided
@@ -269,7 +274,8 @@ TEST_F(NodeRoot, ConfigReadThroughTheProcessRoot) {
   const NodeSnapshot node = collect();
   ASSERT_EQ(node.proxy_config.state.status, docker::FactStatus::Ok);
   EXPECT_EQ(node.proxy_config.path, "/var/lib/kube-proxy/config.conf");
-  const auto ids = byId(evaluate(node));
+  const auto results = evaluate(node);
+  const auto ids = byId(results);
   EXPECT_EQ(ids.at("BW-K8S-741")->status, CheckStatus::Fail);
 }
 
