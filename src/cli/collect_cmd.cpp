@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/docker_options.h"
 #include "cli/output.h"
+#include "core/date.h"
 #include "core/text.h"
 #include "pipeline/harden.h"
 #include "pipeline/harden_k8s.h"
@@ -58,16 +59,6 @@ int runCollectDocker(const CollectArgs& args) {
   return writeOutput(text, args.output) ? kExitOk : kExitInput;
 }
 
-// RFC 3339 UTC, seconds.
-std::string nowUtc() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  ::gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 int runCollectK8s(const CollectK8sArgs& args) {
   if (args.owned_pods != "skip" && args.owned_pods != "include") {
     return fail(fmt::format("--owned-pods \"{}\": skip or include", args.owned_pods));
@@ -85,7 +76,8 @@ int runCollectK8s(const CollectK8sArgs& args) {
   auto inventory = pipeline::collectK8s(options, diagnostics);
   if (!inventory) return fail(inventory.error().message);
   printDiagnostics(diagnostics.sorted());
-  const std::string text = checks::k8s::writeK8sSnapshot(*inventory, nowUtc(), BULWARK_VERSION);
+  const std::string text =
+      checks::k8s::writeK8sSnapshot(*inventory, core::nowUtc(), BULWARK_VERSION);
   return writeOutput(text, args.output) ? kExitOk : kExitInput;
 }
 

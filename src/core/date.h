@@ -4,7 +4,9 @@
 
 #include <charconv>
 #include <chrono>
+#include <ctime>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <system_error>
 
@@ -35,6 +37,17 @@ inline std::optional<std::chrono::year_month_day> parseDate(std::string_view tex
                                          std::chrono::month(*month), std::chrono::day(*day)};
   if (!date.ok()) return std::nullopt;
   return date;
+}
+
+// The current time in RFC 3339 UTC, to the second ("2026-11-23T06:00:00Z"): when a snapshot
+// was collected.
+inline std::string nowUtc() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char text[32] = {};
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
 }
 
 // Today's date in UTC.

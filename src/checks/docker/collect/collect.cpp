@@ -13,30 +13,11 @@
 #include "checks/docker/collect/engine_client.h"
 #include "checks/docker/collect/host_facts.h"
 #include "checks/docker/daemon_config.h"
+#include "core/date.h"
 #include "core/text.h"
 
 namespace bulwark::checks::docker {
 namespace {
-
-std::string nowUtc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buffer[32] = {};
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
-
-std::string hostnameOf(const std::string& host_root) {
-  if (host_root != "/") {
-    const auto read = collect::readHostFile(collect::underRoot(host_root, "/etc/hostname"), 4096);
-    if (read.state.ok()) return std::string(core::trim(read.text));
-    return {};
-  }
-  char buffer[256] = {};
-  if (::gethostname(buffer, sizeof buffer - 1) != 0) return {};
-  return buffer;
-}
 
 std::optional<std::string> ownContainerId() {
   const auto cgroup = collect::readHostFile("/proc/self/cgroup", 1u << 20);
@@ -61,10 +42,10 @@ core::Result<Snapshot> collectDocker(const CollectOptions& given) {
   if (!client) return tl::unexpected(client.error());
 
   Snapshot snapshot;
-  snapshot.collected_at = nowUtc();
+  snapshot.collected_at = core::nowUtc();
   snapshot.collector_version = options.tool_version;
   snapshot.collector_uid = ::geteuid();
-  snapshot.hostname = hostnameOf(options.host_root);
+  snapshot.hostname = collect::hostnameOf(options.host_root);
   snapshot.engine.endpoint = options.endpoint;
   snapshot.host.root = options.host_root;
   core::Diagnostics diagnostics;

@@ -32,6 +32,10 @@ FactState stateOfErrno(int error, std::string_view source);
 // `path` ("/etc/docker") under the host root ("/" or "/mnt/host").
 std::filesystem::path underRoot(std::string_view host_root, std::string_view path);
 
+// The host's name: /etc/hostname under a host root other than "/", else gethostname(); empty
+// when neither can be read.
+std::string hostnameOf(const std::string& host_root);
+
 // dockerd.cpp: finding a host process by name under /proc (shared with the Kubernetes node
 // collector, k8s/node/). The pids whose /proc/<pid>/comm is one of `names`, sorted; state Ok
 // when there are some, else Missing "no <names[0]> process" (PermissionDenied when /proc is

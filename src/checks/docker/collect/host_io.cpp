@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "checks/docker/collect/collectors.h"
+#include "core/text.h"
 
 namespace bulwark::checks::docker::collect {
 
@@ -66,6 +67,17 @@ FileRead readHostFile(const std::filesystem::path& path, std::size_t max_bytes) 
   read.state.status = FactStatus::Ok;
   read.state.source = source;
   return read;
+}
+
+std::string hostnameOf(const std::string& host_root) {
+  if (host_root != "/") {
+    const auto read = readHostFile(underRoot(host_root, "/etc/hostname"), 4096);
+    if (read.state.ok()) return std::string(core::trim(read.text));
+    return {};
+  }
+  char buffer[256] = {};
+  if (::gethostname(buffer, sizeof buffer - 1) != 0) return {};
+  return buffer;
 }
 
 }  // namespace bulwark::checks::docker::collect

@@ -19,6 +19,7 @@
 #include "checks/docker/collect/collectors.h"
 #include "checks/k8s/kubelet_config.h"
 #include "checks/k8s/yaml_json.h"
+#include "core/date.h"
 #include "core/text.h"
 
 namespace bulwark::checks::k8s {
@@ -50,26 +51,6 @@ constexpr std::string_view kConfigCandidates[] = {
 };
 constexpr std::string_view kClientCaCandidates[] = {"/etc/kubernetes/pki/ca.crt"};
 constexpr std::string_view kProxyKubeconfigCandidates[] = {"/var/lib/kube-proxy/kubeconfig.conf"};
-
-std::string nowUtc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buffer[32] = {};
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
-
-std::string hostnameOf(const std::string& host_root) {
-  if (host_root != "/") {
-    const auto read = collect::readHostFile(collect::underRoot(host_root, "/etc/hostname"), 4096);
-    if (read.state.ok()) return std::string(core::trim(read.text));
-    return {};
-  }
-  char buffer[256] = {};
-  if (::gethostname(buffer, sizeof buffer - 1) != 0) return {};
-  return buffer;
-}
 
 bool existsUnder(std::string_view root, std::string_view path) {
   struct stat info {};
@@ -241,10 +222,10 @@ core::Result<NodeSnapshot> collectNode(const NodeCollectOptions& options) {
     return core::fail(core::ErrorCode::NotFound, "host root {} is not a directory", root);
   }
   NodeSnapshot node;
-  node.collected_at = options.collected_at.empty() ? nowUtc() : options.collected_at;
+  node.collected_at = options.collected_at.empty() ? core::nowUtc() : options.collected_at;
   node.collector_version = options.tool_version;
   node.host.collected_at = node.collected_at;
-  node.host.hostname = hostnameOf(root);
+  node.host.hostname = collect::hostnameOf(root);
   node.host.host.root = root;
   core::Diagnostics diagnostics;
 
