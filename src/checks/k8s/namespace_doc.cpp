@@ -1,7 +1,10 @@
 #include "checks/k8s/namespace_doc.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
+
+#include "checks/k8s/cilium.h"
 
 namespace bulwark::checks::k8s {
 
@@ -26,7 +29,17 @@ nlohmann::json namespaceDocument(const Inventory& inventory, std::string_view ns
     if (object.ns != ns) continue;
     workloads += object.kind_class == KindClass::Workload;
     services += object.kind == "Service";
-    policies += object.kind == "NetworkPolicy";
+    policies += object.kind == "NetworkPolicy" || object.kind == "CiliumNetworkPolicy";
+  }
+  // A clusterwide Cilium policy counts where it isolates every pod of the namespace.
+  for (const Object* policy : inventory.ofKind("CiliumClusterwideNetworkPolicy")) {
+    if (!policy->state.ok()) continue;
+    const auto rules = ciliumRules(*policy);
+    if (rules && std::any_of(rules->begin(), rules->end(), [&](const CiliumRule& rule) {
+          return (rule.ingress || rule.egress) && ciliumSelectsNamespace(rule, ns);
+        })) {
+      ++policies;
+    }
   }
   doc["workloads"] = workloads;
   doc["services"] = services;

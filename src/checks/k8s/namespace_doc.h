@@ -6,6 +6,8 @@
 //    "pod_security": {"enforce": "restricted", "enforce-version": "latest"},
 //    "default_service_account_automount": true}
 //
+// `network_policies` counts the namespace's NetworkPolicies and CiliumNetworkPolicies, and the
+// CiliumClusterwideNetworkPolicies that isolate every pod of the namespace (k8s/cilium.h).
 // `pod_security` holds the Namespace's pod-security.kubernetes.io/<mode>[-version] labels that
 // are set; `default_service_account_automount` is there only when the namespace's `default`
 // ServiceAccount is in the input (its automountServiceAccountToken, true when unset).

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "checks/k8s/cilium.h"
+
 namespace bulwark::checks::k8s {
 
 namespace {
@@ -14,6 +16,8 @@ constexpr std::array<std::string_view, 8> kWorkloadLists = {"pods",        "repl
                                                             "daemonsets",  "replicasets",
                                                             "jobs",        "cronjobs"};
 constexpr std::array<std::string_view, 1> kNetworkPolicyLists = {"networkpolicies"};
+constexpr std::array<std::string_view, 2> kCiliumPolicyLists = {"ciliumnetworkpolicies",
+                                                                "ciliumclusterwidenetworkpolicies"};
 
 bool isWorkload(const Object& object) { return object.workload != WorkloadKind::None; }
 
@@ -134,11 +138,12 @@ core::Result<LabelSelector> podSelector(const Object& policy) {
   return parsed;
 }
 
-Selection policiesSelecting(const Inventory& inventory, const Object& workload,
-                            Direction direction) {
-  Selection out;
+PolicySelection policiesSelecting(const Inventory& inventory, const Object& workload,
+                                  Direction direction) {
+  PolicySelection out;
   const nlohmann::json* labels = podLabels(workload);
-  for (const Object& policy : kindIn(objectsIn(inventory, workload.ns), "NetworkPolicy")) {
+  const std::span<const Object> in_namespace = objectsIn(inventory, workload.ns);
+  for (const Object& policy : kindIn(in_namespace, "NetworkPolicy")) {
     if (!policy.state.ok()) {
       out.unreadable.push_back(&policy);
       continue;
@@ -148,10 +153,47 @@ Selection policiesSelecting(const Inventory& inventory, const Object& workload,
     if (!selector || !covers) {
       out.unreadable.push_back(&policy);
     } else if (*covers && selector->matches(labels)) {
-      out.selected.push_back(&policy);
+      out.selected.push_back(
+          {&policy, "spec.podSelector", selector->selectsEverything() ? "{}" : selector->text()});
+    }
+  }
+  const std::span<const Object> namespaced = kindIn(in_namespace, "CiliumNetworkPolicy");
+  const std::span<const Object> clusterwide =
+      kindIn(objectsIn(inventory, ""), "CiliumClusterwideNetworkPolicy");
+  if (namespaced.empty() && clusterwide.empty()) return out;
+  const CiliumLabels cilium = ciliumLabels(inventory, workload);
+  for (const std::span<const Object> policies : {namespaced, clusterwide}) {
+    for (const Object& policy : policies) {
+      auto rules = policy.state.ok() ? ciliumRules(policy)
+                                     : core::Result<std::vector<CiliumRule>>(
+                                           core::fail(core::ErrorCode::Input, "unreadable"));
+      if (!rules) {
+        out.unreadable.push_back(&policy);
+        continue;
+      }
+      const auto isolating = std::find_if(rules->begin(), rules->end(), [&](const auto& rule) {
+        return (direction == Direction::Ingress ? rule.ingress : rule.egress) &&
+               ciliumSelects(rule, cilium);
+      });
+      if (isolating == rules->end()) continue;
+      out.selected.push_back(
+          {&policy, isolating->path + ".endpointSelector",
+           isolating->endpoints.selectsEverything() ? "{}" : isolating->endpoints.text()});
     }
   }
   return out;
+}
+
+std::string policyProblem(const Object& policy) {
+  if (!policy.state.ok()) return policy.state.detail.empty() ? "unreadable" : policy.state.detail;
+  if (isCiliumPolicy(policy.kind)) {
+    auto rules = ciliumRules(policy);
+    return rules ? "unreadable" : rules.error().message;
+  }
+  auto selector = podSelector(policy);
+  if (!selector) return selector.error().message;
+  auto covers = policyCovers(policy, Direction::Ingress);
+  return covers ? "unreadable" : covers.error().message;
 }
 
 docker::FactState listState(const Inventory& inventory,
@@ -178,7 +220,23 @@ docker::FactState listState(const Inventory& inventory,
   return ok;
 }
 
+docker::FactState optionalListState(const Inventory& inventory,
+                                    std::span<const std::string_view> resources) {
+  for (const std::string_view resource : resources) {
+    const bool recorded =
+        std::any_of(inventory.sources.begin(), inventory.sources.end(),
+                    [&](const auto& entry) { return sourceNames(entry.first, resource); });
+    if (!recorded) continue;
+    const std::string_view one[] = {resource};
+    if (auto state = listState(inventory, one); !state.ok()) return state;
+  }
+  docker::FactState ok;
+  ok.status = docker::FactStatus::Ok;
+  return ok;
+}
+
 std::span<const std::string_view> workloadLists() { return kWorkloadLists; }
+std::span<const std::string_view> ciliumPolicyLists() { return kCiliumPolicyLists; }
 std::span<const std::string_view> networkPolicyLists() { return kNetworkPolicyLists; }
 
 }  // namespace bulwark::checks::k8s

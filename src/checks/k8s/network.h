@@ -7,6 +7,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -41,10 +42,30 @@ core::Result<LabelSelector> podSelector(const Object& policy);
 // selector matches, in inventory order. An error when the selector is malformed.
 core::Result<Selection> workloadsSelectedBy(const Inventory& inventory, const Object& service);
 
-// The NetworkPolicies of the workload's namespace whose podSelector matches its pod labels and
-// whose policyTypes include `direction`, in inventory order.
-Selection policiesSelecting(const Inventory& inventory, const Object& workload,
-                            Direction direction);
+// A policy that isolates a workload, and the selector that selected it, as evidence writes it:
+// "spec.podSelector {}", "specs[1].endpointSelector app=web".
+struct PolicyMatch {
+  const Object* policy = nullptr;
+  std::string path;      // "spec.podSelector", "specs[1].endpointSelector"
+  std::string selector;  // kubectl's text of the selector; "{}" for the empty one
+};
+
+struct PolicySelection {
+  std::vector<PolicyMatch> selected;
+  std::vector<const Object*> unreadable;
+};
+
+// The policies that isolate the workload's pods in `direction`, in inventory order:
+// NetworkPolicies of its namespace whose podSelector matches the pod labels and whose
+// policyTypes include the direction; then Cilium's (k8s/cilium.h) — CiliumNetworkPolicies of
+// its namespace and CiliumClusterwideNetworkPolicies with a rule that selects the pods and
+// isolates them in the direction.
+PolicySelection policiesSelecting(const Inventory& inventory, const Object& workload,
+                                  Direction direction);
+
+// Why a policy that policiesSelecting() returned as unreadable could not be read: "spec is not
+// a map", "specs[0].endpointSelector: …", or the object's own state.
+std::string policyProblem(const Object& policy);
 
 // Whether the policy's policyTypes include `direction`; unset or empty policyTypes default as
 // the API server defaults them: Ingress, plus Egress when spec.egress has rules. An error when
@@ -61,8 +82,15 @@ std::span<const Object> objectsIn(const Inventory& inventory, std::string_view n
 docker::FactState listState(const Inventory& inventory,
                             std::span<const std::string_view> resources);
 
-// The lists the workload lookups read, and the NetworkPolicy list.
+// As listState(), for lists that a cluster may not serve at all (a CRD that is not installed):
+// a list the inventory has no record of counts as empty (Ok).
+docker::FactState optionalListState(const Inventory& inventory,
+                                    std::span<const std::string_view> resources);
+
+// The lists the workload lookups read, the NetworkPolicy list, and Cilium's policy lists
+// (optional: only clusters running Cilium serve them).
 std::span<const std::string_view> workloadLists();
 std::span<const std::string_view> networkPolicyLists();
+std::span<const std::string_view> ciliumPolicyLists();
 
 }  // namespace bulwark::checks::k8s

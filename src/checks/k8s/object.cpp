@@ -45,11 +45,13 @@ constexpr std::array<std::string_view, 9> kObjects = {
     "Role",        "RoleBinding",        "Service", "ServiceAccount"};
 
 // Well-known kinds with nothing to check: counted, no result.
-constexpr std::array<std::string_view, 31> kUninspected = {
+constexpr std::array<std::string_view, 33> kUninspected = {
     "APIService",
     "CSIDriver",
     "CSINode",
     "CertificateSigningRequest",
+    "CiliumClusterwideNetworkPolicy",  // read by the workload isolation lookups (cilium.h)
+    "CiliumNetworkPolicy",
     "ConfigMap",
     "ControllerRevision",
     "CustomResourceDefinition",
@@ -79,11 +81,12 @@ constexpr std::array<std::string_view, 31> kUninspected = {
     "MutatingAdmissionPolicyBinding",
 };
 
-constexpr std::array<std::string_view, 26> kClusterScoped = {
+constexpr std::array<std::string_view, 27> kClusterScoped = {
     "APIService",
     "CSIDriver",
     "CSINode",
     "CertificateSigningRequest",
+    "CiliumClusterwideNetworkPolicy",
     "ClusterRole",
     "ClusterRoleBinding",
     "ComponentStatus",

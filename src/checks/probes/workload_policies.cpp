@@ -1,13 +1,16 @@
-// workload-policies: the NetworkPolicies that isolate a workload in one direction — per
+// workload-policies: the network policies that isolate a workload in one direction — per
 // NetworkPolicy of the workload's namespace whose podSelector matches the pod-template labels
 // and whose policyTypes (defaulted as the API server does: Ingress, plus Egress when the
-// policy has egress rules) include the direction (k8s/network.h), its name. Evidence:
-// `deny-all (NetworkPolicy prod/deny-all)` at `spec.podSelector {} (policies.yaml:3)`.
+// policy has egress rules) include the direction, and per Cilium policy with a rule that
+// selects the pods and puts them into default deny in the direction (k8s/network.h,
+// k8s/cilium.h), its name. Evidence: `deny-all (NetworkPolicy prod/deny-all)` at
+// `spec.podSelector {} (policies.yaml:3)`.
 // Nothing observed: no policy isolates the workload (the test's `missing:`).
 //
-// Not evaluated: the NetworkPolicy list was not read (live), or a policy of the namespace
-// could not be read (a malformed podSelector or policyTypes: it might select the workload and
-// nothing else does — a policy the API server would refuse to store).
+// Not evaluated: the NetworkPolicy list (or a Cilium list the cluster serves) was not read
+// (live), or a policy that might select the workload could not be read (a malformed selector,
+// policyTypes or rule list: it might isolate the workload and nothing else does — a policy the
+// API server would refuse to store).
 #include <fmt/format.h>
 
 #include "checks/k8s/network.h"
@@ -23,16 +26,18 @@ constexpr ParamSpec kParams[] = {
     {"direction", ParamType::String, true, "ingress or egress", kDirections},
 };
 
+// "NetworkPolicy prod/deny-all", "CiliumClusterwideNetworkPolicy deny-all".
+std::string policyName(const k8s::Object& policy) {
+  return policy.ns.empty() ? fmt::format("{} {}", policy.kind, policy.name)
+                           : fmt::format("{} {}/{}", policy.kind, policy.ns, policy.name);
+}
+
 ProbeResult unreadablePolicy(const k8s::Object& policy) {
   if (!policy.state.ok()) return probes::notEvaluatedFor(policy.resourceName(), policy.state);
-  auto selector = k8s::podSelector(policy);
-  auto covers = k8s::policyCovers(policy, k8s::Direction::Ingress);
-  const std::string problem = !selector ? selector.error().message
-                              : !covers ? covers.error().message
-                                        : std::string("unreadable");
-  return ProbeResult::notEvaluated(fmt::format("NetworkPolicy {}/{}{}: {}", policy.ns, policy.name,
-                                               policy.locationSuffix("spec"), problem),
-                                   model::NotEvaluatedCause::Malformed);
+  return ProbeResult::notEvaluated(
+      fmt::format("{}{}: {}", policyName(policy), policy.locationSuffix("spec"),
+                  k8s::policyProblem(policy)),
+      model::NotEvaluatedCause::Malformed);
 }
 
 ProbeResult evaluateWorkloadPolicies(const Params& params, const Resource& resource) {
@@ -46,22 +51,23 @@ ProbeResult evaluateWorkloadPolicies(const Params& params, const Resource& resou
   if (auto lists = k8s::listState(inventory, k8s::networkPolicyLists()); !lists.ok()) {
     return probes::notEvaluatedFor(lists.source, lists);
   }
+  if (auto lists = k8s::optionalListState(inventory, k8s::ciliumPolicyLists()); !lists.ok()) {
+    return probes::notEvaluatedFor(lists.source, lists);
+  }
   const auto direction = params.string("direction", "ingress") == "egress"
                              ? k8s::Direction::Egress
                              : k8s::Direction::Ingress;
-  const k8s::Selection selection = k8s::policiesSelecting(inventory, workload, direction);
+  const k8s::PolicySelection selection = k8s::policiesSelecting(inventory, workload, direction);
   if (!selection.unreadable.empty()) return unreadablePolicy(*selection.unreadable.front());
   ProbeResult result;
   result.looked_at =
-      fmt::format("NetworkPolicies of namespace {} ({})", workload.ns, k8s::toString(direction));
-  for (const k8s::Object* policy : selection.selected) {
-    const auto selector = k8s::podSelector(*policy);  // parsed: the policy was selected
-    const std::string text = selector->selectsEverything() ? "{}" : selector->text();
+      fmt::format("network policies of namespace {} ({})", workload.ns, k8s::toString(direction));
+  for (const k8s::PolicyMatch& match : selection.selected) {
     Observation o;
-    o.values = {policy->name};
-    o.display = fmt::format("{} (NetworkPolicy {}/{})", policy->name, policy->ns, policy->name);
-    o.where =
-        fmt::format("spec.podSelector {}{}", text, policy->locationSuffix("spec.podSelector"));
+    o.values = {match.policy->name};
+    o.display = fmt::format("{} ({})", match.policy->name, policyName(*match.policy));
+    o.where = fmt::format("{} {}{}", match.path, match.selector,
+                          match.policy->locationSuffix(match.path));
     result.observations.push_back(std::move(o));
   }
   return result;

@@ -165,6 +165,31 @@ TEST_F(K8sApiE2e, AdminTokenReadsEveryListAndChecksTheObjects) {
   EXPECT_GE(server->count("/api/v1/pods"), 2U);
 }
 
+TEST_F(K8sApiE2e, CiliumPoliciesAreReadWhereDiscoveryServesThem) {
+  // Without Cilium: discovery answers 404, the lists are not requested, nothing is isolated and
+  // nothing is not-evaluated for it.
+  auto plain = start("admin-token");
+  const Verdicts without =
+      verdictsOf(bench("--kubeconfig " + shellQuote(kubeconfig(*plain).string())));
+  EXPECT_EQ(without.at("k8s:web/Pod/hostpid-pod").at("BW-K8S-305").status, "fail");
+  EXPECT_EQ(plain->count("/apis/cilium.io/v2"), 1U);
+  EXPECT_EQ(plain->count("/apis/cilium.io/v2/ciliumnetworkpolicies"), 0U);
+
+  auto server = start("cilium");
+  const Json report = bench("--kubeconfig " + shellQuote(kubeconfig(*server).string()));
+  const Verdicts v = verdictsOf(report);
+  EXPECT_EQ(v.at("k8s:web/Pod/hostpid-pod").at("BW-K8S-305").status, "pass");
+  EXPECT_EQ(v.at("k8s:web/Deployment/hostnet-deploy").at("BW-K8S-305").status, "pass");
+  EXPECT_EQ(v.at("k8s:web/Pod/hostpid-pod").at("BW-K8S-310").status, "fail");
+  EXPECT_EQ(v.at("k8s:shop/Deployment/nonroot-pass").at("BW-K8S-305").status, "fail");
+  EXPECT_EQ(v.at("k8s:shop/Deployment/nonroot-pass").at("BW-K8S-310").status, "pass");
+  EXPECT_EQ(v.at("k8s:_cluster/Namespace/web").at("BW-K8S-304").status, "pass");
+  EXPECT_GE(server->count("/apis/cilium.io/v2/ciliumclusterwidenetworkpolicies"), 1U);
+  for (const auto& [resource, checks] : v) {
+    EXPECT_FALSE(checks.contains("BW-K8S-601")) << resource;  // the Cilium kinds are known
+  }
+}
+
 TEST_F(K8sApiE2e, OwnedPodsIncludedAndNamespaceFilter) {
   auto server = start("admin-token");
   const std::string config = shellQuote(kubeconfig(*server).string());

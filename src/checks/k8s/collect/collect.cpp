@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -34,9 +35,12 @@ struct ListSpec {
   std::string_view api_version;  // "apps/v1"
   std::string_view kind;         // "Deployment"
   bool namespaced;
+  // Served only where a CRD is installed (Cilium's policies): read when discovery of `prefix`
+  // answers; a 404 there records the list as empty, not as missing.
+  bool optional = false;
 };
 
-constexpr std::array<ListSpec, 18> kLists = {{
+constexpr std::array<ListSpec, 20> kLists = {{
     {"namespaces", "/api/v1", "namespaces", "v1", "Namespace", false},
     {"nodes", "/api/v1", "nodes", "v1", "Node", false},
     {"pods", "/api/v1", "pods", "v1", "Pod", true},
@@ -62,6 +66,11 @@ constexpr std::array<ListSpec, 18> kLists = {{
      "rbac.authorization.k8s.io/v1", "ClusterRole", false},
     {"rbac.authorization.k8s.io/clusterrolebindings", "/apis/rbac.authorization.k8s.io/v1",
      "clusterrolebindings", "rbac.authorization.k8s.io/v1", "ClusterRoleBinding", false},
+    {"cilium.io/ciliumnetworkpolicies", "/apis/cilium.io/v2", "ciliumnetworkpolicies",
+     "cilium.io/v2", "CiliumNetworkPolicy", true, true},
+    {"cilium.io/ciliumclusterwidenetworkpolicies", "/apis/cilium.io/v2",
+     "ciliumclusterwidenetworkpolicies", "cilium.io/v2", "CiliumClusterwideNetworkPolicy", false,
+     true},
 }};
 
 constexpr std::string_view kVersionKey = "version";
@@ -420,10 +429,41 @@ core::Result<Inventory> collectCluster(const ClusterCollectOptions& options,
         httpState(version.status, version.body, version_source), 0};
   }
 
+  // Optional lists only where discovery serves their group version (one GET per prefix, which
+  // every authenticated user may make); otherwise they are recorded as empty, or with the
+  // discovery's failure.
+  std::map<std::string_view, FactState> served;  // prefix → Ok, or why its lists are not read
+  for (const auto& list : kLists) {
+    if (!list.optional || served.contains(list.prefix)) continue;
+    const std::string discovery = fmt::format("GET {}", list.prefix);
+    ApiResponse answer = (*first)->get(std::string(list.prefix));
+    if (!answer.transport.ok()) {
+      answer.transport.source = discovery;
+      served[list.prefix] = answer.transport;
+    } else if (answer.status >= 200 && answer.status <= 299) {
+      served[list.prefix] = makeState(FactStatus::Ok, "", discovery);
+    } else {
+      served[list.prefix] = httpState(answer.status, answer.body, discovery);
+    }
+  }
+  for (const auto& list : kLists) {
+    if (!list.optional) continue;
+    const FactState& state = served[list.prefix];
+    if (state.ok()) continue;
+    // 404: the cluster does not serve the group (Cilium not installed): nothing to read.
+    inventory.sources[std::string(list.key)] = {
+        state.status == FactStatus::Missing
+            ? makeState(FactStatus::Ok, fmt::format("{} is not served", list.api_version),
+                        state.source)
+            : state,
+        0};
+  }
+
   // Every list (per namespace with --namespace), read by a few workers, each with its own
   // connection; the results are merged in table order, so the outcome does not depend on timing.
   std::vector<Task> tasks;
   for (const auto& list : kLists) {
+    if (list.optional && !served[list.prefix].ok()) continue;
     if (list.namespaced && !options.namespaces.empty()) {
       for (const auto& ns : options.namespaces) {
         tasks.push_back(

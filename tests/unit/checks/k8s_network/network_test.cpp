@@ -1,7 +1,8 @@
 // Kubernetes network exposure: label selectors (every operator, the limits, what is malformed),
-// the lookups of k8s/network.h (same namespace only, policyTypes defaulting, list states), and
-// the checks BW-K8S-301…309 end to end — manifests read by addManifestText, indexed, evaluated
-// with the built-in checks — asserting status and evidence per (resource, check id).
+// the lookups of k8s/network.h (same namespace only, policyTypes defaulting, list states),
+// Cilium's policies (k8s/cilium.h), and the checks BW-K8S-301…310 end to end — manifests read
+// by addManifestText, indexed, evaluated with the built-in checks — asserting status and
+// evidence per (resource, check id).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "checks/check.h"
 #include "checks/evaluate.h"
+#include "checks/k8s/cilium.h"
 #include "checks/k8s/manifest.h"
 #include "checks/k8s/network.h"
 #include "checks/k8s/selector.h"
@@ -173,6 +175,12 @@ std::vector<std::string> names(const std::vector<const k8s::Object*>& objects) {
   return out;
 }
 
+std::vector<std::string> names(const std::vector<k8s::PolicyMatch>& matches) {
+  std::vector<std::string> out;
+  for (const auto& m : matches) out.push_back(m.policy->kind + "/" + m.policy->name);
+  return out;
+}
+
 constexpr std::string_view kLookups = R"(
 apiVersion: apps/v1
 kind: Deployment
@@ -300,6 +308,109 @@ spec: {podSelector: {}, policyTypes: [Inbound]}
   EXPECT_TRUE(policies.selected.empty());
   EXPECT_EQ(names(policies.unreadable),
             (std::vector<std::string>{"NetworkPolicy/bad", "NetworkPolicy/bad-types"}));
+}
+
+k8s::Object ciliumPolicy(const json& doc) {
+  k8s::Object o;
+  o.doc = doc;
+  o.kind = "CiliumNetworkPolicy";
+  o.state.status = docker::FactStatus::Ok;
+  return o;
+}
+
+std::string ciliumProblem(const json& doc) {
+  auto rules = k8s::ciliumRules(ciliumPolicy(doc));
+  return rules ? std::string("(parsed)") : rules.error().message;
+}
+
+TEST(CiliumTest, RulesDirectionsFollowRulesAndEnableDefaultDeny) {
+  auto rules = k8s::ciliumRules(ciliumPolicy(json::parse(R"({
+    "spec": {"endpointSelector": {}, "ingressDeny": [{}], "egress": []},
+    "specs": [
+      {"endpointSelector": {"matchLabels": {"any:app": "a"}}, "egress": [{}],
+       "enableDefaultDeny": {"egress": false, "ingress": true}},
+      {"nodeSelector": {}, "ingress": [{}]}]})")));
+  ASSERT_TRUE(rules.has_value()) << rules.error().message;
+  ASSERT_EQ(rules->size(), 3u);
+  EXPECT_EQ((*rules)[0].path, "spec");
+  EXPECT_TRUE((*rules)[0].ingress);
+  EXPECT_FALSE((*rules)[0].egress);  // an empty list is no rule
+  EXPECT_EQ((*rules)[1].path, "specs[0]");
+  EXPECT_EQ((*rules)[1].endpoints.text(), "app=a");  // the any: source is dropped
+  EXPECT_TRUE((*rules)[1].ingress);
+  EXPECT_FALSE((*rules)[1].egress);
+  EXPECT_TRUE((*rules)[2].host);
+  EXPECT_TRUE(k8s::ciliumRules(ciliumPolicy(json::parse(R"({"specs": []})")))->empty());
+}
+
+TEST(CiliumTest, MalformedRulesNameTheMember) {
+  EXPECT_EQ(ciliumProblem(json::parse(R"({"spec": []})")), "spec is not a map");
+  EXPECT_EQ(ciliumProblem(json::parse(R"({"spec": {"ingress": [{}]}})")),
+            "spec: needs exactly one of endpointSelector and nodeSelector");
+  EXPECT_EQ(ciliumProblem(json::parse(R"({"spec": {"endpointSelector": {}, "nodeSelector": {}}})")),
+            "spec: needs exactly one of endpointSelector and nodeSelector");
+  EXPECT_EQ(ciliumProblem(json::parse(R"({"specs": [{"endpointSelector": {}, "egress": {}}]})")),
+            "specs[0].egress is not a list");
+  EXPECT_EQ(ciliumProblem(json::parse(
+                R"({"spec": {"endpointSelector": {}, "enableDefaultDeny": {"ingress": "yes"}}})")),
+            "spec.enableDefaultDeny.ingress is not true or false");
+  EXPECT_EQ(ciliumProblem(json::parse(
+                R"({"spec": {"endpointSelector": {"matchExpressions": [{"key": "a"}]}}})")),
+            "spec.endpointSelector: matchExpressions[0].operator is missing or not a string");
+  json many = {{"specs", json::array()}};
+  for (std::size_t i = 0; i <= k8s::kMaxCiliumRules; ++i) {
+    many["specs"].push_back({{"endpointSelector", json::object()}});
+  }
+  EXPECT_EQ(ciliumProblem(many), fmt::format("specs: more than {} rules", k8s::kMaxCiliumRules));
+}
+
+TEST(CiliumTest, SelectorsSeeNamespaceServiceAccountAndNamespaceLabels) {
+  const auto inventory = inventoryOf(R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: a, labels: {app: web}}
+spec: {serviceAccountName: runner, containers: [{name: c, image: nginx}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: q, namespace: undeclared, labels: {app: web}}
+spec: {containers: [{name: c, image: nginx}]}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: a, labels: {team: blue}}
+)");
+  const auto* p = inventory.find("Pod", "a", "p");
+  const auto* q = inventory.find("Pod", "undeclared", "q");
+  ASSERT_TRUE(p && q);
+  const auto rule = [](const json& selector) {
+    auto rules = k8s::ciliumRules(ciliumPolicy({{"spec", {{"endpointSelector", selector}}}}));
+    EXPECT_TRUE(rules.has_value());
+    return rules->front();
+  };
+  const auto selects = [&](const k8s::Object& pod, const json& selector) {
+    return k8s::ciliumSelects(rule(selector), k8s::ciliumLabels(inventory, pod));
+  };
+  EXPECT_TRUE(selects(*p, {{"matchLabels", {{"k8s:app", "web"}}}}));
+  EXPECT_TRUE(selects(*p, {{"matchLabels", {{"k8s:io.kubernetes.pod.namespace", "a"}}}}));
+  EXPECT_TRUE(selects(*p, {{"matchLabels", {{"io.cilium.k8s.policy.serviceaccount", "runner"}}}}));
+  EXPECT_TRUE(selects(*q, {{"matchLabels", {{"io.cilium.k8s.policy.serviceaccount", "default"}}}}));
+  EXPECT_TRUE(selects(*p, {{"matchLabels", {{"io.cilium.k8s.namespace.labels.team", "blue"}}}}));
+  // Another source names no pod label.
+  EXPECT_FALSE(selects(*p, {{"matchLabels", {{"reserved:host", ""}}}}));
+  // The Namespace of q is not in the input: a requirement on its labels is never guessed, not
+  // even a negative one that an unlabelled namespace would meet.
+  const json not_team = json::parse(
+      R"({"matchExpressions": [{"key": "io.cilium.k8s.namespace.labels.team", "operator": "DoesNotExist"}]})");
+  EXPECT_FALSE(selects(*q, not_team));
+  EXPECT_FALSE(selects(*p, not_team));
+  // A whole namespace, for BW-K8S-304.
+  EXPECT_TRUE(k8s::ciliumSelectsNamespace(rule(json::object()), "a"));
+  EXPECT_TRUE(k8s::ciliumSelectsNamespace(
+      rule({{"matchLabels", {{"k8s:io.kubernetes.pod.namespace", "a"}}}}), "a"));
+  EXPECT_FALSE(k8s::ciliumSelectsNamespace(
+      rule({{"matchLabels", {{"k8s:io.kubernetes.pod.namespace", "a"}}}}), "b"));
+  EXPECT_FALSE(k8s::ciliumSelectsNamespace(rule({{"matchLabels", {{"app", "web"}}}}), "a"));
 }
 
 TEST(NetworkLookupTest, ListStatesManifestsAreCompleteLiveListsDecide) {
@@ -598,14 +709,14 @@ TEST(NetworkChecksTest, ServicesReachingNoWorkloadSayWhy) {
 
 TEST(NetworkChecksTest, DefaultDenyIsolatesAndOpensNothing) {
   const auto run = evaluateFixture("netpol-default-deny.yaml");
-  const auto& api = run.at("k8s:secure/Deployment/api", "BW-K8S-305");
-  ASSERT_EQ(api.status, CheckStatus::Pass) << describe(api);
-  EXPECT_EQ(observed(api),
-            (std::vector<std::string>{
-                "default-deny (NetworkPolicy secure/default-deny) @ spec.podSelector {} "
-                "(netpol-default-deny.yaml:19)",
-                "default-deny (NetworkPolicy secure/default-deny) @ spec.podSelector {} "
-                "(netpol-default-deny.yaml:19)"}));
+  for (const std::string_view id : {"BW-K8S-305", "BW-K8S-310"}) {
+    const auto& api = run.at("k8s:secure/Deployment/api", id);
+    ASSERT_EQ(api.status, CheckStatus::Pass) << describe(api);
+    EXPECT_EQ(observed(api),
+              (std::vector<std::string>{
+                  "default-deny (NetworkPolicy secure/default-deny) @ spec.podSelector {} "
+                  "(netpol-default-deny.yaml:19)"}));
+  }
   EXPECT_EQ(run.at("k8s:secure/NetworkPolicy/default-deny", "BW-K8S-306").status,
             CheckStatus::Pass);
   EXPECT_EQ(run.at("k8s:secure/NetworkPolicy/default-deny", "BW-K8S-307").status,
@@ -622,11 +733,12 @@ TEST(NetworkChecksTest, AllowAllIngressRule) {
   // policyTypes defaults to Ingress: the egress direction is not the policy's.
   EXPECT_EQ(run.at("k8s:open-in/NetworkPolicy/allow-all-ingress", "BW-K8S-307").status,
             CheckStatus::Pass);
-  const auto& frontend = run.at("k8s:open-in/Deployment/frontend", "BW-K8S-305");
+  EXPECT_EQ(run.at("k8s:open-in/Deployment/frontend", "BW-K8S-305").status, CheckStatus::Pass);
+  const auto& frontend = run.at("k8s:open-in/Deployment/frontend", "BW-K8S-310");
   ASSERT_EQ(frontend.status, CheckStatus::Fail) << describe(frontend);
   ASSERT_EQ(frontend.evidence.size(), 1u);
   EXPECT_EQ(frontend.evidence[0].observed, "nothing observed");
-  EXPECT_EQ(frontend.evidence[0].where, "NetworkPolicies of namespace open-in (egress)");
+  EXPECT_EQ(frontend.evidence[0].where, "network policies of namespace open-in (egress)");
 }
 
 TEST(NetworkChecksTest, AllowAllEgressRule) {
@@ -653,11 +765,63 @@ TEST(NetworkChecksTest, IpBlockOfEveryAddressWithoutExcept) {
 
 TEST(NetworkChecksTest, WorkloadNoPolicySelects) {
   const auto run = evaluateFixture("workload-without-policy.yaml");
-  const auto& r = run.at("k8s:jobs/Deployment/worker", "BW-K8S-305");
-  ASSERT_EQ(r.status, CheckStatus::Fail) << describe(r);
-  EXPECT_EQ(observed(r), (std::vector<std::string>{
-                             "nothing observed @ NetworkPolicies of namespace jobs (ingress)",
-                             "nothing observed @ NetworkPolicies of namespace jobs (egress)"}));
+  const auto& in = run.at("k8s:jobs/Deployment/worker", "BW-K8S-305");
+  ASSERT_EQ(in.status, CheckStatus::Fail) << describe(in);
+  EXPECT_EQ(observed(in), (std::vector<std::string>{
+                              "nothing observed @ network policies of namespace jobs (ingress)"}));
+  const auto& out = run.at("k8s:jobs/Deployment/worker", "BW-K8S-310");
+  ASSERT_EQ(out.status, CheckStatus::Fail) << describe(out);
+  EXPECT_EQ(
+      observed(out),
+      (std::vector<std::string>{"nothing observed @ network policies of namespace jobs (egress)"}));
+}
+
+TEST(NetworkChecksTest, CiliumPoliciesIsolateAsCiliumEnforcesThem) {
+  const auto run = evaluateFixture("cilium-policies.yaml");
+  // A k8s:-sourced selector key selects by the pod label; ingress rules isolate for ingress.
+  const auto& web_in = run.at("k8s:cilium/Pod/web", "BW-K8S-305");
+  ASSERT_EQ(web_in.status, CheckStatus::Pass) << describe(web_in);
+  EXPECT_EQ(observed(web_in),
+            (std::vector<std::string>{"web-in (CiliumNetworkPolicy cilium/web-in) @ "
+                                      "spec.endpointSelector app=web (cilium-policies.yaml:15)"}));
+  // enableDefaultDeny.egress alone isolates; the nodeSelector rule selects no pod.
+  const auto& web_out = run.at("k8s:cilium/Pod/web", "BW-K8S-310");
+  ASSERT_EQ(web_out.status, CheckStatus::Pass) << describe(web_out);
+  EXPECT_EQ(observed(web_out),
+            (std::vector<std::string>{
+                "hosts-and-cilium-egress (CiliumClusterwideNetworkPolicy hosts-and-cilium-egress) "
+                "@ specs[1].endpointSelector io.kubernetes.pod.namespace=cilium "
+                "(cilium-policies.yaml:45)"}));
+  // Selected by service account, but enableDefaultDeny.ingress is false: not isolated.
+  const auto& batch_in = run.at("k8s:cilium/Pod/batch", "BW-K8S-305");
+  EXPECT_EQ(batch_in.status, CheckStatus::Fail) << describe(batch_in);
+  // egressDeny rules isolate too; the namespace label comes from the Namespace object.
+  const auto& batch_out = run.at("k8s:cilium/Pod/batch", "BW-K8S-310");
+  ASSERT_EQ(batch_out.status, CheckStatus::Pass) << describe(batch_out);
+  ASSERT_EQ(batch_out.evidence.size(), 2u);
+  EXPECT_EQ(batch_out.evidence[0].observed,
+            "batch-by-team (CiliumNetworkPolicy cilium/batch-by-team)");
+  // Clusterwide policies: selecting the namespace counts for BW-K8S-304, selecting by another
+  // label does not.
+  EXPECT_EQ(run.at("k8s:cilium-covered/Deployment/api", "BW-K8S-305").status, CheckStatus::Pass);
+  EXPECT_EQ(run.at("k8s:cilium-covered/Deployment/api", "BW-K8S-310").status, CheckStatus::Fail);
+  EXPECT_EQ(run.at("k8s:_cluster/Namespace/cilium-covered", "BW-K8S-304").status,
+            CheckStatus::Pass);
+  EXPECT_EQ(run.at("k8s:_cluster/Namespace/cilium", "BW-K8S-304").status, CheckStatus::Pass);
+  EXPECT_EQ(run.at("k8s:cilium-selective/Deployment/front", "BW-K8S-305").status,
+            CheckStatus::Fail);
+  EXPECT_EQ(run.at("k8s:_cluster/Namespace/cilium-selective", "BW-K8S-304").status,
+            CheckStatus::Fail);
+  // A policy whose rules cannot be read might isolate the pod: never a pass, never a fail.
+  for (const std::string_view id : {"BW-K8S-305", "BW-K8S-310"}) {
+    const auto& broken = run.at("k8s:cilium-broken/Pod/p", id);
+    EXPECT_EQ(broken.status, CheckStatus::NotEvaluated) << describe(broken);
+    EXPECT_EQ(broken.reason,
+              "CiliumNetworkPolicy cilium-broken/broken (cilium-policies.yaml:98): specs is not "
+              "a list");
+  }
+  // The Cilium kinds are known: no BW-K8S-601.
+  for (const auto& r : run.results) EXPECT_NE(r.check_id, "BW-K8S-601") << r.resource;
 }
 
 TEST(NetworkChecksTest, IngressHostsWithAndWithoutTls) {
@@ -748,7 +912,7 @@ TEST(NetworkProfile, NamesEveryNetworkCheckOnce) {
   EXPECT_EQ(profile->targets, std::vector<std::string>{"kubernetes"});
   const std::vector<std::string> ids = {"BW-K8S-301", "BW-K8S-302", "BW-K8S-303", "BW-K8S-304",
                                         "BW-K8S-305", "BW-K8S-306", "BW-K8S-307", "BW-K8S-308",
-                                        "BW-K8S-309", "BW-K8S-102", "BW-K8S-106"};
+                                        "BW-K8S-309", "BW-K8S-310", "BW-K8S-102", "BW-K8S-106"};
   ASSERT_EQ(profile->controls.size(), ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     EXPECT_EQ(profile->controls[i].id, ids[i]);
@@ -806,17 +970,20 @@ TEST(NetworkChecksTest, TenThousandObjectsInAHundredNamespacesStayFast) {
   ASSERT_EQ(inventory.objects.size(), 10'000u);
   auto network = selectChecks(builtinChecks(),
                               {"BW-K8S-301", "BW-K8S-302", "BW-K8S-303", "BW-K8S-305", "BW-K8S-306",
-                               "BW-K8S-307", "BW-K8S-308", "BW-K8S-309"},
+                               "BW-K8S-307", "BW-K8S-308", "BW-K8S-309", "BW-K8S-310"},
                               {});
   ASSERT_TRUE(network.has_value());
   const auto results = evaluateK8s(*network, inventory, {});
-  // 5000 workloads × 305; 3000 Services × 301, 302, 303, 309; 2000 policies × 306, 307.
-  EXPECT_EQ(results.size(), 5000u + 3000u * 4 + 2000u * 2);
-  std::size_t isolated = 0;
+  // 5000 workloads × 305, 310; 3000 Services × 301, 302, 303, 309; 2000 policies × 306, 307.
+  EXPECT_EQ(results.size(), 5000u * 2 + 3000u * 4 + 2000u * 2);
+  std::size_t ingress = 0;
+  std::size_t egress = 0;
   for (const auto& r : results) {
-    if (r.check_id == "BW-K8S-305" && r.status == CheckStatus::Fail) ++isolated;
+    ingress += r.check_id == "BW-K8S-305" && r.status == CheckStatus::Fail;
+    egress += r.check_id == "BW-K8S-310" && r.status == CheckStatus::Fail;
   }
-  EXPECT_EQ(isolated, 5000u);  // the policies cover ingress only: egress fails everywhere
+  EXPECT_EQ(ingress, 3000u);  // app20…app49 of each namespace: no policy selects them
+  EXPECT_EQ(egress, 5000u);   // the policies cover ingress only: egress fails everywhere
 }
 
 }  // namespace

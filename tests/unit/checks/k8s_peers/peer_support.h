@@ -40,12 +40,15 @@ inline const CheckSet& builtinSet() {
 }
 
 // One row of <peer>.map.tsv: `peer_check <TAB> ours <TAB> where_regex <TAB> note`. `ours` is a
-// comma-separated list of our check ids (any of them failing is a fail) or `out-of-scope`
-// (the note says why). `where_regex`, when not empty, narrows a fail to evidence whose `where`
-// matches it (polaris hostIPCSet → BW-K8S-102 only where `hostIPC` is). '#' starts a comment.
+// comma-separated list of our check ids (any of them failing is a fail), a '+'-separated one
+// (a fail only when every one of them fails: the peer asks for one of several protections,
+// BW-K8S-305+BW-K8S-310 "isolated in some direction"), or `out-of-scope` (the note says why).
+// `where_regex`, when not empty, narrows a fail to evidence whose `where` matches it (polaris
+// hostIPCSet → BW-K8S-102 only where `hostIPC` is). '#' starts a comment.
 struct MapRow {
   std::string peer_check;
   std::vector<std::string> ours;
+  bool all = false;  // '+': every listed check must fail
   std::string where;
   std::string note;
   [[nodiscard]] bool outOfScope() const { return ours.empty(); }
@@ -81,9 +84,10 @@ inline std::map<std::string, MapRow> loadPeerMap(std::string_view peer) {
     MapRow row;
     row.peer_check = fields[0];
     if (fields[1] != "out-of-scope") {
+      row.all = fields[1].find('+') != std::string::npos;
       std::istringstream ids(fields[1]);
       std::string id;
-      while (std::getline(ids, id, ',')) row.ours.push_back(id);
+      while (std::getline(ids, id, row.all ? '+' : ',')) row.ours.push_back(id);
     }
     if (fields.size() > 2) row.where = fields[2];
     if (fields.size() > 3) row.note = fields[3];
@@ -131,6 +135,23 @@ inline std::string_view toString(Ours v) {
 // an empty `resource`, on the whole fixture: a fail (narrowed by the row's `where`) wins, then
 // not-evaluated, then pass, then not-applicable.
 inline Ours ourVerdict(const Run& run, const MapRow& row, std::string_view resource = {}) {
+  if (row.all && row.ours.size() > 1) {
+    // A fail when each fails; otherwise what the others say, not-evaluated first.
+    std::vector<Ours> each;
+    for (const auto& id : row.ours) {
+      MapRow one = row;
+      one.all = false;
+      one.ours = {id};
+      each.push_back(ourVerdict(run, one, resource));
+    }
+    const auto has = [&](Ours v) { return std::find(each.begin(), each.end(), v) != each.end(); };
+    if (std::all_of(each.begin(), each.end(), [](Ours v) { return v == Ours::Fail; })) {
+      return Ours::Fail;
+    }
+    if (has(Ours::NotEvaluated)) return Ours::NotEvaluated;
+    if (has(Ours::Pass) || has(Ours::Fail)) return Ours::Pass;
+    return has(Ours::NotApplicable) ? Ours::NotApplicable : Ours::NoResult;
+  }
   const std::regex where(row.where.empty() ? std::string(".*") : row.where);
   bool fail = false;
   bool not_evaluated = false;
