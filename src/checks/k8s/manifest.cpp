@@ -296,7 +296,18 @@ class DocumentReader {
       return true;
     }
     std::string api_version = stringMember(value, "apiVersion");
-    if (api_version.empty()) api_version = std::string(list_api_version);
+    const Json* api_version_value = member(value, "apiVersion");
+    if (api_version.empty() && api_version_value == nullptr) {
+      api_version = std::string(list_api_version);
+    }
+    if (api_version.empty()) {
+      // kubectl refuses it too ("apiVersion not set"): which schema the fields follow is unknown.
+      problem(document.index, line, column,
+              prefixed(item, api_version_value == nullptr     ? "no `apiVersion`"
+                             : api_version_value->is_string() ? "`apiVersion` is empty"
+                                                              : "`apiVersion` is not a string"));
+      return true;
+    }
 
     if (const auto items = value.find("items");
         kind.ends_with("List") && items != value.end() && items->is_array()) {

@@ -215,8 +215,9 @@ TEST(ManifestTest, AcceptsCrLfLineEnds) {
 TEST(ManifestTest, ManyDocumentsKeepTheirOrderWhenParsedInParallel) {
   std::string text;
   for (int i = 0; i < 400; ++i) {
-    text += i == 250 ? std::string("kind: [broken\n\n---\n")
-                     : fmt::format("kind: ConfigMap\nmetadata: {{name: c{}}}\n---\n", i);
+    text += i == 250
+                ? std::string("apiVersion: v1\nkind: [broken\n\n---\n")
+                : fmt::format("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{}}}\n---\n", i);
   }
   const auto inventory = read(text);
   ASSERT_EQ(inventory.objects.size(), 399U);
@@ -224,7 +225,7 @@ TEST(ManifestTest, ManyDocumentsKeepTheirOrderWhenParsedInParallel) {
     const std::size_t document = i < 250 ? i : i + 1;
     EXPECT_EQ(inventory.objects[i].origin.document, document);
     EXPECT_EQ(inventory.objects[i].name, fmt::format("c{}", document));
-    EXPECT_EQ(inventory.objects[i].origin.line, document * 3 + 1);
+    EXPECT_EQ(inventory.objects[i].origin.line, document * 4 + 1);
   }
   ASSERT_EQ(inventory.problems.size(), 1U);
   EXPECT_EQ(inventory.problems[0].resource, "file:in.yaml#250");
@@ -551,6 +552,26 @@ TEST(ManifestTest, DocumentsThatAreNotMapsAreProblems) {
   EXPECT_EQ(inventory.problems[2].resource, "file:in.yaml#2");
 }
 
+// kubectl refuses an object without apiVersion ("apiVersion not set"); so do we, naming it. A
+// List's items take the List's apiVersion when they name none.
+TEST(ManifestTest, MissingApiVersionIsAProblem) {
+  const auto inventory = read(
+      "kind: Pod\nmetadata: {name: a}\n---\n"
+      "api_version: v1\nkind: Pod\nmetadata: {name: b}\n---\n"
+      "apiVersion: \"\"\nkind: Pod\nmetadata: {name: c}\n---\n"
+      "apiVersion: [v1]\nkind: Pod\nmetadata: {name: d}\n---\n"
+      "apiVersion: v1\nkind: List\nitems:\n"
+      "  - {kind: ConfigMap, metadata: {name: inherits}}\n");
+  ASSERT_EQ(inventory.objects.size(), 1U);
+  EXPECT_EQ(inventory.objects[0].name, "inherits");
+  EXPECT_EQ(inventory.objects[0].api_version, "v1");
+  ASSERT_EQ(inventory.problems.size(), 4U);
+  EXPECT_EQ(inventory.problems[0].reason, "in.yaml:1:1: no `apiVersion`");
+  EXPECT_EQ(inventory.problems[1].reason, "in.yaml:4:1: no `apiVersion`");
+  EXPECT_EQ(inventory.problems[2].reason, "in.yaml:8:1: `apiVersion` is empty");
+  EXPECT_EQ(inventory.problems[3].reason, "in.yaml:12:1: `apiVersion` is not a string");
+}
+
 TEST(ManifestTest, MissingKindIsAProblemOutsideADirectoryWalk) {
   core::Diagnostics diagnostics;
   const auto inventory = read(
@@ -685,9 +706,9 @@ TEST(ManifestTest, SmallNodeAndDepthLimitsApply) {
 
 TEST(ManifestTest, DocumentAndObjectLimits) {
   const std::string three =
-      "kind: ConfigMap\nmetadata: {name: a}\n---\n"
-      "kind: ConfigMap\nmetadata: {name: b}\n---\n"
-      "kind: ConfigMap\nmetadata: {name: c}\n";
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n"
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\n"
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n";
   ManifestOptions options;
   options.max_documents = 2;
   const auto documents = read(three, options);
@@ -798,9 +819,9 @@ TEST(ManifestTest, ReadsFilesInPathOrderUpToMaxFiles) {
 
 TEST(ManifestTest, DoesNotFollowSymlinksInAWalkButReadsOneGivenByName) {
   TempDir target;
-  target.write("outside.yaml", "kind: ConfigMap\nmetadata: {name: outside}\n");
+  target.write("outside.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: outside}\n");
   TempDir dir;
-  dir.write("own.yaml", "kind: ConfigMap\nmetadata: {name: own}\n");
+  dir.write("own.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: own}\n");
   fs::create_symlink(target.path() / "outside.yaml", dir.path() / "link.yaml");
   fs::create_directory_symlink(target.path(), dir.path() / "linked-dir");
   core::Diagnostics diagnostics;
@@ -837,7 +858,7 @@ TEST(ManifestTest, MissingPathFailsAndStdinOnlyOnce) {
 
 TEST(ManifestTest, ReadsStdin) {
   TempDir dir;
-  dir.write("piped.yaml", "kind: ConfigMap\nmetadata: {name: piped}\n");
+  dir.write("piped.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: piped}\n");
   const int saved = ::dup(STDIN_FILENO);
   const int piped = ::open((dir.path() / "piped.yaml").c_str(), O_RDONLY);
   ASSERT_GE(saved, 0);
