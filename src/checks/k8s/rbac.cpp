@@ -217,14 +217,45 @@ ServiceAccountRef serviceAccountOf(const Inventory& inventory, const Object& wor
   return ref;
 }
 
-bool isDefaultRbac(const Object& object) {
-  if (object.name.starts_with("system:")) return true;
+namespace {
+
+bool bootstrapLabelled(const Object& object) {
   const auto meta = object.doc.find("metadata");
   if (meta == object.doc.end() || !meta->is_object()) return false;
   const auto labels = meta->find("labels");
-  if (labels == meta->end() || !labels->is_object()) return false;
-  return stringAt(*labels, "kubernetes.io/bootstrapping") == "rbac-defaults";
+  return labels != meta->end() && labels->is_object() &&
+         stringAt(*labels, "kubernetes.io/bootstrapping") == "rbac-defaults";
 }
+
+}  // namespace
+
+std::string defaultRbacReason(const Object& object) {
+  const bool binding = object.kind == "RoleBinding" || object.kind == "ClusterRoleBinding";
+  if (!binding && object.kind != "Role" && object.kind != "ClusterRole") return {};
+  std::string why;
+  if (object.name.starts_with("system:")) {
+    why = "a system: name";
+  } else if (bootstrapLabelled(object)) {
+    why = "label kubernetes.io/bootstrapping=rbac-defaults";
+  } else if (object.kind == "ClusterRole" &&
+             (object.name == "cluster-admin" || object.name == "admin" || object.name == "edit" ||
+              object.name == "view")) {
+    why = "a ClusterRole of Kubernetes' bootstrap policy";
+  } else if (object.kind == "ClusterRoleBinding" && object.name == "cluster-admin") {
+    why = "the ClusterRoleBinding of Kubernetes' bootstrap policy";
+  }
+  if (why.empty() || !binding) return why;
+  const auto subjects = subjectsOf(object);
+  if (!subjects) return {};
+  for (const Subject& subject : *subjects) {
+    // Controllers and add-ons bind their service accounts (of any namespace) this way.
+    const bool system = subject.kind == "ServiceAccount" || subject.name.starts_with("system:");
+    if (!system) return {};
+  }
+  return why + ", every subject a system identity";
+}
+
+bool isDefaultRbac(const Object& object) { return !defaultRbacReason(object).empty(); }
 
 bool resourceGrants(std::string_view rule_resource, std::string_view wanted) {
   if (rule_resource == kAll) return true;

@@ -97,8 +97,14 @@ struct ServiceAccountRef {
 // deprecated serviceAccount, else "default"; looked up in the workload's namespace.
 ServiceAccountRef serviceAccountOf(const Inventory& inventory, const Object& workload);
 
-// A role or binding the API server creates itself: labelled
-// kubernetes.io/bootstrapping=rbac-defaults, or named "system:…".
+// Why a role or binding is one of the cluster's own, which the RBAC checks do not judge; empty
+// when it is not. A role: named "system:…", labelled kubernetes.io/bootstrapping=rbac-defaults,
+// or one of the user-facing ClusterRoles of Kubernetes' bootstrap policy (cluster-admin, admin,
+// edit, view), which the API server reconciles. A binding: named "system:…", labelled, or the
+// ClusterRoleBinding cluster-admin — and only while every subject is a system identity (a
+// service account, or a User or Group named "system:…"): a person or a group of people added
+// to a default binding is what an attacker does to stay, and is judged.
+std::string defaultRbacReason(const Object& object);
 bool isDefaultRbac(const Object& object);
 
 // What a rule must grant. Empty lists constrain nothing; `wildcard` keeps only rules with `*`

@@ -468,7 +468,65 @@ TEST(RbacChecks, SecretsReaders) {
   // The edit role is exempt as a default role: "applies only when" says why.
   const auto* edit = find(results, "k8s:_cluster/ClusterRole/edit", "BW-K8S-203");
   ASSERT_NE(edit, nullptr);
-  EXPECT_NE(edit->reason.find("rbac-defaults"), std::string::npos) << edit->reason;
+  EXPECT_EQ(edit->reason, "applies only when not one of the cluster's own roles and bindings");
+}
+
+// What counts as the cluster's own: names, the bootstrap label, the bootstrap policy's
+// user-facing ClusterRoles — and for bindings only while no person or outside group is bound.
+TEST(RbacDefaults, RolesByNameAndLabelBindingsOnlyWithSystemSubjects) {
+  const auto inventory = load(R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: admin}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: admin, namespace: prod}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reconciled, labels: {kubernetes.io/bootstrapping: rbac-defaults}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: cluster-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: Group, name: "system:masters"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "system:controller:job-controller"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:controller:job-controller"}
+subjects: [{kind: ServiceAccount, name: job-controller, namespace: kube-system}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "system:persist"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: Group, name: "system:masters"}, {kind: User, name: mallory}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: cluster-admin, namespace: prod}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: Group, name: "system:masters"}]
+)");
+  const auto why = [&](std::string_view kind, std::string_view ns, std::string_view name) {
+    const auto* object = inventory.find(kind, ns, name);
+    EXPECT_NE(object, nullptr) << kind << " " << name;
+    return object == nullptr ? std::string("?") : k8s::defaultRbacReason(*object);
+  };
+  EXPECT_EQ(why("ClusterRole", "", "admin"), "a ClusterRole of Kubernetes' bootstrap policy");
+  EXPECT_EQ(why("Role", "prod", "admin"), "");
+  EXPECT_EQ(why("ClusterRole", "", "reconciled"),
+            "label kubernetes.io/bootstrapping=rbac-defaults");
+  EXPECT_EQ(why("ClusterRoleBinding", "", "cluster-admin"),
+            "the ClusterRoleBinding of Kubernetes' bootstrap policy, every subject a system "
+            "identity");
+  EXPECT_EQ(why("ClusterRoleBinding", "", "system:controller:job-controller"),
+            "a system: name, every subject a system identity");
+  EXPECT_EQ(why("ClusterRoleBinding", "", "system:persist"), "");  // mallory is judged
+  EXPECT_EQ(why("RoleBinding", "prod", "cluster-admin"), "");
 }
 
 TEST(RbacChecks, ExecRolesAndBindings) {
@@ -477,7 +535,9 @@ TEST(RbacChecks, ExecRolesAndBindings) {
                        "resources=[pods/exec,pods/portforward]", "rules[1] (exec-roles.yaml:"},
                       {"prod/RoleBinding/debuggers", "205", kFail, "pods/exec",
                        "ClusterRole/debugger rules[1]"},
-                      {"_cluster/ClusterRoleBinding/system:debugger", "205", kNa},
+                      // A system: name, but a group of people is bound: judged.
+                      {"_cluster/ClusterRoleBinding/system:debugger", "205", kFail, "pods/exec",
+                       "ClusterRole/debugger rules[1]"},
                       {"_cluster/ClusterRole/pod-viewer", "204", kPass}});
 }
 
