@@ -222,7 +222,15 @@ std::string evidenceLine(const model::Evidence& e) {
 // tree first took seconds and more than 2 GB.
 class JsonText {
  public:
-  explicit JsonText(std::string& out) : out_(out) {}
+  // With a sink, the text goes out in pieces of about kFlushBytes (between items), so a
+  // 250 MB report never sits in memory whole.
+  explicit JsonText(std::string& out, const TextSink* sink = nullptr) : out_(out), sink_(sink) {}
+
+  void flush() {
+    if (sink_ == nullptr || out_.empty()) return;
+    (*sink_)(out_);
+    out_.clear();
+  }
 
   void beginObject() { open('{'); }
   void endObject() { close('}'); }
@@ -286,6 +294,7 @@ class JsonText {
 
   // Each member and element on its own line, indented two spaces a level.
   void nextItem() {
+    if (sink_ != nullptr && out_.size() >= kFlushBytes) flush();
     auto& level = levels_.back();
     out_ += level.empty ? "\n" : ",\n";
     level.empty = false;
@@ -329,7 +338,10 @@ class JsonText {
     out_ += '"';
   }
 
+  static constexpr std::size_t kFlushBytes = 1 << 20;
+
   std::string& out_;
+  const TextSink* sink_;
   std::vector<Level> levels_;
 };
 
@@ -517,11 +529,11 @@ std::string renderCheckTable(const std::vector<model::CheckResult>& results,
   return out;
 }
 
-std::string renderCheckJson(const std::vector<model::CheckResult>& results,
-                            const CheckCatalog& catalog, const CheckReportHeader& header) {
-  std::string out;
-  out.reserve(jsonSizeHint(results));
-  JsonText json(out);
+namespace {
+
+void writeCheckJson(const std::vector<model::CheckResult>& results, const CheckCatalog& catalog,
+                    const CheckReportHeader& header, std::string& out, const TextSink* sink) {
+  JsonText json(out, sink);
   json.beginObject();
   json.member("schema", "bulwark.checks/v1");
   if (!header.hosts.empty()) {
@@ -546,7 +558,23 @@ std::string renderCheckJson(const std::vector<model::CheckResult>& results,
   json.endArray();
   json.endObject();
   out += '\n';
+  json.flush();
+}
+
+}  // namespace
+
+std::string renderCheckJson(const std::vector<model::CheckResult>& results,
+                            const CheckCatalog& catalog, const CheckReportHeader& header) {
+  std::string out;
+  out.reserve(jsonSizeHint(results));
+  writeCheckJson(results, catalog, header, out, nullptr);
   return out;
+}
+
+void streamCheckJson(const std::vector<model::CheckResult>& results, const CheckCatalog& catalog,
+                     const CheckReportHeader& header, const TextSink& sink) {
+  std::string out;
+  writeCheckJson(results, catalog, header, out, &sink);
 }
 
 std::string renderCheckSarif(const std::vector<model::CheckResult>& results,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <span>
 #include <string>
@@ -86,6 +87,12 @@ std::string renderCheckTable(const std::vector<model::CheckResult>& results,
                              bool show_suppressed = true);
 std::string renderCheckJson(const std::vector<model::CheckResult>& results,
                             const CheckCatalog& catalog, const CheckReportHeader& header = {});
+// The same JSON handed to `sink` in pieces of about 1 MiB as it is rendered (a report of
+// 10,000 manifests is ~250 MB: it need not be in memory whole). The pieces concatenated are
+// renderCheckJson's text.
+using TextSink = std::function<void(std::string_view)>;
+void streamCheckJson(const std::vector<model::CheckResult>& results, const CheckCatalog& catalog,
+                     const CheckReportHeader& header, const TextSink& sink);
 // Failed checks as results (level from severity), every check as a rule; a location with a
 // line when the evidence names "FILE:LINE" or ends "(FILE:LINE)", else the result's location.
 std::string renderCheckSarif(const std::vector<model::CheckResult>& results,

@@ -180,7 +180,8 @@ void classify(Object& object) {
   object.workload = WorkloadKind::None;
   object.pod_spec_path.clear();
   object.pod_meta_path.clear();
-  object.pod_spec.reset();
+  object.defaulted_pod_spec.reset();
+  object.has_pod_spec = false;
   object.defaulted.clear();
   const auto* layout = std::find_if(kWorkloads.begin(), kWorkloads.end(),
                                     [&](const auto& w) { return w.kind == object.kind; });
@@ -212,8 +213,16 @@ void classify(Object& object) {
     nlohmann::json view = *spec;
     defaultVolumes(view, object.defaulted);
     defaultHostPorts(view, object.defaulted);
-    object.pod_spec = std::move(view);
+    if (!object.defaulted.empty()) object.defaulted_pod_spec = std::move(view);
+    object.has_pod_spec = true;
   }
+}
+
+const nlohmann::json* Object::podSpec() const {
+  if (!has_pod_spec) return nullptr;
+  if (defaulted_pod_spec) return &*defaulted_pod_spec;
+  const nlohmann::json* spec = at(doc, pod_spec_path);
+  return spec != nullptr && spec->is_object() ? spec : nullptr;
 }
 
 const nlohmann::json* Object::podMeta() const {

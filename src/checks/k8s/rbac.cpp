@@ -204,9 +204,9 @@ std::vector<SubjectBinding> bindingsForServiceAccount(const Inventory& inventory
 
 ServiceAccountRef serviceAccountOf(const Inventory& inventory, const Object& workload) {
   ServiceAccountRef ref{"default", {}, nullptr};
-  if (workload.pod_spec && workload.pod_spec->is_object()) {
+  if (const nlohmann::json* spec = workload.podSpec()) {
     for (const std::string_view field : {"serviceAccountName", "serviceAccount"}) {
-      std::string name = stringAt(*workload.pod_spec, field);
+      std::string name = stringAt(*spec, field);
       if (name.empty()) continue;
       ref.name = std::move(name);
       ref.path = fmt::format("{}.{}", workload.pod_spec_path, field);

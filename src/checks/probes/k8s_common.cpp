@@ -45,7 +45,7 @@ ObjectOrResult podObject(const Resource& resource) {
   auto object = k8sObject(resource);
   if (std::holds_alternative<ProbeResult>(object)) return object;
   const k8s::Object& workload = *std::get<const k8s::Object*>(object);
-  if (!workload.pod_spec || !workload.pod_spec->is_object()) {
+  if (workload.podSpec() == nullptr) {
     return ProbeResult::notEvaluated(fmt::format("{} is missing", workload.pod_spec_path),
                                      model::NotEvaluatedCause::Malformed);
   }

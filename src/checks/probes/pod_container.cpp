@@ -96,7 +96,7 @@ struct Visit {
     if (!own.empty()) return;
     const std::string field = fmt::format("{}.{}", full, path.text());
     if (inherit != nullptr) {
-      const std::vector<Named> pod = inherit->resolveNamed(*object.pod_spec);
+      const std::vector<Named> pod = inherit->resolveNamed(*object.podSpec());
       for (const auto& named : pod) {
         add(named, field + location,
             fmt::format("inherited from the pod: {}",
@@ -123,7 +123,7 @@ ProbeResult evaluatePodContainer(const Params& params, const Resource& resource)
   auto found = probes::podObject(resource);
   if (auto* gate = std::get_if<ProbeResult>(&found)) return std::move(*gate);
   const k8s::Object& object = *std::get<const k8s::Object*>(found);
-  const nlohmann::json& spec = *object.pod_spec;
+  const nlohmann::json& spec = *object.podSpec();
   const auto chosen = params.list("containers");
   ProbeResult result;
   result.looked_at = fmt::format("{} containers {}{}", object.pod_spec_path, path->text(),

@@ -38,7 +38,7 @@ ProbeResult evaluatePodField(const Params& params, const Resource& resource) {
   const std::string& base = metadata ? object.pod_meta_path : object.pod_spec_path;
   ProbeResult result;
   result.looked_at = probes::joinPath(base, path->text()) + object.locationSuffix(base);
-  const nlohmann::json* doc = metadata ? object.podMeta() : &*object.pod_spec;
+  const nlohmann::json* doc = metadata ? object.podMeta() : object.podSpec();
   if (doc == nullptr) return result;  // no pod metadata: nothing observed
   auto reached = probes::reachValues(*path, *doc, {}, params.regex("key"));
   if (auto* problem = std::get_if<ProbeResult>(&reached)) return std::move(*problem);

@@ -66,8 +66,8 @@ ProbeResult observeAutomount(const k8s::Object& workload, const k8s::ServiceAcco
                              const k8s::Inventory& inventory) {
   ProbeResult result;
   constexpr std::string_view kField = "automountServiceAccountToken";
-  if (const auto pod = workload.pod_spec->find(kField);
-      pod != workload.pod_spec->end() && !pod->is_null()) {
+  const nlohmann::json& spec = *workload.podSpec();  // podObject() checked it
+  if (const auto pod = spec.find(kField); pod != spec.end() && !pod->is_null()) {
     const std::string path = probes::joinPath(workload.pod_spec_path, kField);
     result.observations.push_back(boolObservation(*pod, path + workload.locationSuffix(path)));
     return result;

@@ -62,7 +62,8 @@ struct Backend {
   }
 
   void containers(std::span<const std::string_view> lists) const {
-    if (!workload.pod_spec || !workload.pod_spec->is_object()) {
+    const nlohmann::json* spec = workload.podSpec();
+    if (spec == nullptr) {
       Observation o;
       o.unknown = true;
       o.note = fmt::format("{} is missing", workload.pod_spec_path);
@@ -72,7 +73,7 @@ struct Backend {
       return;
     }
     for (const std::string_view list : lists) {
-      const nlohmann::json* items = probes::member(*workload.pod_spec, list);
+      const nlohmann::json* items = probes::member(*spec, list);
       if (items == nullptr || !items->is_array()) continue;
       for (std::size_t i = 0; i < items->size(); ++i) {
         const nlohmann::json& container = (*items)[i];

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -280,6 +281,32 @@ TEST(CheckJsonStream, LocationWithoutLineAndEmptyStrings) {
   r.title.clear();
   r.evidence = {{"", "", ""}};
   expectSameAsTree({r});
+}
+
+// streamCheckJson hands the same text out in pieces of about 1 MiB, cut between items.
+TEST(CheckJsonStream, StreamedPiecesAreTheRenderedText) {
+  std::vector<model::CheckResult> results;
+  for (int i = 0; i < 6000; ++i) {
+    auto r = result(fmt::format("Deployment/ns{}/app{}", i % 7, i), "BW-K8S-001",
+                    i % 3 == 0 ? CheckStatus::Fail : CheckStatus::Pass);
+    r.evidence = {{fmt::format("value {}", i), "spec.template.spec.containers[name=web]", "x"}};
+    results.push_back(std::move(r));
+  }
+  const std::vector<ClusterSummary> clusters{
+      {"manifests", "stdin", "", "latest", 0, 0, 0, 0, 0, 0, "", 0, 0}};
+  const CheckReportHeader header{{}, clusters};
+  const std::string whole = renderCheckJson(results, catalog(), header);
+  ASSERT_GT(whole.size(), 3U << 20);
+  std::vector<std::string> pieces;
+  streamCheckJson(results, catalog(), header,
+                  [&](std::string_view piece) { pieces.emplace_back(piece); });
+  ASSERT_GE(pieces.size(), 3U);
+  std::string joined;
+  for (const auto& piece : pieces) {
+    EXPECT_LT(piece.size(), 2U << 20);
+    joined += piece;
+  }
+  EXPECT_EQ(joined, whole);
 }
 
 // The tree's dump() refused invalid UTF-8 with json::type_error 316; the text writer keeps

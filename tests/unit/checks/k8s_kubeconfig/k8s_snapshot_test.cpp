@@ -175,7 +175,7 @@ TEST(K8sSnapshot, FixtureWithBadItems) {
   const k8s::Object* web = read->find("Deployment", "shop", "web");
   ASSERT_NE(web, nullptr);
   EXPECT_EQ(web->workload, k8s::WorkloadKind::Deployment);
-  EXPECT_TRUE(web->pod_spec.has_value());
+  EXPECT_NE(web->podSpec(), nullptr);
   EXPECT_EQ(web->origin.item, "items[0]");
   EXPECT_TRUE(web->origin.file.empty());  // no manifest location in evidence
 
