@@ -226,7 +226,10 @@ int runBenchK8s(const K8sArgs& args) {
   if (!options.paths.empty()) {
     // Manifests: --namespace is the namespace of objects that name none (kubectl apply -n).
     if (args.namespaces.size() > 1) return fail("--namespace: one namespace with manifests");
-    if (!args.namespaces.empty()) options.default_namespace = args.namespaces.front();
+    if (!args.namespaces.empty()) {
+      options.default_namespace = args.namespaces.front();
+      options.namespace_given = true;
+    }
   } else {
     options.namespaces = args.namespaces;
   }

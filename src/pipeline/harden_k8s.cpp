@@ -119,6 +119,7 @@ core::Result<checks::k8s::Inventory> readInventory(const K8sBenchOptions& option
   if (options.paths.empty()) return collectK8s(options, diagnostics);
   checks::k8s::ManifestOptions manifest;
   manifest.default_namespace = options.default_namespace;
+  manifest.namespace_given = options.namespace_given;
   manifest.max_file_bytes = options.max_file_bytes;
   return checks::k8s::loadManifests(options.paths, manifest, diagnostics);
 }

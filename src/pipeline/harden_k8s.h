@@ -32,6 +32,7 @@ struct K8sBenchOptions {
   std::string benchmark;                     // "pss-restricted"; empty: every Kubernetes check
   std::string k8s_version;  // "1.30", "latest"; empty: the server's version, else latest
   std::string default_namespace = "default";
+  bool namespace_given = false;  // default_namespace came from -n
   std::vector<std::string> only;
   std::vector<std::string> skip;
   std::map<std::string, std::vector<std::string>> inputs;

@@ -392,7 +392,7 @@ class DocumentReader {
     object.ns = stringMember(meta, "namespace");
     if (object.ns.empty()) {
       object.ns = options_.default_namespace;
-      object.namespace_defaulted = true;
+      object.namespace_defaulted = !options_.namespace_given;
     }
   }
 

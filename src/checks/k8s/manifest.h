@@ -17,6 +17,9 @@ namespace bulwark::checks::k8s {
 
 struct ManifestOptions {
   std::string default_namespace = "default";  // kubectl apply's default
+  // The namespace was given (`-n`): objects that name none are in it by the user's choice, not
+  // by default (Object::namespace_defaulted stays false).
+  bool namespace_given = false;
   std::size_t max_file_bytes = 64 << 20;      // larger files: BW-K8S-603
   std::size_t max_documents = 100'000;        // per file
   std::size_t max_objects = 1'000'000;        // per run

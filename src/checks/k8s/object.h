@@ -55,7 +55,9 @@ struct Object {
   std::string kind;         // "Deployment"
   std::string ns;           // empty for cluster-scoped kinds
   std::string name;
-  bool namespace_defaulted = false;  // the manifest had no metadata.namespace
+  // The manifest had no metadata.namespace and none was given (-n): `ns` is kubectl's default,
+  // but where kubectl puts it depends on the context it is applied with.
+  bool namespace_defaulted = false;
   nlohmann::json doc;                // the whole object as read; never changed
   Origin origin;
   docker::FactState state;  // Ok; Malformed with the detail when the object is unusable

@@ -38,6 +38,7 @@ const CheckSet& builtinSet() {
 struct Options {
   std::string_view version = "latest";
   std::map<std::string, std::vector<std::string>> inputs;
+  std::string given_namespace;  // as `-n NAME`
 };
 
 // Every result of the built-in checks on one fixture file, as `bulwark bench k8s FILE` gives.
@@ -47,7 +48,12 @@ std::vector<model::CheckResult> runFixture(std::string_view file, const Options&
   EXPECT_FALSE(text.empty()) << file << " is missing";
   k8s::Inventory inventory;
   core::Diagnostics diagnostics;
-  k8s::addManifestText(text, file, k8s::ManifestOptions{}, inventory, diagnostics);
+  k8s::ManifestOptions manifest;
+  if (!options.given_namespace.empty()) {
+    manifest.default_namespace = options.given_namespace;
+    manifest.namespace_given = true;
+  }
+  k8s::addManifestText(text, file, manifest, inventory, diagnostics);
   inventory.index();
   EXPECT_TRUE(inventory.problems.empty()) << file << " has documents the reader could not use";
   EvalContext context;
@@ -284,6 +290,40 @@ TEST(PostureHardening, RuntimeSocketMountFails) {
              });
 }
 
+TEST(PostureHardening, DefaultNamespaceOrNoneFails) {
+  expectRows(
+      "default-namespace.yaml",
+      {
+          {"k8s:default/Pod/unnamespaced", "BW-K8S-502", CheckStatus::Fail, {"metadata.namespace"}},
+          {"k8s:default/Deployment/in-default",
+           "BW-K8S-502",
+           CheckStatus::Fail,
+           {"metadata.namespace"}},
+          {"k8s:prod/Deployment/in-prod", "BW-K8S-502", CheckStatus::Pass},
+          {"k8s:default/Service/kubernetes", "BW-K8S-502", CheckStatus::NotApplicable},
+          {"k8s:default/ServiceAccount/default", "BW-K8S-502", CheckStatus::NotApplicable},
+          {"k8s:default/ServiceAccount/deployer",
+           "BW-K8S-502",
+           CheckStatus::Fail,
+           {"metadata.namespace"}},
+      });
+  const auto results = runFixture("default-namespace.yaml");
+  const auto* unnamespaced = resultFor(results, "k8s:default/Pod/unnamespaced", "BW-K8S-502");
+  ASSERT_NE(unnamespaced, nullptr);
+  ASSERT_EQ(unnamespaced->evidence.size(), 1U);
+  EXPECT_EQ(unnamespaced->evidence[0].where,
+            "metadata.namespace (default-namespace.yaml:1) (not set: kubectl puts the object in "
+            "its context's namespace)");
+  EXPECT_EQ(resultFor(results, "k8s:_cluster/ClusterRole/cluster-wide", "BW-K8S-502"), nullptr);
+  // `-n prod`: the namespace the manifest leaves out is the user's choice.
+  const auto given = runFixture("default-namespace.yaml", {.given_namespace = "prod"});
+  const auto* chosen = resultFor(given, "k8s:prod/Pod/unnamespaced", "BW-K8S-502");
+  ASSERT_NE(chosen, nullptr);
+  EXPECT_EQ(chosen->status, CheckStatus::Pass) << describe(*chosen);
+  ASSERT_EQ(chosen->evidence.size(), 1U);
+  EXPECT_EQ(chosen->evidence[0].where, "-n prod (the manifest names no namespace)");
+}
+
 // Every fixture is a valid manifest: none of these checks is left not-evaluated on any of its
 // workloads, and every workload gets a result from each.
 TEST(PostureFixtures, EveryWorkloadEvaluated) {
@@ -317,9 +357,9 @@ TEST(PostureProfile, NamesEveryCheckOnce) {
   auto profile = builtinProfile("k8s-posture");
   ASSERT_TRUE(profile.has_value()) << profile.error().message;
   EXPECT_FALSE(profile->versioned);
-  const std::vector<std::string> ids = {"BW-K8S-401", "BW-K8S-402", "BW-K8S-403",
-                                        "BW-K8S-404", "BW-K8S-405", "BW-K8S-406",
-                                        "BW-K8S-501", "BW-K8S-503", "BW-K8S-504"};
+  const std::vector<std::string> ids = {"BW-K8S-401", "BW-K8S-402", "BW-K8S-403", "BW-K8S-404",
+                                        "BW-K8S-405", "BW-K8S-406", "BW-K8S-501", "BW-K8S-502",
+                                        "BW-K8S-503", "BW-K8S-504"};
   ASSERT_EQ(profile->controls.size(), ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     EXPECT_EQ(profile->controls[i].id, ids[i]);
