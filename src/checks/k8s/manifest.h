@@ -20,10 +20,10 @@ struct ManifestOptions {
   // The namespace was given (`-n`): objects that name none are in it by the user's choice, not
   // by default (Object::namespace_defaulted stays false).
   bool namespace_given = false;
-  std::size_t max_file_bytes = 64 << 20;      // larger files: BW-K8S-603
-  std::size_t max_documents = 100'000;        // per file
-  std::size_t max_objects = 1'000'000;        // per run
-  std::size_t max_nodes = 2'000'000;          // JSON nodes per document, aliases expanded
+  std::size_t max_file_bytes = 64 << 20;  // larger files: BW-K8S-603
+  std::size_t max_documents = 100'000;    // per file
+  std::size_t max_objects = 1'000'000;    // per run
+  std::size_t max_nodes = 2'000'000;      // JSON nodes per document, aliases expanded
   std::size_t max_depth = 128;
   std::size_t max_files = 100'000;  // per directory walk
 };

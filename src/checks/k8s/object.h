@@ -58,7 +58,7 @@ struct Object {
   // The manifest had no metadata.namespace and none was given (-n): `ns` is kubectl's default,
   // but where kubectl puts it depends on the context it is applied with.
   bool namespace_defaulted = false;
-  nlohmann::json doc;                // the whole object as read; never changed
+  nlohmann::json doc;  // the whole object as read; never changed
   Origin origin;
   docker::FactState state;  // Ok; Malformed with the detail when the object is unusable
   KindClass kind_class = KindClass::Unknown;
