@@ -45,9 +45,20 @@ ObjectOrResult podObject(const Resource& resource) {
   auto object = k8sObject(resource);
   if (std::holds_alternative<ProbeResult>(object)) return object;
   const k8s::Object& workload = *std::get<const k8s::Object*>(object);
-  if (workload.podSpec() == nullptr) {
+  const nlohmann::json* spec = workload.podSpec();
+  if (spec == nullptr) {
     return ProbeResult::notEvaluated(fmt::format("{} is missing", workload.pod_spec_path),
                                      model::NotEvaluatedCause::Malformed);
+  }
+  // The API server refuses a pod without containers: nothing it says can pass.
+  // (A `containers` that is not a list is the container probes' to name.)
+  if (const auto containers = spec->find("containers");
+      containers == spec->end() || containers->is_null() ||
+      (containers->is_array() && containers->empty())) {
+    return ProbeResult::notEvaluated(
+        fmt::format("{}.containers is empty or missing: the API server refuses such a pod",
+                    workload.pod_spec_path),
+        model::NotEvaluatedCause::Malformed);
   }
   return object;
 }

@@ -3,6 +3,7 @@
 // object root with its manifest line; API defaults are marked; pod-container judges each
 // container (absent, inherited from the pod); image references normalise; objects that cannot
 // be read are not evaluated with their cause. Whole checks run through loader and evaluator.
+#include <fmt/format.h>
 #include <re2/re2.h>
 
 #include "checks/check.h"
@@ -205,13 +206,29 @@ TEST(PodFieldProbe, MetadataAnnotationsByKey) {
 
 TEST(PodFieldProbe, NoPodMetadataObservesNothing) {
   auto p = object(R"({"apiVersion": "v1", "kind": "Pod", "metadata": null,
-                      "spec": {"containers": []}})",
+                      "spec": {"containers": [{"name": "c", "image": "nginx"}]}})",
                   "bare.yaml");
   Params params = pathParams("annotations{*}");
   params.set("scope", std::string("metadata"));
   const auto result = run("pod-field", params, resourceOf(p));
   EXPECT_EQ(result.state, ProbeState::Evaluated);
   EXPECT_TRUE(result.observations.empty());
+}
+
+// The API server refuses a pod without containers: every pod probe is not evaluated.
+TEST(PodFieldProbe, NoContainersIsMalformed) {
+  for (const std::string_view spec :
+       {R"({})", R"({"containers": []})", R"({"containers": null})"}) {
+    auto p = object(fmt::format(R"({{"apiVersion": "v1", "kind": "Pod",
+                                    "metadata": {{"name": "p"}}, "spec": {}}})",
+                                spec),
+                    "empty.yaml");
+    const auto result = run("pod-field", pathParams("hostPID"), resourceOf(p));
+    EXPECT_NOT_EVALUATED(result, NotEvaluatedCause::Malformed);
+    EXPECT_EQ(result.reason,
+              "spec.containers is empty or missing: the API server refuses such a pod")
+        << spec;
+  }
 }
 
 TEST(PodFieldProbe, NotEvaluatedCauses) {
