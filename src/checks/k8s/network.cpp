@@ -164,9 +164,11 @@ PolicySelection policiesSelecting(const Inventory& inventory, const Object& work
   const CiliumLabels cilium = ciliumLabels(inventory, workload);
   for (const std::span<const Object> policies : {namespaced, clusterwide}) {
     for (const Object& policy : policies) {
-      auto rules = policy.state.ok() ? ciliumRules(policy)
-                                     : core::Result<std::vector<CiliumRule>>(
-                                           core::fail(core::ErrorCode::Input, "unreadable"));
+      if (!policy.state.ok()) {
+        out.unreadable.push_back(&policy);
+        continue;
+      }
+      const auto rules = ciliumRules(policy);
       if (!rules) {
         out.unreadable.push_back(&policy);
         continue;
