@@ -129,6 +129,9 @@ TestOutcome runProbe(const Test& test, const Resource& resource, const EvalConte
             false};
   }
   ProbeResult result = test.probe->evaluate(test.params, resource);
+  if (result.state == ProbeState::Manual) {
+    return {CheckStatus::Manual, result.reason, {}, NotEvaluatedCause::None, false};
+  }
   if (result.state == ProbeState::NotApplicable) {
     return {CheckStatus::NotApplicable, result.reason, {}, NotEvaluatedCause::None, false};
   }
@@ -165,6 +168,7 @@ TestOutcome runProbe(const Test& test, const Resource& resource, const EvalConte
   std::vector<model::Evidence> manual;          // absent: manual
   std::size_t skipped = 0;                      // absent: not-applicable
   std::string unknown_reason;
+  NotEvaluatedCause unknown_cause = NotEvaluatedCause::Undetermined;
   if (test.evidence) {
     // Shown, not judged: every observation, whatever the comparison says.
     out.status = CheckStatus::Pass;
@@ -193,6 +197,7 @@ TestOutcome runProbe(const Test& test, const Resource& resource, const EvalConte
     if (!ok.has_value()) {
       if (unknown_reason.empty()) {
         unknown_reason = o->note.empty() ? "a value could not be determined" : o->note;
+        if (o->cause != NotEvaluatedCause::None) unknown_cause = o->cause;
       }
       switch (test.unknown) {
         case CheckStatus::Fail: failed.push_back(evidenceOf(*o, test)); break;
@@ -213,7 +218,7 @@ TestOutcome runProbe(const Test& test, const Resource& resource, const EvalConte
                  : test.unknown == CheckStatus::Manual      ? CheckStatus::Manual
                                                             : CheckStatus::NotEvaluated;
     out.reason = unknown_reason;
-    if (out.status == CheckStatus::NotEvaluated) out.cause = NotEvaluatedCause::Undetermined;
+    if (out.status == CheckStatus::NotEvaluated) out.cause = unknown_cause;
     out.evidence = std::move(unknown);
   } else if (!absent_unknown.empty()) {
     out.status = CheckStatus::NotEvaluated;
@@ -771,6 +776,7 @@ std::vector<model::CheckResult> evaluateK8s(const CheckSet& set, const k8s::Inve
     resource.name = object.resourceName();
     resource.object = &object;
     resource.inventory = &inventory;
+    resource.image_scans = context.image_scans;
     for (const auto& check : set.checks) {
       if (check.appliesTo(resource.kind) == nullptr || !looksAt(check, object)) continue;
       auto result = evaluateCheck(check, resource, context);

@@ -31,6 +31,9 @@ struct NodeSnapshot;
 struct EvalContext {
   std::map<std::string, std::vector<std::string>> inputs;
   K8sVersion k8s_version;  // latest unless set
+  // What bulwark serve knows of the workloads' images (--scan-server); null: not asked, and the
+  // image-scan probe gives manual.
+  const k8s::ImageScans* image_scans = nullptr;
 };
 
 // One result per check that lists the resource's kind in `applies_to`, in the set's order (a

@@ -45,6 +45,7 @@ struct Object;
 struct Inventory;
 struct NodeSnapshot;
 struct ComponentConfig;
+struct ImageScans;
 }  // namespace k8s
 
 // k8s-object: a Kubernetes object that is not a workload (Service, Role, …); k8s-workload: an
@@ -81,6 +82,9 @@ struct Resource {
   // that follow references: a binding's role, a Service's workloads).
   const k8s::Object* object = nullptr;  // a namespace's Namespace object, when declared
   const k8s::Inventory* inventory = nullptr;
+  // Workloads: bulwark serve's answers for the images' digests (--scan-server); null when no
+  // server was named.
+  const k8s::ImageScans* image_scans = nullptr;
   // Namespaces: what bulwark derives about one from the inventory (k8s/namespace_doc.h).
   const nlohmann::json* derived = nullptr;
   // Nodes: the node snapshot (`snapshot` points at its host part, so the file probes read it),

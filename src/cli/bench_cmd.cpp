@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -63,6 +64,7 @@ struct K8sArgs {
   std::string owned_pods = "skip";
   double timeout_seconds = 10;
   bool print_rbac = false;
+  bool kubelet_configz = false;  // --kubelet-configz: CIS 4.2 per Node from the API
   std::string benchmark;
   std::string k8s_version;
   std::vector<std::string> namespaces;  // manifests: the default namespace; a cluster: filter
@@ -73,6 +75,9 @@ struct K8sArgs {
   bool node = false;            // --node: check this node (kubelet, kube-proxy, CIS files)
   std::string node_snapshot;    // --node-snapshot FILE (bulwark collect node, or host-sensor JSON)
   std::string host_root = "/";  // --host-root DIR: the node's / mounted elsewhere
+  std::string scan_server;      // --scan-server URL (BW-K8S-407)
+  std::string scan_token_env = "BULWARK_TOKEN";
+  std::string scan_ca;
 };
 
 constexpr std::string_view kDefaultIgnoreFile = ".bulwarkignore.yaml";
@@ -204,7 +209,7 @@ int runBenchDocker(const DockerArgs& args) {
 }
 int runBenchK8s(const K8sArgs& args) {
   if (args.print_rbac) {
-    std::fputs(pipeline::k8sReaderClusterRole().c_str(), stdout);
+    std::fputs(pipeline::k8sReaderClusterRole(args.kubelet_configz).c_str(), stdout);
     return kExitOk;
   }
   if (!validFormat(args.common.format)) return fail(formatError(args.common.format));
@@ -237,6 +242,12 @@ int runBenchK8s(const K8sArgs& args) {
   options.context = args.context;
   options.snapshot_path = args.snapshot;
   options.include_owned_pods = args.owned_pods == "include";
+  if (args.kubelet_configz && (!options.paths.empty() || !args.snapshot.empty())) {
+    return fail(
+        "--kubelet-configz reads a live cluster: give --kubeconfig/--context, not "
+        "manifests or --snapshot (collect k8s --kubelet-configz keeps it in a snapshot)");
+  }
+  options.kubelet_configz = args.kubelet_configz;
   options.timeout = std::chrono::milliseconds(static_cast<long>(args.timeout_seconds * 1000));
   options.benchmark = args.benchmark;
   options.k8s_version = args.k8s_version;
@@ -246,6 +257,16 @@ int runBenchK8s(const K8sArgs& args) {
     return fail(parsed.error().message);
   }
   options.ignorefile = ignoreFileOf(args.ignorefile);
+  if (!args.scan_server.empty()) {
+    const char* token = std::getenv(args.scan_token_env.c_str());
+    if (token == nullptr || *token == '\0') {
+      return fail(
+          fmt::format("--scan-server: set {} to a bulwark reader token", args.scan_token_env));
+    }
+    options.scan_server = args.scan_server;
+    options.scan_token = token;
+    options.scan_ca_file = args.scan_ca;
+  }
   const bool with_node = args.node || !args.node_snapshot.empty();
   if (args.node && !args.node_snapshot.empty()) return fail("--node and --node-snapshot: give one");
   // The node alone, or the node beside manifests or a cluster in one report.
@@ -394,6 +415,9 @@ void addBenchCommand(CLI::App& root, Action& action) {
       ->capture_default_str();
   kcmd->add_flag("--print-rbac", k8s->print_rbac,
                  "Print the read-only ClusterRole a live run needs, and exit");
+  kcmd->add_flag("--kubelet-configz", k8s->kubelet_configz,
+                 "A cluster: check each node's kubelet configuration (CIS 4.2) read through the "
+                 "API server's node proxy (needs get on nodes/proxy)");
   kcmd->add_option("--benchmark", k8s->benchmark,
                    "Run a profile's checks and name its controls (pss-baseline, pss-restricted)");
   kcmd->add_option(
@@ -405,6 +429,12 @@ void addBenchCommand(CLI::App& root, Action& action) {
                    "of objects that name none (as kubectl apply -n; default \"default\")")
       ->allow_extra_args(false);
   kcmd->add_option("--input", k8s->inputs, "Values checks ask for: NAME=V1,V2");
+  kcmd->add_option("--scan-server", k8s->scan_server,
+                   "Ask this bulwark serve which image digests it scanned (BW-K8S-407)");
+  kcmd->add_option("--scan-token-env", k8s->scan_token_env,
+                   "The environment variable holding its reader token")
+      ->capture_default_str();
+  kcmd->add_option("--scan-ca", k8s->scan_ca, "PEM file to trust for an https scan server");
   kcmd->add_flag("--timings", k8s->timings, "Print how long reading and evaluating took");
   addExceptionOptions(kcmd, k8s->ignorefile, k8s->show_suppressed);
   addReportOptions(kcmd, k8s->common);

@@ -41,6 +41,7 @@ struct CollectK8sArgs {
   std::vector<std::string> namespaces;
   std::string owned_pods = "skip";
   double timeout_seconds = 10;
+  bool kubelet_configz = false;
   std::string output;
 };
 
@@ -71,6 +72,7 @@ int runCollectK8s(const CollectK8sArgs& args) {
   options.context = args.context;
   options.namespaces = args.namespaces;
   options.include_owned_pods = args.owned_pods == "include";
+  options.kubelet_configz = args.kubelet_configz;
   options.timeout = std::chrono::milliseconds(static_cast<long>(args.timeout_seconds * 1000));
   core::Diagnostics diagnostics;
   auto inventory = pipeline::collectK8s(options, diagnostics);
@@ -123,6 +125,9 @@ void addCollectCommand(CLI::App& root, Action& action) {
       ->capture_default_str();
   kcmd->add_option("--timeout", k8s->timeout_seconds, "Seconds each API request may take")
       ->capture_default_str();
+  kcmd->add_flag("--kubelet-configz", k8s->kubelet_configz,
+                 "Also read each node's kubelet configuration through the API server "
+                 "(nodes/proxy get)");
   kcmd->add_option("-o,--output", k8s->output, "Write the snapshot to FILE instead of stdout");
   kcmd->callback([k8s, &action] { action = [k8s] { return runCollectK8s(*k8s); }; });
 

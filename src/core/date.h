@@ -39,15 +39,18 @@ inline std::optional<std::chrono::year_month_day> parseDate(std::string_view tex
   return date;
 }
 
-// The current time in RFC 3339 UTC, to the second ("2026-11-23T06:00:00Z"): when a snapshot
-// was collected.
-inline std::string nowUtc() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+// A time in RFC 3339 UTC, to the second ("2026-11-23T06:00:00Z").
+inline std::string utcText(std::time_t when) {
   std::tm utc{};
-  ::gmtime_r(&now, &utc);
+  if (::gmtime_r(&when, &utc) == nullptr) return {};
   char text[32] = {};
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
+}
+
+// The current time in RFC 3339 UTC, to the second: when a snapshot was collected.
+inline std::string nowUtc() {
+  return utcText(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()));
 }
 
 // Today's date in UTC.

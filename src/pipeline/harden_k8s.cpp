@@ -11,7 +11,9 @@
 #include "checks/exceptions.h"
 #include "checks/k8s/collect/collect.h"
 #include "checks/k8s/collect/kubeconfig.h"
+#include "checks/k8s/collect/scan_lookup.h"
 #include "checks/k8s/manifest.h"
+#include "checks/k8s/node_snapshot.h"
 #include "checks/k8s/snapshot.h"
 #include "checks/profile.h"
 #include "core/date.h"
@@ -102,7 +104,78 @@ report::ClusterSummary summaryOf(const checks::k8s::Inventory& inventory,
   return summary;
 }
 
+// Whether every test of `tests` (groups included) reads the kubelet's configuration: what a
+// node's /configz can answer (CIS 4.2), unlike its files and kube-proxy.
+bool readsKubeletConfigOnly(const std::vector<checks::Test>& tests) {
+  return !tests.empty() && std::all_of(tests.begin(), tests.end(), [](const checks::Test& test) {
+    if (test.group != checks::Test::Group::None) return readsKubeletConfigOnly(test.children);
+    return test.probe != nullptr && test.probe->kind == "kubelet-config";
+  });
+}
+
+// The node checks a /configz answers: the profile's (--benchmark), else every one; then
+// --check/--skip.
+core::Result<checks::CheckSet> configzChecks(const K8sBenchOptions& options,
+                                             const std::optional<checks::Profile>& profile,
+                                             const checks::K8sVersion& version) {
+  auto builtin = checks::loadBuiltinChecks();
+  if (!builtin) return tl::unexpected(builtin.error());
+  checks::CheckSet set = std::move(*builtin);
+  if (profile) {
+    auto selected = checks::profileChecks(set, *profile, version);
+    if (!selected) return tl::unexpected(selected.error());
+    set = std::move(*selected);
+  }
+  std::erase_if(set.checks, [](const checks::Check& check) {
+    return check.appliesTo(checks::ResourceKind::K8sNode) == nullptr ||
+           !readsKubeletConfigOnly(check.tests);
+  });
+  return checks::selectChecks(set, options.only, options.skip);
+}
+
+// One node of the cluster as its kubelet's /configz describes it: the configuration only (flags
+// merged in; the command line, files and kube-proxy not known).
+checks::k8s::NodeSnapshot configzNode(const std::string& name,
+                                      const checks::k8s::KubeletConfigz& configz) {
+  using checks::docker::FactStatus;
+  checks::k8s::NodeSnapshot node;
+  node.host.hostname = name;
+  const std::string source = configz.state.source;
+  // A /configz that could not be read leaves every option unknown for that reason.
+  node.kubelet.state =
+      configz.state.ok()
+          ? checks::docker::FactState{FactStatus::NotCollected,
+                                      "/configz reports the kubelet's configuration, "
+                                      "not its command line",
+                                      source}
+          : configz.state;
+  node.proxy.state = {FactStatus::NotCollected, "not read through the API", source};
+  node.kubelet_config.path = source.starts_with("GET ") ? source.substr(4) : source;
+  node.kubelet_config.state = configz.state;
+  node.kubelet_config.doc = configz.config;
+  node.kubelet_config.effective = true;
+  return node;
+}
+
 constexpr std::size_t kMaxSnapshotBytes = std::size_t{1} << 30;
+constexpr std::size_t kMaxCaBytes = std::size_t{1} << 20;
+
+// bulwark serve's answers for every digest the workloads stand for (--scan-server).
+core::Result<checks::k8s::ImageScans> lookupScans(const K8sBenchOptions& options,
+                                                  const checks::k8s::Inventory& inventory,
+                                                  core::Diagnostics& diagnostics) {
+  checks::k8s::collect::ScanServerOptions server;
+  server.url = options.scan_server;
+  server.token = options.scan_token;
+  server.timeout = options.timeout;
+  if (!options.scan_ca_file.empty()) {
+    auto pem = readBoundedFile(options.scan_ca_file, kMaxCaBytes);
+    if (!pem) return tl::unexpected(pem.error());
+    server.ca_pem = std::move(*pem);
+  }
+  return checks::k8s::collect::lookupImageScans(server, checks::k8s::inventoryDigests(inventory),
+                                                diagnostics);
+}
 
 core::Result<checks::k8s::Inventory> readSnapshotFile(const K8sBenchOptions& options,
                                                       core::Diagnostics& diagnostics) {
@@ -141,13 +214,16 @@ core::Result<checks::k8s::Inventory> collectK8s(const K8sBenchOptions& options,
   client->wipeSecrets();
   collect.namespaces = options.namespaces;
   collect.include_owned_pods = options.include_owned_pods;
+  collect.kubelet_configz = options.kubelet_configz;
   collect.timeout = options.timeout;
   auto inventory = checks::k8s::collect::collectCluster(collect, diagnostics);
   collect.client.wipeSecrets();
   return inventory;
 }
 
-std::string k8sReaderClusterRole() { return checks::k8s::collect::readerClusterRole(); }
+std::string k8sReaderClusterRole(bool kubelet_configz) {
+  return checks::k8s::collect::readerClusterRole(kubelet_configz);
+}
 
 core::Result<K8sBenchReport> runK8sBench(const K8sBenchOptions& options) {
   K8sBenchReport out;
@@ -184,11 +260,31 @@ core::Result<K8sBenchReport> runK8sBench(const K8sBenchOptions& options) {
   if (!exceptions) return tl::unexpected(exceptions.error());
   out.timings.load_ms = millisecondsSince(load_start);
 
+  if (!options.scan_server.empty()) {
+    auto scans = lookupScans(options, out.inventory, diagnostics);
+    if (!scans) return tl::unexpected(scans.error());
+    out.image_scans = std::move(*scans);
+  }
+
   const auto evaluate_start = Clock::now();
   checks::EvalContext context;
   context.inputs = options.inputs;
   context.k8s_version = out.version;
+  if (out.image_scans) context.image_scans = &*out.image_scans;
   out.results = checks::evaluateK8s(*set, out.inventory, context);
+  if (!out.inventory.kubelet_configz.empty()) {
+    auto node_set = configzChecks(options, profile, out.version);
+    if (!node_set) return tl::unexpected(node_set.error());
+    for (const auto& [name, configz] : out.inventory.kubelet_configz) {
+      const auto node = configzNode(name, configz);
+      auto results = checks::evaluateK8sNode(*node_set, node, context, diagnostics);
+      out.results.insert(out.results.end(), std::make_move_iterator(results.begin()),
+                         std::make_move_iterator(results.end()));
+    }
+    for (auto& check : node_set->checks) {
+      if (set->find(check.id) == nullptr) set->checks.push_back(std::move(check));
+    }
+  }
   if (profile) checks::annotate(out.results, *profile, out.version);
   checks::applyExceptions(out.results, *exceptions, core::today(), diagnostics);
   out.timings.evaluate_ms = millisecondsSince(evaluate_start);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,9 +26,10 @@ struct K8sBenchOptions {
   // $KUBECONFIG, else ~/.kube/config) and its context (empty: current-context).
   std::string kubeconfig;
   std::string context;
-  std::string snapshot_path;                 // `bulwark collect k8s` output
-  std::vector<std::string> namespaces;       // live: read only these namespaces
-  bool include_owned_pods = false;           // live: check controller-owned pods too
+  std::string snapshot_path;            // `bulwark collect k8s` output
+  std::vector<std::string> namespaces;  // live: read only these namespaces
+  bool include_owned_pods = false;      // live: check controller-owned pods too
+  bool kubelet_configz = false;  // live: each Node's kubelet /configz → CIS 4.2 checks per node
   std::chrono::milliseconds timeout{10000};  // live: per API request
   std::string benchmark;                     // "pss-restricted"; empty: every Kubernetes check
   std::string k8s_version;  // "1.30", "latest"; empty: the server's version, else latest
@@ -38,6 +40,11 @@ struct K8sBenchOptions {
   std::map<std::string, std::vector<std::string>> inputs;
   std::string ignorefile;
   std::size_t max_file_bytes = std::size_t{64} << 20;
+  // BW-K8S-407: the bulwark serve asked which image digests it scanned (empty: not asked, the
+  // check is manual), its reader token, and the PEM file to trust for https (empty: system).
+  std::string scan_server;
+  std::string scan_token;
+  std::string scan_ca_file;
 };
 
 struct K8sBenchReport {
@@ -46,7 +53,8 @@ struct K8sBenchReport {
   report::CheckCatalog catalog;
   std::vector<report::ClusterSummary> clusters;
   std::vector<core::Diagnostic> diagnostics;
-  checks::K8sVersion version;  // the rules' version
+  checks::K8sVersion version;                          // the rules' version
+  std::optional<checks::k8s::ImageScans> image_scans;  // with scan_server
   struct Timings {
     double load_ms = 0;  // checks and profile
     double read_ms = 0;  // manifests → inventory (indexed)
@@ -66,6 +74,6 @@ core::Result<checks::k8s::Inventory> collectK8s(const K8sBenchOptions& options,
 
 // The least-privilege ClusterRole bench needs on a live cluster (get and list on exactly the
 // lists it reads), as YAML.
-std::string k8sReaderClusterRole();
+std::string k8sReaderClusterRole(bool kubelet_configz = false);
 
 }  // namespace bulwark::pipeline

@@ -1,7 +1,7 @@
 // Fuzzes the Kubernetes snapshot reader and the checks over what it reads: readK8sSnapshot,
 // then every built-in check at the newest rules. Nothing may crash or hang; every object has a
 // kind and a name; every problem is an input problem; an input result never passes; and what
-// was read writes a snapshot that reads back to the same objects.
+// was read writes a snapshot that reads back to the same objects and running images.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -34,7 +34,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   static const auto checks = bulwark::checks::loadBuiltinChecks();
   if (!checks) std::abort();
-  for (const auto& result : bulwark::checks::evaluateK8s(*checks, *inventory, {})) {
+  // With a scan server that answered nothing: the image-scan probe reads every workload's
+  // images and the running digests, and an unanswered digest never passes.
+  k8s::ImageScans scans;
+  for (const auto& digest : k8s::inventoryDigests(*inventory)) {
+    if (k8s::repositoryDigest("@" + digest) != digest) std::abort();
+    scans.by_digest[digest] = {};
+  }
+  bulwark::checks::EvalContext context;
+  context.image_scans = &scans;
+  for (const auto& result : bulwark::checks::evaluateK8s(*checks, *inventory, context)) {
+    if (result.check_id == "BW-K8S-407" && result.status == bulwark::model::CheckStatus::Pass) {
+      std::abort();
+    }
     if (result.resource_kind == "k8s-input" &&
         result.status != bulwark::model::CheckStatus::NotEvaluated) {
       std::abort();
@@ -45,5 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bulwark::core::Diagnostics again;
   const auto reread = k8s::readK8sSnapshot(written, "fuzz.json", again);
   if (!reread || reread->objects.size() != inventory->objects.size()) std::abort();
+  if (reread->running_images != inventory->running_images) std::abort();
+  if (reread->kubelet_configz.size() != inventory->kubelet_configz.size()) std::abort();
   return 0;
 }

@@ -16,6 +16,7 @@ k8s::ComponentConfig configOf(k8s::Component component, const k8s::NodeSnapshot:
   inputs.config_path = config.path;
   inputs.config_state = config.state;
   inputs.config_doc = config.state.ok() ? &config.doc : nullptr;
+  inputs.effective = config.effective;
   return k8s::effectiveComponentConfig(component, inputs, diagnostics);
 }
 

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "checks/k8s/image_scans.h"
 #include "checks/k8s/object.h"
 #include "checks/k8s/version.h"
 #include "core/diagnostic.h"
@@ -34,6 +35,13 @@ struct SourceState {
   std::size_t items = 0;
 };
 
+// A Node's kubelet configuration as the kubelet reports it at /configz, read through the API
+// server's node proxy (--kubelet-configz): the `kubeletconfig` object, or why it is missing.
+struct KubeletConfigz {
+  docker::FactState state;  // source: "GET /api/v1/nodes/<node>/proxy/configz"
+  nlohmann::json config;    // null unless state is Ok
+};
+
 struct Inventory {
   std::string cluster;  // "manifests", a kubeconfig context, a snapshot's name
   std::string source;   // "3 files", "stdin", "kubeconfig context prod"
@@ -43,6 +51,11 @@ struct Inventory {
   std::vector<InputProblem> problems;
   std::map<std::string, SourceState, std::less<>> sources;  // live lists by resource
   std::size_t files = 0;                                    // manifest files read
+  // Live: the repository digests the nodes report for controller-owned pods the collector did
+  // not keep, under their top controller ("Deployment/web/api"); image_scans.h.
+  RunningImages running_images;
+  // Live with --kubelet-configz: each Node's kubelet configuration, by node name.
+  std::map<std::string, KubeletConfigz, std::less<>> kubelet_configz;
 
   // Sorts the objects (namespace with cluster-scoped first, then kind order: workloads by
   // WorkloadKind, then other kinds by name; then name; then origin) and builds the indexes.

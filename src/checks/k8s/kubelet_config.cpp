@@ -515,6 +515,11 @@ ComponentConfig effectiveComponentConfig(Component component, const ComponentInp
         value.values = std::move(*values);
         value.where = fmt::format("{} config {} {}", name, inputs.config_path, option.key);
       }
+    } else if (inputs.effective && doc != nullptr && option.source != KubeOptionSource::FlagOnly) {
+      value.origin = OptionValue::Origin::Default;
+      value.values = splitDefault(option, true);
+      value.where =
+          fmt::format("{} default ({} leaves `{}` out)", name, inputs.config_path, option.key);
     } else if (!argv_read) {
       value.unread = inputs.argv_state;
       if (value.unread.source.empty()) value.unread.source = argv_source;

@@ -63,6 +63,10 @@ struct ComponentInputs {
   std::string config_path;  // as the flag gave it; empty: no config file
   docker::FactState config_state;
   const nlohmann::json* config_doc = nullptr;  // null unless config_state is ok
+  // The document is the component's effective configuration as it reports it (the kubelet's
+  // /configz): flags are already merged into it, an option it leaves out (Go's omitempty) has
+  // the config-file default, and a flag-only option is unknown with argv_state.
+  bool effective = false;
 };
 
 // Flags are parsed with pflag's rules (`--x=v`, `--x v`, booleans `--x` / `--x=false`, `_` in

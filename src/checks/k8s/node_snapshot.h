@@ -45,6 +45,9 @@ struct NodeSnapshot {
     std::string path;  // as resolved (absolute); empty: the command line names none
     docker::FactState state;
     nlohmann::json doc;  // YAML or JSON read as JSON; null unless state is Ok
+    // The component's effective configuration as it reports it (the kubelet's /configz, read
+    // through the API server): flags merged in, the command line not known.
+    bool effective = false;
   } kubelet_config, proxy_config;
 };
 

@@ -128,6 +128,8 @@ class Reader {
       }
     }
     if (const Json* problems = member(root, "problems")) readProblems(*problems);
+    if (const Json* running = member(root, "running_images")) readRunningImages(*running);
+    if (const Json* configz = member(root, "kubelet_configz")) readKubeletConfigz(*configz);
   }
 
  private:
@@ -155,6 +157,73 @@ class Reader {
     } else {
       bad("cluster.version", fmt::format("{} is not a Kubernetes version; the newest rules apply",
                                          dump(Json(core::printable(text.substr(0, 64))))));
+    }
+  }
+
+  // {"Deployment/web/api": {"nginx:1.25": ["sha256:…"]}}; entries that are not digests are
+  // dropped with a diagnostic (a wrong digest could only make an image look unscanned).
+  void readRunningImages(const Json& running) {
+    if (!running.is_object()) return bad("running_images", "not a map");
+    std::size_t digests = 0;
+    for (const auto& [key, images] : running.items()) {
+      if (!images.is_object()) {
+        bad(fmt::format("running_images.{}", core::printable(key)), "not a map");
+        continue;
+      }
+      for (const auto& [image, list] : images.items()) {
+        if (!list.is_array()) {
+          bad(fmt::format("running_images.{}", core::printable(key)), "not a list");
+          continue;
+        }
+        for (const auto& digest : list) {
+          if (++digests > kMaxObjects) {
+            return bad("running_images",
+                       fmt::format("more than {} digests; the rest are ignored", kMaxObjects));
+          }
+          if (!digest.is_string() || repositoryDigest("@" + digest.get<std::string>()).empty()) {
+            bad(fmt::format("running_images.{}", core::printable(key)), "not a sha256 digest");
+            continue;
+          }
+          inventory_.running_images[key][image].insert(digest.get<std::string>());
+        }
+      }
+    }
+  }
+
+  // {"node-1": {"status": "ok", "source": "GET …", "config": {…}}}: an entry whose status is
+  // unknown, or Ok without a config object, is kept as Malformed (never a clean kubelet).
+  void readKubeletConfigz(const Json& configz) {
+    if (!configz.is_object()) return bad("kubelet_configz", "not a map");
+    for (const auto& [node, value] : configz.items()) {
+      if (inventory_.kubelet_configz.size() >= kMaxObjects) {
+        return bad("kubelet_configz",
+                   fmt::format("more than {} nodes; the rest are ignored", kMaxObjects));
+      }
+      const std::string where = fmt::format("kubelet_configz.{}", core::printable(node));
+      if (node.empty() || !value.is_object()) {
+        bad(where, "not a map");
+        continue;
+      }
+      KubeletConfigz entry;
+      entry.state.source = stringMember(value, "source");
+      const std::string status = stringMember(value, "status");
+      if (!docker::parseFactStatus(status, entry.state.status)) {
+        entry.state.status = docker::FactStatus::Malformed;
+        entry.state.detail = fmt::format("unknown status {}", dump(Json(core::printable(status))));
+        bad(where, entry.state.detail);
+      } else if (entry.state.ok()) {
+        const Json* config = member(value, "config");
+        if (config != nullptr && config->is_object()) {
+          entry.config = *config;
+        } else {
+          entry.state.status = docker::FactStatus::Malformed;
+          entry.state.detail = "no `config` object";
+          bad(where, entry.state.detail);
+        }
+      } else {
+        entry.state.detail = stringMember(value, "detail");
+      }
+      inventory_.kubelet_configz.emplace(node, std::move(entry));
     }
   }
 
@@ -355,7 +424,28 @@ std::string writeK8sSnapshot(const Inventory& inventory, std::string_view collec
     out += dump(trimmedItem(object));
   }
   out += first ? "],\n" : "\n ],\n";
+  if (!inventory.kubelet_configz.empty()) {
+    Json configz = Json::object();
+    for (const auto& [node, entry] : inventory.kubelet_configz) {
+      Json one = Json::object();
+      one["status"] = docker::toString(entry.state.status);
+      if (!entry.state.detail.empty()) one["detail"] = entry.state.detail;
+      if (!entry.state.source.empty()) one["source"] = entry.state.source;
+      if (entry.state.ok()) one["config"] = entry.config;
+      configz[node] = std::move(one);
+    }
+    out += fmt::format(" \"kubelet_configz\": {},\n", dump(configz));
+  }
   out += fmt::format(" \"problems\": {},\n", dump(problems));
+  if (!inventory.running_images.empty()) {
+    Json running = Json::object();
+    for (const auto& [key, images] : inventory.running_images) {
+      Json by_image = Json::object();
+      for (const auto& [image, digests] : images) by_image[image] = digests;
+      running[key] = std::move(by_image);
+    }
+    out += fmt::format(" \"running_images\": {},\n", dump(running));
+  }
   out += fmt::format(" \"sources\": {}\n}}\n", dump(sources));
   return out;
 }

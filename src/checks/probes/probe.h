@@ -33,12 +33,16 @@ struct Observation {
   std::string display;   // what the evidence shows as observed
   std::string where;
   std::string note;  // why unknown, or a remark for the evidence
+  // Why unknown, when it is more than undetermined (a server unreachable, a token refused).
+  model::NotEvaluatedCause cause = model::NotEvaluatedCause::None;
   // The path resolved to nothing inside one element of a fanned-out probe (a network without
   // Options.encrypted): the test's `absent:` decides, not the comparison.
   bool absent = false;
 };
 
-enum class ProbeState { Evaluated, NotApplicable, NotEvaluated };
+// Manual: the probe cannot be automated with what the run was given (a server not named), and
+// says what would automate it.
+enum class ProbeState { Evaluated, NotApplicable, NotEvaluated, Manual };
 
 struct ProbeResult {
   ProbeState state = ProbeState::Evaluated;
@@ -55,6 +59,9 @@ struct ProbeResult {
   }
   static ProbeResult notApplicable(std::string reason) {
     return {ProbeState::NotApplicable, std::move(reason), {}, model::NotEvaluatedCause::None};
+  }
+  static ProbeResult manual(std::string reason) {
+    return {ProbeState::Manual, std::move(reason), {}, model::NotEvaluatedCause::None};
   }
 };
 

@@ -47,6 +47,8 @@ struct Verdict {
   std::string status;
   std::string cause;
   std::string reason;
+  std::string assist;  // a manual result: what the tests said
+  bool operator==(const Verdict&) const = default;
 };
 
 // resource → check id → verdict, from `bench k8s -f json`.
@@ -58,7 +60,7 @@ Verdicts verdictsOf(const Json& report) {
     auto& checks = out[resource.at("resource").get<std::string>()];
     for (const auto& r : resource.at("results")) {
       checks[r.at("id").get<std::string>()] = {r.value("status", ""), r.value("cause", ""),
-                                               r.value("reason", "")};
+                                               r.value("reason", ""), r.value("assist", "")};
     }
   }
   return out;
@@ -161,7 +163,7 @@ TEST_F(K8sApiE2e, AdminTokenReadsEveryListAndChecksTheObjects) {
     EXPECT_FALSE(resource.starts_with("k8s-api:")) << resource;
     EXPECT_FALSE(checks.contains("BW-K8S-604")) << resource;
   }
-  // Pages of two: the pods list (4 pods) took more than one request.
+  // Pages of two: the pods list (5 pods) took more than one request.
   EXPECT_GE(server->count("/api/v1/pods"), 2U);
 }
 
@@ -276,8 +278,8 @@ TEST_F(K8sApiE2e, GoneOnContinueRestartsTheListOnce) {
   EXPECT_TRUE(v.contains("k8s:web/Pod/hostpid-pod"));
   EXPECT_TRUE(v.contains("k8s:shop/Pod/caps-pod"));
   EXPECT_TRUE(v.contains("k8s:kube-system/Pod/kube-apiserver-node-1"));
-  // Page 1, 410 Gone for page 2, then pages 1 and 2 again (4 pods, 2 a page).
-  EXPECT_EQ(server->count("/api/v1/pods"), 4U);
+  // Page 1, 410 Gone for page 2, then pages 1 to 3 again (5 pods, 2 a page).
+  EXPECT_EQ(server->count("/api/v1/pods"), 5U);
 }
 
 TEST_F(K8sApiE2e, OversizedBodyIsMalformed) {
@@ -308,6 +310,18 @@ TEST_F(K8sApiE2e, CollectedSnapshotGivesTheLiveReport) {
     const Json snap = Json::parse(bulwark::testing::readFile(snapshot), nullptr, false);
     ASSERT_TRUE(snap.is_object());
     EXPECT_EQ(snap.value("schema", ""), "bulwark.k8s-snapshot/v1");
+    if (std::string_view(scenario) == "admin-token") {
+      // The skipped pod's repository digest is kept under its ReplicaSet's Deployment; the
+      // bare image id of its mysql container (no repository digest) is not.
+      const Json expected = {
+          {"Deployment/web/hostnet-deploy",
+           {{"php:7.0-apache",
+             {"sha256:0000000000000000000000000000000000000000000000000000000000000002"}}}},
+          {"ReplicaSet/web/web-7d9c6b8f5",
+           {{"nginx:1.27",
+             {"sha256:0000000000000000000000000000000000000000000000000000000000000001"}}}}};
+      EXPECT_EQ(snap.value("running_images", Json()), expected) << snap.dump(1);
+    }
 
     Json live = bench("--kubeconfig " + config);
     Json offline = bench("--snapshot " + shellQuote(snapshot.string()));
@@ -320,6 +334,53 @@ TEST_F(K8sApiE2e, CollectedSnapshotGivesTheLiveReport) {
     }
     EXPECT_EQ(live, offline) << "live:\n" << live.dump(1) << "\nsnapshot:\n" << offline.dump(1);
   }
+}
+
+TEST_F(K8sApiE2e, KubeletConfigzChecksEachNodeThroughTheApi) {
+  auto server = start("configz");
+  const std::string config = shellQuote(kubeconfig(*server).string());
+  const Json report = bench("--kubeconfig " + config + " --kubelet-configz");
+  const Verdicts v = verdictsOf(report);
+  ASSERT_TRUE(v.contains("k8s-node:node-1")) << report.dump(1);
+  const auto& node1 = v.at("k8s-node:node-1");
+  // Only what /configz can say: kubelet settings, no file modes, no kube-proxy.
+  EXPECT_FALSE(node1.contains("BW-K8S-701")) << "a file check";
+  EXPECT_FALSE(node1.contains("BW-K8S-741")) << "a kube-proxy check";
+  EXPECT_EQ(node1.at("BW-K8S-721").status, "pass");  // anonymous auth off
+  EXPECT_EQ(node1.at("BW-K8S-722").status, "pass");  // Webhook authorization
+  EXPECT_EQ(node1.at("BW-K8S-726").status, "pass");  // makeIPTablesUtilChains
+  // Manual in CIS: the tests' verdict assists. readOnlyPort 10255, podPidsLimit -1.
+  EXPECT_EQ(node1.at("BW-K8S-724").status, "manual");
+  EXPECT_EQ(node1.at("BW-K8S-724").assist, "fail");
+  EXPECT_EQ(node1.at("BW-K8S-733").assist, "fail");
+  // Left out of /configz (Go's omitempty): the config-file default, said so.
+  EXPECT_EQ(node1.at("BW-K8S-731").assist, "pass");
+  // A flag-only option (--hostname-override) is not in /configz: unknown, never defaulted.
+  EXPECT_EQ(node1.at("BW-K8S-727").assist, "not-evaluated");
+  EXPECT_NE(node1.at("BW-K8S-727").reason.find("not its command line"), std::string::npos)
+      << node1.at("BW-K8S-727").reason;
+  // node-2's configz is forbidden: no kubelet check passes; each says why.
+  ASSERT_TRUE(v.contains("k8s-node:node-2"));
+  ASSERT_EQ(v.at("k8s-node:node-2").size(), node1.size());
+  for (const auto& [id, verdict] : v.at("k8s-node:node-2")) {
+    if (verdict.status == "manual") {
+      EXPECT_EQ(verdict.assist, "not-evaluated") << id;
+    } else {
+      EXPECT_EQ(verdict.status, "not-evaluated") << id;
+      EXPECT_EQ(verdict.cause, "permission-denied") << id;
+    }
+    EXPECT_NE(verdict.reason.find("nodes/proxy"), std::string::npos) << id << verdict.reason;
+  }
+  EXPECT_EQ(server->count("/api/v1/nodes/node-1/proxy/configz"), 1U);
+
+  // A snapshot keeps the answers: the same results offline.
+  const fs::path snapshot = dir_.path() / "configz.json";
+  const auto collected = runBulwark("collect k8s --kubelet-configz --kubeconfig " + config +
+                                    " -o " + shellQuote(snapshot.string()));
+  ASSERT_EQ(collected.status, 0) << collected.out;
+  EXPECT_EQ(verdictsOf(bench("--snapshot " + shellQuote(snapshot.string()))), v);
+  // Without the flag nobody asks the nodes.
+  EXPECT_FALSE(verdictsOf(bench("--kubeconfig " + config)).contains("k8s-node:node-1"));
 }
 
 TEST_F(K8sApiE2e, UsageErrors) {
@@ -337,6 +398,17 @@ TEST_F(K8sApiE2e, UsageErrors) {
   EXPECT_EQ(run.status, 0) << run.out;
   EXPECT_NE(run.out.find("kind: ClusterRole"), std::string::npos) << run.out;
   EXPECT_EQ(run.out.find("secrets"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("nodes/proxy"), std::string::npos) << run.out;
+  run = runBulwark("bench k8s --print-rbac --kubelet-configz");
+  EXPECT_NE(run.out.find("resources: [nodes/proxy]\n    verbs: [get]\n"), std::string::npos)
+      << run.out;
+  // /configz is read live only; a --scan-server needs its token.
+  run = runBulwark("bench k8s --kubelet-configz some.yaml");
+  EXPECT_EQ(run.status, 2) << run.out;
+  run = runBulwark("bench k8s --kubeconfig " + config +
+                   " --scan-server http://127.0.0.1:9 --scan-token-env BULWARK_E2E_UNSET_TOKEN");
+  EXPECT_EQ(run.status, 2) << run.out;
+  EXPECT_NE(run.out.find("set BULWARK_E2E_UNSET_TOKEN"), std::string::npos) << run.out;
 }
 
 // A real client reads our wire format: kubectl lists the deployments the collector sees.

@@ -4,6 +4,8 @@
 // fixture (tests/fixtures/rootfs/debian-mini) and pushed with skopeo, the vulnerability database
 // imported from tests/fixtures/advisories/debian-mini, and the bulwark binary under test run as
 // `serve`. Every process is stopped at the end of its test, also when an assertion fails.
+#include <map>
+
 #include "e2e/service/service_harness.h"
 
 namespace bulwark::testing {
@@ -366,6 +368,68 @@ TEST(ServiceE2E, ResultsSurviveARestart) {
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200);
   EXPECT_EQ(Json::parse(res->body)["counts"]["high"], 1) << res->body;
+}
+
+// BW-K8S-407 against a real bulwark serve: `bench k8s --scan-server` asks it for every digest
+// the manifests pin. The image pushed (and so scanned) passes, a digest the server never saw
+// fails, and a token the server refuses leaves the check not evaluated — never a pass.
+TEST(ServiceE2E, BenchK8sAsksTheServerWhichImagesItScanned) {
+  REQUIRE_TOOLS();
+  Service service;
+  ASSERT_TRUE(service.start());
+  const fs::path layout = service.dir() / "layout";
+  ASSERT_TRUE(addImage(layout, "mini", miniRootfs()));
+  ASSERT_TRUE(service.push(layout, "mini", "team/app:1.0"));
+  const std::string digest = service.registryDigest("team/app:1.0");
+  ASSERT_FALSE(digest.empty());
+  ASSERT_TRUE(scanned(service.waitFor("/api/v1/registries/local/tags/1.0?repository=team/app",
+                                      [](const Json& j) { return scanned(j); })))
+      << service.log();
+
+  const std::string host = service.registryHost();
+  const std::string ghost = "sha256:" + std::string(63, '0') + "1";
+  auto deployment = [](const std::string& name, const std::string& image) {
+    return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + name +
+           ", namespace: shop}\nspec:\n  template:\n    spec:\n      containers:\n        - {name: "
+           "app, image: \"" +
+           image + "\"}\n---\n";
+  };
+  const fs::path manifest = service.dir() / "shop.yaml";
+  writeFile(manifest, deployment("scanned", host + "/team/app:1.0@" + digest) +
+                          deployment("ghost", host + "/team/ghost@" + ghost));
+  const fs::path report = service.dir() / "report.json";
+  auto bench = [&](const std::string& token) {
+    // Findings make the exit code 1: the report is what is asserted.
+    (void)runCommand("BULWARK_TOKEN=" + shellQuote(token) + " " + shellQuote(bulwarkBin()) +
+                     " bench k8s " + shellQuote(manifest.string()) +
+                     " --check BW-K8S-407 -f json -o " + shellQuote(report.string()) +
+                     " --scan-server http://127.0.0.1:" + service.servicePort());
+    std::map<std::string, Json> by_resource;
+    const Json doc = Json::parse(readFile(report), nullptr, false);
+    for (const auto& resource : doc.value("resources", Json::array())) {
+      for (const auto& result : resource.value("results", Json::array())) {
+        by_resource[resource.value("resource", "")] = result;
+      }
+    }
+    return by_resource;
+  };
+
+  auto results = bench(service.admin());
+  ASSERT_EQ(results.size(), 2U) << readFile(report);
+  const Json& ok = results["k8s:shop/Deployment/scanned"];
+  EXPECT_EQ(ok["status"], "pass") << ok.dump(2);
+  EXPECT_NE(ok["evidence"][0]["observed"].get<std::string>().find("1 high"), std::string::npos)
+      << ok.dump(2);
+  const Json& never = results["k8s:shop/Deployment/ghost"];
+  EXPECT_EQ(never["status"], "fail") << never.dump(2);
+  EXPECT_NE(never["evidence"][0]["observed"].get<std::string>().find("no scan result"),
+            std::string::npos)
+      << never.dump(2);
+
+  results = bench("bwk_not-a-token");
+  EXPECT_EQ(results["k8s:shop/Deployment/scanned"]["status"], "not-evaluated");
+  EXPECT_EQ(results["k8s:shop/Deployment/scanned"]["cause"], "permission-denied")
+      << results["k8s:shop/Deployment/scanned"].dump(2);
 }
 
 }  // namespace

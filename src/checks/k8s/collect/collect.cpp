@@ -123,8 +123,10 @@ void trimObject(Json& item) {
   if (status == item.end()) return;
   Json kept = Json::object();
   if (status->is_object()) {
-    if (const auto statuses = status->find("containerStatuses");
-        statuses != status->end() && statuses->is_array()) {
+    for (const char* list :
+         {"containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"}) {
+      const auto statuses = status->find(list);
+      if (statuses == status->end() || !statuses->is_array()) continue;
       Json digests = Json::array();
       for (const auto& entry : *statuses) {
         Json one = Json::object();
@@ -132,7 +134,7 @@ void trimObject(Json& item) {
         if (const auto* id = stringMember(entry, "imageID")) one["imageID"] = *id;
         digests.push_back(std::move(one));
       }
-      kept["containerStatuses"] = std::move(digests);
+      kept[list] = std::move(digests);
     }
   }
   if (kept.empty()) {
@@ -174,6 +176,54 @@ bool controllerOwned(const Json& item, std::string_view kind) {
   return false;
 }
 
+// "Kind/namespace/name" of the controller that owns `item` (the ownerReference with
+// `controller: true`), else "". Owners live in their object's namespace.
+std::string controllerKey(const Json& item) {
+  const auto meta = item.find("metadata");
+  if (meta == item.end() || !meta->is_object()) return {};
+  const std::string* ns = stringMember(*meta, "namespace");
+  const auto owners = meta->find("ownerReferences");
+  if (owners == meta->end() || !owners->is_array()) return {};
+  for (const auto& owner : *owners) {
+    const auto controller = owner.is_object() ? owner.find("controller") : owner.end();
+    if (!owner.is_object() || controller == owner.end() || !controller->is_boolean() ||
+        !controller->get<bool>()) {
+      continue;
+    }
+    const std::string* kind = stringMember(owner, "kind");
+    const std::string* name = stringMember(owner, "name");
+    if (kind == nullptr || name == nullptr) return {};
+    return fmt::format("{}/{}/{}", *kind, ns != nullptr ? *ns : "", *name);
+  }
+  return {};
+}
+
+std::string objectKey(const Json& item, std::string_view kind) {
+  const auto meta = item.find("metadata");
+  if (meta == item.end() || !meta->is_object()) return {};
+  const std::string* ns = stringMember(*meta, "namespace");
+  const std::string* name = stringMember(*meta, "name");
+  if (name == nullptr) return {};
+  return fmt::format("{}/{}/{}", kind, ns != nullptr ? *ns : "", *name);
+}
+
+// The images skipped pods run, moved to their top controller (a ReplicaSet's Deployment, a
+// Job's CronJob) so the controller's template finds them (BW-K8S-407).
+void keepRunningImages(RunningImages& by_owner,
+                       const std::map<std::string, std::string, std::less<>>& owner_of,
+                       RunningImages& out) {
+  for (auto& [key, images] : by_owner) {
+    std::string top = key;
+    for (int hop = 0; hop < 2; ++hop) {
+      const auto up = owner_of.find(top);
+      if (up == owner_of.end()) break;
+      top = up->second;
+    }
+    auto& kept = out[top];
+    for (auto& [image, digests] : images) kept[image].merge(digests);
+  }
+}
+
 // One request stream: a list path read page by page.
 struct Task {
   const ListSpec* list = nullptr;
@@ -200,6 +250,37 @@ FactState httpState(long status, std::string_view body, const std::string& sourc
     return makeState(FactStatus::Unreachable, fmt::format("HTTP {}: {}", status, message), source);
   }
   return makeState(FactStatus::Malformed, fmt::format("HTTP {}: {}", status, message), source);
+}
+
+// Each Node's /configz through the API server's node proxy. The kubelet answers
+// {"kubeletconfig": {…}}; anything else is Malformed, and a node the API server cannot reach
+// (502/503) Unreachable.
+void readKubeletConfigz(ApiClient& client, Inventory& inventory) {
+  for (const auto& object : inventory.objects) {
+    if (object.kind != "Node" || object.name.empty()) continue;
+    const std::string path =
+        fmt::format("/api/v1/nodes/{}/proxy/configz", percentEncode(object.name));
+    const std::string source = "GET " + path;
+    KubeletConfigz configz;
+    const ApiResponse response = client.get(path);
+    if (!response.transport.ok()) {
+      configz.state = response.transport;
+      configz.state.source = source;
+    } else if (response.status != 200) {
+      configz.state = httpState(response.status, response.body, source);
+    } else {
+      Json doc = Json::parse(response.body, nullptr, false);
+      const auto config = doc.is_object() ? doc.find("kubeletconfig") : doc.end();
+      if (doc.is_object() && config != doc.end() && config->is_object()) {
+        configz.state = makeState(FactStatus::Ok, "", source);
+        configz.config = std::move(*config);
+      } else {
+        configz.state =
+            makeState(FactStatus::Malformed, "the answer has no `kubeletconfig` object", source);
+      }
+    }
+    inventory.kubelet_configz.insert_or_assign(object.name, std::move(configz));
+  }
 }
 
 void readList(ApiClient& client, const ClusterCollectOptions& options, Task& task) {
@@ -348,7 +429,7 @@ Object objectFromApi(nlohmann::json item, std::string_view api_version, std::str
   return object;
 }
 
-std::string readerClusterRole() {
+std::string readerClusterRole(bool kubelet_configz) {
   // Resources grouped by API group, in table order.
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;
   for (const auto& list : kLists) {
@@ -370,6 +451,9 @@ std::string readerClusterRole() {
   for (const auto& [group, resources] : groups) {
     out += fmt::format("  - apiGroups: [\"{}\"]\n    resources: [{}]\n    verbs: [get, list]\n",
                        group, fmt::join(resources, ", "));
+  }
+  if (kubelet_configz) {
+    out += "  - apiGroups: [\"\"]\n    resources: [nodes/proxy]\n    verbs: [get]\n";
   }
   out += "  - nonResourceURLs: [/version]\n    verbs: [get]\n";
   return out;
@@ -501,7 +585,9 @@ core::Result<Inventory> collectCluster(const ClusterCollectOptions& options,
   }
 
   std::size_t restarts = 0;
-  std::map<std::string, std::size_t, std::less<>> skipped;  // kind → owned objects skipped
+  std::map<std::string, std::size_t, std::less<>> skipped;   // kind → owned objects skipped
+  RunningImages skipped_images;                              // by the pod's controller
+  std::map<std::string, std::string, std::less<>> owner_of;  // "ReplicaSet/ns/a" → its owner
   for (auto& task : tasks) {
     auto& source = inventory.sources[std::string(task.list->key)];
     const bool first_task = source.state.status == FactStatus::NotCollected;
@@ -514,7 +600,13 @@ core::Result<Inventory> collectCluster(const ClusterCollectOptions& options,
         diagnostics.add("k8s.malformed-item", task.state.source, "a list item is not an object");
         continue;
       }
+      if (task.list->kind == "ReplicaSet" || task.list->kind == "Job") {
+        if (std::string owner = controllerKey(item); !owner.empty()) {
+          owner_of.emplace(objectKey(item, task.list->kind), std::move(owner));
+        }
+      }
       if (!options.include_owned_pods && controllerOwned(item, task.list->kind)) {
+        if (task.list->kind == "Pod") addRunningImages(item, controllerKey(item), skipped_images);
         ++skipped[std::string(task.list->kind)];
         continue;
       }
@@ -533,6 +625,8 @@ core::Result<Inventory> collectCluster(const ClusterCollectOptions& options,
   for (auto& [key, source] : inventory.sources) {
     if (!source.state.ok()) source.items = 0;
   }
+  keepRunningImages(skipped_images, owner_of, inventory.running_images);
+  if (options.kubelet_configz) readKubeletConfigz(*clients[0], inventory);
   if (restarts > 0) {
     diagnostics.add(
         "k8s.list-restarted", inventory.cluster,

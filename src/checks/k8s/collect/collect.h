@@ -21,8 +21,11 @@ namespace bulwark::checks::k8s::collect {
 
 struct ClusterCollectOptions {
   ClientConfig client;
-  std::vector<std::string> namespaces;       // empty: every namespace
-  bool include_owned_pods = false;           // §1.5: controller-owned pods are skipped by default
+  std::vector<std::string> namespaces;  // empty: every namespace
+  bool include_owned_pods = false;      // §1.5: controller-owned pods are skipped by default
+  // Read each Node's kubelet configuration from /api/v1/nodes/<node>/proxy/configz (needs get
+  // on nodes/proxy) into Inventory::kubelet_configz.
+  bool kubelet_configz = false;
   std::chrono::milliseconds timeout{10000};  // per request
   std::size_t page_size = 500;
   std::size_t max_body_bytes = std::size_t{128} << 20;
@@ -41,7 +44,8 @@ core::Result<Inventory> collectCluster(const ClusterCollectOptions& options,
 // none, as list responses omit them); origin.api_path = `api_path`.
 // The least-privilege ClusterRole for collectCluster, as YAML: get and list on exactly the
 // lists it reads (`bulwark bench k8s --print-rbac`, docs/cli.md).
-std::string readerClusterRole();
+// With `kubelet_configz` the role also grants get on nodes/proxy.
+std::string readerClusterRole(bool kubelet_configz = false);
 
 Object objectFromApi(nlohmann::json item, std::string_view api_version, std::string_view kind,
                      std::string_view api_path);

@@ -21,6 +21,7 @@ struct Case {
   std::string config_path;
   FactState config_state{FactStatus::Missing, "no --config flag", {}};
   nlohmann::json doc;
+  bool effective = false;       // the doc is the kubelet's /configz
   std::size_t diagnostics = 0;  // of the last run
 
   ComponentConfig run(Component component = Component::Kubelet) {
@@ -30,6 +31,7 @@ struct Case {
     inputs.config_path = config_path;
     inputs.config_state = config_state;
     inputs.config_doc = config_state.ok() ? &doc : nullptr;
+    inputs.effective = effective;
     core::Diagnostics found;
     auto config = effectiveComponentConfig(component, inputs, found);
     diagnostics = found.size();
@@ -220,6 +222,36 @@ TEST(KubeletConfig, UnreadableSourcesAreUnknownNeverDefault) {
   c.withConfig(nlohmann::json::array({1, 2}));
   config = c.run();
   EXPECT_EQ(at(config, "authorization.mode").unread.status, FactStatus::Malformed);
+}
+
+// /configz: the kubelet's own view with flags merged in. A value there is the file's; one left
+// out (omitempty) has the config-file default; a flag-only option stays unknown with the
+// command line's state — never the flags-only default.
+TEST(KubeletConfig, EffectiveConfigzDocument) {
+  Case c;
+  c.argv.clear();
+  c.argv_state = {FactStatus::NotCollected, "not its command line", "GET /configz"};
+  c.config_path = "/api/v1/nodes/n/proxy/configz";
+  c.config_state = {FactStatus::Ok, {}, c.config_path};
+  c.doc = {{"readOnlyPort", 10255}, {"authorization", {{"mode", "AlwaysAllow"}}}};
+  c.effective = true;
+  const auto config = c.run();
+  EXPECT_EQ(at(config, "readOnlyPort").origin, Origin::File);
+  EXPECT_EQ(at(config, "readOnlyPort").values, Strings{"10255"});
+  EXPECT_EQ(at(config, "authorization.mode").values, Strings{"AlwaysAllow"});
+  const auto& anonymous = at(config, "authentication.anonymous.enabled");
+  EXPECT_EQ(anonymous.origin, Origin::Default);
+  EXPECT_EQ(anonymous.values, Strings{"false"});  // with a config file, not the flags' true
+  EXPECT_EQ(anonymous.where,
+            "kubelet default (/api/v1/nodes/n/proxy/configz leaves "
+            "`authentication.anonymous.enabled` out)");
+  const auto& hostname = at(config, "hostname-override");
+  EXPECT_EQ(hostname.origin, Origin::Unknown);
+  EXPECT_EQ(hostname.unread.status, FactStatus::NotCollected);
+  // The same document as a plain config file with an unread command line: all unknown
+  // but what the file sets.
+  c.effective = false;
+  EXPECT_EQ(at(c.run(), "authentication.anonymous.enabled").origin, Origin::Unknown);
 }
 
 TEST(KubeletConfig, ProxyMetricsAddress) {

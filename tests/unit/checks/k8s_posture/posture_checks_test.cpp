@@ -358,8 +358,8 @@ TEST(PostureProfile, NamesEveryCheckOnce) {
   ASSERT_TRUE(profile.has_value()) << profile.error().message;
   EXPECT_FALSE(profile->versioned);
   const std::vector<std::string> ids = {"BW-K8S-401", "BW-K8S-402", "BW-K8S-403", "BW-K8S-404",
-                                        "BW-K8S-405", "BW-K8S-406", "BW-K8S-501", "BW-K8S-502",
-                                        "BW-K8S-503", "BW-K8S-504"};
+                                        "BW-K8S-405", "BW-K8S-406", "BW-K8S-407", "BW-K8S-501",
+                                        "BW-K8S-502", "BW-K8S-503", "BW-K8S-504"};
   ASSERT_EQ(profile->controls.size(), ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     EXPECT_EQ(profile->controls[i].id, ids[i]);
