@@ -60,6 +60,7 @@ std::string reasonOf(int code) {
     case 403: return "Forbidden";
     case 404: return "NotFound";
     case 410: return "Expired";
+    case 429: return "TooManyRequests";
     default: return "InternalError";
   }
 }
@@ -90,6 +91,7 @@ void loadScenario(const fs::path& dir, const fs::path& testdata, Scenario& scena
     route.message = entry.value("message", route.message);
     route.delay_ms = entry.value("delay_ms", route.delay_ms);
     route.gone_once = entry.value("gone_once", route.gone_once);
+    route.throttle_once = entry.value("throttle_once", route.throttle_once);
     route.body_bytes = entry.value("body_bytes", route.body_bytes);
     route.max_page = entry.value("max_page", root.value("max_page", route.max_page));
     if (const auto body = entry.find("body"); body != entry.end()) {
@@ -274,6 +276,15 @@ void ApiPlayback::handle(const httplib::Request& request, httplib::Response& res
     std::unique_lock lock(mutex_);
     if (stopping_.wait_for(lock, std::chrono::milliseconds(route.delay_ms),
                            [this] { return stopped_; })) {
+      return;
+    }
+  }
+  if (route.throttle_once > 0) {
+    std::lock_guard lock(mutex_);
+    if (!throttled_[lookup]) {
+      throttled_[lookup] = true;
+      response.set_header("Retry-After", std::to_string(route.throttle_once));
+      reply(429, status(429, "TooManyRequests", "Too many requests, please try again later."));
       return;
     }
   }

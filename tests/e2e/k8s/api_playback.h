@@ -37,8 +37,11 @@ struct PlaybackRoute {
   std::string list_kind;    // "DeploymentList"
   std::string api_version;  // "apps/v1"
   std::vector<nlohmann::json> items;
-  int delay_ms = 0;            // hang this long (woken when the server stops)
-  bool gone_once = false;      // 410 to the first request carrying a continue token
+  int delay_ms = 0;        // hang this long (woken when the server stops)
+  bool gone_once = false;  // 410 to the first request carrying a continue token
+  // 429 with this Retry-After (seconds) to the first request, as API Priority and Fairness
+  // answers a client it throttles; 0: never.
+  int throttle_once = 0;
   std::size_t body_bytes = 0;  // oversize: a body of this many bytes
   std::size_t max_page = 0;    // at most this many items per page whatever `limit` says; 0: none
 };
@@ -75,6 +78,7 @@ class ApiPlayback {
   bool stopped_ = false;
   std::map<std::string, std::size_t> counts_;
   std::map<std::string, bool> gone_sent_;
+  std::map<std::string, bool> throttled_;
   std::vector<std::string> log_;
 };
 

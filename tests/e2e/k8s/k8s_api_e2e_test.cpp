@@ -282,6 +282,17 @@ TEST_F(K8sApiE2e, GoneOnContinueRestartsTheListOnce) {
   EXPECT_EQ(server->count("/api/v1/pods"), 5U);
 }
 
+TEST_F(K8sApiE2e, ThrottledRequestsWaitAndRetry) {
+  auto server = start("throttled");
+  const Verdicts v = verdictsOf(bench("--kubeconfig " + shellQuote(kubeconfig(*server).string())));
+  EXPECT_FALSE(v.contains("k8s-api:admin/pods"));
+  EXPECT_FALSE(v.contains("k8s-api:admin/apps/deployments"));
+  EXPECT_EQ(v.at("k8s:web/Deployment/hostnet-deploy").at("BW-K8S-102").status, "fail");
+  EXPECT_TRUE(v.contains("k8s:shop/Pod/caps-pod"));
+  // The 429, then pages 1 to 3 of the pods (5 pods, 2 a page).
+  EXPECT_EQ(server->count("/api/v1/pods"), 4U);
+}
+
 TEST_F(K8sApiE2e, OversizedBodyIsMalformed) {
   auto server = start("oversize");
   collect::ClusterCollectOptions options;
