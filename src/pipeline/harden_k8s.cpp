@@ -86,6 +86,13 @@ report::ClusterSummary summaryOf(const checks::k8s::Inventory& inventory,
   summary.uninspected = inventory.count(KindClass::Uninspected);
   summary.unknown_kinds = inventory.count(KindClass::Unknown);
   summary.unreadable = inventory.problems.size();
+  summary.unreadable_lists = static_cast<std::size_t>(
+      std::count_if(inventory.sources.begin(), inventory.sources.end(), [](const auto& source) {
+        return !source.second.state.ok() &&
+               source.second.state.status != checks::docker::FactStatus::NotCollected;
+      }));
+  summary.skipped_owned = inventory.skipped_owned;
+  summary.configz_nodes = inventory.kubelet_configz.size();
   if (!profile) return summary;
   summary.benchmark =
       profile->versioned ? fmt::format("{}@{}", profile->name, version.text()) : profile->name;

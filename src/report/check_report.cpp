@@ -147,6 +147,17 @@ std::string clusterLines(const ClusterSummary& c) {
     out += fmt::format(
         ", {}", plural(c.unknown_kinds, "object of an unknown kind", "objects of unknown kinds"));
   if (c.unreadable > 0) out += fmt::format(", {} unreadable", c.unreadable);
+  if (c.unreadable_lists > 0) {
+    out += fmt::format(", {} unreadable", plural(c.unreadable_lists, "API list", "API lists"));
+  }
+  if (c.skipped_owned > 0) {
+    out += fmt::format("\n  {} made by controllers not checked (their controllers' templates are)",
+                       plural(c.skipped_owned, "object", "objects"));
+  }
+  if (c.configz_nodes > 0) {
+    out += fmt::format("\n  kubelet settings of {} read through the API (/configz)",
+                       plural(c.configz_nodes, "node", "nodes"));
+  }
   out += fmt::format("\n  rules of Kubernetes {}", c.rules_version);
   if (!c.benchmark.empty()) {
     out += fmt::format("; {}: {} of {} meet it", c.benchmark, c.workloads_meeting,
@@ -398,6 +409,9 @@ void writeCluster(JsonText& json, const ClusterSummary& c) {
   json.member("uninspected", c.uninspected);
   json.member("unknown_kinds", c.unknown_kinds);
   json.member("unreadable", c.unreadable);
+  json.member("unreadable_lists", c.unreadable_lists);
+  json.member("skipped_owned", c.skipped_owned);
+  if (c.configz_nodes > 0) json.member("configz_nodes", c.configz_nodes);
   if (!c.server_version.empty()) json.member("server_version", c.server_version);
   if (!c.benchmark.empty()) {
     json.key("benchmark");

@@ -53,6 +53,9 @@ struct ClusterSummary {
   std::string benchmark;  // "pss-restricted@1.37"
   std::size_t workloads_meeting = 0;
   std::size_t workloads_unknown = 0;
+  std::size_t unreadable_lists = 0;  // a live cluster's API lists that could not be read
+  std::size_t skipped_owned = 0;     // controller-owned objects left to their controllers
+  std::size_t configz_nodes = 0;     // nodes whose kubelet /configz was asked (--kubelet-configz)
 };
 
 // The summaries printed above the results.

@@ -51,6 +51,7 @@ struct Inventory {
   std::vector<InputProblem> problems;
   std::map<std::string, SourceState, std::less<>> sources;  // live lists by resource
   std::size_t files = 0;                                    // manifest files read
+  std::size_t skipped_owned = 0;  // live: controller-owned objects not kept (§1.5)
   // Live: the repository digests the nodes report for controller-owned pods the collector did
   // not keep, under their top controller ("Deployment/web/api"); image_scans.h.
   RunningImages running_images;

@@ -141,6 +141,10 @@ class Reader {
         files != nullptr && files->is_number_unsigned()) {
       inventory_.files = files->get<std::size_t>();
     }
+    if (const Json* skipped = member(cluster, "skipped_owned");
+        skipped != nullptr && skipped->is_number_unsigned()) {
+      inventory_.skipped_owned = skipped->get<std::size_t>();
+    }
     const Json* version = member(cluster, "version");
     if (version == nullptr) return;
     if (!version->is_object()) return bad("cluster.version", "not a map");
@@ -383,6 +387,7 @@ std::string writeK8sSnapshot(const Inventory& inventory, std::string_view collec
   cluster["context"] = inventory.cluster;
   cluster["source"] = inventory.source;
   if (inventory.files != 0) cluster["files"] = inventory.files;
+  if (inventory.skipped_owned != 0) cluster["skipped_owned"] = inventory.skipped_owned;
   if (!inventory.server_git_version.empty()) {
     cluster["version"] = Json{{"gitVersion", inventory.server_git_version}};
   } else if (inventory.server_version && !inventory.server_version->latest()) {

@@ -99,7 +99,10 @@ Json clusterJson(const ClusterSummary& c) {
            {"objects", c.objects},
            {"uninspected", c.uninspected},
            {"unknown_kinds", c.unknown_kinds},
-           {"unreadable", c.unreadable}};
+           {"unreadable", c.unreadable},
+           {"unreadable_lists", c.unreadable_lists},
+           {"skipped_owned", c.skipped_owned}};
+  if (c.configz_nodes > 0) doc["configz_nodes"] = c.configz_nodes;
   if (!c.server_version.empty()) doc["server_version"] = c.server_version;
   if (!c.benchmark.empty()) {
     doc["benchmark"] = Json{{"name", c.benchmark},
@@ -260,6 +263,9 @@ TEST(CheckJsonStream, HostsAndClustersHeaders) {
   ClusterSummary manifests{"manifests", "3 files", "", "latest", 2, 5, 7, 1, 0, 1, "", 0, 0};
   ClusterSummary live{"prod\tctx", "kubeconfig",          "v1.30.4", "1.30", 4, 9, 2, 0, 3,
                       0,           "pss-restricted@1.37", 6,         2};
+  live.unreadable_lists = 2;
+  live.skipped_owned = 31;
+  live.configz_nodes = 3;
   const std::vector<ClusterSummary> clusters{manifests, live};
   const auto results = awkwardResults();
   expectSameAsTree(results, CheckReportHeader{hosts, {}});

@@ -637,6 +637,7 @@ core::Result<Inventory> collectCluster(const ClusterCollectOptions& options,
     std::string parts;
     for (const auto& [kind, count] : skipped) {
       total += count;
+      inventory.skipped_owned += count;
       parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", count, kind);
     }
     diagnostics.add("k8s.owned-skipped", inventory.cluster,
