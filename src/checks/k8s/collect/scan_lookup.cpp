@@ -97,8 +97,8 @@ core::Result<ImageScans> lookupImageScans(const ScanServerOptions& options,
   }
   if (digests.size() > asked) {
     diagnostics.add("k8s.scan-lookup-limit", options.url,
-                    fmt::format("{} of {} image digests looked up; raise the limit or narrow the "
-                                "run with -n",
+                    fmt::format("{} of {} image digests looked up; narrow the run (-n, or fewer "
+                                "manifests) to check the rest",
                                 asked, digests.size()));
   }
   if (down.load()) {
