@@ -1,14 +1,17 @@
 // Fuzzes the rule condition parser (src/rules/parser.h) and list substitution (lists.h) with
 // arbitrary text. Nothing may crash or recurse without bound; an error carries a message and an
 // offset inside the text; a condition that parses writes back (toString) to text that parses to
-// the same canonical form; every substituted byte maps back inside the condition.
+// the same canonical form; every substituted byte maps back inside the condition; read as an
+// output template, every field reference starts at a '%'.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "rules/lists.h"
+#include "rules/output_format.h"
 #include "rules/parser.h"
 
 namespace {
@@ -32,6 +35,16 @@ void substituteAndParse(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   substituteAndParse(text);
+  // The same bytes as an output template: every field starts at a '%' of the text.
+  const auto output = bulwark::rules::parseOutput(text);
+  for (const auto& segment : output.segments) {
+    if (segment.is_field &&
+        (segment.field.offset >= text.size() || text[segment.field.offset] != '%')) {
+      std::abort();
+    }
+  }
+  (void)bulwark::rules::renderOutput(
+      output, [](const bulwark::rules::FieldExpr&) { return std::optional<std::string>(); });
   auto node = bulwark::rules::parseCondition(text);
   if (!node) {
     if (node.error().message.empty() || node.error().offset > text.size()) std::abort();
