@@ -7,14 +7,11 @@
 
 #include <gtest/gtest.h>
 
-#include <yaml-cpp/yaml.h>
-
-#include <map>
 #include <string>
 #include <vector>
 
+#include "falco_files.h"
 #include "rules/parser.h"
-#include "testdata.h"
 
 namespace bulwark::rules {
 namespace {
@@ -104,37 +101,10 @@ TEST(RulesLists, GrowthIsBounded) {
 // The lists of Falco's own rule files substituted into every macro and rule condition of the
 // same load (falco_rules.yaml first, as Falco loads them): every result parses.
 void expectEverySubstitutedConditionParses(const std::vector<std::string>& files) {
-  const auto root = bulwark::testing::sharedTestdata() / "runtime";
-  std::vector<ListDef> lists;
-  std::map<std::string, std::size_t> position;
-  std::vector<std::pair<std::string, std::string>> conditions;  // name, text
-  for (const auto& file : files) {
-    for (const auto& doc : YAML::LoadAllFromFile((root / file).string())) {
-      if (!doc.IsSequence()) continue;
-      for (const auto& item : doc) {
-        if (!item.IsMap()) continue;
-        if (item["list"] && item["items"]) {
-          ListDef list{item["list"].as<std::string>(), {}};
-          for (const auto& value : item["items"]) list.items.push_back(value.as<std::string>());
-          const bool append = item["append"] && item["append"].as<bool>();
-          const auto found = position.find(list.name);
-          if (found == position.end()) {
-            position[list.name] = lists.size();
-            lists.push_back(std::move(list));
-          } else if (append) {
-            auto& into = lists[found->second].items;
-            into.insert(into.end(), list.items.begin(), list.items.end());
-          } else {
-            lists[found->second] = std::move(list);
-          }
-        } else if (item["condition"]) {
-          const auto name = item["rule"] ? item["rule"] : item["macro"];
-          conditions.emplace_back(name ? name.as<std::string>() : "?",
-                                  item["condition"].as<std::string>());
-        }
-      }
-    }
-  }
+  const auto items = testing::readFalcoFiles(files);
+  std::vector<std::pair<std::string, std::string>> conditions = items.macros;
+  conditions.insert(conditions.end(), items.rules.begin(), items.rules.end());
+  const auto& lists = items.lists;
   const auto flat = flattenLists(lists);
   std::size_t used = 0;
   for (const auto& [name, text] : conditions) {

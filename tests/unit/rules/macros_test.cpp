@@ -6,14 +6,11 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
-
-#include <map>
 #include <string>
 #include <vector>
 
+#include "falco_files.h"
 #include "rules/lists.h"
-#include "testdata.h"
 
 namespace bulwark::rules {
 namespace {
@@ -97,40 +94,16 @@ TEST(RulesMacros, ChainsAndExpansionAreBounded) {
 // Falco's own rule files: lists substituted, every macro resolved, every rule expanded.
 TEST(RulesMacros, FalcoRuleFilesResolve) {
   BULWARK_REQUIRE_SHARED("runtime/falcosecurity-rules");
-  const auto root = bulwark::testing::sharedTestdata() / "runtime";
   for (const std::vector<std::string> files :
        {std::vector<std::string>{"falcosecurity-rules/HEAD/falco_rules.yaml",
                                  "falcosecurity-rules/HEAD/falco-incubating_rules.yaml",
                                  "falcosecurity-rules/HEAD/falco-sandbox_rules.yaml"},
         std::vector<std::string>{"falcosecurity-plugins/k8saudit/k8s_audit_rules.yaml"}}) {
     SCOPED_TRACE(files.front());
-    std::vector<ListDef> lists;
-    std::map<std::string, std::size_t> position;
-    std::vector<std::pair<std::string, std::string>> macro_texts;
-    std::vector<std::pair<std::string, std::string>> rule_texts;
-    for (const auto& file : files) {
-      for (const auto& doc : YAML::LoadAllFromFile((root / file).string())) {
-        for (const auto& item : doc) {
-          if (item["list"] && item["items"]) {
-            ListDef list{item["list"].as<std::string>(), {}};
-            for (const auto& v : item["items"]) list.items.push_back(v.as<std::string>());
-            const auto found = position.find(list.name);
-            if (found == position.end()) {
-              position[list.name] = lists.size();
-              lists.push_back(std::move(list));
-            } else {
-              lists[found->second] = std::move(list);
-            }
-          } else if (item["macro"] && item["condition"]) {
-            macro_texts.emplace_back(item["macro"].as<std::string>(),
-                                     item["condition"].as<std::string>());
-          } else if (item["rule"] && item["condition"]) {
-            rule_texts.emplace_back(item["rule"].as<std::string>(),
-                                    item["condition"].as<std::string>());
-          }
-        }
-      }
-    }
+    const auto items = testing::readFalcoFiles(files);
+    const auto& macro_texts = items.macros;
+    const auto& rule_texts = items.rules;
+    const auto& lists = items.lists;
     const auto flat = flattenLists(lists);
     auto condition = [&](const std::string& text) {
       bool truncated = false;
