@@ -20,6 +20,11 @@ namespace {
 constexpr std::array<std::string_view, 8> kPriorities = {
     "Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug"};
 
+const std::set<std::string, std::less<>> kComparisons = {
+    "=",        "==",        "!=",        "<",          "<=",          ">",        ">=",
+    "contains", "icontains", "bcontains", "startswith", "bstartswith", "endswith", "glob",
+    "iglob",    "regex",     "in",        "intersects", "pmatch"};
+
 // Keys each item may carry (others: a warning). Ours: id, remediation, references.
 const std::set<std::string, std::less<>> kListKeys = {"list", "items", "append", "override"};
 const std::set<std::string, std::less<>> kMacroKeys = {"macro", "condition", "append", "override"};
@@ -480,7 +485,7 @@ class Reader {
     }
     if (item["source"]) scalarKey(item, "source", "rule", name, rule.source);
     if (!readTags(item, name, rule.tags)) return;
-    rule.has_exceptions = static_cast<bool>(item["exceptions"]);
+    if (!readExceptions(item, name, nullptr, rule.exceptions)) return;
     if (existing != nullptr) {
       const Location first = existing->at;
       *existing = std::move(rule);  // keeps its place in the order
@@ -507,6 +512,135 @@ class Reader {
     return true;
   }
 
+  // A value of an exception row: a scalar, or a nested list written `(a, b)`; items with a
+  // blank are quoted as list items are.
+  static std::string exceptionValue(const YAML::Node& value) {
+    const auto quote = [](const std::string& v) {
+      const bool blank = v.find_first_of(" \t") != std::string::npos;
+      const bool quoted =
+          v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front();
+      return blank && !quoted ? "\"" + v + "\"" : v;
+    };
+    if (value.IsScalar()) return quote(value.Scalar());
+    std::string out = "(";
+    for (const auto& element : value) {
+      if (out.size() > 1) out += ", ";
+      out += element.IsScalar() ? quote(element.Scalar()) : std::string("\"\"");
+    }
+    return out + ")";
+  }
+
+  // `exceptions:` of a rule item into `out`. With `existing` (an append), an entry whose name
+  // the rule already has adds its values to it; a new name must be a whole definition.
+  bool readExceptions(const YAML::Node& item, const std::string& rule,
+                      std::vector<ExceptionItem>* existing, std::vector<ExceptionItem>& out) {
+    const YAML::Node list = item["exceptions"];
+    if (!list) return true;
+    if (!list.IsSequence()) {
+      error("rule", rule, at(list), "LOAD_ERR_YAML_VALIDATE", "'exceptions' must be a list");
+      return false;
+    }
+    for (const auto& entry : list) {
+      if (!entry.IsMap() || !entry["name"] || !entry["name"].IsScalar()) {
+        error("exception", "", at(entry), "LOAD_ERR_YAML_VALIDATE", "an exception needs a name");
+        return false;
+      }
+      const std::string name = entry["name"].Scalar();
+      ExceptionItem* into = nullptr;
+      if (existing != nullptr) {
+        for (auto& known : *existing) {
+          if (known.name == name) into = &known;
+        }
+      }
+      if (into != nullptr) {
+        // An append of values to an exception of the rule.
+        std::vector<ExceptionItem> values;
+        ExceptionItem shape = *into;
+        shape.values.clear();
+        if (!readValues(entry, rule, shape)) return false;
+        into->values.insert(into->values.end(), shape.values.begin(), shape.values.end());
+        continue;
+      }
+      ExceptionItem exception;
+      exception.name = name;
+      exception.at = at(entry);
+      const YAML::Node fields = entry["fields"];
+      if (!fields || (!fields.IsScalar() && !fields.IsSequence())) {
+        error("exception", name, at(entry),
+              existing != nullptr ? "LOAD_ERR_VALIDATE" : "LOAD_ERR_YAML_VALIDATE",
+              "an exception needs 'fields' (a field or a list of fields)");
+        return false;
+      }
+      exception.list_form = fields.IsSequence();
+      if (exception.list_form) {
+        for (const auto& field : fields) {
+          if (!field.IsScalar()) {
+            error("exception", name, at(field), "LOAD_ERR_YAML_VALIDATE",
+                  "'fields' must hold field names");
+            return false;
+          }
+          exception.fields.push_back(field.Scalar());
+        }
+      } else {
+        exception.fields.push_back(fields.Scalar());
+      }
+      const YAML::Node comps = entry["comps"];
+      if (!comps) {
+        exception.comps.assign(exception.fields.size(), exception.list_form ? "=" : "in");
+      } else if (comps.IsScalar()) {
+        exception.comps.push_back(comps.Scalar());
+      } else if (comps.IsSequence()) {
+        for (const auto& comp : comps) {
+          exception.comps.push_back(comp.IsScalar() ? comp.Scalar() : std::string());
+        }
+      }
+      if (exception.comps.size() != exception.fields.size()) {
+        error("exception", name, at(entry), "LOAD_ERR_VALIDATE",
+              "'fields' and 'comps' must have the same length");
+        return false;
+      }
+      for (const auto& comp : exception.comps) {
+        const bool scalar_ok = comp == "in" || comp == "pmatch" || comp == "intersects";
+        if (!kComparisons.contains(comp) || (!exception.list_form && !scalar_ok)) {
+          error("exception", name, at(entry), "LOAD_ERR_VALIDATE",
+                fmt::format("'{}' is not an operator an exception can use", comp));
+          return false;
+        }
+      }
+      if (!readValues(entry, rule, exception)) return false;
+      out.push_back(std::move(exception));
+    }
+    return true;
+  }
+
+  bool readValues(const YAML::Node& entry, const std::string& rule, ExceptionItem& exception) {
+    (void)rule;
+    const YAML::Node values = entry["values"];
+    if (!values) return true;
+    if (!values.IsSequence()) {
+      error("exception", exception.name, at(values), "LOAD_ERR_YAML_VALIDATE",
+            "'values' must be a list");
+      return false;
+    }
+    if (!exception.list_form) {
+      std::vector<std::string> row;
+      for (const auto& value : values) row.push_back(exceptionValue(value));
+      exception.values.push_back(std::move(row));
+      return true;
+    }
+    for (const auto& value : values) {
+      if (!value.IsSequence() || value.size() != exception.fields.size()) {
+        error("exception", exception.name, at(value), "LOAD_ERR_VALIDATE",
+              "each row of 'values' must have one value per field");
+        return false;
+      }
+      std::vector<std::string> row;
+      for (const auto& element : value) row.push_back(exceptionValue(element));
+      exception.values.push_back(std::move(row));
+    }
+    return true;
+  }
+
   void appendTo(RuleItem& rule, const YAML::Node& item, const std::string& name,
                 const std::set<std::string, std::less<>>& keys) {
     std::string text;
@@ -523,7 +657,9 @@ class Reader {
       rule.desc += " " + text;
     }
     if (keys.contains("tags")) readTags(item, name, rule.tags);
-    if (keys.contains("exceptions") && item["exceptions"]) rule.has_exceptions = true;
+    if (keys.contains("exceptions") && item["exceptions"]) {
+      readExceptions(item, name, &rule.exceptions, rule.exceptions);
+    }
   }
 
   void replaceIn(RuleItem& rule, const YAML::Node& item, const std::string& name,
@@ -551,7 +687,10 @@ class Reader {
       rule.tags.clear();
       readTags(item, name, rule.tags);
     }
-    if (replaces("exceptions")) rule.has_exceptions = static_cast<bool>(item["exceptions"]);
+    if (replaces("exceptions")) {
+      rule.exceptions.clear();
+      readExceptions(item, name, nullptr, rule.exceptions);
+    }
   }
 
   std::string_view text_;
@@ -594,6 +733,42 @@ Location locatePart(const SourceText& source, std::string_view value, std::size_
                  std::count(doc.begin(), doc.begin() + static_cast<std::ptrdiff_t>(pos), '\n')) +
              1;
   out.column = line_start == std::string_view::npos || pos == 0 ? pos + 1 : pos - line_start;
+  return out;
+}
+
+// " and not (…)" per exception with values, as Falco writes them in text: list form
+// `((f1 c1 v1 and f2 c2 v2) or (…))`, scalar form `(f c (v1, v2))`; a single value under a
+// list operator is parenthesised so that a list name in it is substituted.
+std::string exceptionsText(const std::vector<ExceptionItem>& exceptions) {
+  const auto isListOp = [](const std::string& comp) {
+    return comp == "in" || comp == "intersects" || comp == "pmatch";
+  };
+  std::string out;
+  for (const auto& exception : exceptions) {
+    if (exception.values.empty()) continue;
+    std::string expr;
+    if (!exception.list_form) {
+      if (exception.values.front().empty()) continue;
+      std::string joined;
+      for (const auto& value : exception.values.front()) {
+        joined += (joined.empty() ? "" : ", ") + value;
+      }
+      expr = fmt::format("({} {} ({}))", exception.fields.front(), exception.comps.front(), joined);
+    } else {
+      for (const auto& row : exception.values) {
+        std::string conj;
+        for (std::size_t i = 0; i < row.size() && i < exception.fields.size(); ++i) {
+          std::string value = row[i];
+          if (isListOp(exception.comps[i]) && !value.starts_with("(")) value = "(" + value + ")";
+          conj += fmt::format("{}{} {} {}", conj.empty() ? "" : " and ", exception.fields[i],
+                              exception.comps[i], value);
+        }
+        expr += (expr.empty() ? "(" : " or (") + conj + ")";
+      }
+      expr = "(" + expr + ")";
+    }
+    out += " and not " + expr;
+  }
   return out;
 }
 
@@ -658,20 +833,30 @@ std::vector<CompiledRule> compileRules(const RulesSource& source, LoadResult& re
     result.messages.push_back({is_error, code, type, name, std::move(where), std::move(text)});
   };
   // Substitutes and parses; a parse error is reported at its file position.
+  // `text` is the condition, or for a rule with exceptions "(" + condition + ") and not (…)":
+  // `shift` bytes precede the condition and offsets past it fall in the exceptions.
   const auto compile = [&](const char* type, const std::string& name, const std::string& text,
-                           const std::vector<SourceText>& where) -> std::unique_ptr<Node> {
+                           const std::vector<SourceText>& where, std::size_t shift = 0,
+                           std::size_t condition_size = std::string::npos,
+                           const Location* exceptions_at = nullptr) -> std::unique_ptr<Node> {
+    const std::string_view condition =
+        std::string_view(text).substr(std::min(shift, text.size()), condition_size);
+    const auto position = [&](std::size_t offset) {
+      if (exceptions_at != nullptr && offset >= shift + condition.size()) return *exceptions_at;
+      return locate(where, condition, offset - std::min(offset, shift));
+    };
     bool truncated = false;
     const Substituted out = substituteLists(text, flat, kMaxConditionBytes, truncated);
     used_lists.insert(out.used.begin(), out.used.end());
     if (truncated) {
-      report(true, type, name, locate(where, text, 0), "LOAD_ERR_COMPILE_CONDITION",
+      report(true, type, name, position(0), "LOAD_ERR_COMPILE_CONDITION",
              fmt::format("the condition grows past {} bytes once lists are substituted",
                          kMaxConditionBytes));
       return nullptr;
     }
     auto node = parseCondition(out.text);
     if (!node) {
-      report(true, type, name, locate(where, text, out.originOf(node.error().offset, text.size())),
+      report(true, type, name, position(out.originOf(node.error().offset, text.size())),
              "LOAD_ERR_COMPILE_CONDITION", node.error().message);
       return nullptr;
     }
@@ -694,7 +879,12 @@ std::vector<CompiledRule> compileRules(const RulesSource& source, LoadResult& re
   std::vector<CompiledRule> out;
   for (const auto& rule : source.rules) {
     if (!rule.enabled) continue;
-    auto condition = compile("rule", rule.name, rule.condition, rule.condition_sources);
+    const std::string exceptions = exceptionsText(rule.exceptions);
+    auto condition = exceptions.empty()
+                         ? compile("rule", rule.name, rule.condition, rule.condition_sources)
+                         : compile("rule", rule.name, "(" + rule.condition + ")" + exceptions,
+                                   rule.condition_sources, 1, rule.condition.size(),
+                                   &rule.exceptions.front().at);
     if (!condition) continue;
     if (auto expanded = macros.expand(condition); !expanded) {
       report(true, "rule", rule.name,

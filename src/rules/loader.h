@@ -67,6 +67,18 @@ struct MacroItem {
   std::vector<SourceText> condition_sources;  // the definition, then each appended part
 };
 
+// One entry of a rule's `exceptions:` (falco-rule-language.md §1.6). List form: `fields` is a
+// list, each value row has one entry per field (a nested list is written `(a, b)`), comps
+// default to `=`. Scalar form: one field, the values are one list, the comp defaults to `in`.
+struct ExceptionItem {
+  std::string name;
+  bool list_form = true;
+  std::vector<std::string> fields;
+  std::vector<std::string> comps;
+  std::vector<std::vector<std::string>> values;  // rows (list form); one row (scalar form)
+  Location at;
+};
+
 struct RuleItem {
   std::string name;
   std::string condition;
@@ -76,7 +88,7 @@ struct RuleItem {
   std::string source = "syscall";
   std::vector<std::string> tags;
   bool enabled = true;
-  bool has_exceptions = false;  // exceptions are compiled in a later slice
+  std::vector<ExceptionItem> exceptions;  // compiled as `and not (…)` after the condition
   Location at;
   std::vector<SourceText> condition_sources;  // the definition, then each appended part
 };

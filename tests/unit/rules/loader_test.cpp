@@ -130,6 +130,59 @@ TEST(RulesLoader, FalcosErrorCasesNameTheItemAndCode) {
   }
 }
 
+// Falco 0.34.1's exception cases (test/rules/exceptions, expectations in
+// falco_tests_exceptions.yaml): the validation errors name the exception, and the compiled
+// condition is the rule's `and not` each exception, lists substituted into its values.
+// item_unknown_fields.yaml is left out until the field tables exist.
+TEST(RulesLoader, Exceptions) {
+  BULWARK_REQUIRE_SHARED("runtime/falcosecurity-falco-0.34.1");
+  const auto dir = bulwark::testing::sharedTestdata() /
+                   "runtime/falcosecurity-falco-0.34.1/test/rules/exceptions";
+  const std::vector<std::pair<std::string, std::string>> errors_expected = {
+      {"item_no_fields.yaml", "ex1"},
+      {"item_no_name.yaml", ""},
+      {"append_item_no_name.yaml", ""},
+      {"item_comps_fields_len_mismatch.yaml", "ex1"},
+      {"item_unknown_comp.yaml", "ex1"},
+      {"item_fields_values_len_mismatch.yaml", "ex1"},
+      {"append_item_fields_values_len_mismatch.yaml", "ex1"},
+      {"append_item_not_in_rule.yaml", "ex2"},
+      {"rule_exception_new_no_field_append.yaml", "proc_cmdline"},
+  };
+  for (const auto& [file, name] : errors_expected) {
+    SCOPED_TRACE(file);
+    const auto loaded = loadTexts({{file, bulwark::testing::readFile(dir / file)}});
+    ASSERT_GE(errors(loaded->result), 1U) << describe(loaded->result);
+    const auto& first =
+        *std::find_if(loaded->result.messages.begin(), loaded->result.messages.end(),
+                      [](const auto& m) { return m.error; });
+    EXPECT_EQ(first.item_type, "exception") << describe(loaded->result);
+    EXPECT_EQ(first.item_name, name) << describe(loaded->result);
+  }
+
+  const std::vector<std::pair<std::string, std::string>> compiled = {
+      {"rule_exception_single_field.yaml",
+       "((evt.type = open and proc.name = cat) and not proc.cmdline in (\"cat /dev/zero\", "
+       "\"cat /dev/null\"))"},
+      {"rule_exception_values_list.yaml",
+       "((evt.type = open and proc.name = cat) and not (proc.name = cat and proc.cmdline in "
+       "(\"cat /dev/zero\", \"cat /dev/null\")))"},
+      {"rule_exception_values_listref.yaml",
+       "((evt.type = open and proc.name = cat) and not (proc.name = cat and proc.cmdline in "
+       "(\"cat /dev/zero\", \"cat /dev/null\")))"},
+      {"rule_exception_append_one_value.yaml",
+       "((evt.type = open and proc.name = cat) and not (proc.name = cat or proc.name = cat))"},
+      {"rule_exception_no_values.yaml", "(evt.type = open and proc.name = cat)"},
+  };
+  for (const auto& [file, expected] : compiled) {
+    SCOPED_TRACE(file);
+    const auto loaded = loadTexts({{file, bulwark::testing::readFile(dir / file)}});
+    EXPECT_TRUE(loaded->result.ok()) << describe(loaded->result);
+    ASSERT_EQ(loaded->rules.size(), 1U) << describe(loaded->result);
+    EXPECT_EQ(toString(*loaded->rules[0].condition), expected);
+  }
+}
+
 TEST(RulesLoader, OverrideAppendAndEnabled) {
   const std::string base = R"(
 - list: shells
