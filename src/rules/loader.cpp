@@ -740,7 +740,7 @@ Location locatePart(const SourceText& source, std::string_view value, std::size_
 // `((f1 c1 v1 and f2 c2 v2) or (…))`, scalar form `(f c (v1, v2))`; a single value under a
 // list operator is parenthesised so that a list name in it is substituted.
 std::string exceptionsText(const std::vector<ExceptionItem>& exceptions) {
-  const auto isListOp = [](const std::string& comp) {
+  const auto is_list_op = [](const std::string& comp) {
     return comp == "in" || comp == "intersects" || comp == "pmatch";
   };
   std::string out;
@@ -759,7 +759,7 @@ std::string exceptionsText(const std::vector<ExceptionItem>& exceptions) {
         std::string conj;
         for (std::size_t i = 0; i < row.size() && i < exception.fields.size(); ++i) {
           std::string value = row[i];
-          if (isListOp(exception.comps[i]) && !value.starts_with("(")) value = "(" + value + ")";
+          if (is_list_op(exception.comps[i]) && !value.starts_with("(")) value = "(" + value + ")";
           conj += fmt::format("{}{} {} {}", conj.empty() ? "" : " and ", exception.fields[i],
                               exception.comps[i], value);
         }
