@@ -22,8 +22,7 @@ TEST(ServiceE2E, PushedImageIsScannedAndItsFindingsServed) {
   ASSERT_FALSE(digest.empty());
 
   // The registry notifies bulwark; a worker scans; the tag resolves to a scanned image.
-  const Json image = service.waitFor("/api/v1/registries/local/tags/1.0?repository=team/app",
-                                     [](const Json& j) { return scanned(j); });
+  const Json image = service.waitForScan("team/app", "1.0");
   ASSERT_TRUE(scanned(image)) << image.dump(2) << "\n" << service.log();
   EXPECT_EQ(image["digest"], digest);
   EXPECT_EQ(image["counts"]["high"], 1) << image.dump(2);
@@ -358,8 +357,7 @@ TEST(ServiceE2E, ResultsSurviveARestart) {
   const fs::path layout = service.dir() / "layout";
   ASSERT_TRUE(addImage(layout, "mini", miniRootfs()));
   ASSERT_TRUE(service.push(layout, "mini", "team/app:2"));
-  const Json image = service.waitFor("/api/v1/registries/local/tags/2?repository=team/app",
-                                     [](const Json& j) { return scanned(j); });
+  const Json image = service.waitForScan("team/app", "2");
   ASSERT_TRUE(scanned(image)) << service.log();
   EXPECT_EQ(service.stopServer(), 0) << service.log();  // SIGTERM: a graceful stop, exit 0
   ASSERT_TRUE(service.startServer());
@@ -382,9 +380,7 @@ TEST(ServiceE2E, BenchK8sAsksTheServerWhichImagesItScanned) {
   ASSERT_TRUE(service.push(layout, "mini", "team/app:1.0"));
   const std::string digest = service.registryDigest("team/app:1.0");
   ASSERT_FALSE(digest.empty());
-  ASSERT_TRUE(scanned(service.waitFor("/api/v1/registries/local/tags/1.0?repository=team/app",
-                                      [](const Json& j) { return scanned(j); })))
-      << service.log();
+  ASSERT_TRUE(scanned(service.waitForScan("team/app", "1.0"))) << service.log();
 
   const std::string host = service.registryHost();
   const std::string ghost = "sha256:" + std::string(63, '0') + "1";

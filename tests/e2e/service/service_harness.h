@@ -268,6 +268,13 @@ class Service {
     return last;
   }
 
+  // waitFor on REPOSITORY:TAG of the registered registry until its image is scanned.
+  Json waitForScan(const std::string& repository, const std::string& tag) {
+    return waitFor("/api/v1/registries/" + options_.registry_name + "/tags/" + tag +
+                       "?repository=" + repository,
+                   [](const Json& j) { return j.value("scanned", false); });
+  }
+
   // The server's log, every worker's and the registry's.
   std::string log() {
     std::string out = "--- serve.log\n" + readFile(dir_.path() / "serve.log");
