@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -199,6 +201,7 @@ class Reader {
   }
 
   void readItem(const YAML::Node& item) {
+    if (item.IsNull()) return;  // a bare `-`: Falco skips it (k8saudit 0.5.0's rules have one)
     if (!item.IsMap()) {
       return error("rules content item", "", at(item), "LOAD_ERR_YAML_VALIDATE",
                    "an item must be a YAML map (list, macro, rule, …)");
@@ -812,6 +815,72 @@ void loadRulesText(std::string text, const std::string& file, RulesSource& sourc
                    LoadResult& result) {
   source.texts.push_back(std::make_unique<std::string>(std::move(text)));
   Reader(*source.texts.back(), file, source, result).read();
+}
+
+std::string toString(const LoadMessage& message) {
+  std::string where = message.at.file;
+  if (message.at.line != 0) where += fmt::format(":{}:{}", message.at.line, message.at.column);
+  std::string item = message.item_type;
+  if (!message.item_name.empty()) item += fmt::format(" '{}'", message.item_name);
+  return fmt::format("{}: {} {} {}: {}", where, message.error ? "error" : "warning", message.code,
+                     item, message.text);
+}
+
+void loadRulesPath(const std::string& path, RulesSource& source, LoadResult& result) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  if (fs::is_directory(path, ec)) {
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+      const auto extension = it->path().extension();
+      if ((extension == ".yaml" || extension == ".yml") && it->is_regular_file(ec)) {
+        files.push_back(it->path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    if (ec) {
+      result.messages.push_back({true,
+                                 "LOAD_ERR_FILE_READ",
+                                 "rules content",
+                                 "",
+                                 {path, 0, 0},
+                                 fmt::format("cannot list the directory: {}", ec.message())});
+      return;
+    }
+  } else {
+    files.emplace_back(path);
+  }
+  for (const auto& file : files) {
+    const std::string name = file.string();
+    const auto size = fs::file_size(file, ec);
+    if (ec) {
+      result.messages.push_back({true,
+                                 "LOAD_ERR_FILE_READ",
+                                 "rules content",
+                                 "",
+                                 {name, 0, 0},
+                                 fmt::format("cannot read the file: {}", ec.message())});
+      continue;
+    }
+    if (size > kMaxRulesFileBytes) {
+      result.messages.push_back(
+          {true,
+           "LOAD_ERR_FILE_READ",
+           "rules content",
+           "",
+           {name, 0, 0},
+           fmt::format("the file is larger than {} bytes", kMaxRulesFileBytes)});
+      continue;
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::string text(static_cast<std::size_t>(size), '\0');
+    if (!in.read(text.data(), static_cast<std::streamsize>(size))) {
+      result.messages.push_back(
+          {true, "LOAD_ERR_FILE_READ", "rules content", "", {name, 0, 0}, "cannot read the file"});
+      continue;
+    }
+    loadRulesText(std::move(text), name, source, result);
+  }
 }
 
 std::vector<CompiledRule> compileRules(const RulesSource& source, LoadResult& result) {

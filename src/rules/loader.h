@@ -41,6 +41,9 @@ struct LoadMessage {
   std::string text;
 };
 
+// "file:line:column: error CODE rule 'name': text" (line and column left out when unknown).
+std::string toString(const LoadMessage& message);
+
 struct LoadResult {
   std::vector<LoadMessage> messages;
   [[nodiscard]] bool ok() const;  // no error
@@ -106,6 +109,10 @@ struct RulesSource {
 // and enable/disable earlier items).
 void loadRulesText(std::string text, const std::string& file, RulesSource& source,
                    LoadResult& result);
+
+// Reads a rules file, or every *.yaml / *.yml file of a directory in name order, into `source`;
+// a file that cannot be read is a LOAD_ERR_FILE_READ error.
+void loadRulesPath(const std::string& path, RulesSource& source, LoadResult& result);
 
 struct CompiledRule {
   const RuleItem* item = nullptr;

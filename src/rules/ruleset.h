@@ -1,0 +1,60 @@
+// The loaded, compiled rules of a run (docs/dev/runtime-design.md §3.5, §3.6): each enabled rule
+// of a source this build has, with its condition compiled against that source's field table and
+// its output template resolved. Immutable once built; match() is called per event with a
+// per-thread EvalContext. Rules point at their RuleItem: the RulesSource must outlive the set.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "events/event.h"
+#include "rules/compiler.h"
+#include "rules/loader.h"
+
+namespace bulwark::rules {
+
+struct Rule {
+  const RuleItem* item = nullptr;
+  events::Source source = events::Source::K8sAudit;
+  std::unique_ptr<Filter> filter;
+  OutputTemplate output;
+  std::vector<FieldRef> output_fields;  // one per field segment of `output`, in order
+};
+
+class Ruleset {
+ public:
+  // Resolves every rule against its source's field table. Rules below `min_priority` are left
+  // out; rules of a source this build has no events for are skipped with one
+  // LOAD_UNKNOWN_SOURCE warning per source; a rule naming an unknown field or misusing an
+  // operator is a LOAD_ERR_COMPILE_CONDITION (LOAD_ERR_COMPILE_OUTPUT for its output) error.
+  static Ruleset build(const std::vector<CompiledRule>& compiled, Priority min_priority,
+                       LoadResult& result);
+
+  [[nodiscard]] std::span<const Rule> rules() const { return rules_; }
+  [[nodiscard]] std::size_t slots() const { return slots_.size(); }
+  [[nodiscard]] bool empty() const { return rules_.empty(); }
+
+  // Calls `on_match` for every rule of the event's source whose condition holds, in load
+  // order; with `first_match` (Falco's default) only for the first.
+  void match(const events::Event& event, EvalContext& context, bool first_match,
+             const std::function<void(const Rule&)>& on_match) const;
+
+  // The rule's output for the event matched last in `context`: list values as "(a,b)",
+  // missing values as <NA>.
+  static std::string render(const Rule& rule, EvalContext& context);
+  // The output's fields with their rendered values (nullopt: missing), each once, in order.
+  static std::vector<std::pair<std::string, std::optional<std::string>>> outputFields(
+      const Rule& rule, EvalContext& context);
+
+ private:
+  std::vector<Rule> rules_;
+  FieldSlots slots_;
+};
+
+}  // namespace bulwark::rules
