@@ -1,0 +1,106 @@
+// bulwark detect --rules FILE|DIR… --source k8s-audit:FILE… — run Falco-compatible rules over
+// events and print an alert per match, as Falco prints them (text, or Falco's JSON alerts).
+// docs/dev/runtime-design.md §5.1.
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/service_options.h"
+#include "pipeline/detect.h"
+
+namespace bulwark::cli {
+
+namespace {
+
+struct DetectArgs {
+  std::vector<std::string> rules;
+  std::vector<std::string> sources;
+  bool first_match = false;
+  std::string min_priority = "debug";
+  std::string format = "text";
+  bool iso8601 = false;
+  bool exit_code = false;
+};
+
+std::string hostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+int runDetect(const DetectArgs& args) {
+  rules::Priority min_priority{};
+  if (!rules::parsePriority(args.min_priority, min_priority)) {
+    return failWith(
+        fmt::format("--min-priority: unknown priority '{}' (emergency, alert, "
+                    "critical, error, warning, notice, info, debug)",
+                    args.min_priority));
+  }
+  for (const auto& spec : args.sources) {
+    if (auto ok = pipeline::checkSource(spec); !ok) return failWith(ok.error().message);
+  }
+  const auto loaded = pipeline::loadRules(args.rules, min_priority);
+  std::size_t warnings = 0;
+  for (const auto& message : loaded->result.messages) {
+    if (message.error) {
+      std::fprintf(stderr, "%s\n", rules::toString(message).c_str());
+    } else {
+      ++warnings;
+    }
+  }
+  if (!loaded->result.ok()) return failWith("detect: the rules have errors; nothing was run");
+  std::fprintf(
+      stderr, "bulwark: detect: %zu rule(s) loaded%s\n", loaded->ruleset.rules().size(),
+      warnings == 0
+          ? ""
+          : fmt::format(", {} warning(s) (`bulwark rules validate` lists them)", warnings).c_str());
+
+  pipeline::DetectOptions options;
+  options.sources = args.sources;
+  options.first_match = args.first_match;
+  const auto format =
+      args.format == "json" ? pipeline::AlertFormat::Json : pipeline::AlertFormat::Text;
+  const std::string host = hostName();
+  auto summary = pipeline::runDetect(options, loaded->ruleset, [&](const pipeline::Alert& alert) {
+    std::printf("%s\n", pipeline::formatAlert(alert, format, args.iso8601, host).c_str());
+  });
+  std::fflush(stdout);
+  if (!summary) return failWith("detect: " + summary.error().message);
+  for (const auto& diagnostic : summary->diagnostics) {
+    std::fprintf(stderr, "bulwark: detect: %s: %s: %s\n", diagnostic.kind.c_str(),
+                 diagnostic.where.c_str(), diagnostic.detail.c_str());
+  }
+  std::fprintf(stderr, "bulwark: detect: %llu event(s), %llu alert(s), %zu diagnostic(s)\n",
+               static_cast<unsigned long long>(summary->events),
+               static_cast<unsigned long long>(summary->alerts), summary->diagnostics.size());
+  return args.exit_code && summary->alerts != 0 ? kExitPolicy : kExitOk;
+}
+
+}  // namespace
+
+void addDetectCommand(CLI::App& root, Action& action) {
+  auto args = std::make_shared<DetectArgs>();
+  auto* command =
+      root.add_subcommand("detect", "Run Falco-compatible rules over events; print alerts");
+  command->add_option("--rules,-r", args->rules, "Rule file or directory (repeatable, in order)")
+      ->required();
+  command->add_option("--source,-s", args->sources, "Event source: k8s-audit:FILE (repeatable)")
+      ->required();
+  command->add_flag("--first-match", args->first_match,
+                    "Only the first matching rule fires per event (Falco's default)");
+  command->add_option("--min-priority", args->min_priority,
+                      "Leave out rules below this priority (default debug)");
+  command->add_option("--format", args->format, "text or json (Falco's JSON alerts)")
+      ->check(CLI::IsMember({"text", "json"}));
+  command->add_flag("--time-iso8601", args->iso8601, "Alert times in ISO 8601 UTC");
+  command->add_flag("--exit-code", args->exit_code, "Exit 1 when an alert fired");
+  command->callback([args, &action] { action = [args] { return runDetect(*args); }; });
+}
+
+}  // namespace bulwark::cli
