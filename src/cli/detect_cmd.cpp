@@ -64,6 +64,7 @@ int runDetect(const DetectArgs& args) {
   pipeline::DetectOptions options;
   options.sources = args.sources;
   options.first_match = args.first_match;
+  options.output_fields = args.format == "json";
   const auto format =
       args.format == "json" ? pipeline::AlertFormat::Json : pipeline::AlertFormat::Text;
   const std::string host = hostName();

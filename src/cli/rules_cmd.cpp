@@ -54,6 +54,10 @@ int runValidate(const RulesArgs& args) {
     }
     std::printf("%zu rule(s) read, %zu compiled; %zu error(s), %zu warning(s)\n",
                 loaded->source.rules.size(), loaded->ruleset.rules().size(), errors, warnings);
+    for (const auto& [field, count] : loaded->ruleset.indexedRules()) {
+      std::printf("index: %zu rule(s) run only for the %s values they name\n", count,
+                  field.c_str());
+    }
   }
   if (errors != 0) return kExitInput;
   return args.strict && warnings != 0 ? kExitPolicy : kExitOk;

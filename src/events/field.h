@@ -67,6 +67,7 @@ struct FieldRow {
   // Where the value comes from, for extractors that read a path (k8s audit: the JSON keys
   // separated by blanks, "objectRef resource"); printed by `rules fields`.
   std::string_view path;
+  std::vector<std::string_view> keys;  // `path` split at its blanks when the table is built
 };
 
 struct FieldTable {

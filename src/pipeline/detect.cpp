@@ -13,19 +13,35 @@ namespace {
 
 constexpr std::string_view kK8sAuditFile = "k8s-audit:";
 
+// The broken-down time of a second, UTC or local; alerts come in bursts from the same second,
+// so the last answer is kept (per thread).
+const std::tm& brokenDown(std::time_t seconds, bool local) {
+  struct Cached {
+    std::time_t seconds = -1;
+    std::tm tm{};
+  };
+  thread_local Cached cache[2];
+  Cached& cached = cache[local ? 1 : 0];
+  if (cached.seconds != seconds) {
+    cached.seconds = seconds;
+    if (local) {
+      localtime_r(&seconds, &cached.tm);
+    } else {
+      gmtime_r(&seconds, &cached.tm);
+    }
+  }
+  return cached.tm;
+}
+
 std::string iso8601(std::int64_t ts_ns) {
-  const std::time_t seconds = static_cast<std::time_t>(ts_ns / 1'000'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
+  const std::tm& utc = brokenDown(static_cast<std::time_t>(ts_ns / 1'000'000'000), false);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z", utc.tm_year + 1900,
                      utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                      ts_ns % 1'000'000'000);
 }
 
 std::string clockTime(std::int64_t ts_ns) {
-  const std::time_t seconds = static_cast<std::time_t>(ts_ns / 1'000'000'000);
-  std::tm local{};
-  localtime_r(&seconds, &local);
+  const std::tm& local = brokenDown(static_cast<std::time_t>(ts_ns / 1'000'000'000), true);
   return fmt::format("{:02}:{:02}:{:02}.{:09}", local.tm_hour, local.tm_min, local.tm_sec,
                      ts_ns % 1'000'000'000);
 }
@@ -56,7 +72,7 @@ core::Status checkSource(const std::string& spec) {
 core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules::Ruleset& ruleset,
                                       const std::function<void(const Alert&)>& on_alert) {
   DetectSummary summary;
-  rules::EvalContext context(ruleset.slots());
+  rules::EvalContext context;
   for (const auto& spec : options.sources) {
     if (auto ok = checkSource(spec); !ok) return tl::unexpected(ok.error());
     events::k8s_audit::FileSource source(spec.substr(kK8sAuditFile.size()));
@@ -64,16 +80,21 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
     auto run = source.run(
         [&](const events::Event& event) {
           ++summary.events;
-          ruleset.match(event, context, options.first_match, [&](const rules::Rule& rule) {
-            Alert alert;
-            alert.rule = &rule;
-            alert.ts_ns = event.ts_ns;
-            alert.output = rules::Ruleset::render(rule, context);
-            alert.fields = rules::Ruleset::outputFields(rule, context);
-            ++summary.alerts;
-            ++summary.alerts_by_rule[rule.item->name];
-            on_alert(alert);
-          });
+          ruleset.match(
+              event, context, options.first_match,
+              [&](const rules::Rule& rule) {
+                Alert alert;
+                alert.rule = &rule;
+                alert.ts_ns = event.ts_ns;
+                alert.output = rules::Ruleset::render(rule, context);
+                if (options.output_fields) {
+                  alert.fields = rules::Ruleset::outputFields(rule, context);
+                }
+                ++summary.alerts;
+                ++summary.alerts_by_rule[rule.item->name];
+                on_alert(alert);
+              },
+              options.use_index);
         },
         diagnostics);
     const auto found = diagnostics.sorted();

@@ -34,7 +34,7 @@ struct Alert {
   const rules::Rule* rule = nullptr;
   std::int64_t ts_ns = 0;
   std::string output;  // the rendered template, without time and priority
-  std::vector<std::pair<std::string, std::optional<std::string>>> fields;
+  std::vector<std::pair<std::string, std::optional<std::string>>> fields;  // output_fields
 };
 
 enum class AlertFormat { Text, Json };
@@ -42,6 +42,8 @@ enum class AlertFormat { Text, Json };
 struct DetectOptions {
   std::vector<std::string> sources;  // "k8s-audit:FILE"
   bool first_match = false;          // Falco's rule_matching: first
+  bool output_fields = false;        // fill Alert::fields (JSON output needs them)
+  bool use_index = true;             // off: every rule on every event (differential tests)
 };
 
 struct DetectSummary {

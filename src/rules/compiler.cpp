@@ -241,8 +241,14 @@ class CheckFilter final : public Filter {
   std::unordered_set<std::string, TransparentHash, std::equal_to<>> set;  // in, intersects
   std::optional<FieldRef> rhs_field;
   FieldType type = FieldType::Str;
+  std::size_t memo = 0;  // the comparison's slot: identical comparisons share it
 
   bool eval(EvalContext& context) const override {
+    return context.remember(memo, [&] { return evaluate(context); });
+  }
+
+ private:
+  bool evaluate(EvalContext& context) const {
     const auto values = context.values(field);
     if (op == Op::Exists) return !values.empty();
     if (values.empty()) return false;
@@ -279,7 +285,6 @@ class CheckFilter final : public Filter {
                        [&](std::string_view value) { return compareOne(value); });
   }
 
- private:
   bool inSet(std::string_view value) const {
     if (numericType(type)) {
       std::int64_t number = 0;
@@ -358,6 +363,7 @@ tl::expected<std::unique_ptr<Filter>, CompileError> compileCheck(const Node& nod
   const auto op = opOf(node.op);
   if (!op) return error(node.offset, fmt::format("unknown operator '{}'", node.op));
   auto check = std::make_unique<CheckFilter>();
+  check->memo = slots.checkSlotOf(toString(node));
   check->op = *op;
   check->modifier = node.modifier;
   check->field = std::move(*field);
@@ -426,18 +432,18 @@ std::size_t FieldSlots::slotOf(const FieldRef& ref) {
   std::string key = fmt::format("{}[{}]{}", ref.row->name, ref.arg.present ? ref.arg.text : "",
                                 ref.arg.present ? "+" : "-");
   for (const auto& transformer : ref.transformers) key += "|" + transformer;
-  const auto it = std::find(keys_.begin(), keys_.end(), key);
-  if (it != keys_.end()) return static_cast<std::size_t>(it - keys_.begin());
-  keys_.push_back(std::move(key));
-  return keys_.size() - 1;
+  return fields_.try_emplace(std::move(key), fields_.size()).first->second;
 }
 
-EvalContext::EvalContext(std::size_t slots) : slots_(slots) {}
+std::size_t FieldSlots::checkSlotOf(const std::string& canonical) {
+  return checks_.try_emplace(canonical, checks_.size()).first->second;
+}
 
-void EvalContext::reset(const events::Event& event, std::size_t slots) {
+void EvalContext::reset(const events::Event& event, const FieldSlots& slots) {
   event_ = &event;
   ++epoch_;
-  if (slots_.size() < slots) slots_.resize(slots);
+  if (slots_.size() < slots.size()) slots_.resize(slots.size());
+  if (checks_.size() < slots.checks()) checks_.resize(slots.checks());
 }
 
 std::span<const std::string_view> EvalContext::values(const FieldRef& ref) {

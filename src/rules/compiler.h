@@ -11,6 +11,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -35,33 +37,53 @@ struct FieldRef {
   bool list = false;
 };
 
-// Numbers the distinct fields of a whole ruleset, so that per event each is extracted once.
+// Numbers the distinct fields of a whole ruleset, so that per event each is extracted once,
+// and the distinct comparisons (`jevt.value[/stage] in (ResponseComplete)` is in every k8s
+// audit rule through the `kevt` macro), so that per event each is evaluated once.
 class FieldSlots {
  public:
   std::size_t slotOf(const FieldRef& ref);
-  [[nodiscard]] std::size_t size() const { return keys_.size(); }
+  std::size_t checkSlotOf(const std::string& canonical);
+  [[nodiscard]] std::size_t size() const { return fields_.size(); }
+  [[nodiscard]] std::size_t checks() const { return checks_.size(); }
 
  private:
-  std::vector<std::string> keys_;
+  std::map<std::string, std::size_t, std::less<>> fields_;
+  std::map<std::string, std::size_t, std::less<>> checks_;
 };
 
 // Per-thread evaluation state: the event being matched and the values extracted so far.
 class EvalContext {
  public:
-  explicit EvalContext(std::size_t slots = 0);
-  void reset(const events::Event& event, std::size_t slots);
+  EvalContext() = default;
+  // A new event; the slot tables grow to the ruleset's.
+  void reset(const events::Event& event, const FieldSlots& slots);
   [[nodiscard]] const events::Event& event() const { return *event_; }
   // The field's values for the current event (empty: missing).
   std::span<const std::string_view> values(const FieldRef& ref);
+  // The result of comparison `slot` for the current event, computed at most once.
+  template <class Compute>
+  bool remember(std::size_t slot, Compute&& compute) {
+    Memo& memo = checks_[slot];
+    if (memo.epoch == epoch_) return memo.value;
+    const bool value = compute();
+    memo = {epoch_, value};
+    return value;
+  }
 
  private:
   struct Slot {
     std::uint64_t epoch = 0;
     events::Values values;
   };
+  struct Memo {
+    std::uint64_t epoch = 0;
+    bool value = false;
+  };
   const events::Event* event_ = nullptr;
   std::uint64_t epoch_ = 0;
   std::vector<Slot> slots_;
+  std::vector<Memo> checks_;
 };
 
 class Filter {

@@ -38,7 +38,8 @@ using FieldKnown = std::function<bool(std::string_view)>;
 // there (a warning says so).
 OutputTemplate parseOutput(std::string_view text, const FieldKnown& known = nullptr);
 
-// The template with each field's value from `value` (nullopt: missing, printed "<NA>").
+// The template with each field's value from `value` (nullopt: missing, printed "<NA>"), which is
+// called once per field segment, in order.
 std::string renderOutput(const OutputTemplate& output,
                          const std::function<std::optional<std::string>(const FieldExpr&)>& value);
 

@@ -1,5 +1,8 @@
 #include "rules/ruleset.h"
 
+#include <algorithm>
+#include <bit>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -46,11 +49,75 @@ std::string unknownOutputField(const OutputTemplate& output) {
   return {};
 }
 
+// The fields each source's rules are indexed by.
+struct IndexSpec {
+  events::Source source;
+  std::string_view field;
+};
+constexpr IndexSpec kIndexFields[] = {
+    {events::Source::K8sAudit, "ka.verb"},
+    {events::Source::K8sAudit, "ka.target.resource"},
+};
+
+// The values `field` must take for `node` to hold; nullopt when any value may do. `and` takes
+// the tightest of its children, `or` the union (any when one child is unconstrained), and a
+// `not` constrains nothing (its complement is not a finite set).
+std::optional<std::set<std::string>> valuesFor(const Node& node, std::string_view field) {
+  switch (node.kind) {
+    case NodeKind::Check: {
+      if (node.field.name != field || node.field.has_arg || !node.field.transformers.empty() ||
+          !node.modifier.empty()) {
+        return std::nullopt;
+      }
+      if ((node.op == "=" || node.op == "==") && node.value_kind == ValueKind::String) {
+        return std::set<std::string>{node.values.front()};
+      }
+      if ((node.op == "in" || node.op == "intersects") && node.value_kind == ValueKind::List) {
+        return std::set<std::string>(node.values.begin(), node.values.end());
+      }
+      return std::nullopt;
+    }
+    case NodeKind::And: {
+      std::optional<std::set<std::string>> out;
+      for (const auto& child : node.children) {
+        auto values = valuesFor(*child, field);
+        if (!values) continue;
+        if (!out) {
+          out = std::move(values);
+          continue;
+        }
+        std::set<std::string> both;
+        std::set_intersection(out->begin(), out->end(), values->begin(), values->end(),
+                              std::inserter(both, both.begin()));
+        out = std::move(both);
+      }
+      return out;
+    }
+    case NodeKind::Or: {
+      std::set<std::string> out;
+      for (const auto& child : node.children) {
+        auto values = valuesFor(*child, field);
+        if (!values) return std::nullopt;
+        out.insert(values->begin(), values->end());
+      }
+      return out;
+    }
+    case NodeKind::Not:
+    case NodeKind::Macro: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+void setBit(std::vector<std::uint64_t>& bits, std::size_t bit) {
+  bits[bit / 64] |= std::uint64_t{1} << (bit % 64);
+}
+
 }  // namespace
 
 Ruleset Ruleset::build(const std::vector<CompiledRule>& compiled, Priority min_priority,
                        LoadResult& result) {
   Ruleset set;
+  std::vector<const Node*> conditions;  // of the rules kept, in order
   std::map<std::string, std::pair<std::size_t, const RuleItem*>> skipped;  // source → count
   for (const auto& rule : compiled) {
     const RuleItem& item = *rule.item;
@@ -95,6 +162,7 @@ Ruleset Ruleset::build(const std::vector<CompiledRule>& compiled, Priority min_p
     }
     if (!output_ok) continue;
     set.rules_.push_back(std::move(out));
+    conditions.push_back(rule.condition.get());
   }
   for (const auto& [source, entry] : skipped) {
     events::Source known{};
@@ -106,34 +174,95 @@ Ruleset Ruleset::build(const std::vector<CompiledRule>& compiled, Priority min_p
                              entry.first, source, source)
                : fmt::format("{} rule(s) of unknown source {} skipped", entry.first, source)});
   }
+  set.buildIndex(conditions);
   return set;
 }
 
+void Ruleset::buildIndex(const std::vector<const Node*>& conditions) {
+  const std::size_t words = (rules_.size() + 63) / 64;
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    auto& bits = by_source_[rules_[i].source];
+    bits.resize(words);
+    setBit(bits, i);
+  }
+  for (const auto& spec : kIndexFields) {
+    const events::FieldTable* table = events::fieldTable(spec.source);
+    if (table == nullptr || !by_source_.contains(spec.source)) continue;
+    FieldExpr expr;
+    expr.name = std::string(spec.field);
+    auto ref = resolveField(expr, *table, slots_);
+    if (!ref) continue;
+    IndexField index;
+    index.source = spec.source;
+    index.field = std::move(*ref);
+    index.any.resize(words);
+    for (std::size_t i = 0; i < rules_.size(); ++i) {
+      if (rules_[i].source != spec.source) continue;
+      const auto values = valuesFor(*conditions[i], spec.field);
+      if (!values) {
+        setBit(index.any, i);
+        continue;
+      }
+      ++index.constrained;
+      for (const auto& value : *values) {
+        auto& bits = index.by_value[value];
+        bits.resize(words);
+        setBit(bits, i);
+      }
+    }
+    for (auto& [value, bits] : index.by_value) {
+      for (std::size_t w = 0; w < words; ++w) bits[w] |= index.any[w];
+    }
+    index_.push_back(std::move(index));
+  }
+}
+
+std::map<std::string, std::size_t> Ruleset::indexedRules() const {
+  std::map<std::string, std::size_t> out;
+  for (const auto& index : index_) out[std::string(index.field.row->name)] = index.constrained;
+  return out;
+}
+
 void Ruleset::match(const events::Event& event, EvalContext& context, bool first_match,
-                    const std::function<void(const Rule&)>& on_match) const {
-  context.reset(event, slots_.size());
-  for (const Rule& rule : rules_) {
-    if (rule.source != event.source) continue;
-    if (!rule.filter->eval(context)) continue;
-    on_match(rule);
-    if (first_match) return;
+                    const std::function<void(const Rule&)>& on_match, bool use_index) const {
+  context.reset(event, slots_);
+  const auto source = by_source_.find(event.source);
+  if (source == by_source_.end()) return;
+  thread_local Bits candidates;
+  candidates = source->second;
+  if (use_index) {
+    for (const auto& index : index_) {
+      if (index.source != event.source) continue;
+      const auto values = context.values(index.field);
+      if (values.size() > 1) continue;  // not a scalar: no restriction
+      const Bits* allowed = &index.any;
+      if (values.size() == 1) {
+        const auto found = index.by_value.find(values.front());
+        if (found != index.by_value.end()) allowed = &found->second;
+      }
+      for (std::size_t w = 0; w < candidates.size(); ++w) candidates[w] &= (*allowed)[w];
+    }
+  }
+  for (std::size_t w = 0; w < candidates.size(); ++w) {
+    for (std::uint64_t bits = candidates[w]; bits != 0; bits &= bits - 1) {
+      const Rule& rule = rules_[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
+      if (!rule.filter->eval(context)) continue;
+      on_match(rule);
+      if (first_match) return;
+    }
   }
 }
 
 std::string Ruleset::render(const Rule& rule, EvalContext& context) {
+  // renderOutput asks for the field segments in order, once each: the n-th call is the n-th
+  // output field.
   std::size_t next = 0;
-  std::map<const FieldExpr*, const FieldRef*> refs;
-  for (const auto& segment : rule.output.segments) {
-    if (segment.is_field && next < rule.output_fields.size()) {
-      refs[&segment.field] = &rule.output_fields[next++];
-    }
-  }
-  return renderOutput(rule.output, [&](const FieldExpr& field) -> std::optional<std::string> {
-    const auto found = refs.find(&field);
-    if (found == refs.end()) return std::nullopt;
-    const auto values = context.values(*found->second);
+  return renderOutput(rule.output, [&](const FieldExpr& /*field*/) -> std::optional<std::string> {
+    if (next >= rule.output_fields.size()) return std::nullopt;
+    const FieldRef& ref = rule.output_fields[next++];
+    const auto values = context.values(ref);
     if (values.empty()) return std::nullopt;
-    return renderValues(values, found->second->list);
+    return renderValues(values, ref.list);
   });
 }
 

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -37,13 +39,18 @@ class Ruleset {
                        LoadResult& result);
 
   [[nodiscard]] std::span<const Rule> rules() const { return rules_; }
-  [[nodiscard]] std::size_t slots() const { return slots_.size(); }
+  [[nodiscard]] const FieldSlots& slots() const { return slots_; }
   [[nodiscard]] bool empty() const { return rules_.empty(); }
 
   // Calls `on_match` for every rule of the event's source whose condition holds, in load
-  // order; with `first_match` (Falco's default) only for the first.
+  // order; with `first_match` (Falco's default) only for the first. With `use_index` (the
+  // default) only the rules the index leaves for the event are evaluated; the alerts are the
+  // same either way (a differential test holds it to that).
   void match(const events::Event& event, EvalContext& context, bool first_match,
-             const std::function<void(const Rule&)>& on_match) const;
+             const std::function<void(const Rule&)>& on_match, bool use_index = true) const;
+
+  // How many rules the index constrains on each of its fields ("ka.verb" → 40).
+  [[nodiscard]] std::map<std::string, std::size_t> indexedRules() const;
 
   // The rule's output for the event matched last in `context`: list values as "(a,b)",
   // missing values as <NA>.
@@ -53,8 +60,25 @@ class Ruleset {
       const Rule& rule, EvalContext& context);
 
  private:
+  using Bits = std::vector<std::uint64_t>;  // one bit per rule, in load order
+
+  // Rules by the values one field must have for them to match (design §3.6): for k8s audit
+  // events the verb and the resource. A rule whose condition does not pin the field down is
+  // in `any`; an event whose value is not in `by_value` can only match those.
+  struct IndexField {
+    events::Source source{};
+    FieldRef field;
+    std::map<std::string, Bits, std::less<>> by_value;
+    Bits any;
+    std::size_t constrained = 0;
+  };
+
+  void buildIndex(const std::vector<const Node*>& conditions);
+
   std::vector<Rule> rules_;
   FieldSlots slots_;
+  std::vector<IndexField> index_;
+  std::map<events::Source, Bits> by_source_;
 };
 
 }  // namespace bulwark::rules

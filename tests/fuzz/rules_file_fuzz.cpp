@@ -44,11 +44,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   static simdjson::dom::parser parser;
   static const simdjson::padded_string json{std::string_view(kEvent)};
-  bulwark::events::k8s_audit::AuditEvent audit;
-  if (parser.parse(json).get(audit.root) != simdjson::SUCCESS) std::abort();
+  simdjson::dom::element root;
+  if (parser.parse(json).get(root) != simdjson::SUCCESS) std::abort();
+  const auto audit = bulwark::events::k8s_audit::AuditEvent::of(root, 0);
   bulwark::events::Event event;
   event.payload = &audit;
-  bulwark::rules::EvalContext context(ruleset.slots());
+  bulwark::rules::EvalContext context;
   ruleset.match(event, context, false, [&](const bulwark::rules::Rule& rule) {
     (void)bulwark::rules::Ruleset::render(rule, context);
     (void)bulwark::rules::Ruleset::outputFields(rule, context);

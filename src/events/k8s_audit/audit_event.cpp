@@ -66,7 +66,7 @@ void addEvent(element value, std::vector<AuditEvent>& out, std::vector<DroppedEv
     dropped.push_back(DroppedEvent{DropReason::Oversize, value});
     return;
   }
-  out.push_back(AuditEvent{value, ts_ns});
+  out.push_back(AuditEvent::of(value, ts_ns));
 }
 
 core::Status collect(element value, std::vector<AuditEvent>& out,
@@ -155,6 +155,12 @@ bool parseTimestamp(std::string_view text, std::int64_t& ns_since_epoch) {
   }
   ns_since_epoch = ns;
   return true;
+}
+
+AuditEvent AuditEvent::of(simdjson::dom::element root, std::int64_t ts_ns) {
+  const bool has_id = root.type() == simdjson::dom::element_type::OBJECT &&
+                      root.get_object().at_key("auditID").error() == simdjson::SUCCESS;
+  return AuditEvent{root, ts_ns, has_id};
 }
 
 core::Status collectEvents(element value, std::vector<AuditEvent>& out,

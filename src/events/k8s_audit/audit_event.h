@@ -24,6 +24,11 @@ inline constexpr std::string_view kNotAuditEvent = "data not recognized as a k8s
 struct AuditEvent {
   simdjson::dom::element root;  // the Event object; valid while its parser's document lives
   std::int64_t ts_ns = 0;       // stageTimestamp, ns since the epoch
+  // The object has an auditID: without one no ka.* field has a value (the plugin's rule),
+  // checked once here rather than by every field.
+  bool has_audit_id = false;
+
+  static AuditEvent of(simdjson::dom::element root, std::int64_t ts_ns);
 };
 
 // RFC 3339 with optional fraction (up to ns) and `Z` or ±hh:mm, as the API server writes

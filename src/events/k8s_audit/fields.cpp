@@ -43,33 +43,22 @@ std::optional<element> at(element value, std::initializer_list<std::string_view>
   return value;
 }
 
-// A JSON value as the plugin renders it: a string as is, anything else as compact JSON.
+// A JSON value as the plugin renders it: a string as is, anything else as compact JSON
+// (scalars without going through the serialiser: they are most of what rules read).
 void addValue(element value, Values& out) {
-  if (value.type() == element_type::STRING) {
-    out.add(value.get_string().value_unsafe());
-  } else {
-    out.own(simdjson::minify(value));
+  switch (value.type()) {
+    case element_type::STRING: out.add(value.get_string().value_unsafe()); return;
+    case element_type::INT64: out.own(std::to_string(value.get_int64().value_unsafe())); return;
+    case element_type::UINT64: out.own(std::to_string(value.get_uint64().value_unsafe())); return;
+    case element_type::BOOL: out.add(value.get_bool().value_unsafe() ? "true" : "false"); return;
+    case element_type::NULL_VALUE: out.add("null"); return;
+    default: out.own(simdjson::minify(value));
   }
 }
 
-bool hasAuditId(const Event& event) { return at(rootOf(event), {"auditID"}).has_value(); }
-
-// The blank-separated keys of a row's path.
-class PathKeys {
- public:
-  explicit PathKeys(std::string_view path) {
-    while (!path.empty() && count_ < keys_.size()) {
-      const std::size_t blank = path.find(' ');
-      keys_[count_++] = path.substr(0, blank);
-      path = blank == std::string_view::npos ? std::string_view() : path.substr(blank + 1);
-    }
-  }
-  [[nodiscard]] std::span<const std::string_view> all() const { return {keys_.data(), count_}; }
-
- private:
-  std::array<std::string_view, 8> keys_{};
-  std::size_t count_ = 0;
-};
+bool hasAuditId(const Event& event) {
+  return static_cast<const AuditEvent*>(event.payload)->has_audit_id;
+}
 
 std::optional<element> atPath(element value, std::span<const std::string_view> keys) {
   for (const std::string_view key : keys) {
@@ -83,13 +72,13 @@ std::optional<element> atPath(element value, std::span<const std::string_view> k
 // A scalar field: the value at the row's path.
 void fromPath(const Event& event, const FieldRow& row, const FieldArg& /*arg*/, Values& out) {
   if (!hasAuditId(event)) return;
-  if (const auto value = atPath(rootOf(event), PathKeys(row.path).all())) addValue(*value, out);
+  if (const auto value = atPath(rootOf(event), row.keys)) addValue(*value, out);
 }
 
 // A list field: the array at the row's path, each element a value; `[n]` picks one.
 void listFromPath(const Event& event, const FieldRow& row, const FieldArg& arg, Values& out) {
   if (!hasAuditId(event)) return;
-  const auto value = atPath(rootOf(event), PathKeys(row.path).all());
+  const auto value = atPath(rootOf(event), row.keys);
   if (!value || value->type() != element_type::ARRAY) return;
   std::int64_t index = 0;
   for (const element item : value->get_array()) {
@@ -130,25 +119,25 @@ bool walk(element value, std::int64_t index, std::span<const std::string_view> k
   return true;
 }
 
-bool walkPath(const Event& event, std::string_view path, std::int64_t index,
+bool walkPath(const Event& event, std::span<const std::string_view> keys, std::int64_t index,
               std::vector<std::optional<element>>& found) {
-  return hasAuditId(event) && walk(rootOf(event), index, PathKeys(path).all(), found);
+  return hasAuditId(event) && walk(rootOf(event), index, keys, found);
 }
 
 // Every value the walk finds; elements without one are skipped.
 void walked(const Event& event, const FieldRow& row, const FieldArg& arg, Values& out) {
   std::vector<std::optional<element>> found;
-  if (!walkPath(event, row.path, arg.index, found)) return;
+  if (!walkPath(event, row.keys, arg.index, found)) return;
   for (const auto& value : found) {
     if (value) addValue(*value, out);
   }
 }
 
 // Images: one container without an image makes the field missing (the plugin's rule).
-bool images(const Event& event, std::string_view path, std::int64_t index,
+bool images(const Event& event, std::span<const std::string_view> keys, std::int64_t index,
             std::vector<std::string_view>& out) {
   std::vector<std::optional<element>> found;
-  if (!walkPath(event, path, index, found)) return false;
+  if (!walkPath(event, keys, index, found)) return false;
   for (const auto& value : found) {
     if (!value || value->type() != element_type::STRING) return false;
     out.push_back(value->get_string().value_unsafe());
@@ -170,34 +159,34 @@ std::string_view repositoryOf(std::string_view image) {
 
 void containerImages(const Event& event, const FieldRow& row, const FieldArg& arg, Values& out) {
   std::vector<std::string_view> found;
-  if (!images(event, row.path, arg.index, found)) return;
+  if (!images(event, row.keys, arg.index, found)) return;
   for (const auto image : found) out.add(image);
 }
 
 void containerRepositories(const Event& event, const FieldRow& row, const FieldArg& arg,
                            Values& out) {
   std::vector<std::string_view> found;
-  if (!images(event, row.path, arg.index, found)) return;
+  if (!images(event, row.keys, arg.index, found)) return;
   for (const auto image : found) out.add(repositoryOf(image));
 }
 
 // Deprecated single-value forms: the first container's image or repository.
 void firstImage(const Event& event, const FieldRow& row, const FieldArg& /*arg*/, Values& out) {
   std::vector<std::string_view> found;
-  if (images(event, row.path, 0, found) && !found.empty()) out.add(found.front());
+  if (images(event, row.keys, 0, found) && !found.empty()) out.add(found.front());
 }
 
 void firstRepository(const Event& event, const FieldRow& row, const FieldArg& /*arg*/,
                      Values& out) {
   std::vector<std::string_view> found;
-  if (images(event, row.path, 0, found) && !found.empty()) out.add(repositoryOf(found.front()));
+  if (images(event, row.keys, 0, found) && !found.empty()) out.add(repositoryOf(found.front()));
 }
 
 // hostPort of every port of every container, or containerPort when no hostPort is set (with
 // hostNetwork the two are the same). The path ends at the containers' `ports`.
 void containerHostPorts(const Event& event, const FieldRow& row, const FieldArg& arg, Values& out) {
   std::vector<std::optional<element>> found;
-  if (!walkPath(event, row.path, arg.index, found)) return;
+  if (!walkPath(event, row.keys, arg.index, found)) return;
   for (const auto& ports : found) {
     if (!ports) continue;
     if (ports->type() != element_type::ARRAY) return;
@@ -216,8 +205,7 @@ void containerHostPorts(const Event& event, const FieldRow& row, const FieldArg&
 // without <list>.
 void containerEffective(const Event& event, const FieldRow& row, const FieldArg& arg, Values& out) {
   if (!hasAuditId(event)) return;
-  const PathKeys path_keys(row.path);
-  const auto keys = path_keys.all();
+  const auto& keys = row.keys;
   if (keys.size() != 5) return;
   const std::array<std::string_view, 4> pod_keys = {keys[0], keys[1], keys[3], keys[4]};
   std::string fallback = "0";
@@ -226,7 +214,7 @@ void containerEffective(const Event& event, const FieldRow& row, const FieldArg&
                                                    : simdjson::minify(*pod);
   }
   std::vector<std::optional<element>> found;
-  if (!walkPath(event, row.path, arg.index, found)) return;
+  if (!walkPath(event, row.keys, arg.index, found)) return;
   for (const auto& value : found) {
     if (value) {
       addValue(*value, out);
@@ -239,7 +227,7 @@ void containerEffective(const Event& event, const FieldRow& row, const FieldArg&
 // Deprecated: "true" when any container is privileged, else "false".
 void anyPrivileged(const Event& event, const FieldRow& row, const FieldArg& /*arg*/, Values& out) {
   std::vector<std::optional<element>> found;
-  if (!walkPath(event, row.path, -1, found)) return;
+  if (!walkPath(event, row.keys, -1, found)) return;
   const bool any = std::any_of(found.begin(), found.end(), [](const auto& value) {
     return value && value->type() == element_type::BOOL && value->get_bool().value_unsafe();
   });
@@ -250,7 +238,7 @@ void anyPrivileged(const Event& event, const FieldRow& row, const FieldArg& /*ar
 // argument ends in '*'; every volume is looked at.
 void volumeHostpath(const Event& event, const FieldRow& row, const FieldArg& arg, Values& out) {
   std::vector<std::optional<element>> found;
-  if (!walkPath(event, row.path, -1, found)) return;
+  if (!walkPath(event, row.keys, -1, found)) return;
   const std::string_view wanted = arg.text;
   const bool prefix = wanted.ends_with('*');
   const std::string_view stem = prefix ? wanted.substr(0, wanted.size() - 1) : wanted;
@@ -268,7 +256,7 @@ void volumeHostpath(const Event& event, const FieldRow& row, const FieldArg& arg
 // The kind of each volume: every key of the volume object except `name`.
 void volumeTypes(const Event& event, const FieldRow& row, const FieldArg& arg, Values& out) {
   std::vector<std::optional<element>> found;
-  if (!walkPath(event, row.path, arg.index, found)) return;
+  if (!walkPath(event, row.keys, arg.index, found)) return;
   for (const auto& volume : found) {
     if (!volume || volume->type() != element_type::OBJECT) continue;
     for (const auto field : volume->get_object()) {
@@ -280,7 +268,7 @@ void volumeTypes(const Event& event, const FieldRow& row, const FieldArg& arg, V
 // requestObject.rules[*].<key>[*], flattened.
 void roleRules(const Event& event, const FieldRow& row, const FieldArg& arg, Values& out) {
   std::vector<std::optional<element>> found;
-  if (!walkPath(event, row.path, arg.index, found)) return;
+  if (!walkPath(event, row.keys, arg.index, found)) return;
   for (const auto& value : found) {
     if (!value || value->type() != element_type::ARRAY) continue;
     for (const element item : value->get_array()) addValue(item, out);
@@ -297,7 +285,7 @@ void subjectNames(const Event& event, const FieldRow& row, const FieldArg& /*arg
     wanted = "ServiceAccount";
   }
   const bool with_namespace = row.name.ends_with("_ns_names");
-  const auto subjects = atPath(rootOf(event), PathKeys(row.path).all());
+  const auto subjects = atPath(rootOf(event), row.keys);
   if (!subjects || subjects->type() != element_type::ARRAY) return;
   for (const element subject : subjects->get_array()) {
     const auto kind = at(subject, {"kind"});
@@ -328,7 +316,7 @@ void targetPodName(const Event& event, const FieldRow& row, const FieldArg& /*ar
       at(root, {"objectRef", "subresource"}).has_value()) {
     return;
   }
-  if (const auto name = atPath(root, PathKeys(row.path).all())) addValue(*name, out);
+  if (const auto name = atPath(root, row.keys)) addValue(*name, out);
 }
 
 int hexDigit(char c) {
@@ -362,7 +350,7 @@ bool unescapeQuery(std::string_view text, std::string& out) {
 // The first value of query parameter `arg` in requestURI.
 void uriParam(const Event& event, const FieldRow& row, const FieldArg& arg, Values& out) {
   if (!hasAuditId(event)) return;
-  const auto uri = atPath(rootOf(event), PathKeys(row.path).all());
+  const auto uri = atPath(rootOf(event), row.keys);
   if (!uri || uri->type() != element_type::STRING) return;
   const std::string_view text = uri->get_string().value_unsafe();
   const std::size_t question = text.find('?');
@@ -646,6 +634,13 @@ const FieldTable& fieldTable() {
     std::vector<FieldRow> out = buildRows();
     std::sort(out.begin(), out.end(),
               [](const FieldRow& a, const FieldRow& b) { return a.name < b.name; });
+    for (auto& row : out) {
+      for (std::string_view path = row.path; !path.empty();) {
+        const std::size_t blank = path.find(' ');
+        row.keys.push_back(path.substr(0, blank));
+        path = blank == std::string_view::npos ? std::string_view() : path.substr(blank + 1);
+      }
+    }
     return out;
   }();
   static const FieldTable kTable{Source::K8sAudit, kRows};

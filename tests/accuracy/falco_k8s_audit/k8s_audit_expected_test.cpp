@@ -199,6 +199,40 @@ TEST_F(FalcoK8sAudit, LegacyRuleNamesWithK8sAudit050Rules) {
   EXPECT_EQ(ran, 4U);
 }
 
+// The verb × resource index and the per-event memo of comparisons change nothing: every case,
+// all-match, gives the same alerts (rule, time, output) with the index on and off.
+TEST_F(FalcoK8sAudit, IndexOnAndOffGiveTheSameAlerts) {
+  const auto runtime = testing::sharedTestdata() / "runtime";
+  std::size_t compared = 0;
+  for (const auto& c : readCases()) {
+    SCOPED_TRACE(c.name);
+    std::vector<std::string> paths;
+    for (const auto& file : c.rules_files) paths.push_back((runtime / file).string());
+    const auto loaded = loadRules(paths, rules::Priority::Debug);
+    if (!loaded->result.ok()) continue;
+    const auto alerts_with = [&](bool use_index) {
+      std::vector<std::string> out;
+      DetectOptions options;
+      options.sources = {"k8s-audit:" + (runtime / c.input).string()};
+      options.use_index = use_index;
+      options.output_fields = true;
+      const auto summary = runDetect(options, loaded->ruleset, [&](const Alert& alert) {
+        std::string line =
+            std::to_string(alert.ts_ns) + " " + alert.rule->item->name + " " + alert.output;
+        for (const auto& [name, value] : alert.fields)
+          line += " " + name + "=" + value.value_or("-");
+        out.push_back(std::move(line));
+      });
+      EXPECT_TRUE(summary.has_value());
+      return out;
+    };
+    const auto indexed = alerts_with(true);
+    EXPECT_EQ(indexed, alerts_with(false));
+    compared += indexed.size();
+  }
+  EXPECT_GT(compared, 60U);
+}
+
 // The same 51 events as one JSON-lines file give, event by event, what the 46 files give.
 TEST_F(FalcoK8sAudit, OneJsonLinesFileGivesWhatTheTraceFilesGive) {
   BULWARK_REQUIRE_SHARED("runtime/derived/k8s_audit_events.jsonl");

@@ -20,7 +20,7 @@ class Extract {
   explicit Extract(std::string json) : json_(std::move(json)) {
     auto root = parser_.parse(json_);
     EXPECT_EQ(root.error(), simdjson::SUCCESS) << json_;
-    event_payload_.root = root.value_unsafe();
+    event_payload_ = AuditEvent::of(root.value_unsafe(), 0);
     event_.payload = &event_payload_;
     event_.ts_ns = 1'540'475'929'736'141'000;
   }

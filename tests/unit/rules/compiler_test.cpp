@@ -29,7 +29,7 @@ class Conditions : public ::testing::Test {
   void SetUp() override {
     auto root = parser_.parse(std::string(kEvent));
     ASSERT_EQ(root.error(), simdjson::SUCCESS);
-    payload_.root = root.value_unsafe();
+    payload_ = events::k8s_audit::AuditEvent::of(root.value_unsafe(), 0);
     event_.payload = &payload_;
   }
 
@@ -45,7 +45,7 @@ class Conditions : public ::testing::Test {
     EXPECT_TRUE(filter.has_value()) << condition << ": " << filter.error().message;
     if (!filter) return false;
     EvalContext context;
-    context.reset(event_, slots_.size());
+    context.reset(event_, slots_);
     return (*filter)->eval(context);
   }
 
