@@ -272,12 +272,60 @@ void requireShape(DocFact& fact, bool array) {
   }
 }
 
+// The command line of the container's health check as the daemon runs it in an exec session:
+// CMD-SHELL through the container's shell (default /bin/sh -c), CMD as given; empty when none.
+std::vector<std::string> healthCheckCommand(const nlohmann::json& inspect) {
+  const auto config = inspect.find("Config");
+  if (config == inspect.end() || !config->is_object()) return {};
+  const auto check = config->find("Healthcheck");
+  if (check == config->end() || !check->is_object()) return {};
+  const auto test = check->find("Test");
+  if (test == check->end() || !test->is_array() || test->empty()) return {};
+  std::vector<std::string> words;
+  for (const auto& word : *test) {
+    if (!word.is_string()) return {};
+    words.push_back(word.get<std::string>());
+  }
+  if (words.front() == "CMD") return {words.begin() + 1, words.end()};
+  if (words.front() != "CMD-SHELL" || words.size() != 2) return {};
+  std::vector<std::string> command = {"/bin/sh", "-c"};
+  if (const auto shell = config->find("Shell"); shell != config->end() && shell->is_array()) {
+    command.clear();
+    for (const auto& word : *shell) {
+      if (word.is_string()) command.push_back(word.get<std::string>());
+    }
+  }
+  command.push_back(words[1]);
+  return command;
+}
+
+// An exec session the daemon started for the health check (they come and go every interval):
+// not someone's `docker exec`, and not a stable fact to report.
+bool isHealthCheck(const nlohmann::json& exec, const std::vector<std::string>& health) {
+  if (health.empty() || !exec.is_object()) return false;
+  const auto process = exec.find("ProcessConfig");
+  if (process == exec.end() || !process->is_object()) return false;
+  std::vector<std::string> command;
+  if (const auto entry = process->find("entrypoint");
+      entry != process->end() && entry->is_string()) {
+    command.push_back(entry->get<std::string>());
+  }
+  if (const auto args = process->find("arguments"); args != process->end() && args->is_array()) {
+    for (const auto& arg : *args) {
+      if (!arg.is_string()) return false;
+      command.push_back(arg.get<std::string>());
+    }
+  }
+  return command == health;
+}
+
 void collectExecs(EngineClient& client, Container& container) {
   if (!container.inspect.state.ok()) {
     container.execs_state = container.inspect.state;
     return;
   }
   container.execs_state = makeState(FactStatus::Ok, "", "GET /exec/{id}/json");
+  const std::vector<std::string> health = healthCheckCommand(container.inspect.doc);
   const auto it = container.inspect.doc.find("ExecIDs");
   if (it == container.inspect.doc.end() || !it->is_array()) return;
   std::size_t count = 0;
@@ -291,6 +339,7 @@ void collectExecs(EngineClient& client, Container& container) {
       container.execs.clear();
       return;
     }
+    if (isHealthCheck(exec.doc, health)) continue;
     container.execs.push_back(std::move(exec.doc));
   }
 }
