@@ -2,8 +2,15 @@
 // JSON lines (the API server's log backend, Falco's trace files), each line an Event, an
 // EventList or an array of them; a pretty-printed file is read as whole documents instead.
 // Bad input never stops a run: every bad line or event is a diagnostic and a counter.
+// With FollowOptions::follow the file is tailed as `tail -F` and Falco's k8saudit plugin do:
+// new lines are read as they are appended, a rotation (rename or delete, then a new file at the
+// path) drains the old file and goes on with the new one from its start, and a copytruncate
+// rotation (the file shrank) reads it again from its start; the pretty-printed fallback is
+// never used then (a growing file is only ever JSON lines).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -25,6 +32,8 @@ struct FileSourceStats {
   std::uint64_t skipped_events = 0;  // events dropped: no valid stageTimestamp, or too large
   std::uint64_t bad_lines = 0;       // lines (documents) that gave no events: not JSON, not an
                                      // audit shape, or over the size cap
+  std::uint64_t rotations = 0;       // follow: new files opened at the path (rename, re-create)
+  std::uint64_t truncations = 0;     // follow: the file shrank under us (copytruncate)
 };
 
 using EventCallback = std::function<void(const Event&)>;
@@ -63,6 +72,14 @@ class LineDecoder {
   bool decodeDocuments(const simdjson::padded_string& text, const EventCallback& on_event,
                        core::Diagnostics& diagnostics);
 
+  // A new file begins (after a rotation): its lines are counted from 1 again, and a skip of an
+  // oversize line of the previous file ends. Event numbers go on.
+  void startFile();
+
+  // The data begins in the middle of a line (following from the end of a file whose last line
+  // is still being written): skip up to the first '\n'.
+  void skipToNextLine() { skipping_ = true; }
+
   [[nodiscard]] const FileSourceStats& stats() const { return stats_; }
 
  private:
@@ -82,21 +99,46 @@ class LineDecoder {
   bool check_first_line_ = true;
 };
 
+struct FollowOptions {
+  bool follow = false;    // keep reading after the end of the file until *stop
+  bool from_end = false;  // start at the end of the file as it is at open (only with follow)
+  // How long a wait lasts when inotify reports nothing (no inotify, or a change it does not
+  // see, e.g. on some network file systems): the path and the file are checked again then.
+  std::chrono::milliseconds poll{1000};
+};
+
 class FileSource {
  public:
-  explicit FileSource(std::string path);
+  explicit FileSource(std::string path, FollowOptions follow = {});
 
-  // Reads the file to its end (no follow yet) and calls on_event for every event in file
-  // order: Event{K8sAudit, stageTimestamp, num from 1, payload = const AuditEvent*}; the
-  // payload is valid only during the call. Bad lines and events are diagnostics
-  // ("k8s-audit.malformed", "k8s-audit.oversize", "k8s-audit.no-timestamp"; where =
-  // "FILE:LINE"). An unreadable file is an error (NotFound or Io).
-  core::Status run(const EventCallback& on_event, core::Diagnostics& diagnostics);
+  // Calls on_event for every event in file order: Event{K8sAudit, stageTimestamp, num from 1,
+  // payload = const AuditEvent*}; the payload is valid only during the call. Bad lines and
+  // events are diagnostics ("k8s-audit.malformed", "k8s-audit.oversize",
+  // "k8s-audit.no-timestamp"; where = "FILE:LINE", lines counted from 1 in each file, or from
+  // where reading began with from_end). A file that cannot be opened at the start is an error
+  // (NotFound or Io), and so is a read error.
+  //
+  // Without follow: reads the file to its end; a last line without '\n' is decoded too.
+  // With follow: reads to the end, then waits (inotify on the file and its directory, and
+  // FollowOptions::poll as a fallback) for more, and returns Ok once *stop is true: it is
+  // checked at least every 100 ms while waiting and between blocks while reading. A last line
+  // without '\n' waits for it. Rotation, when the path names another file than the one open
+  // (logrotate's create mode, or delete and re-create): the open file is read to its end (its
+  // last line decoded even without '\n'), then the new one from its start; the path missing
+  // for a while is normal; a new file that cannot be opened (its owner or mode) is reported
+  // once ("k8s-audit.unreadable") and waited for. The open file shrinking (copytruncate) →
+  // diagnostic "k8s-audit.truncated" and reading again from its start (a last line without
+  // '\n' decoded first, as at a rotation). Event numbers go on across files.
+  // `stop` may also end a run without follow early (between blocks).
+  core::Status run(const EventCallback& on_event, core::Diagnostics& diagnostics,
+                   const std::atomic<bool>* stop = nullptr);
 
+  // The counters of the last run; read them after run returned.
   [[nodiscard]] FileSourceStats stats() const { return stats_; }
 
  private:
   std::string path_;
+  FollowOptions follow_;
   FileSourceStats stats_;
 };
 
