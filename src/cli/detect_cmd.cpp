@@ -3,7 +3,10 @@
 // docs/dev/runtime-design.md §5.1.
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,7 +29,29 @@ struct DetectArgs {
   std::string format = "text";
   bool iso8601 = false;
   bool exit_code = false;
+  bool follow = false;
+  std::string from = "start";
+  std::string webhook_token_file;
+  std::string tls_cert;
+  std::string tls_key;
 };
+
+// Set by SIGINT/SIGTERM: sources that never end stop, the summary is printed.
+std::atomic<bool> g_stop{false};
+
+extern "C" void onStopSignal(int /*signal*/) { g_stop = true; }
+
+// The token file's first line (a Kubernetes webhook kubeconfig carries the same token).
+core::Result<std::string> readToken(const std::string& path) {
+  std::ifstream in(path);
+  std::string token;
+  if (!in || !std::getline(in, token)) {
+    return core::fail(core::ErrorCode::NotFound, "cannot read the token file {}", path);
+  }
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty()) return core::fail(core::ErrorCode::Input, "the token file {} is empty", path);
+  return token;
+}
 
 std::string hostName() {
   char name[256] = {};
@@ -43,8 +68,9 @@ int runDetect(const DetectArgs& args) {
                     args.min_priority));
   }
   for (const auto& spec : args.sources) {
-    if (auto ok = pipeline::checkSource(spec); !ok) return failWith(ok.error().message);
+    if (auto ok = pipeline::parseSource(spec); !ok) return failWith(ok.error().message);
   }
+  if (args.from == "end" && !args.follow) return failWith("--from end needs --follow");
   const auto loaded = pipeline::loadRules(args.rules, min_priority);
   std::size_t warnings = 0;
   for (const auto& message : loaded->result.messages) {
@@ -64,12 +90,40 @@ int runDetect(const DetectArgs& args) {
   pipeline::DetectOptions options;
   options.sources = args.sources;
   options.first_match = args.first_match;
+  options.follow = args.follow;
+  options.from_end = args.from == "end";
+  options.tls_cert = args.tls_cert;
+  options.tls_key = args.tls_key;
+  if (!args.webhook_token_file.empty()) {
+    auto token = readToken(args.webhook_token_file);
+    if (!token) return failWith("--webhook-token-file: " + token.error().message);
+    options.webhook_token = std::move(*token);
+  }
+  options.stop = &g_stop;
+  std::signal(SIGINT, onStopSignal);
+  std::signal(SIGTERM, onStopSignal);
+  options.on_listening = [](const pipeline::SourceSpec& spec, int port) {
+    std::fprintf(stderr, "bulwark: detect: k8s audit webhook listening on %s:%d\n",
+                 spec.address.c_str(), port);
+  };
+  // A run that never ends reports diagnostics as they come.
+  bool unending = args.follow;
+  for (const auto& spec : args.sources) {
+    if (spec.starts_with("k8s-audit-webhook:")) unending = true;
+  }
+  if (unending) {
+    options.on_diagnostic = [](const core::Diagnostic& diagnostic) {
+      std::fprintf(stderr, "bulwark: detect: %s: %s: %s\n", diagnostic.kind.c_str(),
+                   diagnostic.where.c_str(), diagnostic.detail.c_str());
+    };
+  }
   options.output_fields = args.format == "json";
   const auto format =
       args.format == "json" ? pipeline::AlertFormat::Json : pipeline::AlertFormat::Text;
   const std::string host = hostName();
   auto summary = pipeline::runDetect(options, loaded->ruleset, [&](const pipeline::Alert& alert) {
     std::printf("%s\n", pipeline::formatAlert(alert, format, args.iso8601, host).c_str());
+    if (unending) std::fflush(stdout);  // a live stream: each alert as it fires
   });
   std::fflush(stdout);
   if (!summary) return failWith("detect: " + summary.error().message);
@@ -79,7 +133,7 @@ int runDetect(const DetectArgs& args) {
   }
   std::fprintf(stderr, "bulwark: detect: %llu event(s), %llu alert(s), %zu diagnostic(s)\n",
                static_cast<unsigned long long>(summary->events),
-               static_cast<unsigned long long>(summary->alerts), summary->diagnostics.size());
+               static_cast<unsigned long long>(summary->alerts), summary->diagnostic_count);
   return args.exit_code && summary->alerts != 0 ? kExitPolicy : kExitOk;
 }
 
@@ -91,8 +145,18 @@ void addDetectCommand(CLI::App& root, Action& action) {
       root.add_subcommand("detect", "Run Falco-compatible rules over events; print alerts");
   command->add_option("--rules,-r", args->rules, "Rule file or directory (repeatable, in order)")
       ->required();
-  command->add_option("--source,-s", args->sources, "Event source: k8s-audit:FILE (repeatable)")
+  command
+      ->add_option("--source,-s", args->sources,
+                   "Event source: k8s-audit:FILE | k8s-audit-webhook:[HOST:]PORT (repeatable)")
       ->required();
+  command->add_flag("--follow,-f", args->follow,
+                    "Keep reading files as they grow (rotation and truncation handled)");
+  command->add_option("--from", args->from, "With --follow: start at the files' start or end")
+      ->check(CLI::IsMember({"start", "end"}));
+  command->add_option("--webhook-token-file", args->webhook_token_file,
+                      "Webhooks require this bearer token (without one they bind loopback only)");
+  command->add_option("--tls-cert", args->tls_cert, "Webhooks serve TLS with this certificate");
+  command->add_option("--tls-key", args->tls_key, "… and this key");
   command->add_flag("--first-match", args->first_match,
                     "Only the first matching rule fires per event (Falco's default)");
   command->add_option("--min-priority", args->min_priority,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -25,10 +26,17 @@ class Diagnostics {
   void append(const std::vector<Diagnostic>& more);
   // Sorted, so that output is deterministic whatever order threads reported in.
   [[nodiscard]] std::vector<Diagnostic> sorted() const;
+  // Every diagnostic added, forwarded ones included.
   [[nodiscard]] std::size_t size() const;
+  // From now on each diagnostic goes to `to` (called under the collector's lock, in the order
+  // added) and is counted, not kept: a run that never ends (a followed log, a webhook) reports
+  // as it goes in bounded memory.
+  void forward(std::function<void(const Diagnostic&)> to);
 
  private:
   mutable std::mutex mutex_;
+  std::function<void(const Diagnostic&)> forward_;
+  std::size_t forwarded_ = 0;
   std::vector<Diagnostic> items_;
 };
 

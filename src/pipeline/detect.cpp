@@ -1,17 +1,24 @@
 #include "pipeline/detect.h"
 
+#include <charconv>
+#include <chrono>
 #include <ctime>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "events/k8s_audit/file_source.h"
+#include "events/k8s_audit/webhook_source.h"
 
 namespace bulwark::pipeline {
 
 namespace {
 
 constexpr std::string_view kK8sAuditFile = "k8s-audit:";
+constexpr std::string_view kK8sAuditWebhook = "k8s-audit-webhook:";
 
 // The broken-down time of a second, UTC or local; alerts come in bursts from the same second,
 // so the last answer is kept (per thread).
@@ -63,44 +70,174 @@ std::unique_ptr<LoadedRules> loadRules(const std::vector<std::string>& paths,
   return loaded;
 }
 
-core::Status checkSource(const std::string& spec) {
-  if (spec.starts_with(kK8sAuditFile) && spec.size() > kK8sAuditFile.size()) return {};
+core::Result<SourceSpec> parseSource(const std::string& spec) {
+  SourceSpec out;
+  if (spec.starts_with(kK8sAuditFile) && spec.size() > kK8sAuditFile.size()) {
+    out.path = spec.substr(kK8sAuditFile.size());
+    return out;
+  }
+  if (spec.starts_with(kK8sAuditWebhook)) {
+    out.kind = SourceSpec::Kind::K8sAuditWebhook;
+    std::string_view rest = std::string_view(spec).substr(kK8sAuditWebhook.size());
+    std::string_view port = rest;
+    if (rest.starts_with('[')) {  // [::1]:9765
+      const std::size_t close = rest.find("]:");
+      if (close == std::string_view::npos) {
+        return core::fail(core::ErrorCode::Usage, "source '{}': expected [HOST]:PORT", spec);
+      }
+      out.address = std::string(rest.substr(1, close - 1));
+      port = rest.substr(close + 2);
+    } else if (const std::size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
+      if (colon != 0) out.address = std::string(rest.substr(0, colon));
+      port = rest.substr(colon + 1);
+    }
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
+    if (ec != std::errc() || end != port.data() + port.size() || out.port < 0 || out.port > 65535) {
+      return core::fail(core::ErrorCode::Usage, "source '{}': '{}' is not a port", spec, port);
+    }
+    return out;
+  }
   return core::fail(core::ErrorCode::Usage,
-                    "unknown event source '{}' (this build reads k8s-audit:FILE)", spec);
+                    "unknown event source '{}' (this build reads k8s-audit:FILE and "
+                    "k8s-audit-webhook:[HOST:]PORT)",
+                    spec);
 }
+
+namespace {
+
+// Matches one source's events; alerts and counts go through the run's lock, so sources on
+// different threads share the callback safely.
+class SourceRun {
+ public:
+  SourceRun(const DetectOptions& options, const rules::Ruleset& ruleset, std::mutex& lock,
+            DetectSummary& summary, const std::function<void(const Alert&)>& on_alert)
+      : options_(options), ruleset_(ruleset), lock_(lock), summary_(summary), on_alert_(on_alert) {}
+
+  void operator()(const events::Event& event) {
+    std::vector<Alert> alerts;
+    ruleset_.match(
+        event, context_, options_.first_match,
+        [&](const rules::Rule& rule) {
+          Alert& alert = alerts.emplace_back();
+          alert.rule = &rule;
+          alert.ts_ns = event.ts_ns;
+          alert.output = rules::Ruleset::render(rule, context_);
+          if (options_.output_fields) alert.fields = rules::Ruleset::outputFields(rule, context_);
+        },
+        options_.use_index);
+    const std::lock_guard guard(lock_);
+    ++summary_.events;
+    for (const Alert& alert : alerts) {
+      ++summary_.alerts;
+      ++summary_.alerts_by_rule[alert.rule->item->name];
+      on_alert_(alert);
+    }
+  }
+
+ private:
+  const DetectOptions& options_;
+  const rules::Ruleset& ruleset_;
+  std::mutex& lock_;
+  DetectSummary& summary_;
+  const std::function<void(const Alert&)>& on_alert_;
+  rules::EvalContext context_;
+};
+
+}  // namespace
 
 core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules::Ruleset& ruleset,
                                       const std::function<void(const Alert&)>& on_alert) {
-  DetectSummary summary;
-  rules::EvalContext context;
-  for (const auto& spec : options.sources) {
-    if (auto ok = checkSource(spec); !ok) return tl::unexpected(ok.error());
-    events::k8s_audit::FileSource source(spec.substr(kK8sAuditFile.size()));
-    core::Diagnostics diagnostics;
-    auto run = source.run(
-        [&](const events::Event& event) {
-          ++summary.events;
-          ruleset.match(
-              event, context, options.first_match,
-              [&](const rules::Rule& rule) {
-                Alert alert;
-                alert.rule = &rule;
-                alert.ts_ns = event.ts_ns;
-                alert.output = rules::Ruleset::render(rule, context);
-                if (options.output_fields) {
-                  alert.fields = rules::Ruleset::outputFields(rule, context);
-                }
-                ++summary.alerts;
-                ++summary.alerts_by_rule[rule.item->name];
-                on_alert(alert);
-              },
-              options.use_index);
-        },
-        diagnostics);
-    const auto found = diagnostics.sorted();
-    summary.diagnostics.insert(summary.diagnostics.end(), found.begin(), found.end());
-    if (!run) return tl::unexpected(run.error());
+  std::vector<SourceSpec> specs;
+  for (const auto& text : options.sources) {
+    auto spec = parseSource(text);
+    if (!spec) return tl::unexpected(spec.error());
+    specs.push_back(std::move(*spec));
   }
+  DetectSummary summary;
+  std::mutex lock;
+  core::Diagnostics diagnostics;
+  if (options.on_diagnostic) {
+    diagnostics.forward(
+        [&](const core::Diagnostic& diagnostic) { options.on_diagnostic(diagnostic); });
+  }
+
+  // A source that fails stops the others; the first failure is the run's error.
+  std::atomic<bool> failed{false};
+  std::optional<core::Error> failure;
+  std::atomic<bool> stop_all{false};
+  const auto stopping = [&] {
+    return stop_all.load() || (options.stop != nullptr && options.stop->load());
+  };
+  const auto fail = [&](core::Error error) {
+    const std::lock_guard guard(lock);
+    if (!failure) failure = std::move(error);
+    failed = true;
+    stop_all = true;
+  };
+
+  std::vector<std::unique_ptr<events::k8s_audit::WebhookSource>> webhooks;
+  for (const auto& spec : specs) {
+    if (spec.kind != SourceSpec::Kind::K8sAuditWebhook) continue;
+    events::k8s_audit::WebhookOptions webhook;
+    webhook.address = spec.address;
+    webhook.port = spec.port;
+    webhook.token = options.webhook_token;
+    webhook.tls_cert = options.tls_cert;
+    webhook.tls_key = options.tls_key;
+    auto& source = webhooks.emplace_back(
+        std::make_unique<events::k8s_audit::WebhookSource>(std::move(webhook)));
+    if (auto bound = source->bind(); !bound) return tl::unexpected(bound.error());
+    if (options.on_listening) options.on_listening(spec, source->port());
+  }
+
+  // Stops the sources when the caller or a failing source asks.
+  std::atomic<bool> stop_sources{false};
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    while (!done.load()) {
+      if (stopping()) stop_sources = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  const auto run_file = [&](const SourceSpec& spec) {
+    events::k8s_audit::FollowOptions follow;
+    follow.follow = options.follow;
+    follow.from_end = options.from_end;
+    events::k8s_audit::FileSource source(spec.path, follow);
+    SourceRun run(options, ruleset, lock, summary, on_alert);
+    auto status = source.run(std::ref(run), diagnostics, &stop_sources);
+    if (!status) fail(withContext(status.error(), spec.path).value());
+  };
+  std::size_t next_webhook = 0;
+  const auto run_webhook = [&](events::k8s_audit::WebhookSource& source) {
+    SourceRun run(options, ruleset, lock, summary, on_alert);
+    auto status = source.run(std::ref(run), diagnostics, &stop_sources);
+    if (!status) fail(status.error());
+  };
+
+  const bool concurrent = options.follow || !webhooks.empty();
+  if (!concurrent) {
+    for (const auto& spec : specs) {
+      run_file(spec);
+      if (failed) break;
+    }
+  } else {
+    std::vector<std::thread> threads;
+    for (const auto& spec : specs) {
+      if (spec.kind == SourceSpec::Kind::K8sAuditFile) {
+        threads.emplace_back([&run_file, &spec] { run_file(spec); });
+      } else {
+        threads.emplace_back(
+            [&run_webhook, source = webhooks[next_webhook++].get()] { run_webhook(*source); });
+      }
+    }
+    for (auto& thread : threads) thread.join();
+  }
+  done = true;
+  watcher.join();
+  if (failure) return tl::unexpected(*failure);
+  summary.diagnostics = diagnostics.sorted();
+  summary.diagnostic_count = diagnostics.size();
   return summary;
 }
 

@@ -3,6 +3,7 @@
 // hand each alert to the caller. `bulwark detect` and the accuracy tests both run it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -39,25 +40,51 @@ struct Alert {
 
 enum class AlertFormat { Text, Json };
 
+// A `--source` argument, parsed.
+struct SourceSpec {
+  enum class Kind { K8sAuditFile, K8sAuditWebhook };
+  Kind kind = Kind::K8sAuditFile;
+  std::string path;                   // K8sAuditFile
+  std::string address = "127.0.0.1";  // K8sAuditWebhook
+  int port = 0;
+};
+
+// "k8s-audit:FILE", "k8s-audit-webhook:[HOST:]PORT" (HOST may be "[::1]"); Usage error else.
+core::Result<SourceSpec> parseSource(const std::string& spec);
+
 struct DetectOptions {
-  std::vector<std::string> sources;  // "k8s-audit:FILE"
+  std::vector<std::string> sources;  // --source arguments
   bool first_match = false;          // Falco's rule_matching: first
   bool output_fields = false;        // fill Alert::fields (JSON output needs them)
   bool use_index = true;             // off: every rule on every event (differential tests)
+  // Files: keep reading after their end (rotation and truncation handled) until *stop; with
+  // from_end, start at the end.
+  bool follow = false;
+  bool from_end = false;
+  // Webhooks: the bearer token they require (empty: none, loopback only) and TLS.
+  std::string webhook_token;
+  std::string tls_cert;
+  std::string tls_key;
+  // Sources that never end (followed files, webhooks) run until this is set.
+  const std::atomic<bool>* stop = nullptr;
+  // Called once per webhook source when it listens, with its port (0 in the spec: any).
+  std::function<void(const SourceSpec&, int port)> on_listening;
+  // Diagnostics go here as they happen instead of into the summary (long runs stay bounded).
+  std::function<void(const core::Diagnostic&)> on_diagnostic;
 };
 
 struct DetectSummary {
   std::uint64_t events = 0;
   std::uint64_t alerts = 0;
   std::map<std::string, std::uint64_t> alerts_by_rule;
-  std::vector<core::Diagnostic> diagnostics;
+  std::vector<core::Diagnostic> diagnostics;  // without on_diagnostic
+  std::size_t diagnostic_count = 0;
 };
 
-// Checks a source spec ("k8s-audit:FILE") without opening it.
-core::Status checkSource(const std::string& spec);
-
-// Reads every source to its end, matching each event; `on_alert` sees every alert in event
-// order. A source that cannot be opened is an error; bad events are diagnostics.
+// Runs every source, matching each event; `on_alert` sees every alert, one at a time. Files
+// without --follow are read one after the other, in order (the output is deterministic); with
+// --follow, or with a webhook, every source runs on its own thread until options.stop. A source
+// that cannot be opened is an error (the others are stopped); bad events are diagnostics.
 core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules::Ruleset& ruleset,
                                       const std::function<void(const Alert&)>& on_alert);
 
