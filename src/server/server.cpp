@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "core/http_server.h"
 #include "server/api.h"
 #include "server/rate_limiter.h"
 #include "server/tokens.h"
@@ -368,23 +369,9 @@ core::Status Server::start() {
       options.max_body_bytes == 0) {
     return core::fail(core::ErrorCode::Usage, "bad server options (port, threads or body limit)");
   }
-  if (!options.tls_cert.empty()) {
-    for (const std::string& file : {options.tls_cert, options.tls_key}) {
-      std::error_code ec;
-      if (!std::filesystem::is_regular_file(file, ec)) {
-        return core::fail(core::ErrorCode::NotFound, "TLS file {} not found", file);
-      }
-    }
-    auto ssl =
-        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
-    if (!ssl->is_valid()) {
-      return core::fail(core::ErrorCode::Input, "TLS certificate {} or key {} is unusable",
-                        options.tls_cert, options.tls_key);
-    }
-    impl.http = std::move(ssl);
-  } else {
-    impl.http = std::make_unique<httplib::Server>();
-  }
+  auto server = core::makeHttpServer(options.tls_cert, options.tls_key);
+  if (!server) return tl::unexpected(server.error());
+  impl.http = std::move(*server);
   httplib::Server& http = *impl.http;
   const int threads = options.threads;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -11,6 +10,8 @@
 #include <fmt/format.h>
 #include <httplib.h>
 #include <openssl/crypto.h>
+
+#include "core/http_server.h"
 
 namespace bulwark::events::k8s_audit {
 
@@ -157,26 +158,9 @@ core::Status WebhookSource::bind() {
                       "(--webhook-token-file) or bind a loopback address",
                       options.address);
   }
-  if (options.tls_cert.empty() != options.tls_key.empty()) {
-    return core::fail(core::ErrorCode::Usage, "TLS needs both a certificate and a key");
-  }
-  if (!options.tls_cert.empty()) {
-    for (const std::string& file : {options.tls_cert, options.tls_key}) {
-      std::error_code ec;
-      if (!std::filesystem::is_regular_file(file, ec)) {
-        return core::fail(core::ErrorCode::NotFound, "TLS file {} not found", file);
-      }
-    }
-    auto ssl =
-        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
-    if (!ssl->is_valid()) {
-      return core::fail(core::ErrorCode::Input, "TLS certificate {} or key {} is unusable",
-                        options.tls_cert, options.tls_key);
-    }
-    impl_->http = std::move(ssl);
-  } else {
-    impl_->http = std::make_unique<httplib::Server>();
-  }
+  auto server = core::makeHttpServer(options.tls_cert, options.tls_key);
+  if (!server) return tl::unexpected(server.error());
+  impl_->http = std::move(*server);
   httplib::Server& http = *impl_->http;
   const int threads = std::max(1, options.threads);
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
