@@ -1,11 +1,12 @@
-// bulwark detect --rules FILE|DIR… --source k8s-audit:FILE… — run Falco-compatible rules over
-// events and print an alert per match, as Falco prints them (text, or Falco's JSON alerts).
-// docs/dev/runtime-design.md §5.1.
+// bulwark detect --rules FILE|DIR… --source k8s-audit:FILE|events:FILE… — run Falco-compatible
+// rules over events and print an alert per match, as Falco prints them (text, or Falco's JSON
+// alerts). docs/dev/runtime-design.md §5.1.
 #include <unistd.h>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -34,6 +35,8 @@ struct DetectArgs {
   std::string webhook_token_file;
   std::string tls_cert;
   std::string tls_key;
+  std::string proc_root = "/proc";
+  std::string docker_host;
 };
 
 // Set by SIGINT/SIGTERM: sources that never end stop, the summary is printed.
@@ -94,6 +97,13 @@ int runDetect(const DetectArgs& args) {
   options.from_end = args.from == "end";
   options.tls_cert = args.tls_cert;
   options.tls_key = args.tls_key;
+  options.proc_root = args.proc_root;
+  options.docker_endpoint = args.docker_host;
+  if (options.docker_endpoint.empty()) {
+    const char* env = std::getenv("DOCKER_HOST");
+    options.docker_endpoint = env != nullptr && *env != '\0' ? env : "unix:///var/run/docker.sock";
+  }
+  if (options.docker_endpoint == "none") options.docker_endpoint.clear();
   if (!args.webhook_token_file.empty()) {
     auto token = readToken(args.webhook_token_file);
     if (!token) return failWith("--webhook-token-file: " + token.error().message);
@@ -103,13 +113,17 @@ int runDetect(const DetectArgs& args) {
   std::signal(SIGINT, onStopSignal);
   std::signal(SIGTERM, onStopSignal);
   options.on_listening = [](const pipeline::SourceSpec& spec, int port) {
+    if (spec.kind == pipeline::SourceSpec::Kind::Proc) {
+      std::fprintf(stderr, "bulwark: detect: proc: watching this host's processes\n");
+      return;
+    }
     std::fprintf(stderr, "bulwark: detect: k8s audit webhook listening on %s:%d\n",
                  spec.address.c_str(), port);
   };
   // A run that never ends reports diagnostics as they come.
   bool unending = args.follow;
   for (const auto& spec : args.sources) {
-    if (spec.starts_with("k8s-audit-webhook:")) unending = true;
+    if (spec.starts_with("k8s-audit-webhook:") || spec == "proc") unending = true;
   }
   if (unending) {
     options.on_diagnostic = [](const core::Diagnostic& diagnostic) {
@@ -147,8 +161,14 @@ void addDetectCommand(CLI::App& root, Action& action) {
       ->required();
   command
       ->add_option("--source,-s", args->sources,
-                   "Event source: k8s-audit:FILE | k8s-audit-webhook:[HOST:]PORT (repeatable)")
+                   "Event source: k8s-audit:FILE | k8s-audit-webhook:[HOST:]PORT | events:FILE | "
+                   "proc (repeatable)")
       ->required();
+  command->add_option("--proc-root", args->proc_root, "Host sensors: the host's /proc")
+      ->capture_default_str();
+  command->add_option("--docker-host", args->docker_host,
+                      "Host sensors: the Docker socket that describes containers (unix://PATH; "
+                      "default $DOCKER_HOST, else unix:///var/run/docker.sock; none: do not ask)");
   command->add_flag("--follow,-f", args->follow,
                     "Keep reading files as they grow (rotation and truncation handled)");
   command->add_option("--from", args->from, "With --follow: start at the files' start or end")

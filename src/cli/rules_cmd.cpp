@@ -71,7 +71,10 @@ std::string flagsText(const events::FieldRow& row) {
   if ((row.flags & flag::kArgKey) != 0) {
     parts.emplace_back((row.flags & flag::kArgRequired) != 0 ? "[key] required" : "[key]");
   }
+  if ((row.flags & flag::kArgDot) != 0) parts.emplace_back(".name");
+  if ((row.flags & flag::kAnyValue) != 0) parts.emplace_back("any value");
   if ((row.flags & flag::kDeprecated) != 0) parts.emplace_back("deprecated");
+  if ((row.flags & flag::kUnsupported) != 0) parts.emplace_back("not filled yet");
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 

@@ -10,6 +10,9 @@ namespace bulwark::events {
 namespace k8s_audit {
 const FieldTable& fieldTable();  // k8s_audit/fields.cpp
 }
+namespace host {
+const FieldTable& fieldTable();  // host/fields.cpp
+}
 
 std::string_view toString(FieldType type) {
   switch (type) {
@@ -17,6 +20,10 @@ std::string_view toString(FieldType type) {
     case FieldType::UInt64: return "uint64";
     case FieldType::Int64: return "int64";
     case FieldType::AbsTime: return "abstime";
+    case FieldType::RelTime: return "reltime";
+    case FieldType::Bool: return "bool";
+    case FieldType::Ip: return "ipaddr";
+    case FieldType::IpNet: return "ipnet";
   }
   return "unknown";
 }
@@ -26,6 +33,21 @@ const FieldRow* FieldTable::find(std::string_view name) const {
       std::lower_bound(rows.begin(), rows.end(), name,
                        [](const FieldRow& row, std::string_view key) { return row.name < key; });
   return it != rows.end() && it->name == name ? &*it : nullptr;
+}
+
+const FieldRow* FieldTable::resolve(std::string_view name, std::string* dot_arg) const {
+  if (const FieldRow* row = find(name)) return row;
+  // The longest kArgDot name that, with a dot, begins `name`: there are few such rows.
+  const FieldRow* best = nullptr;
+  for (const FieldRow& row : rows) {
+    if ((row.flags & field_flag::kArgDot) == 0 || name.size() <= row.name.size() + 1 ||
+        !name.starts_with(row.name) || name[row.name.size()] != '.') {
+      continue;
+    }
+    if (best == nullptr || row.name.size() > best->name.size()) best = &row;
+  }
+  if (best != nullptr && dot_arg != nullptr) dot_arg->assign(name.substr(best->name.size() + 1));
+  return best;
 }
 
 const FieldRow* FieldTable::longestPrefix(std::string_view text) const {
@@ -49,7 +71,7 @@ const FieldRow* FieldTable::longestPrefix(std::string_view text) const {
 const FieldTable* fieldTable(Source source) {
   switch (source) {
     case Source::K8sAudit: return &k8s_audit::fieldTable();
-    case Source::Syscall: return nullptr;  // the host sources come with issue 7's R3
+    case Source::Syscall: return &host::fieldTable();
   }
   return nullptr;
 }
@@ -62,7 +84,7 @@ std::string checkFieldArg(const FieldRow& row, FieldArg& arg) {
     }
     return {};
   }
-  if ((row.flags & (kArgIndex | kArgKey)) == 0) {
+  if ((row.flags & (kArgIndex | kArgKey | kArgDot)) == 0) {
     return fmt::format("field '{}' takes no argument", row.name);
   }
   if ((row.flags & kArgIndex) != 0) {

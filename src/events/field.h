@@ -14,9 +14,12 @@
 
 namespace bulwark::events {
 
-// How values compare. k8s audit fields are all strings, as in Falco's k8saudit plugin.
-enum class FieldType : std::uint8_t { Str, UInt64, Int64, AbsTime };
-std::string_view toString(FieldType type);  // "string", "uint64", "int64", "abstime"
+// How values compare. k8s audit fields are all strings, as in Falco's k8saudit plugin; host
+// fields have Falco's types: numbers compare as numbers, `Bool` as "true"/"false", and an `Ip`
+// value (fd.sip) or an `IpNet` one (fd.snet) equals a literal address or lies in a CIDR literal.
+enum class FieldType : std::uint8_t { Str, UInt64, Int64, AbsTime, RelTime, Bool, Ip, IpNet };
+// "string", "uint64", "int64", "abstime", "reltime", "bool", "ipaddr", "ipnet"
+std::string_view toString(FieldType type);
 
 namespace field_flag {
 inline constexpr std::uint32_t kList = 1U << 0;         // many values per event
@@ -24,6 +27,13 @@ inline constexpr std::uint32_t kArgIndex = 1U << 1;     // optional `[n]`: the n
 inline constexpr std::uint32_t kArgKey = 1U << 2;       // `[key]`: a name or a JSON pointer
 inline constexpr std::uint32_t kArgRequired = 1U << 3;  // the argument must be given
 inline constexpr std::uint32_t kDeprecated = 1U << 4;   // still works; `rules validate` warns
+inline constexpr std::uint32_t kArgDot = 1U << 5;  // the argument may follow a dot: evt.arg.flags
+// A list (proc.aname: every ancestor) that holds under any operator, `in` included, when one
+// of its values does: Falco's "any ancestor" and fd.ip's "either end".
+inline constexpr std::uint32_t kAnyValue = 1U << 6;
+// Falco has the field and this build fills it from no sensor yet: a rule that uses it is
+// skipped with a warning (LOAD_UNSUPPORTED_FIELD), as Falco skips rules of a missing plugin.
+inline constexpr std::uint32_t kUnsupported = 1U << 7;
 }  // namespace field_flag
 
 // A field's argument, checked once when a rule is compiled.
@@ -75,6 +85,9 @@ struct FieldTable {
   std::span<const FieldRow> rows;  // sorted by name
 
   [[nodiscard]] const FieldRow* find(std::string_view name) const;
+  // find(), or a kArgDot row whose name and a dot begin `name`; `dot_arg` then gets the rest
+  // (`evt.arg.flags` → the row evt.arg, "flags").
+  [[nodiscard]] const FieldRow* resolve(std::string_view name, std::string* dot_arg) const;
   // The longest field name that `text` starts with and that ends where a name may end
   // (`ka.verb)` → ka.verb); null when none.
   [[nodiscard]] const FieldRow* longestPrefix(std::string_view text) const;

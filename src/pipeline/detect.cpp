@@ -1,5 +1,6 @@
 #include "pipeline/detect.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <ctime>
@@ -10,8 +11,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "events/auditd/file_reader.h"
+#include "events/auditd/mapping.h"
 #include "events/k8s_audit/file_source.h"
 #include "events/k8s_audit/webhook_source.h"
+#include "events/proc/proc_source.h"
+#include "events/replay/replay_source.h"
+#include "pipeline/container_metadata.h"
 
 namespace bulwark::pipeline {
 
@@ -19,6 +25,9 @@ namespace {
 
 constexpr std::string_view kK8sAuditFile = "k8s-audit:";
 constexpr std::string_view kK8sAuditWebhook = "k8s-audit-webhook:";
+constexpr std::string_view kEventsFile = "events:";
+constexpr std::string_view kProc = "proc";
+constexpr std::string_view kAuditdFile = "auditd:";
 
 // The broken-down time of a second, UTC or local; alerts come in bursts from the same second,
 // so the last answer is kept (per thread).
@@ -76,6 +85,20 @@ core::Result<SourceSpec> parseSource(const std::string& spec) {
     out.path = spec.substr(kK8sAuditFile.size());
     return out;
   }
+  if (spec == kProc) {
+    out.kind = SourceSpec::Kind::Proc;
+    return out;
+  }
+  if (spec.starts_with(kAuditdFile) && spec.size() > kAuditdFile.size()) {
+    out.kind = SourceSpec::Kind::AuditdFile;
+    out.path = spec.substr(kAuditdFile.size());
+    return out;
+  }
+  if (spec.starts_with(kEventsFile) && spec.size() > kEventsFile.size()) {
+    out.kind = SourceSpec::Kind::EventsFile;
+    out.path = spec.substr(kEventsFile.size());
+    return out;
+  }
   if (spec.starts_with(kK8sAuditWebhook)) {
     out.kind = SourceSpec::Kind::K8sAuditWebhook;
     std::string_view rest = std::string_view(spec).substr(kK8sAuditWebhook.size());
@@ -98,8 +121,8 @@ core::Result<SourceSpec> parseSource(const std::string& spec) {
     return out;
   }
   return core::fail(core::ErrorCode::Usage,
-                    "unknown event source '{}' (this build reads k8s-audit:FILE and "
-                    "k8s-audit-webhook:[HOST:]PORT)",
+                    "unknown event source '{}' (this build reads k8s-audit:FILE, "
+                    "k8s-audit-webhook:[HOST:]PORT, events:FILE, auditd:FILE and proc)",
                     spec);
 }
 
@@ -208,6 +231,63 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
     auto status = source.run(std::ref(run), diagnostics, &stop_sources);
     if (!status) fail(withContext(status.error(), spec.path).value());
   };
+  const auto run_replay = [&](const SourceSpec& spec) {
+    events::replay::ReplaySource source(spec.path);
+    SourceRun run(options, ruleset, lock, summary, on_alert);
+    auto status = source.run(std::ref(run), diagnostics, &stop_sources);
+    if (!status) fail(withContext(status.error(), spec.path).value());
+  };
+  const auto run_proc = [&](const SourceSpec& spec) {
+    events::proc::ProcSourceOptions proc;
+    proc.proc_root = options.proc_root;
+    proc.hostname = options.hostname;
+    if (!options.docker_endpoint.empty()) {
+      // No daemon is fine (containers keep id and runtime); a bad endpoint is the user's error.
+      auto resolver = dockerContainerResolver(options.docker_endpoint);
+      if (!resolver) {
+        fail(resolver.error());
+        return;
+      }
+      proc.resolve_container = std::move(*resolver);
+    }
+    proc.on_ready = [&] {
+      if (options.on_listening) options.on_listening(spec, 0);
+    };
+    events::proc::ProcSource source(std::move(proc));
+    SourceRun run(options, ruleset, lock, summary, on_alert);
+    auto status = source.run(std::ref(run), diagnostics, &stop_sources);
+    if (!status) fail(status.error());
+  };
+  const auto run_auditd = [&](const SourceSpec& spec) {
+    SourceRun run(options, ruleset, lock, summary, on_alert);
+    events::host::HostEvent host_event;
+    std::uint64_t num = 0;
+    auto read = events::auditd::readLogFile(
+        spec.path,
+        [&](const events::auditd::AuditEvent& audit) {
+          events::auditd::toHostEvent(audit, host_event);
+          host_event.hostname = options.hostname;
+          events::Event event;
+          event.source = events::Source::Syscall;
+          event.ts_ns = audit.ts_ns;
+          event.num = ++num;
+          event.payload = &host_event;
+          run(event);
+        },
+        diagnostics);
+    if (!read) fail(withContext(read.error(), spec.path).value());
+  };
+  const auto run_one = [&](const SourceSpec& spec) {
+    if (spec.kind == SourceSpec::Kind::AuditdFile) {
+      run_auditd(spec);
+    } else if (spec.kind == SourceSpec::Kind::Proc) {
+      run_proc(spec);
+    } else if (spec.kind == SourceSpec::Kind::EventsFile) {
+      run_replay(spec);
+    } else {
+      run_file(spec);
+    }
+  };
   std::size_t next_webhook = 0;
   const auto run_webhook = [&](events::k8s_audit::WebhookSource& source) {
     SourceRun run(options, ruleset, lock, summary, on_alert);
@@ -215,17 +295,20 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
     if (!status) fail(status.error());
   };
 
-  const bool concurrent = options.follow || !webhooks.empty();
+  const bool live = std::any_of(specs.begin(), specs.end(), [](const SourceSpec& spec) {
+    return spec.kind == SourceSpec::Kind::Proc;
+  });
+  const bool concurrent = options.follow || !webhooks.empty() || live;
   if (!concurrent) {
     for (const auto& spec : specs) {
-      run_file(spec);
+      run_one(spec);
       if (failed) break;
     }
   } else {
     std::vector<std::thread> threads;
     for (const auto& spec : specs) {
-      if (spec.kind == SourceSpec::Kind::K8sAuditFile) {
-        threads.emplace_back([&run_file, &spec] { run_file(spec); });
+      if (spec.kind != SourceSpec::Kind::K8sAuditWebhook) {
+        threads.emplace_back([&run_one, &spec] { run_one(spec); });
       } else {
         threads.emplace_back(
             [&run_webhook, source = webhooks[next_webhook++].get()] { run_webhook(*source); });

@@ -42,14 +42,16 @@ enum class AlertFormat { Text, Json };
 
 // A `--source` argument, parsed.
 struct SourceSpec {
-  enum class Kind { K8sAuditFile, K8sAuditWebhook };
+  enum class Kind { K8sAuditFile, K8sAuditWebhook, EventsFile, Proc, AuditdFile };
   Kind kind = Kind::K8sAuditFile;
-  std::string path;                   // K8sAuditFile
+  std::string path;                   // K8sAuditFile, EventsFile, AuditdFile
   std::string address = "127.0.0.1";  // K8sAuditWebhook
   int port = 0;
 };
 
-// "k8s-audit:FILE", "k8s-audit-webhook:[HOST:]PORT" (HOST may be "[::1]"); Usage error else.
+// "k8s-audit:FILE", "k8s-audit-webhook:[HOST:]PORT" (HOST may be "[::1]"), "events:FILE" (a
+// bulwark.events/v1 recording of host events), "auditd:FILE" (a Linux audit log), "proc" (this
+// host's processes, live, through the kernel's proc connector); Usage error else.
 core::Result<SourceSpec> parseSource(const std::string& spec);
 
 struct DetectOptions {
@@ -65,9 +67,15 @@ struct DetectOptions {
   std::string webhook_token;
   std::string tls_cert;
   std::string tls_key;
-  // Sources that never end (followed files, webhooks) run until this is set.
+  // Host sensors: the /proc to read (a host's, mounted elsewhere in a container), the Docker
+  // daemon that describes containers (empty: none), and the name alerts give the host.
+  std::string proc_root = "/proc";
+  std::string docker_endpoint = "unix:///var/run/docker.sock";
+  std::string hostname;
+  // Sources that never end (followed files, webhooks, live sensors) run until this is set.
   const std::atomic<bool>* stop = nullptr;
-  // Called once per webhook source when it listens, with its port (0 in the spec: any).
+  // Called once per webhook source when it listens, with its port (0 in the spec: any), and
+  // once per live sensor when it is ready (port 0).
   std::function<void(const SourceSpec&, int port)> on_listening;
   // Diagnostics go here as they happen instead of into the summary (long runs stay bounded).
   std::function<void(const core::Diagnostic&)> on_diagnostic;

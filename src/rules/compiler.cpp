@@ -1,8 +1,10 @@
 #include "rules/compiler.h"
 
+#include <arpa/inet.h>
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <optional>
@@ -153,7 +155,58 @@ bool parseNumber(std::string_view text, std::int64_t& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-bool numericType(FieldType type) { return type != FieldType::Str; }
+bool numericType(FieldType type) {
+  return type == FieldType::UInt64 || type == FieldType::Int64 || type == FieldType::AbsTime ||
+         type == FieldType::RelTime;
+}
+
+bool addressType(FieldType type) { return type == FieldType::Ip || type == FieldType::IpNet; }
+
+// An IPv4 or IPv6 address with a prefix length: a literal "10.0.0.0/8", or an address alone
+// (the whole length), or a field's value.
+struct Cidr {
+  int family = 0;  // AF_INET, AF_INET6
+  std::array<unsigned char, 16> bytes{};
+  int prefix = 0;  // bits
+
+  static std::optional<Cidr> parse(std::string_view text) {
+    Cidr out;
+    int prefix = -1;
+    if (const std::size_t slash = text.find('/'); slash != std::string_view::npos) {
+      const std::string_view bits = text.substr(slash + 1);
+      const auto [end, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), prefix);
+      if (ec != std::errc() || end != bits.data() + bits.size() || prefix < 0) return std::nullopt;
+      text = text.substr(0, slash);
+    }
+    const std::string address(text);
+    if (inet_pton(AF_INET, address.c_str(), out.bytes.data()) == 1) {
+      out.family = AF_INET;
+      out.prefix = prefix < 0 ? 32 : prefix;
+      if (out.prefix > 32) return std::nullopt;
+    } else if (inet_pton(AF_INET6, address.c_str(), out.bytes.data()) == 1) {
+      out.family = AF_INET6;
+      out.prefix = prefix < 0 ? 128 : prefix;
+      if (out.prefix > 128) return std::nullopt;
+    } else {
+      return std::nullopt;
+    }
+    return out;
+  }
+
+  // Whether `address` (a full-length Cidr) lies in this network.
+  [[nodiscard]] bool contains(const Cidr& address) const {
+    if (address.family != family) return false;
+    const int whole = prefix / 8;
+    if (std::memcmp(bytes.data(), address.bytes.data(), static_cast<std::size_t>(whole)) != 0) {
+      return false;
+    }
+    const int rest = prefix % 8;
+    if (rest == 0) return true;
+    const auto mask = static_cast<unsigned char>(0xff << (8 - rest));
+    return (bytes[static_cast<std::size_t>(whole)] & mask) ==
+           (address.bytes[static_cast<std::size_t>(whole)] & mask);
+  }
+};
 
 // `/var/run` matches `/var/run` and `/var/run/x` but not `/var/runx`; `*` inside a component
 // globs that component.
@@ -194,6 +247,7 @@ struct Literal {
   std::string text;  // as written (bytes for bcontains/bstartswith; folded for icontains)
   std::int64_t number = 0;
   std::shared_ptr<RE2> regex;
+  std::optional<Cidr> network;  // Ip and IpNet fields
 };
 
 class AndFilter final : public Filter {
@@ -241,7 +295,8 @@ class CheckFilter final : public Filter {
   std::unordered_set<std::string, TransparentHash, std::equal_to<>> set;  // in, intersects
   std::optional<FieldRef> rhs_field;
   FieldType type = FieldType::Str;
-  std::size_t memo = 0;  // the comparison's slot: identical comparisons share it
+  std::size_t memo = 0;    // the comparison's slot: identical comparisons share it
+  bool any_value = false;  // kAnyValue: `in` holds when one value is in the set
 
   bool eval(EvalContext& context) const override {
     return context.remember(memo, [&] { return evaluate(context); });
@@ -262,14 +317,17 @@ class CheckFilter final : public Filter {
         return op == Op::In ? std::all_of(values.begin(), values.end(), found)
                             : std::any_of(values.begin(), values.end(), found);
       }
-      Literal literal{std::string(other.front()), 0, nullptr};
+      Literal literal{std::string(other.front()), 0, nullptr, std::nullopt};
       if (numericType(type) && !parseNumber(literal.text, literal.number)) return false;
+      if (addressType(type) && !(literal.network = Cidr::parse(literal.text))) return false;
       if (op == Op::IContains) literal.text = lowered(literal.text);
       return compare(values.front(), literal);
     }
     if (op == Op::In || op == Op::Intersects) {
       const auto member = [&](std::string_view value) { return inSet(value); };
-      if (field.list && op == Op::In) return std::all_of(values.begin(), values.end(), member);
+      if (field.list && op == Op::In && !any_value) {
+        return std::all_of(values.begin(), values.end(), member);
+      }
       return std::any_of(values.begin(), values.end(), member);
     }
     if (op == Op::PMatch) {
@@ -279,6 +337,12 @@ class CheckFilter final : public Filter {
         });
       });
     }
+    // `fd.ip != 127.0.0.1` means neither end is, as in Falco: for an any-value field `!=`
+    // holds when no value is equal.
+    if (any_value && op == Op::Ne && modifier.empty()) {
+      return std::none_of(values.begin(), values.end(),
+                          [&](std::string_view value) { return equalsOne(value); });
+    }
     // A list field under a scalar operator holds when any of its values does (Falco 0.34
     // accepts `ka.req.role.rules.resources contains "pods/exec"`).
     return std::any_of(values.begin(), values.end(),
@@ -286,6 +350,13 @@ class CheckFilter final : public Filter {
   }
 
   bool inSet(std::string_view value) const {
+    if (addressType(type)) {
+      const auto address = Cidr::parse(value);
+      if (!address) return false;
+      return std::any_of(literals.begin(), literals.end(), [&](const Literal& literal) {
+        return literal.network && literal.network->contains(*address);
+      });
+    }
     if (numericType(type)) {
       std::int64_t number = 0;
       if (!parseNumber(value, number)) return false;
@@ -293,6 +364,19 @@ class CheckFilter final : public Filter {
                          [&](const Literal& literal) { return literal.number == number; });
     }
     return set.find(value) != set.end();
+  }
+
+  // `value` equals the literal (for an address field: lies in its network).
+  bool equalsOne(std::string_view value) const {
+    if (addressType(type)) {
+      const auto address = Cidr::parse(value);
+      return address && literals.front().network && literals.front().network->contains(*address);
+    }
+    if (numericType(type)) {
+      std::int64_t number = 0;
+      return parseNumber(value, number) && number == literals.front().number;
+    }
+    return value == literals.front().text;
   }
 
   bool compareOne(std::string_view value) const {
@@ -305,6 +389,11 @@ class CheckFilter final : public Filter {
   }
 
   bool compare(std::string_view value, const Literal& literal) const {
+    if (addressType(type) && (op == Op::Eq || op == Op::Ne)) {
+      const auto address = Cidr::parse(value);
+      if (!address || !literal.network) return false;
+      return literal.network->contains(*address) == (op == Op::Eq);
+    }
     if (numericType(type)) {
       std::int64_t number = 0;
       if (!parseNumber(value, number)) return false;
@@ -368,6 +457,7 @@ tl::expected<std::unique_ptr<Filter>, CompileError> compileCheck(const Node& nod
   check->modifier = node.modifier;
   check->field = std::move(*field);
   check->type = check->field.row->type;
+  check->any_value = (check->field.row->flags & field_flag::kAnyValue) != 0;
   if (!check->field.transformers.empty() && check->field.transformers.front() == "len") {
     check->type = FieldType::UInt64;
   }
@@ -396,11 +486,20 @@ tl::expected<std::unique_ptr<Filter>, CompileError> compileCheck(const Node& nod
     return error(node.offset,
                  fmt::format("'{}' operator not supported for numeric field '{}'", node.op, name));
   }
+  if (addressType(check->type) && *op != Op::Eq && *op != Op::Ne && *op != Op::In &&
+      *op != Op::Intersects) {
+    return error(node.offset,
+                 fmt::format("'{}' operator not supported for address field '{}'", node.op, name));
+  }
   for (const std::string& text : node.values) {
-    Literal literal{text, 0, nullptr};
+    Literal literal{text, 0, nullptr, std::nullopt};
     if (numericType(check->type) && !parseNumber(text, literal.number)) {
       return error(node.offset,
                    fmt::format("'{}' is not a number (field '{}' is numeric)", text, name));
+    }
+    if (addressType(check->type) && !(literal.network = Cidr::parse(text))) {
+      return error(node.offset,
+                   fmt::format("'{}' is not an IP address or network (field '{}')", text, name));
     }
     if (*op == Op::IContains) literal.text = lowered(text);
     if ((*op == Op::BContains || *op == Op::BStartsWith) && !decodeHex(text, literal.text)) {
@@ -487,15 +586,30 @@ std::span<const std::string_view> EvalContext::values(const FieldRef& ref) {
 
 tl::expected<FieldRef, CompileError> resolveField(const FieldExpr& expr,
                                                   const events::FieldTable& table,
-                                                  FieldSlots& slots) {
+                                                  FieldSlots& slots, bool allow_unsupported) {
   FieldRef ref;
-  ref.row = table.find(expr.name);
+  std::string dot_arg;
+  ref.row = table.resolve(expr.name, &dot_arg);
   if (ref.row == nullptr) {
     return error(expr.offset, fmt::format("unknown field '{}' for source {}", expr.name,
                                           events::toString(table.source)));
   }
+  if ((ref.row->flags & field_flag::kUnsupported) != 0 && !allow_unsupported) {
+    auto failed = error(expr.offset, fmt::format("field '{}' is not available in this build: no "
+                                                 "sensor fills it yet",
+                                                 ref.row->name));
+    failed.value().unsupported_field = std::string(ref.row->name);
+    return failed;
+  }
   ref.arg.present = expr.has_arg;
   ref.arg.text = expr.arg;
+  if (!dot_arg.empty()) {
+    if (expr.has_arg) {
+      return error(expr.offset, fmt::format("field '{}' has two arguments", expr.name));
+    }
+    ref.arg.present = true;
+    ref.arg.text = std::move(dot_arg);
+  }
   if (auto problem = events::checkFieldArg(*ref.row, ref.arg); !problem.empty()) {
     return error(expr.offset, std::move(problem));
   }

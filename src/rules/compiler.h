@@ -95,12 +95,18 @@ class Filter {
 struct CompileError {
   std::string message;
   std::size_t offset = 0;  // in the text the node was parsed from
+  // Set when the cause is a field Falco has and no sensor of this build fills (kUnsupported):
+  // the rule is skipped with a warning rather than failing.
+  std::string unsupported_field;
 };
 
-// Resolves a field expression of the given table (name, argument, transformers).
+// Resolves a field expression of the given table (name, argument, transformers). A field no
+// sensor fills (kUnsupported) is an error with `unsupported_field` set, unless allowed (an
+// output prints it as <NA>).
 tl::expected<FieldRef, CompileError> resolveField(const FieldExpr& expr,
                                                   const events::FieldTable& table,
-                                                  FieldSlots& slots);
+                                                  FieldSlots& slots,
+                                                  bool allow_unsupported = false);
 
 // Compiles a parsed condition whose macros are inlined.
 tl::expected<std::unique_ptr<Filter>, CompileError> compileFilter(const Node& node,

@@ -19,7 +19,9 @@ std::string displayName(const FieldExpr& field) {
   return field.has_arg ? fmt::format("{}[{}]", field.name, field.arg) : field.name;
 }
 
-std::string renderValues(std::span<const std::string_view> values, bool list) {
+std::string renderValues(std::span<const std::string_view> values, const FieldRef& ref) {
+  // An any-value list (proc.aname, evt.dir) prints its first value, as Falco prints one.
+  const bool list = ref.list && (ref.row->flags & events::field_flag::kAnyValue) == 0;
   if (!list) return std::string(values.front());
   std::string out = "(";
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -55,6 +57,7 @@ struct IndexSpec {
   std::string_view field;
 };
 constexpr IndexSpec kIndexFields[] = {
+    {events::Source::Syscall, "evt.type"},
     {events::Source::K8sAudit, "ka.verb"},
     {events::Source::K8sAudit, "ka.target.resource"},
 };
@@ -131,6 +134,13 @@ Ruleset Ruleset::build(const std::vector<CompiledRule>& compiled, Priority min_p
       continue;
     }
     auto filter = compileFilter(*rule.condition, *table, set.slots_);
+    if (!filter && !filter.error().unsupported_field.empty()) {
+      result.messages.push_back(
+          {false, "LOAD_UNSUPPORTED_FIELD", "rule", item.name, item.at,
+           fmt::format("rule skipped: its condition uses {}, which no sensor of this build fills",
+                       filter.error().unsupported_field)});
+      continue;
+    }
     if (!filter) {
       result.messages.push_back(
           {true, "LOAD_ERR_COMPILE_CONDITION", "rule", item.name, item.at, filter.error().message});
@@ -140,8 +150,9 @@ Ruleset Ruleset::build(const std::vector<CompiledRule>& compiled, Priority min_p
     out.item = &item;
     out.source = source;
     out.filter = std::move(*filter);
-    out.output = parseOutput(
-        item.output, [table](std::string_view name) { return table->find(name) != nullptr; });
+    out.output = parseOutput(item.output, [table](std::string_view name) {
+      return table->resolve(name, nullptr) != nullptr;
+    });
     bool output_ok = true;
     if (const auto unknown = unknownOutputField(out.output); !unknown.empty()) {
       result.messages.push_back(
@@ -151,7 +162,8 @@ Ruleset Ruleset::build(const std::vector<CompiledRule>& compiled, Priority min_p
     }
     for (const auto& segment : out.output.segments) {
       if (!segment.is_field || !output_ok) continue;
-      auto ref = resolveField(segment.field, *table, set.slots_);
+      // A field no sensor fills prints <NA>, as any missing value does.
+      auto ref = resolveField(segment.field, *table, set.slots_, /*allow_unsupported=*/true);
       if (!ref) {
         result.messages.push_back(
             {true, "LOAD_ERR_COMPILE_OUTPUT", "rule", item.name, item.at, ref.error().message});
@@ -175,6 +187,20 @@ Ruleset Ruleset::build(const std::vector<CompiledRule>& compiled, Priority min_p
                : fmt::format("{} rule(s) of unknown source {} skipped", entry.first, source)});
   }
   set.buildIndex(conditions);
+  // Falco's LOAD_NO_EVTTYPE: a syscall rule that names no event type runs on every event.
+  for (const auto& index : set.index_) {
+    if (index.source != events::Source::Syscall || index.field.row->name != "evt.type") continue;
+    for (std::size_t i = 0; i < set.rules_.size(); ++i) {
+      if (set.rules_[i].source != events::Source::Syscall ||
+          (index.any[i / 64] & (std::uint64_t{1} << (i % 64))) == 0) {
+        continue;
+      }
+      const RuleItem& item = *set.rules_[i].item;
+      result.messages.push_back({false, "LOAD_NO_EVTTYPE", "rule", item.name, item.at,
+                                 "the condition names no evt.type: the rule is evaluated for "
+                                 "every event, which costs time on a busy host"});
+    }
+  }
   return set;
 }
 
@@ -224,7 +250,8 @@ std::map<std::string, std::size_t> Ruleset::indexedRules() const {
 }
 
 void Ruleset::match(const events::Event& event, EvalContext& context, bool first_match,
-                    const std::function<void(const Rule&)>& on_match, bool use_index) const {
+                    const std::function<void(const Rule&)>& on_match, bool use_index,
+                    std::uint64_t* evaluated) const {
   context.reset(event, slots_);
   const auto source = by_source_.find(event.source);
   if (source == by_source_.end()) return;
@@ -246,6 +273,7 @@ void Ruleset::match(const events::Event& event, EvalContext& context, bool first
   for (std::size_t w = 0; w < candidates.size(); ++w) {
     for (std::uint64_t bits = candidates[w]; bits != 0; bits &= bits - 1) {
       const Rule& rule = rules_[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
+      if (evaluated != nullptr) ++*evaluated;
       if (!rule.filter->eval(context)) continue;
       on_match(rule);
       if (first_match) return;
@@ -262,7 +290,7 @@ std::string Ruleset::render(const Rule& rule, EvalContext& context) {
     const FieldRef& ref = rule.output_fields[next++];
     const auto values = context.values(ref);
     if (values.empty()) return std::nullopt;
-    return renderValues(values, ref.list);
+    return renderValues(values, ref);
   });
 }
 
@@ -281,7 +309,7 @@ std::vector<std::pair<std::string, std::optional<std::string>>> Ruleset::outputF
     if (!seen.insert(name).second) continue;
     const auto values = context.values(ref);
     out.emplace_back(std::move(name),
-                     values.empty() ? std::nullopt : std::optional(renderValues(values, ref.list)));
+                     values.empty() ? std::nullopt : std::optional(renderValues(values, ref)));
   }
   return out;
 }

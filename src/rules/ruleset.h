@@ -46,8 +46,10 @@ class Ruleset {
   // order; with `first_match` (Falco's default) only for the first. With `use_index` (the
   // default) only the rules the index leaves for the event are evaluated; the alerts are the
   // same either way (a differential test holds it to that).
+  // `evaluated`, when given, counts the conditions evaluated (what the index left to check).
   void match(const events::Event& event, EvalContext& context, bool first_match,
-             const std::function<void(const Rule&)>& on_match, bool use_index = true) const;
+             const std::function<void(const Rule&)>& on_match, bool use_index = true,
+             std::uint64_t* evaluated = nullptr) const;
 
   // How many rules the index constrains on each of its fields ("ka.verb" → 40).
   [[nodiscard]] std::map<std::string, std::size_t> indexedRules() const;

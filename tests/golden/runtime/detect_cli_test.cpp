@@ -153,9 +153,13 @@ TEST_F(DetectCli, RulesValidateReportsEveryProblemWithItsPosition) {
       std::string::npos)
       << run.out;
 
+  // The 0.1.0 rules need three fields no sensor fills: those rules are skipped, with warnings.
   run = runBulwarkSplit("rules validate " + shared(kFalcoRules) + " " + shared(kK8sRules));
   EXPECT_EQ(run.status, 0) << run.out;
-  EXPECT_NE(run.out.find("LOAD_UNKNOWN_SOURCE"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("warning LOAD_UNSUPPORTED_FIELD rule 'Java Process Class File "
+                         "Download': rule skipped: its condition uses evt.buffer"),
+            std::string::npos)
+      << run.out;
   run = runBulwarkSplit("rules validate --strict " + shared(kFalcoRules));
   EXPECT_EQ(run.status, 1) << run.out;
 
@@ -178,7 +182,7 @@ TEST(RulesFieldsCli, DocsCarryTheGeneratedFieldReference) {
   ASSERT_NE(to, std::string::npos);
   EXPECT_EQ(docs.substr(from + begin.size(), to - from - begin.size()), run.out)
       << "regenerate the section of docs/rules.md with `bulwark rules fields --format markdown`";
-  const auto unknown = runBulwarkSplit("rules fields --source syscall");
+  const auto unknown = runBulwarkSplit("rules fields --source aws_cloudtrail");
   EXPECT_EQ(unknown.status, 2);
 }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "events/host/host_event.h"
 #include "events/k8s_audit/audit_event.h"
 #include "rules/compiler.h"
 #include "rules/parser.h"
@@ -157,6 +158,106 @@ TEST_F(Conditions, CompileErrorsNameTheProblem) {
 TEST_F(Conditions, EachDistinctFieldIsExtractedOncePerEvent) {
   ASSERT_TRUE(holds("ka.verb = create or ka.verb = x or tolower(ka.verb) = create"));
   EXPECT_EQ(slots_.size(), 2U);  // ka.verb and tolower(ka.verb)
+}
+
+// The syscall table's typed fields: numbers, addresses and networks, any-value lists
+// (ancestors, either end of a socket), dotted arguments, and fields no sensor fills.
+class SyscallConditions : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto parent = std::make_shared<events::host::Process>();
+    parent->pid = 10;
+    parent->name = "sshd";
+    auto process = std::make_shared<events::host::Process>();
+    process->pid = 42;
+    process->name = "ssh";
+    process->uid = 0;
+    process->parent = parent;
+    host_.type = "connect";
+    host_.res = -115;  // EINPROGRESS
+    host_.process = process;
+    host_.args = {{"fd", "3"}, {"tuple", "10.0.0.2:40000->203.0.113.7:22"}};
+    host_.fd.type = events::host::Fd::Type::Ipv4;
+    host_.fd.cip = "10.0.0.2";
+    host_.fd.cport = 40000;
+    host_.fd.sip = "203.0.113.7";
+    host_.fd.sport = 22;
+    event_.source = events::Source::Syscall;
+    event_.payload = &host_;
+  }
+
+  bool holds(std::string_view condition) {
+    auto node = parseCondition(condition);
+    EXPECT_TRUE(node.has_value()) << condition;
+    if (!node) return false;
+    auto filter = compileFilter(**node, *events::fieldTable(events::Source::Syscall), slots_);
+    EXPECT_TRUE(filter.has_value()) << condition << ": " << filter.error().message;
+    if (!filter) return false;
+    EvalContext context;
+    context.reset(event_, slots_);
+    return (*filter)->eval(context);
+  }
+
+  CompileError error(std::string_view condition) {
+    auto node = parseCondition(condition);
+    EXPECT_TRUE(node.has_value()) << condition;
+    auto filter = compileFilter(**node, *events::fieldTable(events::Source::Syscall), slots_);
+    return filter ? CompileError{} : filter.error();
+  }
+
+  events::host::HostEvent host_;
+  events::Event event_;
+  FieldSlots slots_;
+};
+
+TEST_F(SyscallConditions, NumbersAndResults) {
+  EXPECT_TRUE(holds("user.uid = 0"));
+  EXPECT_TRUE(holds("proc.pid > 41 and proc.pid <= 42"));
+  EXPECT_TRUE(holds("evt.rawres < 0 and evt.res = EINPROGRESS"));
+  EXPECT_TRUE(holds("fd.sport in (22, 2222)"));
+  EXPECT_TRUE(holds("fd.sport = 0x16"));
+  EXPECT_FALSE(holds("user.loginuid = -1"));  // missing: unknown to the sensor
+  EXPECT_NE(error("user.uid = root").message.find("not a number"), std::string::npos);
+}
+
+TEST_F(SyscallConditions, AddressesAndNetworks) {
+  EXPECT_TRUE(holds("fd.sip = 203.0.113.7"));
+  EXPECT_TRUE(holds("fd.sip = \"203.0.113.0/24\""));
+  EXPECT_FALSE(holds("fd.sip = 203.0.113.8"));
+  EXPECT_TRUE(holds("fd.snet in (\"10.0.0.0/8\", \"203.0.0.0/8\")"));
+  EXPECT_FALSE(holds("fd.snet in (\"10.0.0.0/8\", \"192.168.0.0/16\")"));
+  EXPECT_TRUE(holds("fd.cnet = \"10.0.0.0/8\""));
+  EXPECT_FALSE(holds("fd.sip = \"::1\""));  // another family
+  EXPECT_NE(error("fd.sip = nowhere").message.find("not an IP address"), std::string::npos);
+  EXPECT_NE(error("fd.sip contains 203").message.find("not supported"), std::string::npos);
+}
+
+TEST_F(SyscallConditions, AnyValueFields) {
+  // fd.ip and fd.net: either end; `!=` means neither.
+  EXPECT_TRUE(holds("fd.ip = 10.0.0.2"));
+  EXPECT_TRUE(holds("fd.ip = 203.0.113.7"));
+  EXPECT_TRUE(holds("fd.ip in (203.0.113.7)"));  // one end is enough for `in`
+  EXPECT_FALSE(holds("fd.ip != 10.0.0.2"));
+  EXPECT_TRUE(holds("fd.net != \"127.0.0.0/8\""));
+  EXPECT_FALSE(holds("fd.net != \"10.0.0.0/8\""));
+  EXPECT_TRUE(holds("fd.port = 22"));
+  // proc.aname: any ancestor; [0] is the process itself.
+  EXPECT_TRUE(holds("proc.aname = sshd"));
+  EXPECT_TRUE(holds("proc.aname in (init, sshd)"));
+  EXPECT_FALSE(holds("proc.aname = ssh"));
+  EXPECT_TRUE(holds("proc.aname[0] = ssh"));
+  // evt.dir: one event is the whole call.
+  EXPECT_TRUE(holds("evt.dir = < and evt.dir = >"));
+}
+
+TEST_F(SyscallConditions, DottedArgumentsAndUnsupportedFields) {
+  EXPECT_TRUE(holds("evt.arg.fd = 3"));
+  EXPECT_TRUE(holds("evt.arg[tuple] contains 203.0.113.7"));
+  EXPECT_FALSE(holds("evt.arg.nothing exists"));
+  EXPECT_NE(error("evt.arg.fd[1] = 3").message.find("two arguments"), std::string::npos);
+  const CompileError unsupported = error("fd.sip.name = example.com");
+  EXPECT_EQ(unsupported.unsupported_field, "fd.sip.name");
+  EXPECT_TRUE(error("fd.nope = 1").unsupported_field.empty());
 }
 
 }  // namespace
