@@ -37,6 +37,7 @@ struct DetectArgs {
   std::string tls_key;
   std::string proc_root = "/proc";
   std::string docker_host;
+  std::string record;
 };
 
 // Set by SIGINT/SIGTERM: sources that never end stop, the summary is printed.
@@ -98,6 +99,7 @@ int runDetect(const DetectArgs& args) {
   options.tls_cert = args.tls_cert;
   options.tls_key = args.tls_key;
   options.proc_root = args.proc_root;
+  options.record = args.record;
   options.docker_endpoint = args.docker_host;
   if (options.docker_endpoint.empty()) {
     const char* env = std::getenv("DOCKER_HOST");
@@ -169,6 +171,9 @@ void addDetectCommand(CLI::App& root, Action& action) {
   command->add_option("--docker-host", args->docker_host,
                       "Host sensors: the Docker socket that describes containers (unix://PATH; "
                       "default $DOCKER_HOST, else unix:///var/run/docker.sock; none: do not ask)");
+  command->add_option("--record", args->record,
+                      "Also write every host event to FILE (bulwark.events/v1; replay it with "
+                      "-s events:FILE)");
   command->add_flag("--follow,-f", args->follow,
                     "Keep reading files as they grow (rotation and truncation handled)");
   command->add_option("--from", args->from, "With --follow: start at the files' start or end")

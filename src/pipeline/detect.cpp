@@ -1,9 +1,13 @@
 #include "pipeline/detect.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <ctime>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -133,10 +137,23 @@ namespace {
 class SourceRun {
  public:
   SourceRun(const DetectOptions& options, const rules::Ruleset& ruleset, std::mutex& lock,
-            DetectSummary& summary, const std::function<void(const Alert&)>& on_alert)
-      : options_(options), ruleset_(ruleset), lock_(lock), summary_(summary), on_alert_(on_alert) {}
+            DetectSummary& summary, const std::function<void(const Alert&)>& on_alert,
+            std::FILE* record = nullptr)
+      : options_(options),
+        ruleset_(ruleset),
+        lock_(lock),
+        summary_(summary),
+        on_alert_(on_alert),
+        record_(record) {}
 
   void operator()(const events::Event& event) {
+    if (record_ != nullptr && event.source == events::Source::Syscall) {
+      const std::string line = events::replay::encodeLine(
+          *static_cast<const events::host::HostEvent*>(event.payload), event.ts_ns);
+      const std::lock_guard guard(lock_);
+      std::fwrite(line.data(), 1, line.size(), record_);
+      std::fputc('\n', record_);
+    }
     std::vector<Alert> alerts;
     ruleset_.match(
         event, context_, options_.first_match,
@@ -163,6 +180,7 @@ class SourceRun {
   std::mutex& lock_;
   DetectSummary& summary_;
   const std::function<void(const Alert&)>& on_alert_;
+  std::FILE* record_;
   rules::EvalContext context_;
 };
 
@@ -175,6 +193,14 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
     auto spec = parseSource(text);
     if (!spec) return tl::unexpected(spec.error());
     specs.push_back(std::move(*spec));
+  }
+  std::unique_ptr<std::FILE, decltype(&std::fclose)> record(nullptr, &std::fclose);
+  if (!options.record.empty()) {
+    record.reset(std::fopen(options.record.c_str(), "w"));
+    if (!record) {
+      return core::fail(core::ErrorCode::Io, "--record {}: {}", options.record,
+                        std::strerror(errno));
+    }
   }
   DetectSummary summary;
   std::mutex lock;
@@ -227,13 +253,13 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
     follow.follow = options.follow;
     follow.from_end = options.from_end;
     events::k8s_audit::FileSource source(spec.path, follow);
-    SourceRun run(options, ruleset, lock, summary, on_alert);
+    SourceRun run(options, ruleset, lock, summary, on_alert, record.get());
     auto status = source.run(std::ref(run), diagnostics, &stop_sources);
     if (!status) fail(withContext(status.error(), spec.path).value());
   };
   const auto run_replay = [&](const SourceSpec& spec) {
     events::replay::ReplaySource source(spec.path);
-    SourceRun run(options, ruleset, lock, summary, on_alert);
+    SourceRun run(options, ruleset, lock, summary, on_alert, record.get());
     auto status = source.run(std::ref(run), diagnostics, &stop_sources);
     if (!status) fail(withContext(status.error(), spec.path).value());
   };
@@ -254,12 +280,12 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
       if (options.on_listening) options.on_listening(spec, 0);
     };
     events::proc::ProcSource source(std::move(proc));
-    SourceRun run(options, ruleset, lock, summary, on_alert);
+    SourceRun run(options, ruleset, lock, summary, on_alert, record.get());
     auto status = source.run(std::ref(run), diagnostics, &stop_sources);
     if (!status) fail(status.error());
   };
   const auto run_auditd = [&](const SourceSpec& spec) {
-    SourceRun run(options, ruleset, lock, summary, on_alert);
+    SourceRun run(options, ruleset, lock, summary, on_alert, record.get());
     events::host::HostEvent host_event;
     std::uint64_t num = 0;
     auto read = events::auditd::readLogFile(
@@ -290,7 +316,7 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
   };
   std::size_t next_webhook = 0;
   const auto run_webhook = [&](events::k8s_audit::WebhookSource& source) {
-    SourceRun run(options, ruleset, lock, summary, on_alert);
+    SourceRun run(options, ruleset, lock, summary, on_alert, record.get());
     auto status = source.run(std::ref(run), diagnostics, &stop_sources);
     if (!status) fail(status.error());
   };
@@ -318,6 +344,9 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
   }
   done = true;
   watcher.join();
+  if (record && std::fflush(record.get()) != 0) {
+    return core::fail(core::ErrorCode::Io, "--record {}: {}", options.record, std::strerror(errno));
+  }
   if (failure) return tl::unexpected(*failure);
   summary.diagnostics = diagnostics.sorted();
   summary.diagnostic_count = diagnostics.size();

@@ -72,6 +72,9 @@ struct DetectOptions {
   std::string proc_root = "/proc";
   std::string docker_endpoint = "unix:///var/run/docker.sock";
   std::string hostname;
+  // Host events (every syscall-source event, live or read) are also written here as a
+  // bulwark.events/v1 recording, which `-s events:FILE` replays with the same alerts.
+  std::string record;
   // Sources that never end (followed files, webhooks, live sensors) run until this is set.
   const std::atomic<bool>* stop = nullptr;
   // Called once per webhook source when it listens, with its port (0 in the spec: any), and

@@ -210,6 +210,37 @@ TEST_F(FalcoSyscall, AnAuditdLogFiresTheSameRules) {
                                              "Search Private Keys or Passwords"}));
 }
 
+// --record writes what a source saw; replaying the recording gives the same alerts, outputs
+// included (an auditd log, and the hand-written events, through a recording each).
+TEST_F(FalcoSyscall, ARecordingReplaysToTheSameAlerts) {
+  const auto loaded = loadRules({rulesFile("HEAD/falco_rules.yaml")}, rules::Priority::Debug);
+  const auto recording = std::filesystem::temp_directory_path() /
+                         ("bulwark-record-" + std::to_string(::getpid()) + ".jsonl");
+  for (const std::string source :
+       {"auditd:" +
+            (testing::sourceDir() / "tests/fixtures/runtime/falco_syscall/auditd.log").string(),
+        "events:" + (testing::sourceDir() / kFixture).string()}) {
+    SCOPED_TRACE(source);
+    const auto run = [&](const std::string& spec, const std::string& record) {
+      DetectOptions options;
+      options.sources = {spec};
+      options.record = record;
+      std::vector<std::string> alerts;
+      const auto summary = runDetect(options, loaded->ruleset, [&](const Alert& alert) {
+        alerts.push_back(std::to_string(alert.ts_ns) + " " + alert.rule->item->name + ": " +
+                         alert.output);
+      });
+      EXPECT_TRUE(summary.has_value()) << summary.error().message;
+      return alerts;
+    };
+    const auto original = run(source, recording.string());
+    const auto replayed = run("events:" + recording.string(), "");
+    EXPECT_FALSE(original.empty());
+    EXPECT_EQ(replayed, original);
+  }
+  std::filesystem::remove(recording);
+}
+
 // A syscall rule that names no event type is evaluated for every event: warned about, as Falco
 // does, and still correct.
 TEST(SyscallIndex, RulesWithoutAnEventTypeAreWarnedAbout) {
