@@ -210,6 +210,25 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
         [&](const core::Diagnostic& diagnostic) { options.on_diagnostic(diagnostic); });
   }
 
+  // The proc sensor reports execs and exits only: say which syscall rules cannot fire.
+  const bool only_proc =
+      std::any_of(specs.begin(), specs.end(),
+                  [](const SourceSpec& spec) { return spec.kind == SourceSpec::Kind::Proc; }) &&
+      std::none_of(specs.begin(), specs.end(), [](const SourceSpec& spec) {
+        return spec.kind == SourceSpec::Kind::EventsFile ||
+               spec.kind == SourceSpec::Kind::AuditdFile;
+      });
+  if (only_proc) {
+    const auto idle =
+        ruleset.rulesOutside(events::Source::Syscall, "evt.type", {"execve", "procexit"});
+    if (!idle.empty()) {
+      diagnostics.add("proc.idle-rules", "proc",
+                      fmt::format("{} syscall rule(s) wait for calls the proc sensor does not "
+                                  "report (it sees execve and procexit only), e.g. '{}'",
+                                  idle.size(), idle.front()->item->name));
+    }
+  }
+
   // A source that fails stops the others; the first failure is the run's error.
   std::atomic<bool> failed{false};
   std::optional<core::Error> failure;

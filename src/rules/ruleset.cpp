@@ -249,6 +249,26 @@ std::map<std::string, std::size_t> Ruleset::indexedRules() const {
   return out;
 }
 
+std::vector<const Rule*> Ruleset::rulesOutside(events::Source source, std::string_view field,
+                                               const std::set<std::string>& values) const {
+  std::vector<const Rule*> out;
+  for (const auto& index : index_) {
+    if (index.source != source || index.field.row->name != field) continue;
+    Bits reachable = index.any;
+    for (const auto& value : values) {
+      const auto found = index.by_value.find(value);
+      if (found == index.by_value.end()) continue;
+      for (std::size_t w = 0; w < reachable.size(); ++w) reachable[w] |= found->second[w];
+    }
+    for (std::size_t i = 0; i < rules_.size(); ++i) {
+      if (rules_[i].source == source && (reachable[i / 64] & (std::uint64_t{1} << (i % 64))) == 0) {
+        out.push_back(&rules_[i]);
+      }
+    }
+  }
+  return out;
+}
+
 void Ruleset::match(const events::Event& event, EvalContext& context, bool first_match,
                     const std::function<void(const Rule&)>& on_match, bool use_index,
                     std::uint64_t* evaluated) const {

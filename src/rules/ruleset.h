@@ -10,8 +10,10 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,6 +55,12 @@ class Ruleset {
 
   // How many rules the index constrains on each of its fields ("ka.verb" → 40).
   [[nodiscard]] std::map<std::string, std::size_t> indexedRules() const;
+
+  // The rules of `source` that can only match events whose indexed `field` takes a value
+  // outside `values`, in load order: what a sensor that produces only those values (the proc
+  // sensor: execve, procexit) can never fire.
+  [[nodiscard]] std::vector<const Rule*> rulesOutside(events::Source source, std::string_view field,
+                                                      const std::set<std::string>& values) const;
 
   // The rule's output for the event matched last in `context`: list values as "(a,b)",
   // missing values as <NA>.

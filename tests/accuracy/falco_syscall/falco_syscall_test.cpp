@@ -241,6 +241,20 @@ TEST_F(FalcoSyscall, ARecordingReplaysToTheSameAlerts) {
   std::filesystem::remove(recording);
 }
 
+// What a sensor that reports only execs and exits (proc) can never fire.
+TEST_F(FalcoSyscall, RulesOutsideTheEventTypesOfASensor) {
+  const auto loaded = loadRules({rulesFile("HEAD/falco_rules.yaml")}, rules::Priority::Debug);
+  const auto idle =
+      loaded->ruleset.rulesOutside(events::Source::Syscall, "evt.type", {"execve", "procexit"});
+  std::set<std::string> names;
+  for (const auto* rule : idle) names.insert(rule->item->name);
+  EXPECT_EQ(idle.size(), 13U);  // all but the 11 rules on spawned processes
+  EXPECT_TRUE(names.contains("Read sensitive file untrusted"));
+  EXPECT_TRUE(names.contains("Disallowed SSH Connection Non Standard Port"));
+  EXPECT_FALSE(names.contains("Terminal shell in container"));
+  EXPECT_FALSE(names.contains("Search Private Keys or Passwords"));
+}
+
 // A syscall rule that names no event type is evaluated for every event: warned about, as Falco
 // does, and still correct.
 TEST(SyscallIndex, RulesWithoutAnEventTypeAreWarnedAbout) {
