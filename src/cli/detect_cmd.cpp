@@ -119,13 +119,21 @@ int runDetect(const DetectArgs& args) {
       std::fprintf(stderr, "bulwark: detect: proc: watching this host's processes\n");
       return;
     }
+    if (spec.kind == pipeline::SourceSpec::Kind::Ebpf) {
+      std::fprintf(stderr,
+                   "bulwark: detect: ebpf: tracing this host's processes, connections "
+                   "and file opens\n");
+      return;
+    }
     std::fprintf(stderr, "bulwark: detect: k8s audit webhook listening on %s:%d\n",
                  spec.address.c_str(), port);
   };
   // A run that never ends reports diagnostics as they come.
   bool unending = args.follow;
   for (const auto& spec : args.sources) {
-    if (spec.starts_with("k8s-audit-webhook:") || spec == "proc") unending = true;
+    if (spec.starts_with("k8s-audit-webhook:") || spec == "proc" || spec == "ebpf") {
+      unending = true;
+    }
   }
   if (unending) {
     options.on_diagnostic = [](const core::Diagnostic& diagnostic) {

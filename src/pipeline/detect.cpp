@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -17,6 +18,7 @@
 
 #include "events/auditd/file_reader.h"
 #include "events/auditd/mapping.h"
+#include "events/ebpf/ebpf_source.h"
 #include "events/k8s_audit/file_source.h"
 #include "events/k8s_audit/webhook_source.h"
 #include "events/proc/proc_source.h"
@@ -31,6 +33,7 @@ constexpr std::string_view kK8sAuditFile = "k8s-audit:";
 constexpr std::string_view kK8sAuditWebhook = "k8s-audit-webhook:";
 constexpr std::string_view kEventsFile = "events:";
 constexpr std::string_view kProc = "proc";
+constexpr std::string_view kEbpf = "ebpf";
 constexpr std::string_view kAuditdFile = "auditd:";
 
 // The broken-down time of a second, UTC or local; alerts come in bursts from the same second,
@@ -93,6 +96,10 @@ core::Result<SourceSpec> parseSource(const std::string& spec) {
     out.kind = SourceSpec::Kind::Proc;
     return out;
   }
+  if (spec == kEbpf) {
+    out.kind = SourceSpec::Kind::Ebpf;
+    return out;
+  }
   if (spec.starts_with(kAuditdFile) && spec.size() > kAuditdFile.size()) {
     out.kind = SourceSpec::Kind::AuditdFile;
     out.path = spec.substr(kAuditdFile.size());
@@ -126,7 +133,7 @@ core::Result<SourceSpec> parseSource(const std::string& spec) {
   }
   return core::fail(core::ErrorCode::Usage,
                     "unknown event source '{}' (this build reads k8s-audit:FILE, "
-                    "k8s-audit-webhook:[HOST:]PORT, events:FILE, auditd:FILE and proc)",
+                    "k8s-audit-webhook:[HOST:]PORT, events:FILE, auditd:FILE, proc and ebpf)",
                     spec);
 }
 
@@ -210,22 +217,29 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
         [&](const core::Diagnostic& diagnostic) { options.on_diagnostic(diagnostic); });
   }
 
-  // The proc sensor reports execs and exits only: say which syscall rules cannot fire.
-  const bool only_proc =
-      std::any_of(specs.begin(), specs.end(),
-                  [](const SourceSpec& spec) { return spec.kind == SourceSpec::Kind::Proc; }) &&
-      std::none_of(specs.begin(), specs.end(), [](const SourceSpec& spec) {
-        return spec.kind == SourceSpec::Kind::EventsFile ||
-               spec.kind == SourceSpec::Kind::AuditdFile;
-      });
-  if (only_proc) {
-    const auto idle =
-        ruleset.rulesOutside(events::Source::Syscall, "evt.type", {"execve", "procexit"});
+  // The live sensors report some calls only (proc: execs and exits; ebpf: those, connects,
+  // accepts and opens): when they are the run's only host sources, say which syscall rules
+  // can never fire.
+  const auto has = [&](SourceSpec::Kind kind) {
+    return std::any_of(specs.begin(), specs.end(),
+                       [kind](const SourceSpec& spec) { return spec.kind == kind; });
+  };
+  if ((has(SourceSpec::Kind::Proc) || has(SourceSpec::Kind::Ebpf)) &&
+      !has(SourceSpec::Kind::EventsFile) && !has(SourceSpec::Kind::AuditdFile)) {
+    const bool ebpf = has(SourceSpec::Kind::Ebpf);
+    const std::set<std::string> reported =
+        ebpf ? std::set<std::string>{"execve", "procexit", "connect", "accept", "accept4",
+                                     "open",   "openat",   "openat2", "creat"}
+             : std::set<std::string>{"execve", "procexit"};
+    const auto idle = ruleset.rulesOutside(events::Source::Syscall, "evt.type", reported);
     if (!idle.empty()) {
-      diagnostics.add("proc.idle-rules", "proc",
-                      fmt::format("{} syscall rule(s) wait for calls the proc sensor does not "
-                                  "report (it sees execve and procexit only), e.g. '{}'",
-                                  idle.size(), idle.front()->item->name));
+      diagnostics.add(
+          ebpf ? "ebpf.idle-rules" : "proc.idle-rules", ebpf ? "ebpf" : "proc",
+          fmt::format("{} syscall rule(s) wait for calls the {} sensor does not report (it sees "
+                      "{} only), e.g. '{}'",
+                      idle.size(), ebpf ? "ebpf" : "proc",
+                      ebpf ? "execve, procexit, connect, accept and opens" : "execve and procexit",
+                      idle.front()->item->name));
     }
   }
 
@@ -303,6 +317,26 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
     auto status = source.run(std::ref(run), diagnostics, &stop_sources);
     if (!status) fail(status.error());
   };
+  const auto run_ebpf = [&](const SourceSpec& spec) {
+    events::ebpf::EbpfSourceOptions ebpf;
+    ebpf.proc_root = options.proc_root;
+    ebpf.hostname = options.hostname;
+    if (!options.docker_endpoint.empty()) {
+      auto resolver = dockerContainerResolver(options.docker_endpoint);
+      if (!resolver) {
+        fail(resolver.error());
+        return;
+      }
+      ebpf.resolve_container = std::move(*resolver);
+    }
+    ebpf.on_ready = [&] {
+      if (options.on_listening) options.on_listening(spec, 0);
+    };
+    events::ebpf::EbpfSource source(std::move(ebpf));
+    SourceRun run(options, ruleset, lock, summary, on_alert, record.get());
+    auto status = source.run(std::ref(run), diagnostics, &stop_sources);
+    if (!status) fail(status.error());
+  };
   const auto run_auditd = [&](const SourceSpec& spec) {
     SourceRun run(options, ruleset, lock, summary, on_alert, record.get());
     events::host::HostEvent host_event;
@@ -327,6 +361,8 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
       run_auditd(spec);
     } else if (spec.kind == SourceSpec::Kind::Proc) {
       run_proc(spec);
+    } else if (spec.kind == SourceSpec::Kind::Ebpf) {
+      run_ebpf(spec);
     } else if (spec.kind == SourceSpec::Kind::EventsFile) {
       run_replay(spec);
     } else {
@@ -341,7 +377,7 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
   };
 
   const bool live = std::any_of(specs.begin(), specs.end(), [](const SourceSpec& spec) {
-    return spec.kind == SourceSpec::Kind::Proc;
+    return spec.kind == SourceSpec::Kind::Proc || spec.kind == SourceSpec::Kind::Ebpf;
   });
   const bool concurrent = options.follow || !webhooks.empty() || live;
   if (!concurrent) {

@@ -42,7 +42,7 @@ enum class AlertFormat { Text, Json };
 
 // A `--source` argument, parsed.
 struct SourceSpec {
-  enum class Kind { K8sAuditFile, K8sAuditWebhook, EventsFile, Proc, AuditdFile };
+  enum class Kind { K8sAuditFile, K8sAuditWebhook, EventsFile, Proc, Ebpf, AuditdFile };
   Kind kind = Kind::K8sAuditFile;
   std::string path;                   // K8sAuditFile, EventsFile, AuditdFile
   std::string address = "127.0.0.1";  // K8sAuditWebhook

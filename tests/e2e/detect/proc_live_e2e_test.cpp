@@ -1,6 +1,6 @@
-// The `proc` sensor for real: the kernel's proc connector and /proc on this machine. A process
-// the test starts must come back as an execve event with its program, arguments, parent chain
-// and user, then as a procexit; and `bulwark detect -s proc` must raise Falco's own "Search
+// The host sensors for real. `proc`: the kernel's proc connector and /proc on this machine. A
+// process the test starts must come back as an execve event with its program, arguments, parent
+// chain and user, then as a procexit; and `bulwark detect -s proc` must raise Falco's own "Search
 // Private Keys or Passwords" alert for a grep the test runs. Needs root (the connector refuses
 // others before Linux 6.6 and outside the initial namespaces): skipped, saying so, without it.
 #include <spawn.h>
@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "child_process.h"
+#include "events/ebpf/ebpf_source.h"
 #include "events/host/host_event.h"
 #include "events/proc/connector.h"
 #include "events/proc/proc_source.h"
@@ -168,6 +169,29 @@ TEST_F(ProcLive, DetectRaisesFalcosAlertForAGrepForPrivateKeys) {
       << detect.out();
   EXPECT_EQ(detect.terminate(), 0) << detect.err();
   EXPECT_NE(detect.err().find("alert(s)"), std::string::npos) << detect.err();
+}
+
+// The eBPF sensor sees what the proc connector cannot: a short-lived program's open of
+// /etc/shadow fires Falco's "Read sensitive file untrusted", with the program's command line.
+TEST(EbpfLive, DetectRaisesFalcosAlertForAReadOfTheShadowFile) {
+  if (::geteuid() != 0) GTEST_SKIP() << "eBPF needs root";
+  if (auto probe = events::ebpf::EbpfSource::probe(); !probe) {
+    GTEST_SKIP() << "eBPF cannot load here: " << probe.error().message;
+  }
+  BULWARK_REQUIRE_SHARED(kFalcoRules);
+  Child detect({"detect", "-r", (sharedTestdata() / kFalcoRules).string(), "-s", "ebpf",
+                "--docker-host", "none", "--format", "json"});
+  ASSERT_TRUE(detect.waitFor("ebpf: tracing this host's", /*on_stderr=*/true)) << detect.err();
+  EXPECT_NE(detect.err().find("ebpf.idle-rules: ebpf: 7 syscall rule(s)"), std::string::npos)
+      << detect.err();
+  const pid_t pid = spawn({"/bin/sh", "-c", "head -c 1 /etc/shadow > /dev/null"});
+  ASSERT_GT(pid, 0);
+  waitExit(pid);
+  EXPECT_TRUE(detect.waitFor("\"rule\":\"Read sensitive file untrusted\"")) << detect.out();
+  EXPECT_NE(detect.out().find("\"proc.cmdline\":\"head -c 1 /etc/shadow\""), std::string::npos)
+      << detect.out();
+  EXPECT_NE(detect.out().find("\"fd.name\":\"/etc/shadow\""), std::string::npos) << detect.out();
+  EXPECT_EQ(detect.terminate(), 0) << detect.err();
 }
 
 }  // namespace
