@@ -63,7 +63,8 @@ recorded=200000
 cat "$work/stream.jsonl" > /dev/null  # warm page cache for both
 floor_times=() detect_times=()
 for _ in $(seq "$runs"); do
-  start=$(date +%s.%N); "$floor" "$work/stream.jsonl" > /dev/null; end=$(date +%s.%N)
+  # (its exit status says whether every line had an auditID: not a question for host events)
+  start=$(date +%s.%N); "$floor" "$work/stream.jsonl" > /dev/null || true; end=$(date +%s.%N)
   floor_times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')")
   start=$(date +%s.%N)
   "$bulwark" detect -r "$rules/falco_rules.yaml" -s "events:$work/stream.jsonl" > /dev/null 2>&1
