@@ -87,7 +87,9 @@ std::map<std::int64_t, std::multiset<std::string>> detect(const std::vector<std:
     out[alert.ts_ns].insert(alert.rule->item->name);
   });
   EXPECT_TRUE(summary.has_value()) << summary.error().message;
-  if (summary) EXPECT_EQ(summary->diagnostic_count, 0U);
+  if (summary) {
+    EXPECT_EQ(summary->diagnostic_count, 0U);
+  }
   return out;
 }
 
@@ -216,7 +218,7 @@ TEST_F(FalcoSyscall, ARecordingReplaysToTheSameAlerts) {
   const auto loaded = loadRules({rulesFile("HEAD/falco_rules.yaml")}, rules::Priority::Debug);
   const auto recording = std::filesystem::temp_directory_path() /
                          ("bulwark-record-" + std::to_string(::getpid()) + ".jsonl");
-  for (const std::string source :
+  for (const std::string& source :
        {"auditd:" +
             (testing::sourceDir() / "tests/fixtures/runtime/falco_syscall/auditd.log").string(),
         "events:" + (testing::sourceDir() / kFixture).string()}) {
