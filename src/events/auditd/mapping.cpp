@@ -33,9 +33,6 @@ std::optional<std::uint64_t> syscallArg(const Record& record, int index) {
   return number<std::uint64_t>(record.raw(fmt::format("a{}", index)), 16);
 }
 
-// Falco's octal mode with no names: "0644".
-std::string renderMode(std::uint64_t mode) { return fmt::format("0{:o}", mode & 07777); }
-
 std::string joinPath(std::string_view directory, std::string_view name) {
   if (name.starts_with('/') || directory.empty()) return std::string(name);
   std::string out(directory);
@@ -45,34 +42,6 @@ std::string joinPath(std::string_view directory, std::string_view name) {
 }
 
 }  // namespace
-
-std::string renderOpenFlags(std::uint64_t flags) {
-  struct Flag {
-    std::uint64_t bit;
-    const char* name;
-  };
-  // Linux's generic values (x86, arm64 and most others).
-  static constexpr Flag kFlags[] = {
-      {0100, "O_CREAT"},        {0200, "O_EXCL"},        {0400, "O_NOCTTY"},
-      {01000, "O_TRUNC"},       {02000, "O_APPEND"},     {04000, "O_NONBLOCK"},
-      {010000, "O_DSYNC"},      {020000, "O_ASYNC"},     {040000, "O_DIRECT"},
-      {0200000, "O_DIRECTORY"}, {0400000, "O_NOFOLLOW"}, {01000000, "O_NOATIME"},
-      {02000000, "O_CLOEXEC"},  {010000000, "O_PATH"},   {020000000, "O_TMPFILE"},
-  };
-  std::string out;
-  switch (flags & 3) {
-    case 1: out = "O_WRONLY"; break;
-    case 2: out = "O_RDWR"; break;
-    default: out = "O_RDONLY"; break;
-  }
-  for (const auto& flag : kFlags) {
-    if ((flags & flag.bit) != 0) {
-      out += '|';
-      out += flag.name;
-    }
-  }
-  return out;
-}
 
 std::optional<std::uint32_t> ttyNumber(std::string_view name) {
   if (name.empty() || name == "(none)" || name == "none") return 0U;
@@ -175,15 +144,16 @@ void toHostEvent(const AuditEvent& in, host::HostEvent& out) {
       // open(path, flags, mode); openat(dirfd, path, flags, mode); creat(path, mode).
       const int flags_at = out.type == "open" ? 1 : 2;
       if (out.type == "creat") {
-        out.args.emplace_back("flags", "O_WRONLY|O_CREAT|O_TRUNC");
+        out.args.emplace_back("flags",
+                              host::openFlagsText(01101));  // creat: O_WRONLY|O_CREAT|O_TRUNC
         if (const auto mode = syscallArg(*syscall, 1))
-          out.args.emplace_back("mode", renderMode(*mode));
+          out.args.emplace_back("mode", host::modeText(static_cast<std::uint32_t>(*mode & 07777)));
       } else if (out.type != "openat2") {
         if (const auto flags = syscallArg(*syscall, flags_at)) {
-          out.args.emplace_back("flags", renderOpenFlags(*flags));
+          out.args.emplace_back("flags", host::openFlagsText(static_cast<std::uint32_t>(*flags)));
         }
         if (const auto mode = syscallArg(*syscall, flags_at + 1)) {
-          out.args.emplace_back("mode", renderMode(*mode));
+          out.args.emplace_back("mode", host::modeText(static_cast<std::uint32_t>(*mode & 07777)));
         }
       }
       if (!out.fd.name.empty()) out.args.emplace(out.args.begin(), "name", out.fd.name);

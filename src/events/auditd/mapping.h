@@ -8,7 +8,7 @@
 //            syscall.type missing); exit → evt.res/rawres; pid, ppid, comm → proc.name,
 //            exe → proc.exepath; uid, gid; auid → user.loginuid (unset: -1); tty → proc.tty
 //            (pts1 → 34817, as the kernel numbers terminals); a0–a3 → evt.arg.flags/mode
-//            for open, openat and creat, rendered as Falco renders them ("O_WRONLY|O_CREAT")
+//            for open, openat and creat, rendered as Falco renders them ("O_CREAT|O_WRONLY")
 //   EXECVE   argv → proc.exe (argv[0]) and proc.args
 //   CWD      → proc.cwd
 //   PATH     the first item that is not the PARENT directory → fd.name (a relative path is
@@ -27,10 +27,6 @@ namespace bulwark::events::auditd {
 
 // Fills `out` (cleared first) from `in`.
 void toHostEvent(const AuditEvent& in, host::HostEvent& out);
-
-// Open flags as Falco renders them: 0x80241 → "O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC"; O_RDONLY
-// when no access mode bit is set.
-std::string renderOpenFlags(std::uint64_t flags);
 
 // "pts1" → 34817, "tty2" → 1026, "(none)"/"" → 0; nullopt for a name we cannot number.
 std::optional<std::uint32_t> ttyNumber(std::string_view name);

@@ -13,6 +13,8 @@
 #include <variant>
 #include <vector>
 
+#include "events/host/host_event.h"
+
 namespace bulwark::events::ebpf {
 
 enum class RecordKind : std::uint16_t {
@@ -136,11 +138,9 @@ class RecordDecoder {
   DecodeStats stats_;
 };
 
-// Falco's rendering of open flags: "O_RDONLY|O_CLOEXEC", "O_WRONLY|O_CREAT|O_TRUNC"
-// (x86_64/arm64 values; unknown bits are left out; "O_NONE" when nothing is named).
-std::string openFlagsText(std::uint32_t flags);
-// A mode as Falco prints it: octal with a leading 0 ("0644"); "0" for none.
-std::string modeText(std::uint32_t mode);
+// Falco's rendering of open flags and modes, shared by every host sensor (host_event.h).
+using host::modeText;
+using host::openFlagsText;
 // argv as the kernel keeps it (NUL-separated, last NUL optional) → arguments.
 std::vector<std::string> splitArgv(std::string_view bytes);
 

@@ -1,5 +1,7 @@
 #include "events/host/host_event.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -162,6 +164,71 @@ std::string capabilityNames(std::uint64_t bits) {
     }
   }
   return out;
+}
+
+namespace {
+
+// The kernel's open flag bits (asm-generic/fcntl.h; arm64 moves four of them). Not <fcntl.h>:
+// glibc defines O_LARGEFILE as 0 on 64-bit targets.
+struct FlagName {
+  std::uint32_t bit;
+  const char* name;
+};
+constexpr std::uint32_t kCreat = 0100;
+constexpr std::uint32_t kExcl = 0200;
+constexpr std::uint32_t kTrunc = 01000;
+constexpr std::uint32_t kAppend = 02000;
+constexpr std::uint32_t kNonblock = 04000;
+constexpr std::uint32_t kDsync = 010000;
+#if defined(__aarch64__)
+constexpr std::uint32_t kDirectory = 040000;
+constexpr std::uint32_t kDirect = 0200000;
+constexpr std::uint32_t kLargefile = 0400000;
+#else
+constexpr std::uint32_t kDirectory = 0200000;
+constexpr std::uint32_t kDirect = 040000;
+constexpr std::uint32_t kLargefile = 0100000;
+#endif
+constexpr std::uint32_t kCloexec = 02000000;
+constexpr std::uint32_t kSync = 04000000;      // __O_SYNC
+constexpr std::uint32_t kTmpfile = 020000000;  // __O_TMPFILE
+
+}  // namespace
+
+std::string openFlagsText(std::uint32_t flags) {
+  // Falco's order (libscap's file_flags table): "O_TRUNC|O_CREAT|O_WRONLY|O_CLOEXEC".
+  static constexpr FlagName kBefore[] = {
+      {kLargefile, "O_LARGEFILE"}, {kDirectory, "O_DIRECTORY"}, {kDirect, "O_DIRECT"},
+      {kTrunc, "O_TRUNC"},         {kSync, "O_SYNC"},           {kNonblock, "O_NONBLOCK"},
+      {kExcl, "O_EXCL"},           {kDsync, "O_DSYNC"},         {kAppend, "O_APPEND"},
+      {kCreat, "O_CREAT"},
+  };
+  std::string out;
+  const auto add = [&out](const char* name) {
+    if (!out.empty()) out += '|';
+    out += name;
+  };
+  for (const auto& flag : kBefore) {
+    if ((flags & flag.bit) != 0) add(flag.name);
+  }
+  switch (flags & 3U) {
+    case 0: add("O_RDONLY"); break;
+    case 1: add("O_WRONLY"); break;
+    case 2: add("O_RDWR"); break;
+    default: break;
+  }
+  if ((flags & kCloexec) != 0) add("O_CLOEXEC");
+  if ((flags & kTmpfile) != 0) add("O_TMPFILE");
+  // Access mode 3 (no read, no write: ioctl-only opens) with nothing else: libscap's name.
+  if (out.empty()) out = "O_NONE";
+  return out;
+}
+
+std::string modeText(std::uint32_t mode) {
+  if (mode == 0) return "0";
+  char text[16];
+  const int n = std::snprintf(text, sizeof(text), "0%o", mode);
+  return {text, static_cast<std::size_t>(std::max(n, 0))};
 }
 
 }  // namespace bulwark::events::host

@@ -157,6 +157,13 @@ struct OpenFlags {
 };
 OpenFlags openFlags(std::string_view flags);  // "O_RDWR|O_CREAT" → read, write, create
 
+// The other way, as Falco renders an open's flags (libscap's order): 0x241 →
+// "O_TRUNC|O_CREAT|O_WRONLY"; the kernel's bit values of this build's architecture (x86_64 and
+// arm64 differ in four); unknown bits left out; "O_NONE" when nothing is named.
+std::string openFlagsText(std::uint32_t flags);
+// A mode as Falco prints it: octal with a leading 0 ("0644"); "0" for none.
+std::string modeText(std::uint32_t mode);
+
 // "ENOENT" for -2, "SUCCESS" for 0 and positive results (Falco's evt.res).
 std::string errnoName(std::int64_t res);
 // Capability bits as Falco renders them: "CAP_CHOWN CAP_SYS_ADMIN".

@@ -105,9 +105,10 @@ TEST(AuditdMapping, OpenExecConnectAndAUserMessage) {
 }
 
 TEST(AuditdMapping, FlagsAndTerminals) {
-  EXPECT_EQ(renderOpenFlags(0), "O_RDONLY");
-  EXPECT_EQ(renderOpenFlags(0x241), "O_WRONLY|O_CREAT|O_TRUNC");
-  EXPECT_EQ(renderOpenFlags(02 | 02000 | 02000000), "O_RDWR|O_APPEND|O_CLOEXEC");
+  // Falco's order, shared with the eBPF sensor (host::openFlagsText).
+  EXPECT_EQ(host::openFlagsText(0), "O_RDONLY");
+  EXPECT_EQ(host::openFlagsText(0x241), "O_TRUNC|O_CREAT|O_WRONLY");
+  EXPECT_EQ(host::openFlagsText(02 | 02000 | 02000000), "O_APPEND|O_RDWR|O_CLOEXEC");
   EXPECT_EQ(ttyNumber("pts1"), 34817U);
   EXPECT_EQ(ttyNumber("tty2"), 1026U);
   EXPECT_EQ(ttyNumber("ttyS0"), 1088U);
