@@ -167,8 +167,9 @@ void addDetectCommand(CLI::App& root, Action& action) {
   auto args = std::make_shared<DetectArgs>();
   auto* command =
       root.add_subcommand("detect", "Run Falco-compatible rules over events; print alerts");
-  command->add_option("--rules,-r", args->rules, "Rule file or directory (repeatable, in order)")
-      ->required();
+  command->add_option("--rules,-r", args->rules,
+                      "Rule file or directory (repeatable, in order; `builtin`: bulwark's own "
+                      "rules, the default)");
   command
       ->add_option("--source,-s", args->sources,
                    "Event source: k8s-audit:FILE | k8s-audit-webhook:[HOST:]PORT | events:FILE | "

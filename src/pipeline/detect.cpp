@@ -24,6 +24,7 @@
 #include "events/proc/proc_source.h"
 #include "events/replay/replay_source.h"
 #include "pipeline/container_metadata.h"
+#include "rules/builtin.h"
 
 namespace bulwark::pipeline {
 
@@ -35,6 +36,7 @@ constexpr std::string_view kEventsFile = "events:";
 constexpr std::string_view kProc = "proc";
 constexpr std::string_view kEbpf = "ebpf";
 constexpr std::string_view kAuditdFile = "auditd:";
+constexpr std::string_view kBuiltinRules = "builtin";
 
 // The broken-down time of a second, UTC or local; alerts come in bursts from the same second,
 // so the last answer is kept (per thread).
@@ -80,7 +82,14 @@ std::string textLine(const Alert& alert, bool iso) {
 std::unique_ptr<LoadedRules> loadRules(const std::vector<std::string>& paths,
                                        rules::Priority min_priority) {
   auto loaded = std::make_unique<LoadedRules>();
-  for (const auto& path : paths) rules::loadRulesPath(path, loaded->source, loaded->result);
+  if (paths.empty()) rules::loadBuiltinRules(loaded->source, loaded->result);
+  for (const auto& path : paths) {
+    if (path == kBuiltinRules) {
+      rules::loadBuiltinRules(loaded->source, loaded->result);
+    } else {
+      rules::loadRulesPath(path, loaded->source, loaded->result);
+    }
+  }
   auto compiled = rules::compileRules(loaded->source, loaded->result);
   loaded->ruleset = rules::Ruleset::build(compiled, min_priority, loaded->result);
   return loaded;
@@ -424,6 +433,12 @@ std::string formatAlert(const Alert& alert, AlertFormat format, bool iso8601_tim
     fields[name] = value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
   }
   out["output_fields"] = std::move(fields);
+  // Ours, for our rules: keys Falco's consumers do not know and ignore.
+  const rules::RuleItem& item = *alert.rule->item;
+  if (!item.id.empty()) {
+    out["bulwark"] = {
+        {"id", item.id}, {"remediation", item.remediation}, {"references", item.references}};
+  }
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

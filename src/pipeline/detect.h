@@ -27,7 +27,9 @@ struct LoadedRules {
   rules::Ruleset ruleset;
 };
 
-// Files and directories in order; rules below `min_priority` are left out.
+// Files and directories in order; rules below `min_priority` are left out. No path, or the
+// word "builtin" among them (write ./builtin for a file of that name), loads bulwark's embedded
+// rules (data/rules/).
 std::unique_ptr<LoadedRules> loadRules(const std::vector<std::string>& paths,
                                        rules::Priority min_priority);
 

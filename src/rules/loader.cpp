@@ -487,7 +487,10 @@ class Reader {
                    fmt::format("unknown priority '{}'", priority));
     }
     if (item["source"]) scalarKey(item, "source", "rule", name, rule.source);
+    if (item["id"]) scalarKey(item, "id", "rule", name, rule.id);
+    if (item["remediation"]) scalarKey(item, "remediation", "rule", name, rule.remediation);
     if (!readTags(item, name, rule.tags)) return;
+    if (!readStrings(item, "references", name, rule.references)) return;
     if (!readExceptions(item, name, nullptr, rule.exceptions)) return;
     if (existing != nullptr) {
       const Location first = existing->at;
@@ -499,18 +502,24 @@ class Reader {
   }
 
   bool readTags(const YAML::Node& item, const std::string& name, std::vector<std::string>& out) {
-    const YAML::Node tags = item["tags"];
-    if (!tags) return true;
-    if (!tags.IsSequence()) {
-      error("rule", name, at(tags), "LOAD_ERR_YAML_VALIDATE", "'tags' must be a list of strings");
+    return readStrings(item, "tags", name, out);
+  }
+
+  bool readStrings(const YAML::Node& item, const std::string& key, const std::string& name,
+                   std::vector<std::string>& out) {
+    const YAML::Node values = item[key];
+    if (!values) return true;
+    const std::string message = fmt::format("'{}' must be a list of strings", key);
+    if (!values.IsSequence()) {
+      error("rule", name, at(values), "LOAD_ERR_YAML_VALIDATE", message);
       return false;
     }
-    for (const auto& tag : tags) {
-      if (!tag.IsScalar()) {
-        error("rule", name, at(tag), "LOAD_ERR_YAML_VALIDATE", "'tags' must be a list of strings");
+    for (const auto& value : values) {
+      if (!value.IsScalar()) {
+        error("rule", name, at(value), "LOAD_ERR_YAML_VALIDATE", message);
         return false;
       }
-      out.push_back(tag.Scalar());
+      out.push_back(value.Scalar());
     }
     return true;
   }

@@ -68,6 +68,11 @@ struct MacroItem {
   std::string condition;
   Location at;
   std::vector<SourceText> condition_sources;  // the definition, then each appended part
+  // Ours (bulwark's built-in rules; Falco has no such keys): a stable id, what to do about an
+  // alert, and where the rule comes from (e.g. "azure:K8S_ExposedDashboard").
+  std::string id;
+  std::string remediation;
+  std::vector<std::string> references;
 };
 
 // One entry of a rule's `exceptions:` (falco-rule-language.md §1.6). List form: `fields` is a
@@ -94,6 +99,11 @@ struct RuleItem {
   std::vector<ExceptionItem> exceptions;  // compiled as `and not (…)` after the condition
   Location at;
   std::vector<SourceText> condition_sources;  // the definition, then each appended part
+  // Ours (bulwark's built-in rules; Falco has no such keys): a stable id, what to do about an
+  // alert, and where the rule comes from (e.g. "azure:K8S_ExposedDashboard").
+  std::string id;
+  std::string remediation;
+  std::vector<std::string> references;
 };
 
 // Items of every file loaded so far, in declaration order (a redefinition keeps the first
