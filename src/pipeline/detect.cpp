@@ -18,6 +18,7 @@
 
 #include "events/auditd/file_reader.h"
 #include "events/auditd/mapping.h"
+#include "events/docker/docker_source.h"
 #include "events/ebpf/ebpf_source.h"
 #include "events/k8s_audit/file_source.h"
 #include "events/k8s_audit/webhook_source.h"
@@ -37,6 +38,7 @@ constexpr std::string_view kProc = "proc";
 constexpr std::string_view kEbpf = "ebpf";
 constexpr std::string_view kAuditdFile = "auditd:";
 constexpr std::string_view kBuiltinRules = "builtin";
+constexpr std::string_view kDocker = "docker";
 
 // The broken-down time of a second, UTC or local; alerts come in bursts from the same second,
 // so the last answer is kept (per thread).
@@ -109,6 +111,12 @@ core::Result<SourceSpec> parseSource(const std::string& spec) {
     out.kind = SourceSpec::Kind::Ebpf;
     return out;
   }
+  if (spec == kDocker || (spec.starts_with(kDocker) && spec.size() > kDocker.size() + 1 &&
+                          spec[kDocker.size()] == ':')) {
+    out.kind = SourceSpec::Kind::Docker;
+    if (spec.size() > kDocker.size()) out.path = spec.substr(kDocker.size() + 1);
+    return out;
+  }
   if (spec.starts_with(kAuditdFile) && spec.size() > kAuditdFile.size()) {
     out.kind = SourceSpec::Kind::AuditdFile;
     out.path = spec.substr(kAuditdFile.size());
@@ -142,7 +150,8 @@ core::Result<SourceSpec> parseSource(const std::string& spec) {
   }
   return core::fail(core::ErrorCode::Usage,
                     "unknown event source '{}' (this build reads k8s-audit:FILE, "
-                    "k8s-audit-webhook:[HOST:]PORT, events:FILE, auditd:FILE, proc and ebpf)",
+                    "k8s-audit-webhook:[HOST:]PORT, events:FILE, auditd:FILE, proc, ebpf and "
+                    "docker[:ENDPOINT])",
                     spec);
 }
 
@@ -227,28 +236,38 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
   }
 
   // The live sensors report some calls only (proc: execs and exits; ebpf: those, connects,
-  // accepts and opens): when they are the run's only host sources, say which syscall rules
-  // can never fire.
+  // accepts and opens; docker: container events): when they are the run's only host sources,
+  // say which syscall rules can never fire.
   const auto has = [&](SourceSpec::Kind kind) {
     return std::any_of(specs.begin(), specs.end(),
                        [kind](const SourceSpec& spec) { return spec.kind == kind; });
   };
-  if ((has(SourceSpec::Kind::Proc) || has(SourceSpec::Kind::Ebpf)) &&
+  if ((has(SourceSpec::Kind::Proc) || has(SourceSpec::Kind::Ebpf) ||
+       has(SourceSpec::Kind::Docker)) &&
       !has(SourceSpec::Kind::EventsFile) && !has(SourceSpec::Kind::AuditdFile)) {
-    const bool ebpf = has(SourceSpec::Kind::Ebpf);
-    const std::set<std::string> reported =
-        ebpf ? std::set<std::string>{"execve", "procexit", "connect", "accept", "accept4",
-                                     "open",   "openat",   "openat2", "creat"}
-             : std::set<std::string>{"execve", "procexit"};
+    std::set<std::string> reported;
+    std::vector<std::string> sensors;
+    if (has(SourceSpec::Kind::Ebpf)) {
+      reported.insert({"execve", "procexit", "connect", "accept", "accept4", "open", "openat",
+                       "openat2", "creat"});
+      sensors.emplace_back("ebpf (execve, procexit, connect, accept and opens)");
+    } else if (has(SourceSpec::Kind::Proc)) {
+      reported.insert({"execve", "procexit"});
+      sensors.emplace_back("proc (execve and procexit)");
+    }
+    if (has(SourceSpec::Kind::Docker)) {
+      reported.insert({"container", "docker"});
+      sensors.emplace_back("docker (container and docker)");
+    }
     const auto idle = ruleset.rulesOutside(events::Source::Syscall, "evt.type", reported);
     if (!idle.empty()) {
-      diagnostics.add(
-          ebpf ? "ebpf.idle-rules" : "proc.idle-rules", ebpf ? "ebpf" : "proc",
-          fmt::format("{} syscall rule(s) wait for calls the {} sensor does not report (it sees "
-                      "{} only), e.g. '{}'",
-                      idle.size(), ebpf ? "ebpf" : "proc",
-                      ebpf ? "execve, procexit, connect, accept and opens" : "execve and procexit",
-                      idle.front()->item->name));
+      const std::string first = sensors.front().substr(0, sensors.front().find(' '));
+      std::string seen;
+      for (const auto& sensor : sensors) seen += (seen.empty() ? "" : "; ") + sensor;
+      diagnostics.add(first + ".idle-rules", first,
+                      fmt::format("{} syscall rule(s) wait for calls the sensors of this run do "
+                                  "not report (they see: {}), e.g. '{}'",
+                                  idle.size(), seen, idle.front()->item->name));
     }
   }
 
@@ -346,6 +365,30 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
     auto status = source.run(std::ref(run), diagnostics, &stop_sources);
     if (!status) fail(status.error());
   };
+  const auto run_docker = [&](const SourceSpec& spec) {
+    events::docker::DockerSourceOptions docker;
+    docker.endpoint = spec.path.empty() ? options.docker_endpoint : spec.path;
+    if (docker.endpoint.empty()) {
+      fail(core::Error{core::ErrorCode::Usage,
+                       "source docker: no Docker endpoint (--docker-host none); give "
+                       "docker:unix:///path"});
+      return;
+    }
+    docker.hostname = options.hostname;
+    auto resolver = dockerContainerResolver(docker.endpoint);
+    if (!resolver) {
+      fail(resolver.error());
+      return;
+    }
+    docker.resolve_container = std::move(*resolver);
+    docker.on_ready = [&] {
+      if (options.on_listening) options.on_listening(spec, 0);
+    };
+    events::docker::DockerSource source(std::move(docker));
+    SourceRun run(options, ruleset, lock, summary, on_alert, record.get());
+    auto status = source.run(std::ref(run), diagnostics, &stop_sources);
+    if (!status) fail(status.error());
+  };
   const auto run_auditd = [&](const SourceSpec& spec) {
     SourceRun run(options, ruleset, lock, summary, on_alert, record.get());
     events::host::HostEvent host_event;
@@ -372,6 +415,8 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
       run_proc(spec);
     } else if (spec.kind == SourceSpec::Kind::Ebpf) {
       run_ebpf(spec);
+    } else if (spec.kind == SourceSpec::Kind::Docker) {
+      run_docker(spec);
     } else if (spec.kind == SourceSpec::Kind::EventsFile) {
       run_replay(spec);
     } else {
@@ -386,7 +431,8 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
   };
 
   const bool live = std::any_of(specs.begin(), specs.end(), [](const SourceSpec& spec) {
-    return spec.kind == SourceSpec::Kind::Proc || spec.kind == SourceSpec::Kind::Ebpf;
+    return spec.kind == SourceSpec::Kind::Proc || spec.kind == SourceSpec::Kind::Ebpf ||
+           spec.kind == SourceSpec::Kind::Docker;
   });
   const bool concurrent = options.follow || !webhooks.empty() || live;
   if (!concurrent) {

@@ -44,16 +44,18 @@ enum class AlertFormat { Text, Json };
 
 // A `--source` argument, parsed.
 struct SourceSpec {
-  enum class Kind { K8sAuditFile, K8sAuditWebhook, EventsFile, Proc, Ebpf, AuditdFile };
+  enum class Kind { K8sAuditFile, K8sAuditWebhook, EventsFile, Proc, Ebpf, AuditdFile, Docker };
   Kind kind = Kind::K8sAuditFile;
-  std::string path;                   // K8sAuditFile, EventsFile, AuditdFile
+  std::string path;                   // K8sAuditFile, EventsFile, AuditdFile; Docker: endpoint
   std::string address = "127.0.0.1";  // K8sAuditWebhook
   int port = 0;
 };
 
 // "k8s-audit:FILE", "k8s-audit-webhook:[HOST:]PORT" (HOST may be "[::1]"), "events:FILE" (a
 // bulwark.events/v1 recording of host events), "auditd:FILE" (a Linux audit log), "proc" (this
-// host's processes, live, through the kernel's proc connector); Usage error else.
+// host's processes, live, through the kernel's proc connector), "ebpf", "docker[:ENDPOINT]" (the
+// Docker Engine's container events; default endpoint: DetectOptions::docker_endpoint); Usage
+// error else.
 core::Result<SourceSpec> parseSource(const std::string& spec);
 
 struct DetectOptions {

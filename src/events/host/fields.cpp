@@ -70,7 +70,10 @@ void evtType(const Event& event, const FieldRow&, const FieldArg&, Values& out) 
 
 void syscallType(const Event& event, const FieldRow&, const FieldArg&, Values& out) {
   const HostEvent& host = hostOf(event);
-  if (host.is_syscall && host.type != "container" && host.type != "procexit") text(out, host.type);
+  if (host.is_syscall && host.type != "container" && host.type != "docker" &&
+      host.type != "procexit") {
+    text(out, host.type);
+  }
 }
 
 void evtNum(const Event& event, const FieldRow&, const FieldArg&, Values& out) {
@@ -711,6 +714,18 @@ void auditSession(const Event& event, const FieldRow&, const FieldArg&, Values& 
   text(out, hostOf(event).audit_session);
 }
 
+// ---- docker.* (ours: events of the Docker Engine, evt.type container and docker) ------------
+
+template <const char* kArg>
+void dockerArg(const Event& event, const FieldRow&, const FieldArg&, Values& out) {
+  const HostEvent& host = hostOf(event);
+  if (host.type != "container" && host.type != "docker") return;
+  if (const std::string* value = host.arg(kArg)) text(out, *value);
+}
+constexpr char kDockerAction[] = "action";
+constexpr char kDockerCommand[] = "command";
+constexpr char kDockerExitCode[] = "exit_code";
+
 void unsupported(const Event&, const FieldRow&, const FieldArg&, Values&) {}
 
 std::vector<FieldRow> buildRows() {
@@ -732,9 +747,20 @@ std::vector<FieldRow> buildRows() {
        &auditRecordTypes},
       {"audit.session", kStr, 0, "The audit login session (ses); missing when unset.",
        &auditSession},
+      // docker.* (ours)
+      {"docker.action", kStr, 0,
+       "What the Docker Engine did to the container: start (evt.type=container), or create, "
+       "die, kill, destroy, exec_create, exec_start, exec_die, … (evt.type=docker).",
+       &dockerArg<kDockerAction>},
+      {"docker.exec.command", kStr, 0,
+       "The command of a docker exec (docker.action exec_create, exec_start, exec_die).",
+       &dockerArg<kDockerCommand>},
+      {"docker.exit_code", kStr, 0, "The exit code of a container that died (docker.action die).",
+       &dockerArg<kDockerExitCode>},
       // evt.*
       {"evt.type", kStr, 0,
-       "The system call (execve, openat, connect, …) or event (procexit, container).", &evtType},
+       "The system call (execve, openat, connect, …) or event (procexit, container, docker).",
+       &evtType},
       {"evt.num", kU64, 0, "The event's number in its stream, from 1.", &evtNum},
       {"evt.time", kStr, 0, "The time of day of the event, UTC, with nanoseconds.", &evtTime},
       {"evt.time.s", kStr, 0, "The time of day of the event, UTC, in seconds.", &evtTimeS},
