@@ -93,7 +93,8 @@ std::unique_ptr<LoadedRules> loadRules(const std::vector<std::string>& paths,
     }
   }
   auto compiled = rules::compileRules(loaded->source, loaded->result);
-  loaded->ruleset = rules::Ruleset::build(compiled, min_priority, loaded->result);
+  loaded->ruleset =
+      rules::Ruleset::build(compiled, min_priority, loaded->result, &loaded->source.intel);
   return loaded;
 }
 
@@ -300,12 +301,26 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
     if (options.on_listening) options.on_listening(spec, source->port());
   }
 
-  // Stops the sources when the caller or a failing source asks.
+  const bool live = std::any_of(specs.begin(), specs.end(), [](const SourceSpec& spec) {
+    return spec.kind == SourceSpec::Kind::Proc || spec.kind == SourceSpec::Kind::Ebpf ||
+           spec.kind == SourceSpec::Kind::Docker;
+  });
+  const bool concurrent = options.follow || !webhooks.empty() || live;
+
+  // Stops the sources when the caller or a failing source asks. In runs that do not end, it
+  // also rereads the threat-intel sets whose files changed (every 2 s; reads of finite files
+  // keep the sets they started with, so that their alerts stay deterministic).
   std::atomic<bool> stop_sources{false};
   std::atomic<bool> done{false};
   std::thread watcher([&] {
-    while (!done.load()) {
+    for (std::uint64_t tick = 1; !done.load(); ++tick) {
       if (stopping()) stop_sources = true;
+      if (concurrent && tick % 100 == 0) {
+        rules::reloadChangedIntel(ruleset.intel(),
+                                  [&](const std::string& name, const std::string& message) {
+                                    diagnostics.add("rules.intel", name, message);
+                                  });
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
@@ -430,11 +445,6 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
     if (!status) fail(status.error());
   };
 
-  const bool live = std::any_of(specs.begin(), specs.end(), [](const SourceSpec& spec) {
-    return spec.kind == SourceSpec::Kind::Proc || spec.kind == SourceSpec::Kind::Ebpf ||
-           spec.kind == SourceSpec::Kind::Docker;
-  });
-  const bool concurrent = options.follow || !webhooks.empty() || live;
   if (!concurrent) {
     for (const auto& spec : specs) {
       run_one(spec);

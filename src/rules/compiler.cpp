@@ -297,6 +297,7 @@ class CheckFilter final : public Filter {
   FieldType type = FieldType::Str;
   std::size_t memo = 0;    // the comparison's slot: identical comparisons share it
   bool any_value = false;  // kAnyValue: `in` holds when one value is in the set
+  std::shared_ptr<const IntelHandle> intel;  // in / intersects a threat-intel set
 
   bool eval(EvalContext& context) const override {
     return context.remember(memo, [&] { return evaluate(context); });
@@ -322,6 +323,15 @@ class CheckFilter final : public Filter {
       if (addressType(type) && !(literal.network = Cidr::parse(literal.text))) return false;
       if (op == Op::IContains) literal.text = lowered(literal.text);
       return compare(values.front(), literal);
+    }
+    if (intel) {
+      // One load of the set for the whole comparison: a reload mid-way cannot mix two sets.
+      const auto set = intel->current();
+      const auto member = [&](std::string_view value) { return set->contains(value); };
+      if (field.list && op == Op::In && !any_value) {
+        return std::all_of(values.begin(), values.end(), member);
+      }
+      return std::any_of(values.begin(), values.end(), member);
     }
     if (op == Op::In || op == Op::Intersects) {
       const auto member = [&](std::string_view value) { return inSet(value); };
@@ -350,6 +360,7 @@ class CheckFilter final : public Filter {
   }
 
   bool inSet(std::string_view value) const {
+    if (intel) return intelSet().contains(value);
     if (addressType(type)) {
       const auto address = Cidr::parse(value);
       if (!address) return false;
@@ -365,6 +376,8 @@ class CheckFilter final : public Filter {
     }
     return set.find(value) != set.end();
   }
+
+  const IntelSet& intelSet() const { return *intel->current(); }
 
   // `value` equals the literal (for an address field: lies in its network).
   bool equalsOne(std::string_view value) const {
@@ -444,9 +457,20 @@ tl::unexpected<CompileError> error(std::size_t offset, std::string message) {
   return tl::unexpected(CompileError{std::move(message), offset});
 }
 
+// The intel set a set operator's value names (`in (c2_addresses)` or `in c2_addresses`).
+std::shared_ptr<const IntelHandle> intelOf(const Node& node, const IntelRegistry* intel) {
+  if (intel == nullptr) return nullptr;
+  std::string_view name;
+  if (node.value_kind == ValueKind::ListRef) name = node.identifier;
+  if (node.value_kind == ValueKind::List && node.values.size() == 1) name = node.values.front();
+  const auto found = intel->find(name);
+  return found != intel->end() ? found->second : nullptr;
+}
+
 tl::expected<std::unique_ptr<Filter>, CompileError> compileCheck(const Node& node,
                                                                  const events::FieldTable& table,
-                                                                 FieldSlots& slots) {
+                                                                 FieldSlots& slots,
+                                                                 const IntelRegistry* intel) {
   auto field = resolveField(node.field, table, slots);
   if (!field) return tl::unexpected(field.error());
   const auto op = opOf(node.op);
@@ -469,6 +493,16 @@ tl::expected<std::unique_ptr<Filter>, CompileError> compileCheck(const Node& nod
     if (*op == Op::Regex) return error(node.offset, "regex takes a literal, not a field");
     check->rhs_field = std::move(*other);
     return check;
+  }
+  if (*op == Op::In || *op == Op::Intersects) {
+    if (auto set = intelOf(node, intel)) {
+      if (numericType(check->type)) {
+        return error(node.offset, fmt::format("intel set '{}' cannot hold numbers (field '{}')",
+                                              set->def().name, name));
+      }
+      check->intel = std::move(set);
+      return check;
+    }
   }
   if (node.value_kind == ValueKind::ListRef) {
     return error(node.offset, fmt::format("'{}' is not a defined list", node.identifier));
@@ -630,13 +664,14 @@ tl::expected<FieldRef, CompileError> resolveField(const FieldExpr& expr,
 
 tl::expected<std::unique_ptr<Filter>, CompileError> compileFilter(const Node& node,
                                                                   const events::FieldTable& table,
-                                                                  FieldSlots& slots) {
+                                                                  FieldSlots& slots,
+                                                                  const IntelRegistry* intel) {
   switch (node.kind) {
     case NodeKind::And:
     case NodeKind::Or: {
       std::vector<std::unique_ptr<Filter>> children;
       for (const auto& child : node.children) {
-        auto compiled = compileFilter(*child, table, slots);
+        auto compiled = compileFilter(*child, table, slots, intel);
         if (!compiled) return compiled;
         children.push_back(std::move(*compiled));
       }
@@ -644,11 +679,11 @@ tl::expected<std::unique_ptr<Filter>, CompileError> compileFilter(const Node& no
       return std::make_unique<OrFilter>(std::move(children));
     }
     case NodeKind::Not: {
-      auto child = compileFilter(*node.children.front(), table, slots);
+      auto child = compileFilter(*node.children.front(), table, slots, intel);
       if (!child) return child;
       return std::make_unique<NotFilter>(std::move(*child));
     }
-    case NodeKind::Check: return compileCheck(node, table, slots);
+    case NodeKind::Check: return compileCheck(node, table, slots, intel);
     case NodeKind::Macro:
       return error(node.offset, fmt::format("undefined macro '{}'", node.identifier));
   }

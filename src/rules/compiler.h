@@ -22,6 +22,7 @@
 #include <tl/expected.hpp>
 
 #include "events/field.h"
+#include "rules/intel.h"
 #include "rules/parser.h"
 
 namespace bulwark::rules {
@@ -108,9 +109,11 @@ tl::expected<FieldRef, CompileError> resolveField(const FieldExpr& expr,
                                                   FieldSlots& slots,
                                                   bool allow_unsupported = false);
 
-// Compiles a parsed condition whose macros are inlined.
-tl::expected<std::unique_ptr<Filter>, CompileError> compileFilter(const Node& node,
-                                                                  const events::FieldTable& table,
-                                                                  FieldSlots& slots);
+// Compiles a parsed condition whose macros are inlined. A set operator (in, intersects) whose
+// value names one of `intel`'s sets — `fd.sip in (c2_addresses)`, `in c2_addresses` — tests
+// membership in that set as it is at each event (reloads swap it).
+tl::expected<std::unique_ptr<Filter>, CompileError> compileFilter(
+    const Node& node, const events::FieldTable& table, FieldSlots& slots,
+    const IntelRegistry* intel = nullptr);
 
 }  // namespace bulwark::rules

@@ -30,6 +30,8 @@ const std::set<std::string, std::less<>> kComparisons = {
 // Keys each item may carry (others: a warning). Ours: id, remediation, references.
 const std::set<std::string, std::less<>> kListKeys = {"list", "items", "append", "override"};
 const std::set<std::string, std::less<>> kMacroKeys = {"macro", "condition", "append", "override"};
+const std::set<std::string, std::less<>> kIntelKeys = {"intel",  "kind",   "files",
+                                                       "format", "column", "reload"};
 const std::set<std::string, std::less<>> kRuleKeys = {
     "rule",     "condition",   "output",           "desc",          "priority",
     "enabled",  "tags",        "source",           "exceptions",    "append",
@@ -209,10 +211,11 @@ class Reader {
     if (item["required_engine_version"]) return readEngineVersion(item);
     if (item["required_plugin_versions"]) return;  // plugins are not ours to check
     if (item["list"]) return readList(item);
+    if (item["intel"]) return readIntel(item);
     if (item["macro"]) return readMacro(item);
     if (item["rule"]) return readRule(item);
     warning("rules content item", "", at(item), "LOAD_UNKNOWN_ITEM",
-            "an item that is neither a list, a macro nor a rule is ignored");
+            "an item that is neither a list, a macro, an intel set nor a rule is ignored");
   }
 
   void unknownKeys(const YAML::Node& item, const std::set<std::string, std::less<>>& known,
@@ -386,6 +389,81 @@ class Reader {
     } else {
       existing->items = std::move(list.items);
     }
+  }
+
+  // `- intel: NAME` (ours, docs/dev/runtime-design.md §3.7): a threat-intel set read from feed
+  // files now; `files` are relative to the rules file.
+  void readIntel(const YAML::Node& item) {
+    std::string name;
+    if (!scalarKey(item, "intel", "intel", "", name) || name.empty()) {
+      return error("intel", "", at(item), "LOAD_ERR_YAML_VALIDATE", "an intel set needs a name");
+    }
+    unknownKeys(item, kIntelKeys, "intel", name);
+    if (find(source_.lists, name) != nullptr) {
+      return error("intel", name, at(item), "LOAD_ERR_VALIDATE",
+                   "a list of the same name is defined: conditions could not tell them apart");
+    }
+    IntelDef def;
+    def.name = name;
+    std::string text;
+    if (!required(item, "kind", "intel", name) || !scalarKey(item, "kind", "intel", name, text)) {
+      return;
+    }
+    if (!parseIntelKind(text, def.kind)) {
+      return error("intel", name, at(item["kind"]), "LOAD_ERR_YAML_VALIDATE",
+                   fmt::format("unknown kind '{}' (ip, domain, hash or string)", text));
+    }
+    std::vector<std::string> files;
+    if (!required(item, "files", "intel", name) || !readStrings(item, "files", name, files)) return;
+    if (files.empty()) {
+      return error("intel", name, at(item["files"]), "LOAD_ERR_YAML_VALIDATE",
+                   "'files' names no file");
+    }
+    std::string format = "text";
+    if (item["format"] && !scalarKey(item, "format", "intel", name, format)) return;
+    if (format != "text" && format != "csv") {
+      return error("intel", name, at(item["format"]), "LOAD_ERR_YAML_VALIDATE",
+                   fmt::format("unknown format '{}' (text or csv)", format));
+    }
+    def.format.csv = format == "csv";
+    if (def.format.csv && (!required(item, "column", "intel", name) ||
+                           !scalarKey(item, "column", "intel", name, def.format.column))) {
+      return;
+    }
+    std::string reload = "true";
+    if (item["reload"] && !scalarKey(item, "reload", "intel", name, reload)) return;
+    if (reload != "true" && reload != "false") {
+      return error("intel", name, at(item["reload"]), "LOAD_ERR_YAML_VALIDATE",
+                   "'reload' must be true or false");
+    }
+    const bool builtin = file_.starts_with("builtin:");
+    def.reload = reload == "true" && !builtin;  // embedded files never change
+    for (const auto& file : files) {
+      if (builtin) {
+        const std::string_view base = std::string_view(file_).substr(0, file_.rfind('/') + 1);
+        def.files.push_back(std::string(base) + file);
+      } else {
+        const std::filesystem::path path(file);
+        def.files.push_back(path.is_absolute()
+                                ? file
+                                : (std::filesystem::path(file_).parent_path() / path).string());
+      }
+    }
+    auto read = rules::readIntel(def);
+    if (!read) {
+      return error("intel", name, at(item["files"]), "LOAD_ERR_INTEL_FILE", read.error().message);
+    }
+    for (const auto& problem : read->problems) {
+      warning("intel", name, at(item["files"]), "LOAD_INTEL_FILE", problem);
+    }
+    if (read->bad_lines > read->problems.size()) {
+      warning("intel", name, at(item["files"]), "LOAD_INTEL_FILE",
+              fmt::format("{} more bad line(s)", read->bad_lines - read->problems.size()));
+    }
+    auto handle = std::make_shared<IntelHandle>(std::move(def));
+    handle->stamps = std::move(read->stamps);
+    handle->replace(read->set);
+    source_.intel[name] = std::move(handle);  // a redefinition replaces the set
   }
 
   void readMacro(const YAML::Node& item) {

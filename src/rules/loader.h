@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rules/intel.h"
 #include "rules/output_format.h"
 #include "rules/parser.h"
 
@@ -107,8 +108,9 @@ struct RuleItem {
 };
 
 // Items of every file loaded so far, in declaration order (a redefinition keeps the first
-// position).
+// position). `intel` holds the threat-intel sets the files declare (`- intel: NAME`), loaded.
 struct RulesSource {
+  IntelRegistry intel;
   std::vector<std::unique_ptr<std::string>> texts;  // the files' text, for positions
   std::vector<ListItem> lists;
   std::vector<MacroItem> macros;

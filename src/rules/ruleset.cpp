@@ -118,8 +118,9 @@ void setBit(std::vector<std::uint64_t>& bits, std::size_t bit) {
 }  // namespace
 
 Ruleset Ruleset::build(const std::vector<CompiledRule>& compiled, Priority min_priority,
-                       LoadResult& result) {
+                       LoadResult& result, const IntelRegistry* intel) {
   Ruleset set;
+  if (intel != nullptr) set.intel_ = *intel;
   std::vector<const Node*> conditions;  // of the rules kept, in order
   std::map<std::string, std::pair<std::size_t, const RuleItem*>> skipped;  // source → count
   for (const auto& rule : compiled) {
@@ -133,7 +134,7 @@ Ruleset Ruleset::build(const std::vector<CompiledRule>& compiled, Priority min_p
       if (entry.first++ == 0) entry.second = &item;
       continue;
     }
-    auto filter = compileFilter(*rule.condition, *table, set.slots_);
+    auto filter = compileFilter(*rule.condition, *table, set.slots_, intel);
     if (!filter && !filter.error().unsupported_field.empty()) {
       result.messages.push_back(
           {false, "LOAD_UNSUPPORTED_FIELD", "rule", item.name, item.at,

@@ -37,8 +37,12 @@ class Ruleset {
   // out; rules of a source this build has no events for are skipped with one
   // LOAD_UNKNOWN_SOURCE warning per source; a rule naming an unknown field or misusing an
   // operator is a LOAD_ERR_COMPILE_CONDITION (LOAD_ERR_COMPILE_OUTPUT for its output) error.
+  // `intel`: the threat-intel sets conditions may name (kept alive by the ruleset).
   static Ruleset build(const std::vector<CompiledRule>& compiled, Priority min_priority,
-                       LoadResult& result);
+                       LoadResult& result, const IntelRegistry* intel = nullptr);
+
+  // The intel sets the rules were compiled against (for reloads).
+  [[nodiscard]] const IntelRegistry& intel() const { return intel_; }
 
   [[nodiscard]] std::span<const Rule> rules() const { return rules_; }
   [[nodiscard]] const FieldSlots& slots() const { return slots_; }
@@ -87,6 +91,7 @@ class Ruleset {
 
   std::vector<Rule> rules_;
   FieldSlots slots_;
+  IntelRegistry intel_;
   std::vector<IndexField> index_;
   std::map<events::Source, Bits> by_source_;
 };
