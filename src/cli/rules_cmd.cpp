@@ -1,6 +1,10 @@
 // bulwark rules validate FILE|DIR… — load Falco-compatible rule files and report every error
 // and warning with file:line:column, as `falco -V` does, in one run.
 // bulwark rules fields — the field tables rules can use, per event source.
+// bulwark rules list [FILE|DIR…] — the rules a load gives (default: the built-ins), with their
+// ids, priorities, MITRE ATT&CK tags and references.
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -130,6 +134,79 @@ int runFields(const RulesArgs& args) {
   return kExitOk;
 }
 
+// The tags of one kind, comma-separated: MITRE tactics (mitre_*) and techniques (T1234).
+std::string tagsOf(const rules::RuleItem& rule, bool tactics) {
+  std::vector<std::string> out;
+  for (const auto& tag : rule.tags) {
+    const bool technique = tag.size() > 1 && tag[0] == 'T' && std::isdigit(tag[1]) != 0;
+    if (tactics && tag.starts_with("mitre_")) out.push_back(tag.substr(6));
+    if (!tactics && technique) out.push_back(tag);
+  }
+  return fmt::format("{}", fmt::join(out, ", "));
+}
+
+int runList(const RulesArgs& args) {
+  const auto loaded = pipeline::loadRules(args.paths, rules::Priority::Debug);
+  if (!loaded->result.ok()) {
+    for (const auto& message : loaded->result.messages) {
+      if (message.error) std::fprintf(stderr, "%s\n", rules::toString(message).c_str());
+    }
+    std::fprintf(stderr,
+                 "bulwark: rules list: the rules have errors (`bulwark rules validate` lists "
+                 "them)\n");
+    return kExitInput;
+  }
+  const auto& items = loaded->source.rules;
+  if (args.format == "json") {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& rule : items) {
+      nlohmann::ordered_json row;
+      if (!rule.id.empty()) row["id"] = rule.id;
+      row["rule"] = rule.name;
+      row["priority"] = rules::toString(rule.priority);
+      row["source"] = rule.source;
+      row["enabled"] = rule.enabled;
+      row["tags"] = rule.tags;
+      if (!rule.remediation.empty()) row["remediation"] = rule.remediation;
+      if (!rule.references.empty()) row["references"] = rule.references;
+      row["desc"] = rule.desc;
+      out.push_back(std::move(row));
+    }
+    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    return kExitOk;
+  }
+  if (args.format == "markdown") {
+    // By id, for the docs; rules without one keep their load order, after.
+    std::vector<const rules::RuleItem*> sorted;
+    for (const auto& rule : items) sorted.push_back(&rule);
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+      return !a->id.empty() && (b->id.empty() || a->id < b->id);
+    });
+    std::printf(
+        "| id | rule | priority | source | tactics | techniques | catalogue alert |\n"
+        "|---|---|---|---|---|---|---|\n");
+    for (const auto* item : sorted) {
+      const rules::RuleItem& rule = *item;
+      std::vector<std::string> alerts;
+      for (const auto& ref : rule.references) {
+        if (ref.starts_with("azure:")) alerts.push_back(ref.substr(6));
+      }
+      std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", rule.id.c_str(), rule.name.c_str(),
+                  std::string(rules::toString(rule.priority)).c_str(), rule.source.c_str(),
+                  tagsOf(rule, true).c_str(), tagsOf(rule, false).c_str(),
+                  fmt::format("{}", fmt::join(alerts, ", ")).c_str());
+    }
+    return kExitOk;
+  }
+  for (const auto& rule : items) {
+    std::printf("%-10s %-13s %-9s %s%s\n", rule.id.empty() ? "-" : rule.id.c_str(),
+                std::string(rules::toString(rule.priority)).c_str(), rule.source.c_str(),
+                rule.name.c_str(), rule.enabled ? "" : " (disabled)");
+  }
+  std::printf("%zu rule(s)\n", items.size());
+  return kExitOk;
+}
+
 }  // namespace
 
 void addRulesCommand(CLI::App& root, Action& action) {
@@ -151,6 +228,14 @@ void addRulesCommand(CLI::App& root, Action& action) {
   fields->add_option("--format", args->format, "text, json or markdown")
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   fields->callback([args, &action] { action = [args] { return runFields(*args); }; });
+
+  auto* list = command->add_subcommand(
+      "list", "List the rules a load gives: id, priority, source, MITRE tags (default: built-ins)");
+  list->add_option("paths", args->paths,
+                   "Rule files or directories, loaded in order (`builtin`: bulwark's own)");
+  list->add_option("--format", args->format, "text, json or markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  list->callback([args, &action] { action = [args] { return runList(*args); }; });
 }
 
 }  // namespace bulwark::cli

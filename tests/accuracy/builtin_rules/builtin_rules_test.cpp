@@ -27,8 +27,11 @@ constexpr std::string_view kAzure = "azure:";
 
 std::filesystem::path fixtureDir() { return testing::fixtures() / "runtime" / "builtin"; }
 
+// The built-ins, with their intel sets pointed at test feeds (the shipped sets are empty): as a
+// user loads a file of theirs after the built-ins.
 const LoadedRules& builtins() {
-  static const auto loaded = loadRules({}, rules::Priority::Debug);
+  static const auto loaded = loadRules(
+      {"builtin", (fixtureDir() / "intel" / "test_feeds.yaml").string()}, rules::Priority::Debug);
   return *loaded;
 }
 
@@ -163,65 +166,15 @@ TEST(BuiltinRules, CoverTheAlertCatalogue) {
     }
   }
   const std::set<std::string> not_yet = {
-      "Container with a miner image detected",
-      "Exposed Docker daemon detected",
-      "K8S.NODE_CommonBot",
-      "K8S.NODE_ContainerSSH",
-      "K8S.NODE_CryptoCoinMinerArtifacts",
-      "K8S.NODE_CryptoCoinMinerDownload",
-      "K8S.NODE_CryptoCoinMinerExecution",
-      "K8S.NODE_DigitalCurrencyMining",
       "K8S.NODE_DownloadAndRunCombo",
-      "K8S.NODE_ExploitAttempt",
-      "K8S.NODE_HistoryFileCleared",
-      "K8S.NODE_ImageBuildOnNode",
-      "K8S.NODE_ImdsCall",
-      "K8S.NODE_KnownLinuxAttackTool",
-      "K8S.NODE_KnownLinuxCredentialAccessTool",
-      "K8S.NODE_KnownLinuxDDoSToolkit",
-      "K8S.NODE_KubeConfigAccess",
       "K8S.NODE_KubernetesAPI",
       "K8S.NODE_KubernetesDashboard",
       "K8S.NODE_LinuxBackdoorArtifact",
-      "K8S.NODE_MitreCalderaTools",
-      "K8S.NODE_NamespaceCreation",
-      "K8S.NODE_PrivilegedContainerArtifacts",
-      "K8S.NODE_PrivilegedExecutionInContainer",
       "K8S.NODE_ReconnaissanceArtifactsBurst",
       "K8S.NODE_ReverseShell",
-      "K8S.NODE_SshKeyAccess",
-      "K8S.NODE_SuspectConnection",
-      "K8S.NODE_SuspectDownload",
-      "K8S.NODE_SuspectDownloadArtifacts",
-      "K8S.NODE_SuspectNohup",
-      "K8S.NODE_SuspectPasswordChange",
-      "K8S.NODE_SuspectPasswordFileAccess",
-      "K8S.NODE_SuspectPortForwarding",
-      "K8S.NODE_SuspectProcessTermination",
-      "K8S.NODE_SuspectUserAddition",
-      "K8S.NODE_SystemLogRemoval",
-      "K8S.NODE_TimerServiceDisabled",
-      "K8S.NODE_TimestampTampering",
-      "K8S.NODE_Webshell",
       "K8S_AbnormalMiActivity",
-      "K8S_AdmissionController",
-      "K8S_ClusterAdminBinding",
-      "K8S_CoreDnsModification",
-      "K8S_DeleteEvents",
-      "K8S_ExposedDashboard",
-      "K8S_ExposedKubeflow",
-      "K8S_ExposedPostgresBroadIPRange",
       "K8S_ExposedPostgresTrustAuth",
-      "K8S_ExposedRedis",
-      "K8S_ExposedService",
-      "K8S_HighPrivilegesRole",
-      "K8S_KubeSystemContainer",
-      "K8S_MaliciousContainerImage",
-      "K8S_PenTestToolsKubeHunter",
-      "K8S_SensitiveMount",
       "K8S_ServiceAccountRareOperation",
-      "K8S_TI_Proxy",
-      "Network communication with a malicious machine detected",
   };
   std::set<std::string> uncovered;
   std::set_difference(catalogue.begin(), catalogue.end(), covered.begin(), covered.end(),

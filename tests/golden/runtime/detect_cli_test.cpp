@@ -186,5 +186,29 @@ TEST(RulesFieldsCli, DocsCarryTheGeneratedFieldReference) {
   EXPECT_EQ(unknown.status, 2);
 }
 
+// docs/rules.md carries the table of built-in rules `bulwark rules list --format markdown` prints.
+TEST(RulesListCli, DocsCarryTheBuiltinRuleTable) {
+  const auto run = runBulwarkSplit("rules list --format markdown");
+  ASSERT_EQ(run.status, 0) << run.err;
+  const std::string docs = readFile(sourceDir() / "docs/rules.md");
+  const std::string begin = "<!-- builtin:begin (bulwark rules list --format markdown) -->\n";
+  const std::string end = "<!-- builtin:end -->";
+  const auto from = docs.find(begin);
+  const auto to = docs.find(end);
+  ASSERT_NE(from, std::string::npos);
+  ASSERT_NE(to, std::string::npos);
+  EXPECT_EQ(docs.substr(from + begin.size(), to - from - begin.size()), run.out)
+      << "regenerate the section of docs/rules.md with `bulwark rules list --format markdown`";
+  const auto json = runBulwarkSplit("rules list builtin --format json");
+  ASSERT_EQ(json.status, 0) << json.err;
+  const auto rules = nlohmann::json::parse(json.out);
+  ASSERT_TRUE(rules.is_array());
+  EXPECT_GE(rules.size(), 52U);
+  for (const auto& rule : rules) {
+    EXPECT_TRUE(rule.contains("id") && rule.contains("remediation") && rule.contains("references"))
+        << rule.dump();
+  }
+}
+
 }  // namespace
 }  // namespace bulwark::testing
