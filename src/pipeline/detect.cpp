@@ -18,6 +18,7 @@
 
 #include "events/auditd/file_reader.h"
 #include "events/auditd/mapping.h"
+#include "events/auditd/netlink_source.h"
 #include "events/docker/docker_source.h"
 #include "events/ebpf/ebpf_source.h"
 #include "events/k8s_audit/file_source.h"
@@ -39,6 +40,7 @@ constexpr std::string_view kEbpf = "ebpf";
 constexpr std::string_view kAuditdFile = "auditd:";
 constexpr std::string_view kBuiltinRules = "builtin";
 constexpr std::string_view kDocker = "docker";
+constexpr std::string_view kAuditdLive = "auditd-live";
 
 // The broken-down time of a second, UTC or local; alerts come in bursts from the same second,
 // so the last answer is kept (per thread).
@@ -75,8 +77,9 @@ std::string clockTime(std::int64_t ts_ns) {
 
 // Falco's `output` text: time, priority, the rendered template.
 std::string textLine(const Alert& alert, bool iso) {
-  return fmt::format("{}: {} {}", iso ? iso8601(alert.ts_ns) : clockTime(alert.ts_ns),
-                     rules::toString(alert.rule->item->priority), alert.output);
+  return fmt::format("{}: {} {}{}", iso ? iso8601(alert.ts_ns) : clockTime(alert.ts_ns),
+                     rules::toString(alert.rule->item->priority), alert.output,
+                     alert.simulated ? " (simulated)" : "");
 }
 
 }  // namespace
@@ -110,6 +113,10 @@ core::Result<SourceSpec> parseSource(const std::string& spec) {
   }
   if (spec == kEbpf) {
     out.kind = SourceSpec::Kind::Ebpf;
+    return out;
+  }
+  if (spec == kAuditdLive) {
+    out.kind = SourceSpec::Kind::AuditdLive;
     return out;
   }
   if (spec == kDocker || (spec.starts_with(kDocker) && spec.size() > kDocker.size() + 1 &&
@@ -151,8 +158,8 @@ core::Result<SourceSpec> parseSource(const std::string& spec) {
   }
   return core::fail(core::ErrorCode::Usage,
                     "unknown event source '{}' (this build reads k8s-audit:FILE, "
-                    "k8s-audit-webhook:[HOST:]PORT, events:FILE, auditd:FILE, proc, ebpf and "
-                    "docker[:ENDPOINT])",
+                    "k8s-audit-webhook:[HOST:]PORT, events:FILE, auditd:FILE, auditd-live, proc, "
+                    "ebpf and docker[:ENDPOINT])",
                     spec);
 }
 
@@ -187,6 +194,7 @@ class SourceRun {
           Alert& alert = alerts.emplace_back();
           alert.rule = &rule;
           alert.ts_ns = event.ts_ns;
+          alert.simulated = options_.simulated;
           alert.output = rules::Ruleset::render(rule, context_);
           if (options_.output_fields) alert.fields = rules::Ruleset::outputFields(rule, context_);
         },
@@ -245,7 +253,8 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
   };
   if ((has(SourceSpec::Kind::Proc) || has(SourceSpec::Kind::Ebpf) ||
        has(SourceSpec::Kind::Docker)) &&
-      !has(SourceSpec::Kind::EventsFile) && !has(SourceSpec::Kind::AuditdFile)) {
+      !has(SourceSpec::Kind::EventsFile) && !has(SourceSpec::Kind::AuditdFile) &&
+      !has(SourceSpec::Kind::AuditdLive)) {
     std::set<std::string> reported;
     std::vector<std::string> sensors;
     if (has(SourceSpec::Kind::Ebpf)) {
@@ -303,7 +312,7 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
 
   const bool live = std::any_of(specs.begin(), specs.end(), [](const SourceSpec& spec) {
     return spec.kind == SourceSpec::Kind::Proc || spec.kind == SourceSpec::Kind::Ebpf ||
-           spec.kind == SourceSpec::Kind::Docker;
+           spec.kind == SourceSpec::Kind::Docker || spec.kind == SourceSpec::Kind::AuditdLive;
   });
   const bool concurrent = options.follow || !webhooks.empty() || live;
 
@@ -408,23 +417,29 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
     SourceRun run(options, ruleset, lock, summary, on_alert, record.get());
     events::host::HostEvent host_event;
     std::uint64_t num = 0;
-    auto read = events::auditd::readLogFile(
-        spec.path,
-        [&](const events::auditd::AuditEvent& audit) {
-          events::auditd::toHostEvent(audit, host_event);
-          host_event.hostname = options.hostname;
-          events::Event event;
-          event.source = events::Source::Syscall;
-          event.ts_ns = audit.ts_ns;
-          event.num = ++num;
-          event.payload = &host_event;
-          run(event);
-        },
-        diagnostics);
+    const auto on_audit = [&](const events::auditd::AuditEvent& audit) {
+      events::auditd::toHostEvent(audit, host_event);
+      host_event.hostname = options.hostname;
+      events::Event event;
+      event.source = events::Source::Syscall;
+      event.ts_ns = audit.ts_ns;
+      event.num = ++num;
+      event.payload = &host_event;
+      run(event);
+    };
+    if (spec.kind == SourceSpec::Kind::AuditdLive) {
+      events::auditd::NetlinkSource source([&] {
+        if (options.on_listening) options.on_listening(spec, 0);
+      });
+      auto status = source.run(on_audit, diagnostics, &stop_sources);
+      if (!status) fail(status.error());
+      return;
+    }
+    auto read = events::auditd::readLogFile(spec.path, on_audit, diagnostics);
     if (!read) fail(withContext(read.error(), spec.path).value());
   };
   const auto run_one = [&](const SourceSpec& spec) {
-    if (spec.kind == SourceSpec::Kind::AuditdFile) {
+    if (spec.kind == SourceSpec::Kind::AuditdFile || spec.kind == SourceSpec::Kind::AuditdLive) {
       run_auditd(spec);
     } else if (spec.kind == SourceSpec::Kind::Proc) {
       run_proc(spec);
@@ -488,6 +503,7 @@ std::string formatAlert(const Alert& alert, AlertFormat format, bool iso8601_tim
   for (const auto& [name, value] : alert.fields) {
     fields[name] = value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
   }
+  if (alert.simulated) fields["simulated"] = true;
   out["output_fields"] = std::move(fields);
   // Ours, for our rules: keys Falco's consumers do not know and ignore.
   const rules::RuleItem& item = *alert.rule->item;

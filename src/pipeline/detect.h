@@ -38,13 +38,23 @@ struct Alert {
   std::int64_t ts_ns = 0;
   std::string output;  // the rendered template, without time and priority
   std::vector<std::pair<std::string, std::optional<std::string>>> fields;  // output_fields
+  bool simulated = false;  // from `--simulate`: JSON output_fields say "simulated": true
 };
 
 enum class AlertFormat { Text, Json };
 
 // A `--source` argument, parsed.
 struct SourceSpec {
-  enum class Kind { K8sAuditFile, K8sAuditWebhook, EventsFile, Proc, Ebpf, AuditdFile, Docker };
+  enum class Kind {
+    K8sAuditFile,
+    K8sAuditWebhook,
+    EventsFile,
+    Proc,
+    Ebpf,
+    AuditdFile,
+    AuditdLive,
+    Docker
+  };
   Kind kind = Kind::K8sAuditFile;
   std::string path;                   // K8sAuditFile, EventsFile, AuditdFile; Docker: endpoint
   std::string address = "127.0.0.1";  // K8sAuditWebhook
@@ -53,7 +63,8 @@ struct SourceSpec {
 
 // "k8s-audit:FILE", "k8s-audit-webhook:[HOST:]PORT" (HOST may be "[::1]"), "events:FILE" (a
 // bulwark.events/v1 recording of host events), "auditd:FILE" (a Linux audit log), "proc" (this
-// host's processes, live, through the kernel's proc connector), "ebpf", "docker[:ENDPOINT]" (the
+// host's processes, live, through the kernel's proc connector), "ebpf", "auditd-live" (the
+// kernel's audit records from its netlink multicast group), "docker[:ENDPOINT]" (the
 // Docker Engine's container events; default endpoint: DetectOptions::docker_endpoint); Usage
 // error else.
 core::Result<SourceSpec> parseSource(const std::string& spec);
@@ -79,6 +90,8 @@ struct DetectOptions {
   // Host events (every syscall-source event, live or read) are also written here as a
   // bulwark.events/v1 recording, which `-s events:FILE` replays with the same alerts.
   std::string record;
+  // The events are a `--simulate` replay: every alert is marked simulated.
+  bool simulated = false;
   // Sources that never end (followed files, webhooks, live sensors) run until this is set.
   const std::atomic<bool>* stop = nullptr;
   // Called once per webhook source when it listens, with its port (0 in the spec: any), and

@@ -6,7 +6,8 @@ namespace bulwark::rules {
 
 void loadBuiltinRules(RulesSource& source, LoadResult& result) {
   for (const auto& file : builtinRuleFiles()) {
-    if (!file.path.ends_with(".yaml")) continue;
+    // rules/*.yaml only: rules/simulate/ holds the simulations' own files.
+    if (!file.path.ends_with(".yaml") || file.path.find('/', 6) != std::string_view::npos) continue;
     loadRulesText(std::string(file.content), "builtin:" + std::string(file.path), source, result);
   }
 }
