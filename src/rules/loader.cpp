@@ -10,6 +10,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include "rules/lists.h"
@@ -33,10 +34,11 @@ const std::set<std::string, std::less<>> kMacroKeys = {"macro", "condition", "ap
 const std::set<std::string, std::less<>> kIntelKeys = {"intel",  "kind",   "files",
                                                        "format", "column", "reload"};
 const std::set<std::string, std::less<>> kRuleKeys = {
-    "rule",     "condition",   "output",           "desc",          "priority",
-    "enabled",  "tags",        "source",           "exceptions",    "append",
-    "override", "capture",     "capture_duration", "warn_evttypes", "skip-if-unknown-filter",
-    "id",       "remediation", "references"};
+    "rule",      "condition",   "output",           "desc",          "priority",
+    "enabled",   "tags",        "source",           "exceptions",    "append",
+    "override",  "capture",     "capture_duration", "warn_evttypes", "skip-if-unknown-filter",
+    "id",        "remediation", "references",       "sequence",      "count",
+    "first_seen"};
 const std::set<std::string, std::less<>> kAppendable = {"condition", "output", "desc", "tags",
                                                         "exceptions"};
 const std::set<std::string, std::less<>> kReplaceable = {"condition",
@@ -524,6 +526,10 @@ class Reader {
         return error("rule", name, at(item), "LOAD_ERR_VALIDATE",
                      "an appended rule must give a condition or exceptions");
       }
+      if (existing->stateful.kind != StatefulKind::None && item["condition"]) {
+        return error("rule", name, at(item), "LOAD_ERR_VALIDATE",
+                     "a stateful rule's steps cannot be appended to; give exceptions instead");
+      }
       appendTo(*existing, item, name, {"condition", "output", "desc", "tags", "exceptions"});
       return;
     }
@@ -549,17 +555,31 @@ class Reader {
     rule.name = name;
     rule.at = at(item);
     rule.enabled = enabled;
+    // A rule has exactly one of condition, sequence, count, first_seen (design §3.8).
+    std::vector<std::string> kinds;
+    for (const char* key : {"condition", "sequence", "count", "first_seen"}) {
+      if (item[key]) kinds.emplace_back(key);
+    }
+    if (kinds.size() > 1) {
+      return error("rule", name, at(item), "LOAD_ERR_VALIDATE",
+                   fmt::format("a rule has exactly one of condition, sequence, count, first_seen; "
+                               "this one has {}",
+                               fmt::join(kinds, " and ")));
+    }
+    const bool stateful = !kinds.empty() && kinds.front() != "condition";
     for (const char* key : {"condition", "output", "desc", "priority"}) {
+      if (stateful && std::string_view(key) == "condition") continue;
       if (!required(item, key, "rule", name)) return;
     }
+    if (stateful && !readStateful(item, kinds.front(), name, rule)) return;
     std::string priority;
-    if (!scalarKey(item, "condition", "rule", name, rule.condition) ||
+    if ((!stateful && !scalarKey(item, "condition", "rule", name, rule.condition)) ||
         !scalarKey(item, "output", "rule", name, rule.output) ||
         !scalarKey(item, "desc", "rule", name, rule.desc) ||
         !scalarKey(item, "priority", "rule", name, priority)) {
       return;
     }
-    rule.condition_sources = {sourceOf(item["condition"])};
+    if (!stateful) rule.condition_sources = {sourceOf(item["condition"])};
     if (!parsePriority(priority, rule.priority)) {
       return error("rule", name, at(item["priority"]), "LOAD_ERR_YAML_VALIDATE",
                    fmt::format("unknown priority '{}'", priority));
@@ -577,6 +597,154 @@ class Reader {
     } else {
       source_.rules.push_back(std::move(rule));
     }
+  }
+
+  // A duration of event time: a whole number and a unit (ms, s, m, h, d), at most 365 days.
+  static bool parseDuration(const std::string& text, std::int64_t& out_ns) {
+    std::size_t digits = 0;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])) != 0) {
+      ++digits;
+    }
+    if (digits == 0 || digits > 9) return false;
+    const std::int64_t number = std::stoll(text.substr(0, digits));
+    const std::string unit = text.substr(digits);
+    static const std::map<std::string, std::int64_t, std::less<>> kUnits = {
+        {"ms", 1'000'000},
+        {"s", 1'000'000'000},
+        {"m", 60'000'000'000},
+        {"h", 3'600'000'000'000},
+        {"d", 86'400'000'000'000}};
+    const auto found = kUnits.find(unit);
+    if (found == kUnits.end() || number <= 0) return false;
+    if (number > 365 * kUnits.at("d") / found->second) return false;
+    out_ns = number * found->second;
+    return true;
+  }
+
+  // One field name, or a list of them, of a stateful rule's `key`.
+  bool fieldList(const YAML::Node& node, std::string_view key, const std::string& name,
+                 std::vector<std::string>& out) {
+    const auto bad = [&] {
+      error("rule", name, at(node), "LOAD_ERR_VALIDATE",
+            fmt::format("'{}' must be a field name or a list of field names", key));
+      return false;
+    };
+    if (node.IsScalar()) {
+      out.push_back(node.Scalar());
+    } else if (node.IsSequence() && node.size() > 0 && node.size() <= 16) {
+      for (const auto& element : node) {
+        if (!element.IsScalar()) return bad();
+        out.push_back(element.Scalar());
+      }
+    } else {
+      return bad();
+    }
+    for (const auto& field : out) {
+      if (field.empty() || field.find_first_of(" \t()") != std::string::npos) return bad();
+    }
+    return true;
+  }
+
+  // `sequence:`, `count:` or `first_seen:` of a rule (design §3.8) into `rule.stateful`; the
+  // rule's `condition` becomes its steps' `or`, for listings.
+  bool readStateful(const YAML::Node& item, const std::string& kind, const std::string& name,
+                    RuleItem& rule) {
+    const YAML::Node spec = item[kind];
+    const auto fail = [&](const YAML::Node& where, std::string text) {
+      error("rule", name, at(where), "LOAD_ERR_VALIDATE", std::move(text));
+      return false;
+    };
+    if (!spec.IsMap()) return fail(spec, fmt::format("'{}' must be a map", kind));
+    StatefulItem& out = rule.stateful;
+    const auto allowed =
+        kind == "sequence" ? std::set<std::string>{"by", "within", "steps"}
+        : kind == "count"
+            ? std::set<std::string>{"condition", "by", "distinct", "threshold", "within"}
+            : std::set<std::string>{"condition", "key", "value", "learn"};
+    for (const auto& member : spec) {
+      const std::string key = member.first.IsScalar() ? member.first.Scalar() : "";
+      if (!allowed.contains(key)) {
+        return fail(member.first, fmt::format("unknown key '{}' in '{}'", key, kind));
+      }
+    }
+    for (const auto& key : allowed) {
+      if (!spec[key] && key != "distinct") {
+        return fail(spec, fmt::format("'{}' needs '{}'", kind, key));
+      }
+    }
+    const auto duration = [&](const char* key, std::int64_t& ns) {
+      const YAML::Node value = spec[key];
+      if (!value.IsScalar() || !parseDuration(value.Scalar(), ns)) {
+        return fail(value, fmt::format("'{}' must be a duration such as 90s, 5m, 24h or 7d (at "
+                                       "most 365d)",
+                                       key));
+      }
+      return true;
+    };
+    const auto condition = [&](const YAML::Node& holder) {
+      const YAML::Node value = holder["condition"];
+      std::string text;
+      if (!value || !stringOf(value, text) || text.empty()) {
+        return fail(holder, "a step needs a 'condition' string");
+      }
+      out.steps.push_back(std::move(text));
+      out.step_sources.push_back({sourceOf(value)});
+      return true;
+    };
+    if (kind == "sequence" || kind == "count") {
+      const YAML::Node by = spec["by"];
+      if (by.IsScalar() && by.Scalar() == "process_tree") {
+        out.by = StateBy::ProcessTree;
+      } else if (by.IsScalar() && by.Scalar() == "container") {
+        out.by = StateBy::Container;
+      } else if (by.IsSequence()) {
+        out.by = StateBy::Fields;
+        if (!fieldList(by, "by", name, out.by_fields)) return false;
+      } else {
+        return fail(by, "'by' must be process_tree, container or a list of fields");
+      }
+      if (!duration("within", out.within_ns)) return false;
+    }
+    if (kind == "sequence") {
+      out.kind = StatefulKind::Sequence;
+      const YAML::Node steps = spec["steps"];
+      if (!steps.IsSequence() || steps.size() < 2 || steps.size() > 8) {
+        return fail(steps, "'steps' must be a list of 2 to 8 steps");
+      }
+      for (const auto& step : steps) {
+        if (!step.IsMap()) return fail(step, "a step must be a map with a 'condition'");
+        if (!condition(step)) return false;
+      }
+    } else if (kind == "count") {
+      out.kind = StatefulKind::Count;
+      if (!condition(spec)) return false;
+      if (spec["distinct"]) {
+        std::vector<std::string> fields;
+        if (!fieldList(spec["distinct"], "distinct", name, fields)) return false;
+        if (fields.size() != 1) return fail(spec["distinct"], "'distinct' names one field");
+        out.distinct = fields.front();
+      }
+      const YAML::Node threshold = spec["threshold"];
+      const std::string text = threshold.IsScalar() ? threshold.Scalar() : "";
+      if (text.empty() || text.size() > 5 ||
+          !std::all_of(text.begin(), text.end(),
+                       [](unsigned char c) { return std::isdigit(c) != 0; }) ||
+          std::stoul(text) < 1 || std::stoul(text) > 10000) {
+        return fail(threshold, "'threshold' must be a whole number from 1 to 10000");
+      }
+      out.threshold = std::stoul(text);
+    } else {
+      out.kind = StatefulKind::FirstSeen;
+      if (!condition(spec)) return false;
+      if (!fieldList(spec["key"], "key", name, out.key) ||
+          !fieldList(spec["value"], "value", name, out.value) || !duration("learn", out.learn_ns)) {
+        return false;
+      }
+    }
+    for (std::size_t i = 0; i < out.steps.size(); ++i) {
+      rule.condition += (i == 0 ? "(" : " or (") + out.steps[i] + ")";
+    }
+    return true;
   }
 
   bool readTags(const YAML::Node& item, const std::string& name, std::vector<std::string>& out) {
@@ -1036,6 +1204,43 @@ std::vector<CompiledRule> compileRules(const RulesSource& source, LoadResult& re
   for (const auto& rule : source.rules) {
     if (!rule.enabled) continue;
     const std::string exceptions = exceptionsText(rule.exceptions);
+    if (rule.stateful.kind != StatefulKind::None) {
+      // Each step as a condition (the exceptions apply to every step); the rule's condition is
+      // their `or`, for the index.
+      CompiledRule compiled;
+      compiled.item = &rule;
+      auto any = std::make_unique<Node>();
+      any->kind = NodeKind::Or;
+      bool ok = true;
+      for (std::size_t i = 0; i < rule.stateful.steps.size() && ok; ++i) {
+        const std::string& text = rule.stateful.steps[i];
+        const auto& where = rule.stateful.step_sources[i];
+        auto step = exceptions.empty()
+                        ? compile("rule", rule.name, text, where)
+                        : compile("rule", rule.name, "(" + text + ")" + exceptions, where, 1,
+                                  text.size(), &rule.exceptions.front().at);
+        if (!step) {
+          ok = false;
+          break;
+        }
+        if (auto expanded = macros.expand(step); !expanded) {
+          report(true, "rule", rule.name, locate(where, text, expanded.error().offset),
+                 "LOAD_ERR_VALIDATE", expanded.error().message);
+          ok = false;
+          break;
+        }
+        any->children.push_back(clone(*step));
+        compiled.steps.push_back(std::move(step));
+      }
+      if (!ok) continue;
+      compiled.condition = std::move(any);
+      compiled.output = parseOutput(rule.output);
+      for (const auto& warning : compiled.output.warnings) {
+        report(false, "rule", rule.name, rule.at, "LOAD_DEPRECATED_ITEM", warning);
+      }
+      out.push_back(std::move(compiled));
+      continue;
+    }
     auto condition = exceptions.empty()
                          ? compile("rule", rule.name, rule.condition, rule.condition_sources)
                          : compile("rule", rule.name, "(" + rule.condition + ")" + exceptions,

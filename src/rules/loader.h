@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -88,6 +89,27 @@ struct ExceptionItem {
   Location at;
 };
 
+// What a stateful rule has instead of `condition` (docs/dev/runtime-design.md §3.8; bulwark's,
+// Falco has no such rules). Durations are in ns of event time.
+enum class StatefulKind { None, Sequence, Count, FirstSeen };
+enum class StateBy { ProcessTree, Container, Fields };
+
+struct StatefulItem {
+  StatefulKind kind = StatefulKind::None;
+  // sequence, count: which events share state.
+  StateBy by = StateBy::Fields;
+  std::vector<std::string> by_fields;  // StateBy::Fields
+  std::int64_t within_ns = 0;
+  // sequence: each step's condition, in order; count, first_seen: the one condition.
+  std::vector<std::string> steps;
+  std::vector<std::vector<SourceText>> step_sources;
+  std::string distinct;  // count: a field whose distinct values are counted ("": events)
+  std::uint64_t threshold = 0;
+  std::vector<std::string> key;    // first_seen: the fields of the key…
+  std::vector<std::string> value;  // …and of the value learned for it
+  std::int64_t learn_ns = 0;
+};
+
 struct RuleItem {
   std::string name;
   std::string condition;
@@ -105,6 +127,7 @@ struct RuleItem {
   std::string id;
   std::string remediation;
   std::vector<std::string> references;
+  StatefulItem stateful;  // kind None: an ordinary rule
 };
 
 // Items of every file loaded so far, in declaration order (a redefinition keeps the first
@@ -130,6 +153,9 @@ struct CompiledRule {
   const RuleItem* item = nullptr;
   std::unique_ptr<Node> condition;  // lists substituted, macros inlined
   OutputTemplate output;
+  // A stateful rule's step conditions, compiled as `condition` is; `condition` is then their
+  // `or` (what the index and the candidate filter look at).
+  std::vector<std::unique_ptr<Node>> steps;
 };
 
 // Compiles every enabled rule; a rule with a problem is reported and left out. Warnings for

@@ -151,6 +151,15 @@ Ruleset Ruleset::build(const std::vector<CompiledRule>& compiled, Priority min_p
     out.item = &item;
     out.source = source;
     out.filter = std::move(*filter);
+    if (item.stateful.kind != StatefulKind::None) {
+      auto stateful = StatefulRule::compile(item, rule.steps, source, *table, set.slots_, intel);
+      if (!stateful) {
+        result.messages.push_back({true, "LOAD_ERR_COMPILE_CONDITION", "rule", item.name, item.at,
+                                   stateful.error().message});
+        continue;
+      }
+      out.stateful = std::move(*stateful);
+    }
     out.output = parseOutput(item.output, [table](std::string_view name) {
       return table->resolve(name, nullptr) != nullptr;
     });
@@ -291,14 +300,64 @@ void Ruleset::match(const events::Event& event, EvalContext& context, bool first
       for (std::size_t w = 0; w < candidates.size(); ++w) candidates[w] &= (*allowed)[w];
     }
   }
+  thread_local std::vector<const Rule*> stateful;
+  stateful.clear();
+  bool matched = false;
   for (std::size_t w = 0; w < candidates.size(); ++w) {
     for (std::uint64_t bits = candidates[w]; bits != 0; bits &= bits - 1) {
       const Rule& rule = rules_[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
+      if (rule.stateful) {
+        stateful.push_back(&rule);
+        continue;
+      }
+      if (matched) continue;  // first_match: only stateful rules are left to feed
       if (evaluated != nullptr) ++*evaluated;
       if (!rule.filter->eval(context)) continue;
       on_match(rule);
-      if (first_match) return;
+      matched = first_match;
     }
+  }
+  for (const Rule* rule : stateful) {
+    if (evaluated != nullptr) ++*evaluated;
+    if (!rule->stateful->observe(context) || matched) continue;
+    on_match(*rule);
+    matched = first_match;
+  }
+}
+
+std::vector<std::string> Ruleset::setStateDir(const std::string& dir) const {
+  std::vector<std::string> problems;
+  for (const auto& rule : rules_) {
+    if (!rule.stateful) continue;
+    if (auto problem = rule.stateful->setStateDir(dir); !problem.empty()) {
+      problems.push_back(std::move(problem));
+    }
+  }
+  return problems;
+}
+
+std::vector<std::string> Ruleset::flushState() const {
+  std::vector<std::string> problems;
+  for (const auto& rule : rules_) {
+    if (!rule.stateful) continue;
+    if (auto problem = rule.stateful->flush(); !problem.empty()) {
+      problems.push_back(std::move(problem));
+    }
+  }
+  return problems;
+}
+
+std::vector<std::pair<const Rule*, StatefulStats>> Ruleset::statefulStats() const {
+  std::vector<std::pair<const Rule*, StatefulStats>> out;
+  for (const auto& rule : rules_) {
+    if (rule.stateful) out.emplace_back(&rule, rule.stateful->stats());
+  }
+  return out;
+}
+
+void Ruleset::setStateLimits(std::size_t max_keys, std::size_t max_pairs) const {
+  for (const auto& rule : rules_) {
+    if (rule.stateful) rule.stateful->setLimits(max_keys, max_pairs);
   }
 }
 

@@ -20,6 +20,7 @@
 #include "events/event.h"
 #include "rules/compiler.h"
 #include "rules/loader.h"
+#include "rules/stateful.h"
 
 namespace bulwark::rules {
 
@@ -29,6 +30,9 @@ struct Rule {
   std::unique_ptr<Filter> filter;
   OutputTemplate output;
   std::vector<FieldRef> output_fields;  // one per field segment of `output`, in order
+  // A stateful rule's steps and state (design §3.8); `filter` is then its steps' `or`. Shared:
+  // the state changes under its own lock while the ruleset is const.
+  std::shared_ptr<StatefulRule> stateful;
 };
 
 class Ruleset {
@@ -49,13 +53,26 @@ class Ruleset {
   [[nodiscard]] bool empty() const { return rules_.empty(); }
 
   // Calls `on_match` for every rule of the event's source whose condition holds, in load
-  // order; with `first_match` (Falco's default) only for the first. With `use_index` (the
+  // order; with `first_match` (Falco's default) only for the first. Stateful rules come after
+  // the others and see every event their steps match (their state advances even when a rule
+  // before them fired under `first_match`; they then do not fire). With `use_index` (the
   // default) only the rules the index leaves for the event are evaluated; the alerts are the
   // same either way (a differential test holds it to that).
   // `evaluated`, when given, counts the conditions evaluated (what the index left to check).
   void match(const events::Event& event, EvalContext& context, bool first_match,
              const std::function<void(const Rule&)>& on_match, bool use_index = true,
              std::uint64_t* evaluated = nullptr) const;
+
+  // first_seen baselines persist in `<dir>/baselines/` (read now); returns the problems met
+  // reading them, one line each. Empty: nothing persists.
+  std::vector<std::string> setStateDir(const std::string& dir) const;
+  // Writes the baselines that changed (also done at most once a minute while matching, and
+  // when the ruleset is destroyed); returns the problems, one line each.
+  std::vector<std::string> flushState() const;
+  // Each stateful rule's state counters, in load order.
+  [[nodiscard]] std::vector<std::pair<const Rule*, StatefulStats>> statefulStats() const;
+  // Test hook: smaller state bounds for every stateful rule.
+  void setStateLimits(std::size_t max_keys, std::size_t max_pairs) const;
 
   // How many rules the index constrains on each of its fields ("ka.verb" → 40).
   [[nodiscard]] std::map<std::string, std::size_t> indexedRules() const;
