@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -16,10 +17,12 @@
 #include "cli/commands.h"
 #include "cli/service_options.h"
 #include "core/secret_box.h"
+#include "core/text.h"
 #include "image/registry/client.h"
 #include "pipeline/service/registry_access.h"
 #include "pipeline/service/service.h"
 #include "pipeline/service/stored_images.h"
+#include "server/alert_retention.h"
 #include "server/metrics.h"
 #include "server/server.h"
 #include "server/service_routes.h"
@@ -39,7 +42,8 @@ struct ServeArgs {
   std::string listen;
   std::string tls_cert;
   std::string tls_key;
-  int workers = -1;  // -1: the configuration's
+  int workers = -1;             // -1: the configuration's
+  std::string alert_retention;  // "30d"; "" keeps alerts forever
 };
 
 // Blocks SIGINT and SIGTERM in every thread started after this (they inherit the mask) and
@@ -162,7 +166,18 @@ int runServe(const ServeArgs& args) {
     return failWith(added.error().message);
   }
 
+  std::optional<store::Millis> retention_ms;
+  if (!args.alert_retention.empty()) {
+    const auto seconds = core::parseDurationSeconds(args.alert_retention);
+    if (!seconds || *seconds <= 0) {
+      return failWith("--alert-retention must be a duration such as 30d or 720h");
+    }
+    retention_ms = *seconds * 1000;
+  }
+
   if (auto started = background.start(); !started) return failWith(started.error().message);
+  std::optional<server::AlertRetention> alert_retention;
+  if (retention_ms) alert_retention.emplace(**store, *retention_ms);
   if (auto started = http.start(); !started) {
     background.stop();
     return failWith(started.error().message);
@@ -173,6 +188,7 @@ int runServe(const ServeArgs& args) {
   const int signal = waitForStopSignal(stop_signals);
   spdlog::info("bulwark serve: {} received, stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
   http.stop();
+  if (alert_retention) alert_retention->stop();
   background.stop();
   return kExitOk;
 }
@@ -212,6 +228,8 @@ void addServeCommand(CLI::App& root, Action& action) {
   serve->add_option("--tls-key", args->tls_key, "PEM private key of --tls-cert");
   serve->add_option("--workers", args->workers, "In-process scan workers (default 2)")
       ->check(CLI::Range(0, 64));
+  serve->add_option("--alert-retention", args->alert_retention,
+                    "Delete runtime alerts older than this (30d, 720h), hourly; default: keep");
   addServiceFlags(*serve, args->service, true);
   serve->callback([args, &action] { action = [args] { return runServe(*args); }; });
 

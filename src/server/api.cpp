@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/alerts_api.h"
 #include "server/api_bodies.h"
 #include "server/tokens.h"
 
@@ -835,6 +836,7 @@ class Api : public std::enable_shared_from_this<Api> {
 void registerApiRoutes(Server& server, store::Store& store, const Hooks& hooks, Metrics& metrics) {
   // Kept alive by the route handlers, which hold it.
   std::make_shared<Api>(store, hooks, metrics)->registerOn(server);
+  registerAlertRoutes(server, store);
 }
 
 }  // namespace bulwark::server

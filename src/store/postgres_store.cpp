@@ -165,6 +165,30 @@ std::vector<std::vector<const char*>> allMigrations() {
            (kind, registry, repository, digest, target_repository, parent_job_id)
            WHERE parent_job_id <> 0)",
   });
+  // Version 3: runtime alerts (docs/dev/runtime-design.md §5.3).
+  versions.push_back({
+      R"(CREATE TABLE alerts (
+           alert_id text COLLATE "C" PRIMARY KEY,
+           time_ms bigint NOT NULL,
+           received_ms bigint NOT NULL,
+           rule text COLLATE "C" NOT NULL,
+           rule_id text COLLATE "C" NOT NULL,
+           priority integer NOT NULL,
+           source text COLLATE "C" NOT NULL,
+           host text COLLATE "C" NOT NULL,
+           agent text COLLATE "C" NOT NULL,
+           container_id text COLLATE "C" NOT NULL,
+           container_image text COLLATE "C" NOT NULL,
+           k8s_ns text COLLATE "C" NOT NULL,
+           k8s_pod text COLLATE "C" NOT NULL,
+           tags_json text COLLATE "C" NOT NULL,
+           output text COLLATE "C" NOT NULL,
+           fields_json text COLLATE "C" NOT NULL,
+           simulated boolean NOT NULL))",
+      R"(CREATE INDEX alerts_time ON alerts (time_ms))",
+      R"(CREATE INDEX alerts_rule ON alerts (rule, time_ms))",
+      R"(CREATE INDEX alerts_host ON alerts (host, time_ms))",
+  });
   return versions;
 }
 
@@ -459,6 +483,32 @@ FindingChange changeFromRow(const pqxx::row& row) {
   change.db_build_id = row["db_build_id"].as<std::string>();
   change.at = row["at"].as<Millis>();
   return change;
+}
+
+constexpr const char* kAlertColumns =
+    "alert_id, time_ms, received_ms, rule, rule_id, priority, source, host, agent, container_id, "
+    "container_image, k8s_ns, k8s_pod, tags_json, output, fields_json, simulated";
+
+AlertRecord alertFromRow(const pqxx::row& row) {
+  AlertRecord alert;
+  alert.alert_id = row["alert_id"].as<std::string>();
+  alert.time_ms = row["time_ms"].as<Millis>();
+  alert.received_ms = row["received_ms"].as<Millis>();
+  alert.rule = row["rule"].as<std::string>();
+  alert.rule_id = row["rule_id"].as<std::string>();
+  alert.priority = row["priority"].as<int>();
+  alert.source = row["source"].as<std::string>();
+  alert.host = row["host"].as<std::string>();
+  alert.agent = row["agent"].as<std::string>();
+  alert.container_id = row["container_id"].as<std::string>();
+  alert.container_image = row["container_image"].as<std::string>();
+  alert.k8s_ns = row["k8s_ns"].as<std::string>();
+  alert.k8s_pod = row["k8s_pod"].as<std::string>();
+  alert.tags_json = row["tags_json"].as<std::string>();
+  alert.output = row["output"].as<std::string>();
+  alert.fields_json = row["fields_json"].as<std::string>();
+  alert.simulated = row["simulated"].as<bool>();
+  return alert;
 }
 
 using FindingKey = std::tuple<std::string, std::string, std::string>;
@@ -1144,6 +1194,139 @@ class PostgresStore final : public Store {
           "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
           str(key), str(value));
       return {};
+    });
+  }
+
+  // ---- alerts ----
+
+  core::Result<AlertInsertResult> addAlerts(std::span<const AlertRecord> alerts) override {
+    for (const AlertRecord& alert : alerts) {
+      if (alert.alert_id.empty()) {
+        return core::fail(core::ErrorCode::Input,
+                          "postgres: add alerts: an alert without alert_id");
+      }
+    }
+    return run("add alerts", [&](pqxx::work& tx) -> core::Result<AlertInsertResult> {
+      AlertInsertResult result;
+      constexpr std::size_t kColumns = 17;
+      for (std::size_t start = 0; start < alerts.size(); start += kInsertBatchRows) {
+        const std::size_t end = std::min(alerts.size(), start + kInsertBatchRows);
+        std::string sql = fmt::format("INSERT INTO alerts ({}) VALUES ", kAlertColumns);
+        std::vector<std::string> values;
+        values.reserve((end - start) * kColumns);
+        for (std::size_t i = start; i < end; ++i) {
+          const std::size_t base = (i - start) * kColumns;
+          sql += fmt::format(
+              "{}(${}, ${}::bigint, ${}::bigint, ${}, ${}, ${}::integer, ${}, ${}, ${}, ${}, ${}, "
+              "${}, ${}, ${}, ${}, ${}, ${}::boolean)",
+              i == start ? "" : ", ", base + 1, base + 2, base + 3, base + 4, base + 5, base + 6,
+              base + 7, base + 8, base + 9, base + 10, base + 11, base + 12, base + 13, base + 14,
+              base + 15, base + 16, base + 17);
+          const AlertRecord& alert = alerts[i];
+          values.push_back(alert.alert_id);
+          values.push_back(std::to_string(alert.time_ms));
+          values.push_back(std::to_string(alert.received_ms));
+          values.push_back(alert.rule);
+          values.push_back(alert.rule_id);
+          values.push_back(std::to_string(alert.priority));
+          values.push_back(alert.source);
+          values.push_back(alert.host);
+          values.push_back(alert.agent);
+          values.push_back(alert.container_id);
+          values.push_back(alert.container_image);
+          values.push_back(alert.k8s_ns);
+          values.push_back(alert.k8s_pod);
+          values.push_back(alert.tags_json);
+          values.push_back(alert.output);
+          values.push_back(alert.fields_json);
+          values.emplace_back(alert.simulated ? "true" : "false");
+        }
+        // DO NOTHING (unlike DO UPDATE) accepts an alert_id repeated within one statement.
+        sql += " ON CONFLICT (alert_id) DO NOTHING";
+        const auto inserted = static_cast<std::int64_t>(
+            tx.exec_params(sql, pqxx::prepare::make_dynamic_params(values)).affected_rows());
+        result.inserted += inserted;
+        result.duplicates += static_cast<std::int64_t>(end - start) - inserted;
+      }
+      return result;
+    });
+  }
+
+  core::Result<AlertPage> queryAlerts(const AlertQuery& query) override {
+    if (query.limit < 1 || query.limit > kMaxAlertPage) {
+      return core::fail(core::ErrorCode::Input, "postgres: the alert limit must be from 1 to {}",
+                        kMaxAlertPage);
+    }
+    // The clauses of the filters given, their values as text parameters.
+    std::string where = "WHERE true";
+    std::vector<std::string> values;
+    const auto add = [&](const char* clause, std::string value) {
+      values.push_back(std::move(value));
+      where += fmt::format(fmt::runtime(clause), values.size());
+    };
+    if (query.since) add(" AND time_ms >= ${}::bigint", std::to_string(*query.since));
+    if (query.until) add(" AND time_ms < ${}::bigint", std::to_string(*query.until));
+    if (!query.rule.empty()) add(" AND rule = ${}", query.rule);
+    if (query.priority_min)
+      add(" AND priority >= ${}::integer", std::to_string(*query.priority_min));
+    if (!query.host.empty()) add(" AND host = ${}", query.host);
+    if (!query.container.empty()) add(" AND container_id = ${}", query.container);
+    if (!query.k8s_ns.empty()) add(" AND k8s_ns = ${}", query.k8s_ns);
+    if (!query.tag.empty()) add(" AND tags_json::jsonb ? ${}", query.tag);
+    if (query.after) {
+      values.push_back(std::to_string(query.after->first));
+      values.push_back(query.after->second);
+      where += fmt::format(" AND (time_ms, alert_id) < (${}::bigint, ${})", values.size() - 1,
+                           values.size());
+    }
+    values.push_back(std::to_string(query.limit + 1));  // one more: is there another page?
+    const std::string sql = fmt::format(
+        "SELECT {} FROM alerts {} ORDER BY time_ms DESC, alert_id DESC LIMIT ${}::bigint",
+        kAlertColumns, where, values.size());
+    return run("query alerts", [&](pqxx::work& tx) -> core::Result<AlertPage> {
+      AlertPage page;
+      for (const auto& row : tx.exec_params(sql, pqxx::prepare::make_dynamic_params(values))) {
+        page.alerts.push_back(alertFromRow(row));
+      }
+      page.more = static_cast<std::int64_t>(page.alerts.size()) > query.limit;
+      if (page.more) page.alerts.pop_back();
+      return page;
+    });
+  }
+
+  core::Result<std::optional<AlertRecord>> getAlert(std::string_view alert_id) override {
+    using Found = std::optional<AlertRecord>;
+    return run("get alert", [&](pqxx::work& tx) -> core::Result<Found> {
+      const auto rows = tx.exec_params(
+          fmt::format("SELECT {} FROM alerts WHERE alert_id = $1", kAlertColumns), str(alert_id));
+      if (rows.empty()) return std::nullopt;
+      return alertFromRow(rows[0]);
+    });
+  }
+
+  core::Result<std::vector<AlertCount>> alertSummary(AlertGroup by, Millis since) override {
+    const char* column = by == AlertGroup::Rule   ? "rule"
+                         : by == AlertGroup::Host ? "host"
+                                                  : "priority::text";
+    using Counts = std::vector<AlertCount>;
+    return run("alert summary", [&](pqxx::work& tx) -> core::Result<Counts> {
+      Counts counts;
+      for (const auto& row :
+           tx.exec_params(fmt::format("SELECT {0} AS key, count(*), max(time_ms) FROM alerts "
+                                      "WHERE time_ms >= $1 GROUP BY 1 ORDER BY 2 DESC, 1",
+                                      column),
+                          since)) {
+        counts.push_back(
+            AlertCount{row[0].as<std::string>(), row[1].as<std::int64_t>(), row[2].as<Millis>()});
+      }
+      return counts;
+    });
+  }
+
+  core::Result<std::int64_t> pruneAlerts(Millis before) override {
+    return run("prune alerts", [&](pqxx::work& tx) -> core::Result<std::int64_t> {
+      return static_cast<std::int64_t>(
+          tx.exec_params("DELETE FROM alerts WHERE time_ms < $1", before).affected_rows());
     });
   }
 

@@ -166,6 +166,31 @@ CREATE UNIQUE INDEX jobs_once ON jobs
   (kind, registry, repository, digest, target_repository, parent_job_id)
   WHERE parent_job_id <> 0;
 )sql"},
+    // Runtime alerts (docs/dev/runtime-design.md §5.3).
+    {3, R"sql(
+CREATE TABLE alerts (
+  alert_id TEXT PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  received_ms INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  host TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  container_id TEXT NOT NULL,
+  container_image TEXT NOT NULL,
+  k8s_ns TEXT NOT NULL,
+  k8s_pod TEXT NOT NULL,
+  tags_json TEXT NOT NULL,
+  output TEXT NOT NULL,
+  fields_json TEXT NOT NULL,
+  simulated INTEGER NOT NULL
+);
+CREATE INDEX alerts_time ON alerts (time_ms);
+CREATE INDEX alerts_rule ON alerts (rule, time_ms);
+CREATE INDEX alerts_host ON alerts (host, time_ms);
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
@@ -343,6 +368,9 @@ constexpr std::string_view kMetadataColumns =
 constexpr std::string_view kFindingColumns =
     "vulnerability_id, package_name, installed_version, fixed_version, severity, detail_json, "
     "first_seen";
+constexpr std::string_view kAlertColumns =
+    "alert_id, time_ms, received_ms, rule, rule_id, priority, source, host, agent, container_id, "
+    "container_image, k8s_ns, k8s_pod, tags_json, output, fields_json, simulated";
 constexpr std::string_view kChangeColumns =
     "digest, kind, vulnerability_id, package_name, installed_version, severity, db_build_id, at";
 // An image, its result's metadata (column 6 is NULL when never scanned) and counts.
@@ -459,6 +487,28 @@ FindingChange changeFrom(const Statement& row) {
   change.db_build_id = row.text(6);
   change.at = row.integer(7);
   return change;
+}
+
+AlertRecord alertFrom(const Statement& row) {
+  AlertRecord alert;
+  alert.alert_id = row.text(0);
+  alert.time_ms = row.integer(1);
+  alert.received_ms = row.integer(2);
+  alert.rule = row.text(3);
+  alert.rule_id = row.text(4);
+  alert.priority = static_cast<int>(row.integer(5));
+  alert.source = row.text(6);
+  alert.host = row.text(7);
+  alert.agent = row.text(8);
+  alert.container_id = row.text(9);
+  alert.container_image = row.text(10);
+  alert.k8s_ns = row.text(11);
+  alert.k8s_pod = row.text(12);
+  alert.tags_json = row.text(13);
+  alert.output = row.text(14);
+  alert.fields_json = row.text(15);
+  alert.simulated = row.integer(16) != 0;
+  return alert;
 }
 
 // Columns 0..20 of kImageSelect; tags are filled in by the caller.
@@ -1199,6 +1249,112 @@ class SqliteStore final : public Store {
                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     upsert.bind(1, key).bind(2, value);
     return runDone(db_, upsert, "put setting");
+  }
+
+  // ---- alerts ----
+
+  core::Result<AlertInsertResult> addAlerts(std::span<const AlertRecord> alerts) override {
+    for (const AlertRecord& alert : alerts) {
+      if (alert.alert_id.empty()) return core::fail(ErrorCode::Input, "an alert without alert_id");
+    }
+    std::lock_guard lock(mutex_);
+    Transaction transaction(db_);
+    STORE_TRY(transaction.begin());
+    Statement insert(db_, sql({"INSERT INTO alerts (", kAlertColumns,
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                               "ON CONFLICT (alert_id) DO NOTHING"}));
+    if (!insert.ok()) return sqlFailure(db_, "add alerts");
+    AlertInsertResult result;
+    for (const AlertRecord& alert : alerts) {
+      insert.reset();
+      insert.bind(1, alert.alert_id).bind(2, alert.time_ms).bind(3, alert.received_ms);
+      insert.bind(4, alert.rule).bind(5, alert.rule_id).bind(6, std::int64_t{alert.priority});
+      insert.bind(7, alert.source).bind(8, alert.host).bind(9, alert.agent);
+      insert.bind(10, alert.container_id).bind(11, alert.container_image);
+      insert.bind(12, alert.k8s_ns).bind(13, alert.k8s_pod).bind(14, alert.tags_json);
+      insert.bind(15, alert.output).bind(16, alert.fields_json);
+      insert.bind(17, std::int64_t{alert.simulated ? 1 : 0});
+      if (insert.step() != SQLITE_DONE) return sqlFailure(db_, "add alerts");
+      if (sqlite3_changes(db_) > 0) {
+        ++result.inserted;
+      } else {
+        ++result.duplicates;
+      }
+    }
+    STORE_TRY(transaction.commit());
+    return result;
+  }
+
+  core::Result<AlertPage> queryAlerts(const AlertQuery& query) override {
+    if (query.limit < 1 || query.limit > kMaxAlertPage) {
+      return core::fail(ErrorCode::Input, "the alert limit must be from 1 to {}", kMaxAlertPage);
+    }
+    // Fixed parameter numbers; an absent filter is a clause that is not there.
+    std::string where = " WHERE 1 = 1";
+    if (query.since) where += " AND time_ms >= ?1";
+    if (query.until) where += " AND time_ms < ?2";
+    if (!query.rule.empty()) where += " AND rule = ?3";
+    if (query.priority_min) where += " AND priority >= ?4";
+    if (!query.host.empty()) where += " AND host = ?5";
+    if (!query.container.empty()) where += " AND container_id = ?6";
+    if (!query.k8s_ns.empty()) where += " AND k8s_ns = ?7";
+    if (!query.tag.empty()) {
+      where += " AND EXISTS (SELECT 1 FROM json_each(alerts.tags_json) WHERE value = ?8)";
+    }
+    if (query.after) where += " AND (time_ms < ?9 OR (time_ms = ?9 AND alert_id < ?10))";
+    std::lock_guard lock(mutex_);
+    Statement select(db_, sql({"SELECT ", kAlertColumns, " FROM alerts", where,
+                               " ORDER BY time_ms DESC, alert_id DESC LIMIT ?11"}));
+    if (query.since) select.bind(1, *query.since);
+    if (query.until) select.bind(2, *query.until);
+    if (!query.rule.empty()) select.bind(3, query.rule);
+    if (query.priority_min) select.bind(4, std::int64_t{*query.priority_min});
+    if (!query.host.empty()) select.bind(5, query.host);
+    if (!query.container.empty()) select.bind(6, query.container);
+    if (!query.k8s_ns.empty()) select.bind(7, query.k8s_ns);
+    if (!query.tag.empty()) select.bind(8, query.tag);
+    if (query.after) select.bind(9, query.after->first).bind(10, query.after->second);
+    select.bind(11, query.limit + 1);  // one more: is there another page?
+    auto rows = all<AlertRecord>(select, alertFrom, "query alerts");
+    if (!rows) return tl::unexpected(rows.error());
+    AlertPage page;
+    page.more = static_cast<std::int64_t>(rows->size()) > query.limit;
+    if (page.more) rows->pop_back();
+    page.alerts = std::move(*rows);
+    return page;
+  }
+
+  core::Result<std::optional<AlertRecord>> getAlert(std::string_view alert_id) override {
+    std::lock_guard lock(mutex_);
+    Statement select(db_, sql({"SELECT ", kAlertColumns, " FROM alerts WHERE alert_id = ?"}));
+    select.bind(1, alert_id);
+    return single<AlertRecord>(select, alertFrom, "get alert");
+  }
+
+  core::Result<std::vector<AlertCount>> alertSummary(AlertGroup by, Millis since) override {
+    const char* column = by == AlertGroup::Rule   ? "rule"
+                         : by == AlertGroup::Host ? "host"
+                                                  : "CAST(priority AS TEXT)";
+    std::lock_guard lock(mutex_);
+    Statement select(
+        db_, fmt::format("SELECT {0}, COUNT(*), MAX(time_ms) FROM alerts WHERE time_ms >= ? "
+                         "GROUP BY {0} ORDER BY COUNT(*) DESC, {0}",
+                         column));
+    select.bind(1, since);
+    return all<AlertCount>(
+        select,
+        [](const Statement& row) {
+          return AlertCount{row.text(0), row.integer(1), row.integer(2)};
+        },
+        "alert summary");
+  }
+
+  core::Result<std::int64_t> pruneAlerts(Millis before) override {
+    std::lock_guard lock(mutex_);
+    Statement remove(db_, "DELETE FROM alerts WHERE time_ms < ?");
+    remove.bind(1, before);
+    STORE_TRY(runDone(db_, remove, "prune alerts"));
+    return static_cast<std::int64_t>(sqlite3_changes(db_));
   }
 
  private:

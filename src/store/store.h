@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -231,6 +232,68 @@ struct QuarantineDecision {
   Millis at = 0;
 };
 
+// ---- runtime alerts (docs/dev/runtime-design.md §5.3) --------------------------------------
+
+// One alert as `bulwark detect` or an agent reported it. Identity: alert_id (a UUID the sender
+// chooses, so a retried batch is stored once). `priority` is Falco's priority as a level where
+// more is worse: Debug 0, Informational 1, Notice 2, Warning 3, Error 4, Critical 5, Alert 6,
+// Emergency 7. tags_json (a JSON array of strings) and fields_json (a JSON object) are stored as
+// the sender gave them, after the API validated them.
+struct AlertRecord {
+  std::string alert_id;
+  Millis time_ms = 0;      // when the event happened
+  Millis received_ms = 0;  // when the server stored it
+  std::string rule;
+  std::string rule_id;  // bulwark.id ("" for rules without one)
+  int priority = 0;
+  std::string source;  // "syscall", "k8s_audit", …
+  std::string host;    // hostname
+  std::string agent;   // the ingest token's name that sent it
+  std::string container_id;
+  std::string container_image;
+  std::string k8s_ns;
+  std::string k8s_pod;
+  std::string tags_json = "[]";
+  std::string output;
+  std::string fields_json = "{}";
+  bool simulated = false;
+  friend bool operator==(const AlertRecord&, const AlertRecord&) = default;
+};
+
+struct AlertInsertResult {
+  std::int64_t inserted = 0;
+  std::int64_t duplicates = 0;  // alert_ids already stored (or repeated in the batch)
+};
+
+// Newest first: by (time_ms, alert_id) descending. Every filter is optional ("" / nullopt).
+struct AlertQuery {
+  std::optional<Millis> since;  // time_ms >= since
+  std::optional<Millis> until;  // time_ms < until
+  std::string rule;
+  std::optional<int> priority_min;  // priority >= (at least as severe)
+  std::string host;
+  std::string container;  // container_id
+  std::string k8s_ns;
+  std::string tag;  // one of the tags
+  std::int64_t limit = 100;
+  // Cursor: the (time_ms, alert_id) of the last alert of the previous page; the page continues
+  // strictly after it.
+  std::optional<std::pair<Millis, std::string>> after;
+};
+
+struct AlertPage {
+  std::vector<AlertRecord> alerts;
+  bool more = false;  // another page follows the last alert
+};
+
+enum class AlertGroup { Rule, Host, Priority };
+
+struct AlertCount {
+  std::string key;  // the rule, the host, or the priority level as decimal text
+  std::int64_t count = 0;
+  Millis last_ms = 0;  // newest time_ms in the group
+};
+
 // ---- the interface --------------------------------------------------------------------------
 
 class Store {
@@ -335,10 +398,24 @@ class Store {
   // Small settings the service keeps ("reevaluated_db_build_id").
   virtual core::Result<std::optional<std::string>> getSetting(std::string_view key) = 0;
   virtual core::Status putSetting(std::string_view key, std::string_view value) = 0;
+
+  // Runtime alerts. addAlerts inserts with ON CONFLICT (alert_id) DO NOTHING: an alert_id stored
+  // before, or repeated in the batch, is counted as a duplicate and left as first stored.
+  // An empty alert_id is Input. All of a batch or none is stored.
+  virtual core::Result<AlertInsertResult> addAlerts(std::span<const AlertRecord> alerts) = 0;
+  // Input for a limit outside 1..kMaxAlertPage.
+  virtual core::Result<AlertPage> queryAlerts(const AlertQuery& query) = 0;
+  virtual core::Result<std::optional<AlertRecord>> getAlert(std::string_view alert_id) = 0;
+  // Counts per group of the alerts with time_ms >= since, most first, then by key.
+  virtual core::Result<std::vector<AlertCount>> alertSummary(AlertGroup by, Millis since) = 0;
+  // Deletes the alerts with time_ms < before; returns how many.
+  virtual core::Result<std::int64_t> pruneAlerts(Millis before) = 0;
 };
 
+inline constexpr std::int64_t kMaxAlertPage = 1000;
+
 // The schema version this program writes; both backends migrate to it at open.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Opens a store by URL:
 //   "sqlite:PATH", a plain PATH, or ""  → SQLite (""= defaultStorePath()); parent dirs created;

@@ -122,6 +122,39 @@ TEST(SqliteStore, ReopeningAFileKeepsItsData) {
   EXPECT_EQ(queryText(path, "SELECT COUNT(*) FROM schema_version"), std::to_string(kSchemaVersion));
 }
 
+TEST(SqliteStore, Version2DatabaseGainsTheAlertsTable) {
+  // A database as version 2 left it (no alerts table, version 3 not recorded), with a job in it.
+  const std::string path = temp().fresh("v2.db");
+  {
+    auto store = openSqliteStore(path);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    JobRequest request;
+    request.registry = "local";
+    request.repository = "library/app";
+    request.digest = "sha256:02";
+    ASSERT_TRUE((*store)->enqueue(request, 5));
+  }
+  execOn(path, "DROP TABLE alerts");
+  execOn(path, "DELETE FROM schema_version WHERE version = 3");
+  ASSERT_EQ(queryText(path, "SELECT MAX(version) FROM schema_version"), "2");
+
+  auto store = openSqliteStore(path);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  EXPECT_EQ((*store)->schemaVersion().value_or(-1), 3);
+  EXPECT_EQ(queryText(path, "SELECT COUNT(*) FROM jobs"), "1");
+  AlertRecord alert;
+  alert.alert_id = "6f1c2a3b-0000-4abc-9def-000000000001";
+  alert.rule = "r";
+  alert.time_ms = 7;
+  auto added = (*store)->addAlerts(std::vector<AlertRecord>{alert});
+  ASSERT_TRUE(added.has_value()) << added.error().message;
+  EXPECT_EQ(added->inserted, 1);
+  EXPECT_EQ(queryText(path,
+                      "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+                      "name IN ('alerts_time', 'alerts_rule', 'alerts_host')"),
+            "3");
+}
+
 TEST(SqliteStore, NewerSchemaIsRefused) {
   const std::string path = temp().fresh("newer.db");
   ASSERT_TRUE(openSqliteStore(path).has_value());
