@@ -1,14 +1,18 @@
-// bulwark detect --rules FILE|DIR… --source k8s-audit:FILE|events:FILE… — run Falco-compatible
-// rules over events and print an alert per match, as Falco prints them (text, or Falco's JSON
-// alerts). docs/dev/runtime-design.md §5.1.
+// bulwark detect --rules FILE|DIR… --source k8s-audit:FILE|events:FILE… [-o SINK…] — run
+// Falco-compatible rules over events and send an alert per match to the outputs (stdout by
+// default, as Falco prints them: text, or Falco's JSON alerts; files, syslog, CEF, HTTP, NATS),
+// optionally rate limited per rule. docs/dev/runtime-design.md §5.1, docs/cli.md "Outputs".
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +20,11 @@
 
 #include "cli/commands.h"
 #include "cli/service_options.h"
+#include "core/text.h"
 #include "pipeline/detect.h"
+#include "pipeline/simulate.h"
+#include "pipeline/sinks/outputs.h"
+#include "pipeline/sinks/rate_limit.h"
 
 namespace bulwark::cli {
 
@@ -38,6 +46,14 @@ struct DetectArgs {
   std::string proc_root = "/proc";
   std::string docker_host;
   std::string record;
+  std::vector<std::string> outputs;  // -o
+  std::string output_token_file;
+  std::string output_ca;
+  std::string rate_limit;
+  std::optional<double> rate_burst;
+  std::vector<std::string> simulate;  // rule ids or names, or "all"
+  std::string state_dir;              // stateful rules: first_seen baselines persist here
+  bool live = false;
 };
 
 // Set by SIGINT/SIGTERM: sources that never end stop, the summary is printed.
@@ -75,7 +91,70 @@ int runDetect(const DetectArgs& args) {
     if (auto ok = pipeline::parseSource(spec); !ok) return failWith(ok.error().message);
   }
   if (args.from == "end" && !args.follow) return failWith("--from end needs --follow");
-  const auto loaded = pipeline::loadRules(args.rules, min_priority);
+  for (const auto& spec : args.outputs) {
+    if (auto ok = pipeline::sinks::parseSinkSpec(spec); !ok) return failWith(ok.error().message);
+  }
+  std::optional<pipeline::sinks::RateLimiter> limiter;
+  if (!args.rate_limit.empty()) {
+    auto rate = pipeline::sinks::parseRate(args.rate_limit);
+    if (!rate) return failWith(rate.error().message);
+    // Without --rate-burst a rule may fire one second's worth at once.
+    const double burst = args.rate_burst.value_or(*rate);
+    if (burst < 1) return failWith("--rate-burst: must be at least 1");
+    limiter.emplace(*rate, burst);
+  } else if (args.rate_burst) {
+    return failWith("--rate-burst needs --rate-limit");
+  }
+  pipeline::sinks::SinkContext sink_context;
+  sink_context.version = BULWARK_VERSION;
+  sink_context.procid = std::to_string(::getpid());
+  sink_context.http_ca = args.output_ca;
+  if (!args.output_token_file.empty()) {
+    auto token = readToken(args.output_token_file);
+    if (!token) return failWith("--output-token-file: " + token.error().message);
+    sink_context.http_token = std::move(*token);
+  }
+  // --simulate: the rules' own trigger events instead of sources (the built-ins by default, the
+  // intel sets pointed at the simulations' feeds), written to a scratch directory.
+  const bool simulating = !args.simulate.empty();
+  if (!simulating && args.live) return failWith("--live needs --simulate");
+  if (!simulating && args.sources.empty()) {
+    return failWith("detect: no --source (or --simulate) given");
+  }
+  if (simulating && !args.sources.empty()) {
+    return failWith("--simulate replays its own events: leave out --source");
+  }
+  char scratch_template[] = "/tmp/bulwark-simulate-XXXXXX";
+  std::filesystem::path scratch;
+  if (simulating) {
+    if (::mkdtemp(scratch_template) == nullptr) return failWith("cannot make a scratch directory");
+    scratch = scratch_template;
+  }
+  struct RemoveScratch {
+    const std::filesystem::path& dir;
+    ~RemoveScratch() {
+      std::error_code ignored;
+      if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+    }
+  } remove_scratch{scratch};
+  std::vector<std::string> rule_paths = args.rules;
+  if (simulating && !args.live) {
+    if (rule_paths.empty()) rule_paths.emplace_back("builtin");
+    auto feeds = pipeline::writeSimulationFeeds(scratch);
+    if (!feeds) return failWith(feeds.error().message);
+    rule_paths.push_back(*feeds);
+  }
+  const auto loaded = pipeline::loadRules(rule_paths, min_priority);
+  if (simulating && args.live) {
+    for (const auto& name : args.simulate) {
+      if (auto done = pipeline::simulateLive(name, loaded->source, scratch); !done) {
+        return failWith(done.error().message);
+      }
+      std::fprintf(stderr, "bulwark: detect: simulate: %s performed for the live sensors\n",
+                   core::printable(name).c_str());
+    }
+    return kExitOk;
+  }
   std::size_t warnings = 0;
   for (const auto& message : loaded->result.messages) {
     if (message.error) {
@@ -93,6 +172,16 @@ int runDetect(const DetectArgs& args) {
 
   pipeline::DetectOptions options;
   options.sources = args.sources;
+  if (simulating) {
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    auto simulation = pipeline::prepareSimulation(args.simulate, loaded->source, scratch, now);
+    if (!simulation) return failWith(simulation.error().message);
+    options.sources = simulation->sources;
+    options.simulated = true;
+    std::fprintf(stderr, "bulwark: detect: simulate: %zu rule(s)\n", simulation->rule_ids.size());
+  }
   options.first_match = args.first_match;
   options.follow = args.follow;
   options.from_end = args.from == "end";
@@ -125,13 +214,25 @@ int runDetect(const DetectArgs& args) {
                    "and file opens\n");
       return;
     }
+    if (spec.kind == pipeline::SourceSpec::Kind::AuditdLive) {
+      std::fprintf(stderr, "bulwark: detect: auditd-live: reading the kernel's audit records\n");
+      return;
+    }
+    if (spec.kind == pipeline::SourceSpec::Kind::Docker) {
+      std::fprintf(stderr, "bulwark: detect: docker: following the daemon's container events\n");
+      return;
+    }
     std::fprintf(stderr, "bulwark: detect: k8s audit webhook listening on %s:%d\n",
                  spec.address.c_str(), port);
   };
   // A run that never ends reports diagnostics as they come.
+  // Only files read once end; webhooks and live sensors (whatever their kind) run until stopped.
   bool unending = args.follow;
-  for (const auto& spec : args.sources) {
-    if (spec.starts_with("k8s-audit-webhook:") || spec == "proc" || spec == "ebpf") {
+  for (const auto& text : args.sources) {
+    const auto spec = pipeline::parseSource(text);
+    using Kind = pipeline::SourceSpec::Kind;
+    if (spec && spec->kind != Kind::K8sAuditFile && spec->kind != Kind::EventsFile &&
+        spec->kind != Kind::AuditdFile) {
       unending = true;
     }
   }
@@ -141,14 +242,43 @@ int runDetect(const DetectArgs& args) {
                    diagnostic.where.c_str(), diagnostic.detail.c_str());
     };
   }
-  options.output_fields = args.format == "json";
+  // Each sink has its own thread and queue. A live run drops what a full queue cannot take
+  // (the engine never waits for a receiver); a finite run waits instead, losing nothing.
+  auto outputs = pipeline::sinks::Outputs::open(args.outputs, sink_context, !unending);
+  if (!outputs) return failWith(outputs.error().message);
+  options.output_fields = args.format == "json" || (*outputs)->needsJson();
+  // first_seen baselines (docs/rules.md, "Stateful rules"): read now, written at most once a
+  // minute while running and once more at the end.
+  if (!args.state_dir.empty()) {
+    for (const auto& problem : loaded->ruleset.setStateDir(args.state_dir)) {
+      std::fprintf(stderr, "bulwark: detect: --state-dir: %s\n", problem.c_str());
+    }
+  }
   const auto format =
       args.format == "json" ? pipeline::AlertFormat::Json : pipeline::AlertFormat::Text;
   const std::string host = hostName();
+  std::uint64_t suppressed = 0;
+  // Called under the engine's lock: one alert at a time, so the limiter needs no lock.
   auto summary = pipeline::runDetect(options, loaded->ruleset, [&](const pipeline::Alert& alert) {
-    std::printf("%s\n", pipeline::formatAlert(alert, format, args.iso8601, host).c_str());
-    if (unending) std::fflush(stdout);  // a live stream: each alert as it fires
+    if (limiter && !limiter->allow(alert.rule->item->name, alert.ts_ns)) {
+      ++suppressed;
+      return;
+    }
+    (*outputs)->deliver(std::make_shared<const pipeline::sinks::SinkAlert>(
+        pipeline::sinks::toSinkAlert(alert, format, args.iso8601, host, (*outputs)->needsJson())));
   });
+  (*outputs)->finish();
+  for (const auto& problem : loaded->ruleset.flushState()) {
+    std::fprintf(stderr, "bulwark: detect: --state-dir: %s\n", problem.c_str());
+  }
+  for (const auto& [rule, stats] : loaded->ruleset.statefulStats()) {
+    if (stats.evictions == 0 && stats.pairs_dropped == 0) continue;
+    std::fprintf(stderr,
+                 "bulwark: detect: stateful rule '%s': %llu key(s) evicted, %llu new pair(s) "
+                 "not stored (state bounds reached)\n",
+                 rule->item->name.c_str(), static_cast<unsigned long long>(stats.evictions),
+                 static_cast<unsigned long long>(stats.pairs_dropped));
+  }
   std::fflush(stdout);
   if (!summary) return failWith("detect: " + summary.error().message);
   for (const auto& diagnostic : summary->diagnostics) {
@@ -158,6 +288,19 @@ int runDetect(const DetectArgs& args) {
   std::fprintf(stderr, "bulwark: detect: %llu event(s), %llu alert(s), %zu diagnostic(s)\n",
                static_cast<unsigned long long>(summary->events),
                static_cast<unsigned long long>(summary->alerts), summary->diagnostic_count);
+  if (limiter) {
+    std::fprintf(stderr, "bulwark: detect: rate limit: %llu alert(s) suppressed\n",
+                 static_cast<unsigned long long>(suppressed));
+    for (const auto& [rule, count] : limiter->suppressed()) {
+      std::fprintf(stderr, "bulwark: detect: rate limit: rule '%s': %llu suppressed\n",
+                   core::printable(rule).c_str(), static_cast<unsigned long long>(count));
+    }
+  }
+  if (!args.outputs.empty()) {
+    for (const auto& line : (*outputs)->statsLines()) {
+      std::fprintf(stderr, "bulwark: detect: %s\n", core::printable(line).c_str());
+    }
+  }
   return args.exit_code && summary->alerts != 0 ? kExitPolicy : kExitOk;
 }
 
@@ -170,11 +313,15 @@ void addDetectCommand(CLI::App& root, Action& action) {
   command->add_option("--rules,-r", args->rules,
                       "Rule file or directory (repeatable, in order; `builtin`: bulwark's own "
                       "rules, the default)");
-  command
-      ->add_option("--source,-s", args->sources,
-                   "Event source: k8s-audit:FILE | k8s-audit-webhook:[HOST:]PORT | events:FILE | "
-                   "proc (repeatable)")
-      ->required();
+  command->add_option("--source,-s", args->sources,
+                      "Event source (repeatable): k8s-audit:FILE | k8s-audit-webhook:[HOST:]PORT | "
+                      "events:FILE | auditd:FILE | auditd-live | proc | ebpf | docker[:ENDPOINT]");
+  command->add_option("--simulate", args->simulate,
+                      "Replay the trigger events of a built-in rule (id, name or `all`; "
+                      "repeatable) through the outputs, alerts marked simulated");
+  command->add_flag("--live", args->live,
+                    "With --simulate: perform the rule's harmless action for real instead, for "
+                    "the sensors of a running detect or agent to see (BW-RT-215)");
   command->add_option("--proc-root", args->proc_root, "Host sensors: the host's /proc")
       ->capture_default_str();
   command->add_option("--docker-host", args->docker_host,
@@ -199,6 +346,20 @@ void addDetectCommand(CLI::App& root, Action& action) {
       ->check(CLI::IsMember({"text", "json"}));
   command->add_flag("--time-iso8601", args->iso8601, "Alert times in ISO 8601 UTC");
   command->add_flag("--exit-code", args->exit_code, "Exit 1 when an alert fired");
+  command->add_option("--output,-o", args->outputs,
+                      "Where alerts go (repeatable; default stdout): stdout | file:PATH | "
+                      "syslog+udp|tcp|tls://H:P | cef+udp|tcp://H:P | http(s)://URL | "
+                      "nats://H:P/STREAM/SUBJECT (docs/cli.md \"Outputs\")");
+  command->add_option("--output-token-file", args->output_token_file,
+                      "HTTP outputs send this file's first line as the bearer token");
+  command->add_option("--output-ca", args->output_ca,
+                      "HTTPS outputs verify the server against this CA file");
+  command->add_option("--rate-limit", args->rate_limit,
+                      "At most N alerts per second per rule (N or N/s; event time)");
+  command->add_option("--rate-burst", args->rate_burst,
+                      "With --rate-limit: a rule may fire this many at once (default N)");
+  command->add_option("--state-dir", args->state_dir,
+                      "Stateful rules: keep first_seen baselines in DIR/baselines/ across runs");
   command->callback([args, &action] { action = [args] { return runDetect(*args); }; });
 }
 

@@ -196,6 +196,11 @@ class SourceRun {
           alert.ts_ns = event.ts_ns;
           alert.simulated = options_.simulated;
           alert.output = rules::Ruleset::render(rule, context_);
+          // A folded YAML template (`output: >`) ends in a newline; the alert line does not.
+          while (!alert.output.empty() &&
+                 (alert.output.back() == '\n' || alert.output.back() == ' ')) {
+            alert.output.pop_back();
+          }
           if (options_.output_fields) alert.fields = rules::Ruleset::outputFields(rule, context_);
         },
         options_.use_index);

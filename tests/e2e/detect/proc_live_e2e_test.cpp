@@ -1,15 +1,22 @@
 // The host sensors for real. `proc`: the kernel's proc connector and /proc on this machine. A
 // process the test starts must come back as an execve event with its program, arguments, parent
 // chain and user, then as a procexit; and `bulwark detect -s proc` must raise Falco's own "Search
-// Private Keys or Passwords" alert for a grep the test runs. Needs root (the connector refuses
-// others before Linux 6.6 and outside the initial namespaces): skipped, saying so, without it.
+// Private Keys or Passwords" alert for a grep the test runs. `ebpf` raises Falco's alert for a
+// read of /etc/shadow; `auditd-live` sees an audit message the test sends through the kernel.
+// Needs root (the connector refuses others before Linux 6.6 and outside the initial
+// namespaces): skipped, saying so, without it.
+#include <linux/netlink.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -18,6 +25,7 @@
 #include <gtest/gtest.h>
 
 #include "child_process.h"
+#include "events/auditd/netlink_source.h"
 #include "events/ebpf/ebpf_source.h"
 #include "events/host/host_event.h"
 #include "events/proc/connector.h"
@@ -193,6 +201,60 @@ TEST(EbpfLive, DetectRaisesFalcosAlertForAReadOfTheShadowFile) {
       << detect.out();
   EXPECT_NE(detect.out().find("\"fd.name\":\"/etc/shadow\""), std::string::npos) << detect.out();
   EXPECT_EQ(detect.terminate(), 0) << detect.err();
+}
+
+// Sends a user-space audit message through the kernel, which logs it with this process's pid:
+// what `auditd-live` must see. AUDIT_USER_AVC (what SELinux's user-space object managers send):
+// the one user message type the kernel relays even while auditing is disabled (no auditd).
+// False when the kernel refuses.
+bool sendAuditUserMessage(const std::string& text) {
+  const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+  if (fd < 0) return false;
+  std::vector<char> message(NLMSG_SPACE(text.size() + 1), '\0');
+  auto* header = reinterpret_cast<nlmsghdr*>(message.data());
+  header->nlmsg_len = static_cast<std::uint32_t>(NLMSG_LENGTH(text.size() + 1));
+  header->nlmsg_type = 1107;  // AUDIT_USER_AVC
+  header->nlmsg_flags = NLM_F_REQUEST;
+  header->nlmsg_seq = 1;
+  std::memcpy(NLMSG_DATA(header), text.c_str(), text.size() + 1);
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  const bool sent = ::sendto(fd, message.data(), header->nlmsg_len, 0,
+                             reinterpret_cast<const sockaddr*>(&kernel), sizeof kernel) >= 0;
+  ::close(fd);
+  return sent;
+}
+
+// `auditd-live`: the kernel's audit multicast, for a message this test sends; the pid the
+// kernel records is this process's.
+TEST(AuditdLive, DetectSeesAUserMessageTheKernelLogs) {
+  if (::geteuid() != 0) GTEST_SKIP() << "the audit multicast group needs root";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("bulwark-auditd-live-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto rules = dir / "rules.yaml";
+  std::ofstream(rules) << "- rule: User audit message\n"
+                          "  desc: an AUDIT_USER message from the test\n"
+                          "  condition: evt.type=user_avc and proc.pid="
+                       << ::getpid()
+                       << "\n"
+                          "  output: user message (pid=%proc.pid uid=%user.uid "
+                          "types=%audit.record_types)\n"
+                          "  priority: NOTICE\n";
+  Child detect({"detect", "-r", rules.string(), "-s", "auditd-live", "--format", "json"});
+  const bool listening = detect.waitFor("auditd-live: reading", /*on_stderr=*/true, 10s);
+  if (!listening &&
+      detect.err().find("cannot join the audit multicast group") != std::string::npos) {
+    std::filesystem::remove_all(dir);
+    GTEST_SKIP() << "no audit multicast here: " << detect.err();
+  }
+  ASSERT_TRUE(listening) << detect.err();
+  ASSERT_TRUE(sendAuditUserMessage("avc:  denied  { read } for bulwark-e2e"));
+  EXPECT_TRUE(detect.waitFor("\"rule\":\"User audit message\"")) << detect.out() << detect.err();
+  EXPECT_NE(detect.out().find("\"audit.record_types\":\"(USER_AVC)\""), std::string::npos)
+      << detect.out();
+  EXPECT_EQ(detect.terminate(), 0) << detect.err();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 // kernel —, sshd, host network, the Docker socket mounted), runs `bulwark bench docker` and
 // asserts each container's verdicts, the host's daemon-config verdicts with where each value
 // came from, the host summary, that an offline snapshot gives the same report, and that a
-// socket that never answers ends in not-evaluated results, never in a hang or a pass.
+// socket that never answers ends in not-evaluated results, never in a hang or a pass. And
+// `bulwark detect -s docker:…` follows the same daemon's container events: Falco's container
+// rules and ours fire as containers are created, started and exec'd into.
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -25,7 +27,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_run.h"
+#include "e2e/detect/child_process.h"
 #include "support/process.h"
+#include "testdata.h"
 
 namespace {
 
@@ -390,6 +394,67 @@ TEST_F(DockerBenchE2e, ASocketThatNeverAnswersIsNotEvaluatedNotAHang) {
     EXPECT_EQ(results.at({host, id}).status, "not-evaluated") << id;
     EXPECT_EQ(results.at({host, id}).cause, "timeout") << id;
   }
+}
+
+TEST_F(DockerBenchE2e, DetectFollowsContainerEvents) {
+  constexpr std::string_view kFalco010 = "runtime/falcosecurity-rules/falco-rules-0.1.0";
+  BULWARK_REQUIRE_SHARED(kFalco010);
+  const auto rules = dir() / "docker_rules.yaml";
+  writeFile(rules, R"(
+- rule: Privileged container created
+  desc: a container created privileged (it need not start)
+  condition: evt.type=docker and docker.action=create and container.privileged=true
+  output: privileged container created (name=%container.name image=%container.image.repository)
+  priority: WARNING
+- rule: Command run in a container
+  desc: docker exec (the health checks of the suite's other containers are execs too)
+  condition: evt.type=docker and docker.action=exec_start and container.name startswith ev-
+  output: exec (name=%container.name command=%docker.exec.command)
+  priority: NOTICE
+)");
+  bulwark::testing::Child detect(
+      {"detect", "-r", rules.string(), "-r",
+       (bulwark::testing::sharedTestdata() / kFalco010 / "falco_rules.yaml").string(), "-s",
+       "docker:" + dockerd().host(), "--format", "json"});
+  ASSERT_TRUE(detect.waitFor("following the daemon's container events", /*on_stderr=*/true))
+      << detect.err();
+  std::string out;
+  const std::string image = " bulwark-e2e:1";
+  ASSERT_TRUE(runCommand(
+      dockerd().docker("create --name ev-priv --network none --privileged" + image), &out))
+      << out;
+  ASSERT_TRUE(runCommand(
+      dockerd().docker("run -d --name ev-etc --network none -v /etc:/host-etc" + image), &out))
+      << out;
+  ASSERT_TRUE(runCommand(dockerd().docker("exec ev-etc /pause health"), &out)) << out;
+  EXPECT_TRUE(detect.waitFor("\"rule\":\"Command run in a container\"")) << detect.out();
+  (void)runCommand(dockerd().docker("rm -f ev-priv ev-etc"), &out);
+  EXPECT_EQ(detect.terminate(), 0) << detect.err();
+
+  std::map<std::string, Json> alerts;  // rule → its alert
+  std::istringstream lines(detect.out());
+  for (std::string line; std::getline(lines, line);) {
+    const Json alert = Json::parse(line, nullptr, false);
+    ASSERT_TRUE(alert.is_object()) << line;
+    EXPECT_TRUE(alerts.emplace(alert.at("rule").get<std::string>(), alert).second)
+        << "fired twice: " << line;
+  }
+  ASSERT_TRUE(alerts.contains("Privileged container created")) << detect.out();
+  EXPECT_EQ(alerts["Privileged container created"]["output_fields"]["container.name"], "ev-priv");
+  ASSERT_TRUE(alerts.contains("Command run in a container")) << detect.out();
+  EXPECT_EQ(alerts["Command run in a container"]["output_fields"]["docker.exec.command"],
+            "/pause health");
+  // Falco's own rule, unmodified: the start of a container with /etc of the host mounted (once:
+  // Falco's container event comes at the start only).
+  ASSERT_TRUE(alerts.contains("Launch Sensitive Mount Container")) << detect.out();
+  const auto& mount = alerts["Launch Sensitive Mount Container"];
+  EXPECT_NE(mount["output_fields"]["container.mounts"].get<std::string>().find("/etc:/host-etc"),
+            std::string::npos)
+      << mount.dump();
+  EXPECT_EQ(mount["priority"], "Informational");
+  // The created-only privileged container never started: Falco's "Launch Privileged Container"
+  // (container_started) stays silent, as Falco would.
+  EXPECT_FALSE(alerts.contains("Launch Privileged Container")) << detect.out();
 }
 
 }  // namespace

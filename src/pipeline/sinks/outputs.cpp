@@ -1,0 +1,80 @@
+#include "pipeline/sinks/outputs.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <fmt/format.h>
+
+namespace bulwark::pipeline::sinks {
+
+SinkAlert toSinkAlert(const Alert& alert, AlertFormat format, bool iso8601,
+                      const std::string& hostname, bool with_json) {
+  SinkAlert out;
+  const rules::RuleItem& item = *alert.rule->item;
+  out.rule = item.name;
+  out.rule_id = item.id;
+  out.priority = item.priority;
+  out.tags = item.tags;
+  out.ts_ns = alert.ts_ns;
+  out.hostname = hostname;
+  out.output = alert.output;
+  out.line = formatAlert(alert, format, iso8601, hostname);
+  if (with_json) {
+    out.json = format == AlertFormat::Json ? out.line
+                                           : formatAlert(alert, AlertFormat::Json, true, hostname);
+    out.fields = alert.fields;
+  }
+  return out;
+}
+
+core::Result<std::unique_ptr<Outputs>> Outputs::open(const std::vector<std::string>& specs,
+                                                     const SinkContext& context,
+                                                     bool wait_when_full) {
+  std::vector<SinkSpec> parsed;
+  for (const auto& text : specs.empty() ? std::vector<std::string>{"stdout"} : specs) {
+    auto spec = parseSinkSpec(text);
+    if (!spec) return tl::unexpected(spec.error());
+    parsed.push_back(std::move(*spec));
+  }
+  auto outputs = std::make_unique<Outputs>();
+  for (const auto& spec : parsed) {
+    auto sink = makeSink(spec, context);
+    if (!sink) return tl::unexpected(sink.error());
+    if (spec.kind != SinkSpec::Kind::Stdout && spec.kind != SinkSpec::Kind::File) {
+      outputs->needs_json_ = true;
+    }
+    outputs->runners_.push_back(std::make_unique<SinkRunner>(displayName(spec), std::move(*sink),
+                                                             kSinkQueueCapacity, wait_when_full));
+  }
+  return outputs;
+}
+
+void Outputs::deliver(const std::shared_ptr<const SinkAlert>& alert) {
+  for (auto& runner : runners_) runner->push(alert);
+}
+
+void Outputs::finish() {
+  // One bound for the whole exit: the sinks drain side by side, each in what is left of it.
+  const auto deadline = std::chrono::steady_clock::now() + kSinkDrainBound;
+  for (auto& runner : runners_) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    runner->finish(std::max(left, std::chrono::milliseconds(0)));
+  }
+}
+
+std::vector<std::string> Outputs::statsLines() const {
+  std::vector<std::string> lines;
+  for (const auto& runner : runners_) {
+    const SinkStats stats = runner->stats();
+    std::string line = fmt::format(
+        "output {}: {} sent, {} dropped (queue full), {} rejected, {} failed, {} "
+        "unsent at exit",
+        runner->name(), stats.sent, stats.dropped, stats.rejected, stats.failed, stats.unsent);
+    if (!stats.last_error.empty()) line += "; last error: " + stats.last_error;
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+}  // namespace bulwark::pipeline::sinks
