@@ -188,6 +188,7 @@ int runDetect(const DetectArgs& args) {
   options.tls_cert = args.tls_cert;
   options.tls_key = args.tls_key;
   options.proc_root = args.proc_root;
+  options.hostname = hostName();
   options.record = args.record;
   options.docker_endpoint = args.docker_host;
   if (options.docker_endpoint.empty()) {

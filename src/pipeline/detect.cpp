@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/sha256.h"
 #include "events/auditd/file_reader.h"
 #include "events/auditd/mapping.h"
 #include "events/auditd/netlink_source.h"
@@ -195,6 +196,7 @@ class SourceRun {
           alert.rule = &rule;
           alert.ts_ns = event.ts_ns;
           alert.simulated = options_.simulated;
+          alert.id = alertId(rule.item->name, event.ts_ns, event.num);
           alert.output = rules::Ruleset::render(rule, context_);
           // A folded YAML template (`output: >`) ends in a newline; the alert line does not.
           while (!alert.output.empty() &&
@@ -510,13 +512,24 @@ std::string formatAlert(const Alert& alert, AlertFormat format, bool iso8601_tim
   }
   if (alert.simulated) fields["simulated"] = true;
   out["output_fields"] = std::move(fields);
-  // Ours, for our rules: keys Falco's consumers do not know and ignore.
+  // Ours: keys Falco's consumers do not know and ignore.
+  if (!alert.id.empty()) out["alert_id"] = alert.id;
   const rules::RuleItem& item = *alert.rule->item;
   if (!item.id.empty()) {
     out["bulwark"] = {
         {"id", item.id}, {"remediation", item.remediation}, {"references", item.references}};
   }
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string alertId(std::string_view rule, std::int64_t ts_ns, std::uint64_t num) {
+  const std::string digest = core::sha256Hex(fmt::format("{}\n{}\n{}", rule, ts_ns, num));
+  // RFC 9562 layout: 48 bits of Unix ms, version 8, 12 digest bits, variant 10, 62 digest bits.
+  const std::uint64_t ms = ts_ns > 0 ? static_cast<std::uint64_t>(ts_ns / 1000000) : 0;
+  const std::string time = fmt::format("{:012x}", ms & 0xffffffffffffULL);
+  const char variant = "89ab"[std::stoi(digest.substr(15, 1), nullptr, 16) & 3];
+  return fmt::format("{}-{}-8{}-{}{}-{}", time.substr(0, 8), time.substr(8, 4), digest.substr(0, 3),
+                     variant, digest.substr(3, 3), digest.substr(6, 12));
 }
 
 }  // namespace bulwark::pipeline

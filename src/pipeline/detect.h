@@ -35,6 +35,10 @@ std::unique_ptr<LoadedRules> loadRules(const std::vector<std::string>& paths,
 
 struct Alert {
   const rules::Rule* rule = nullptr;
+  // A UUID (version 8: the event's time in ms, then a digest) that the same alert of the same
+  // event always gets: a resent or replayed alert is a duplicate the server drops, not a second
+  // alert, and output stays deterministic. JSON's "alert_id".
+  std::string id;
   std::int64_t ts_ns = 0;
   std::string output;  // the rendered template, without time and priority
   std::vector<std::pair<std::string, std::optional<std::string>>> fields;  // output_fields
@@ -120,5 +124,9 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
 // 8601 UTC with `iso8601`), or Falco's JSON alert object.
 std::string formatAlert(const Alert& alert, AlertFormat format, bool iso8601,
                         const std::string& hostname);
+
+// The id of rule `rule`'s alert on the event numbered `num` (from 1 in its source) at `ts_ns`.
+// The host is not part of it: the same recording replayed on two hosts gives the same alerts.
+std::string alertId(std::string_view rule, std::int64_t ts_ns, std::uint64_t num);
 
 }  // namespace bulwark::pipeline

@@ -286,6 +286,10 @@ core::Result<store::AlertRecord> parseAlertLine(std::string_view line, store::Mi
     if (!it->is_boolean()) return core::fail(ErrorCode::Input, "'simulated' must be a boolean");
     alert.simulated = it->get<bool>();
   }
+  // `bulwark detect --simulate` marks its alerts in output_fields (Falco's consumers keep them).
+  if (const auto it = fields.find("simulated"); it != fields.end() && it->is_boolean()) {
+    alert.simulated = alert.simulated || it->get<bool>();
+  }
   return alert;
 }
 

@@ -428,5 +428,56 @@ TEST(ServiceE2E, BenchK8sAsksTheServerWhichImagesItScanned) {
       << results["k8s:shop/Deployment/scanned"].dump(2);
 }
 
+// Runtime alerts end to end: `bulwark detect` posts its alerts to the server's /api/v1/alerts
+// through its HTTP output with the ingest token; the server stores them and serves them back,
+// filtered and summarised. Every built-in rule's simulation arrives marked simulated; a
+// recording replayed twice is stored once (the same alerts of the same events, the same ids).
+TEST(ServiceE2E, DetectAlertsAreStoredOnceAndServed) {
+  REQUIRE_TOOLS();
+  Service service;
+  ASSERT_TRUE(service.start());
+  writeFile(service.dir() / "ingest.token", service.ingest() + "\n");
+  const std::string post = " -o http://127.0.0.1:" + service.servicePort() +
+                           "/api/v1/alerts --output-token-file " +
+                           shellQuote((service.dir() / "ingest.token").string()) + " 2>&1";
+  // "output http://…: N sent, 0 dropped (queue full), 0 rejected, 0 failed, …"
+  const auto sent = [](const std::string& out) {
+    const auto at = out.find(" sent, 0 dropped (queue full), 0 rejected, 0 failed");
+    if (at == std::string::npos) return -1;
+    const auto number = out.rfind(' ', at - 1);
+    return std::stoi(out.substr(number + 1, at - number - 1));
+  };
+  const auto stored = [&](const std::string& query) {
+    const auto res = service.get("/api/v1/alerts?limit=1000&since=3650d" + query, service.admin());
+    EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+    return res && res->status == 200 ? Json::parse(res->body) : Json::object();
+  };
+  std::string out;
+  ASSERT_TRUE(runCommand(shellQuote(bulwarkBin()) + " detect --simulate all" + post, &out)) << out;
+  const int simulated = sent(out);
+  EXPECT_GE(simulated, 57) << out;
+  Json page = stored("");
+  EXPECT_EQ(page["alerts"].size(), static_cast<std::size_t>(simulated));
+  page = stored("&rule=Bulwark%20Test%20Alert");
+  ASSERT_EQ(page["alerts"].size(), 1U) << page.dump(2);
+  EXPECT_EQ(page["alerts"][0]["rule_id"], "BW-RT-215");
+  EXPECT_EQ(page["alerts"][0]["simulated"], true);
+
+  const fs::path fixtures = sourceDir() / "tests/fixtures/runtime/sinks";
+  const std::string replay =
+      shellQuote(bulwarkBin()) + " detect -r " + shellQuote((fixtures / "rules.yaml").string()) +
+      " -s events:" + shellQuote((fixtures / "events.jsonl").string()) + post;
+  ASSERT_TRUE(runCommand(replay, &out)) << out;
+  const int replayed = sent(out);
+  EXPECT_EQ(replayed, 4) << out;
+  ASSERT_TRUE(runCommand(replay, &out)) << out;  // again: all duplicates
+  page = stored("");
+  EXPECT_EQ(page["alerts"].size(), static_cast<std::size_t>(simulated + replayed));
+  const auto res = service.get("/api/v1/alerts/summary?by=rule&since=3650d", service.admin());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_NE(res->body.find("Read of shadow"), std::string::npos) << res->body;
+}
+
 }  // namespace
 }  // namespace bulwark::testing
