@@ -178,6 +178,7 @@ int runList(const RulesArgs& args) {
   if (args.format == "markdown") {
     // By id, for the docs; rules without one keep their load order, after.
     std::vector<const rules::RuleItem*> sorted;
+    sorted.reserve(items.size());
     for (const auto& rule : items) sorted.push_back(&rule);
     std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
       return !a->id.empty() && (b->id.empty() || a->id < b->id);
