@@ -18,6 +18,7 @@
 #include "rules/intel.h"
 #include "rules/loader.h"
 #include "rules/ruleset.h"
+#include "support/process.h"
 
 namespace bulwark::rules {
 namespace {
@@ -28,25 +29,8 @@ IntelSet setOf(IntelKind kind, const std::vector<std::string>& entries) {
   return set;
 }
 
-class TempDir {
- public:
-  TempDir()
-      : path_(std::filesystem::temp_directory_path() /
-              ("bulwark-intel-" + std::to_string(::getpid()) + "-" +
-               std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()))) {
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name, std::ios::binary | std::ios::trunc) << text;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using testing::TempDir;
+using testing::writeFile;
 
 TEST(IntelSet, AddressesAndNetworksOfBothFamilies) {
   const IntelSet set = setOf(IntelKind::Ip, {"203.0.113.7", "198.51.100.0/24", "2001:db8::1",
@@ -217,9 +201,9 @@ constexpr std::string_view kRules = R"(
 TEST(IntelRules, ConditionsTestMembershipAndReloadsSwapTheSet) {
   TempDir dir;
   std::filesystem::create_directories(dir.path() / "feeds");
-  dir.write("feeds/c2.txt", "# ours\n203.0.113.0/28\nbad entry\n");
-  dir.write("feeds/feodo.csv", "# first_seen_utc,dst_ip\n2026-01-01,198.51.100.23\n");
-  dir.write("rules.yaml", std::string(kRules));
+  writeFile(dir.path() / "feeds/c2.txt", "# ours\n203.0.113.0/28\nbad entry\n");
+  writeFile(dir.path() / "feeds/feodo.csv", "# first_seen_utc,dst_ip\n2026-01-01,198.51.100.23\n");
+  writeFile(dir.path() / "rules.yaml", std::string(kRules));
   const auto loaded = load(dir.path() / "rules.yaml");
   ASSERT_TRUE(loaded->result.ok());
   ASSERT_EQ(loaded->result.messages.size(), 1U);  // the bad line, as a warning with its place
@@ -234,7 +218,7 @@ TEST(IntelRules, ConditionsTestMembershipAndReloadsSwapTheSet) {
   EXPECT_EQ(fired(loaded->ruleset, "192.0.2.1"), std::vector<std::string>{"Connection elsewhere"});
 
   // The feed changes: a reload swaps the set in (the file's size differs, so the stamp does).
-  dir.write("feeds/c2.txt", "192.0.2.0/24\n");
+  writeFile(dir.path() / "feeds/c2.txt", "192.0.2.0/24\n");
   std::vector<std::string> messages;
   reloadChangedIntel(loaded->ruleset.intel(), [&](const std::string& name, const std::string& m) {
     messages.push_back(name + ": " + m);
@@ -262,10 +246,10 @@ TEST(IntelRules, ConditionsTestMembershipAndReloadsSwapTheSet) {
 
 TEST(IntelRules, DeclarationErrors) {
   TempDir dir;
-  dir.write("ok.txt", "203.0.113.1\n");
+  writeFile(dir.path() / "ok.txt", "203.0.113.1\n");
   const auto check = [&](const std::string& yaml, const std::string& code,
                          const std::string& text) {
-    dir.write("rules.yaml", yaml);
+    writeFile(dir.path() / "rules.yaml", yaml);
     const auto loaded = load(dir.path() / "rules.yaml");
     bool found = false;
     for (const auto& message : loaded->result.messages) {

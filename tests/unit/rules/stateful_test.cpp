@@ -17,6 +17,7 @@
 #include "events/host/host_event.h"
 #include "rules/loader.h"
 #include "rules/ruleset.h"
+#include "support/process.h"
 
 namespace bulwark::rules {
 namespace {
@@ -282,22 +283,8 @@ TEST(StatefulCount, KeysAreBoundedLeastRecentlyUsedFirst) {
   EXPECT_EQ(stats[1].second.evictions, 2U);  // a, then b
 }
 
-class TempDir {
- public:
-  TempDir()
-      : path_(std::filesystem::temp_directory_path() /
-              ("bulwark-stateful-" + std::to_string(::getpid()) + "-" +
-               std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()))) {
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using testing::TempDir;
+using testing::writeFile;
 
 constexpr const char* kFirstSeen = R"(
 - rule: Something New
