@@ -204,6 +204,10 @@ void Coalescer::flush() {
   gaps_.clear();
 }
 
+void Coalescer::expirePending() {
+  while (!pending_.empty()) deliver(0, Completion::Timeout);
+}
+
 void Coalescer::deliver(std::size_t index, Completion completion) {
   AuditEvent event = std::move(pending_[index].event);
   pending_.erase(pending_.begin() + static_cast<std::ptrdiff_t>(index));

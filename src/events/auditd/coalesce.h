@@ -11,7 +11,8 @@
 //    an idle gap in the log; or the time given to expire()), which is how single-record
 //    kernel events (a SYSCALL without EOE, CONFIG_CHANGE) complete; or, counted incomplete,
 //    when more than max_in_flight events are pending (the oldest goes); flush() at the end of
-//    the input delivers what is left (counted flushed);
+//    the input delivers what is left (counted flushed), expirePending() when a followed log
+//    goes quiet (counted timed out);
 //  - serials are tracked modulo 2^32 (4294967295 → 0 is no gap): a serial above the highest
 //    seen opens a gap of the serials skipped; one that arrives later, within `timeout`, closes
 //    its place in the gap (out of order, not lost); gaps older than `timeout`, beyond
@@ -104,6 +105,10 @@ class Coalescer {
   void expire(std::int64_t now_ns);
   // End of input: every pending event delivered, open gaps counted lost.
   void flush();
+  // A followed log gone quiet (no record for a while): every pending event is delivered now, as
+  // timed out, so that the last event of a quiet log is not held until the next record. Open
+  // gaps stay open (a late record may still fill them).
+  void expirePending();
 
   [[nodiscard]] const CoalescerStats& stats() const { return stats_; }
   [[nodiscard]] std::size_t inFlight() const { return pending_.size(); }

@@ -1,12 +1,9 @@
 // The auditd log reader (file_reader.h).
 #include "events/auditd/file_reader.h"
 
-#include <cerrno>
-#include <cstdio>
+#include <algorithm>
 #include <cstring>
-#include <memory>
 #include <utility>
-#include <vector>
 
 #include <fmt/format.h>
 
@@ -52,10 +49,23 @@ void LogReader::feed(std::string_view data, core::Diagnostics& diagnostics) {
   }
 }
 
-void LogReader::finish(core::Diagnostics& diagnostics) {
+void LogReader::endFile(core::Diagnostics& diagnostics) {
   if (!partial_.empty() && !skipping_) line(partial_, diagnostics);
+  dropPartialLine();
+}
+
+void LogReader::skipToNextLine() {
+  partial_.clear();
+  skipping_ = true;
+}
+
+void LogReader::dropPartialLine() {
   partial_.clear();
   skipping_ = false;
+}
+
+void LogReader::finish(core::Diagnostics& diagnostics) {
+  endFile(diagnostics);
   coalescer_.flush();
   const auto& stats = coalescer_.stats();
   if (stats.lost > 0) {
@@ -77,11 +87,12 @@ LogReaderStats LogReader::stats() const {
 
 void LogReader::line(std::string_view text, core::Diagnostics& diagnostics) {
   ++stats_.lines;
+  ++file_line_;
   if (text.find_first_not_of(" \t\r") == std::string_view::npos) return;
   auto record = parseLine(text);
   if (!record) {
     ++stats_.bad_records;
-    diagnostics.add("auditd.malformed", fmt::format("{}:{}", name_, stats_.lines),
+    diagnostics.add("auditd.malformed", fmt::format("{}:{}", name_, file_line_),
                     record.error().message);
     return;
   }
@@ -91,35 +102,71 @@ void LogReader::line(std::string_view text, core::Diagnostics& diagnostics) {
 
 void LogReader::oversize(core::Diagnostics& diagnostics) {
   ++stats_.lines;
+  ++file_line_;
   ++stats_.oversize_lines;
-  diagnostics.add("auditd.oversize", fmt::format("{}:{}", name_, stats_.lines),
+  diagnostics.add("auditd.oversize", fmt::format("{}:{}", name_, file_line_),
                   fmt::format("line over {} bytes skipped", kMaxLineBytes));
 }
+
+namespace {
+
+// The reader as the tail's sink: it takes every byte (it holds an incomplete line itself).
+class ReaderSink final : public LineSink {
+ public:
+  ReaderSink(LogReader& reader, const LogFileOptions& options)
+      : reader_(reader), options_(options) {}
+
+  std::size_t feed(std::string_view data, bool at_end, core::Diagnostics& diagnostics) override {
+    reader_.feed(data, diagnostics);
+    if (at_end) reader_.endFile(diagnostics);
+    return data.size();
+  }
+  void startFile() override { reader_.startFile(); }
+  void skipToNextLine() override { reader_.skipToNextLine(); }
+  void idle(std::chrono::steady_clock::duration quiet, core::Diagnostics& /*unused*/) override {
+    if (reader_.inFlight() == 0) return;
+    auto wait =
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.idle_flush);
+    if (reader_.holdsPartialLine()) {
+      wait = std::max(wait, std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                std::chrono::nanoseconds(options_.coalescer.timeout_ns)));
+    }
+    if (quiet >= wait) reader_.expirePending();
+  }
+
+ private:
+  LogReader& reader_;
+  const LogFileOptions& options_;
+};
+
+}  // namespace
 
 core::Result<LogReaderStats> readLogFile(const std::string& path,
                                          const AuditEventCallback& on_event,
                                          core::Diagnostics& diagnostics, CoalescerOptions options) {
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                             &std::fclose);
-  if (!file) {
-    const int error = errno;
-    return core::fail(error == ENOENT ? core::ErrorCode::NotFound : core::ErrorCode::Io, "{}: {}",
-                      path, std::strerror(error));
+  LogFileOptions file;
+  file.coalescer = options;
+  return readLogFile(path, on_event, diagnostics, file);
+}
+
+core::Result<LogReaderStats> readLogFile(const std::string& path,
+                                         const AuditEventCallback& on_event,
+                                         core::Diagnostics& diagnostics,
+                                         const LogFileOptions& options,
+                                         const std::atomic<bool>* stop) {
+  LogReader reader(path, on_event, options.coalescer);
+  ReaderSink sink(reader, options);
+  FileTail tail(path, options.follow, TailNames{"auditd log", "auditd"}, kMaxLineBytes);
+  if (auto status = tail.run(sink, diagnostics, stop); !status) {
+    return tl::unexpected(status.error());
   }
-  LogReader reader(path, on_event, options);
-  std::vector<char> block(std::size_t{256} << 10);
-  while (true) {
-    const std::size_t got = std::fread(block.data(), 1, block.size(), file.get());
-    if (got > 0) reader.feed(std::string_view(block.data(), got), diagnostics);
-    if (got < block.size()) {
-      if (std::ferror(file.get()) != 0) {
-        return core::fail(core::ErrorCode::Io, "{}: read error", path);
-      }
-      break;
-    }
-  }
+  // A follow run ends at the stop, in the middle of a record perhaps: that line is not one.
+  if (options.follow.follow) reader.dropPartialLine();
   reader.finish(diagnostics);
-  return reader.stats();
+  LogReaderStats stats = reader.stats();
+  stats.rotations = tail.stats().rotations;
+  stats.truncations = tail.stats().truncations;
+  return stats;
 }
 
 }  // namespace bulwark::events::auditd

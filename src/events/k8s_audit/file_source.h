@@ -2,15 +2,14 @@
 // JSON lines (the API server's log backend, Falco's trace files), each line an Event, an
 // EventList or an array of them; a pretty-printed file is read as whole documents instead.
 // Bad input never stops a run: every bad line or event is a diagnostic and a counter.
-// With FollowOptions::follow the file is tailed as `tail -F` and Falco's k8saudit plugin do:
-// new lines are read as they are appended, a rotation (rename or delete, then a new file at the
-// path) drains the old file and goes on with the new one from its start, and a copytruncate
-// rotation (the file shrank) reads it again from its start; the pretty-printed fallback is
-// never used then (a growing file is only ever JSON lines).
+// With FollowOptions::follow the file is tailed (events/tail.h) as `tail -F` and Falco's
+// k8saudit plugin do: new lines are read as they are appended, a rotation (rename or delete,
+// then a new file at the path) drains the old file and goes on with the new one from its
+// start, and a copytruncate rotation (the file shrank) reads it again from its start; the
+// pretty-printed fallback is never used then (a growing file is only ever JSON lines).
 #pragma once
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -23,6 +22,7 @@
 #include "core/result.h"
 #include "events/event.h"
 #include "events/k8s_audit/audit_event.h"
+#include "events/tail.h"
 
 namespace bulwark::events::k8s_audit {
 
@@ -99,13 +99,8 @@ class LineDecoder {
   bool check_first_line_ = true;
 };
 
-struct FollowOptions {
-  bool follow = false;    // keep reading after the end of the file until *stop
-  bool from_end = false;  // start at the end of the file as it is at open (only with follow)
-  // How long a wait lasts when inotify reports nothing (no inotify, or a change it does not
-  // see, e.g. on some network file systems): the path and the file are checked again then.
-  std::chrono::milliseconds poll{1000};
-};
+// Follow or not, from the start or the end (events/tail.h, shared with `auditd:FILE`).
+using FollowOptions = events::FollowOptions;
 
 class FileSource {
  public:

@@ -13,7 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -58,8 +57,9 @@ TEST_F(DetectLive, FollowsAGrowingAndRotatedLogUntilTerminated) {
   std::ofstream(log) << namespaceCreated("old-1", "before") << "\n";
   Child detect(
       {"detect", "--follow", "--from", "end", "-r", rules(), "-s", "k8s-audit:" + log.string()});
-  // Appended after start: alerts; the line already there (--from end): none.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Appended once the file is open: alerts; the line already there (--from end): none.
+  ASSERT_TRUE(detect.waitFor("k8s-audit: following " + log.string() + " from its end", true))
+      << detect.err();
   std::ofstream(log, std::ios::app) << namespaceCreated("n-1", "alpha") << "\n";
   ASSERT_TRUE(detect.waitFor("ns=alpha")) << detect.out() << detect.err();
   // logrotate's create mode: rename, then a new file at the path.
