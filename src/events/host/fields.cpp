@@ -370,6 +370,12 @@ void procEnv(const Event& event, const FieldRow&, const FieldArg& arg, Values& o
   out.own(std::move(all));
 }
 
+template <std::string Process::*Member>
+void procStdio(const Event& event, const FieldRow&, const FieldArg&, Values& out) {
+  const Process* process = processOf(event);
+  if (process != nullptr && !(process->*Member).empty()) text(out, process->*Member);
+}
+
 template <std::optional<bool> Process::*Member>
 void procFlag(const Event& event, const FieldRow&, const FieldArg&, Values& out) {
   const Process* process = processOf(event);
@@ -853,9 +859,13 @@ std::vector<FieldRow> buildRows() {
        &unsupported},
       {"proc.exe_ino.ctime_duration_proc_start", kRel, kUnsupported,
        "From the executable's change to the process's start.", &unsupported},
-      {"proc.stdin.type", kStr, kUnsupported, "The type of fd 0.", &unsupported},
-      {"proc.stdout.type", kStr, kUnsupported, "The type of fd 1.", &unsupported},
-      {"proc.stderr.type", kStr, kUnsupported, "The type of fd 2.", &unsupported},
+      {"proc.stdin.type", kStr, 0,
+       "The fd.type of fd 0 when the process was read (ipv4, ipv6, unix, pipe, file, …).",
+       &procStdio<&Process::stdin_type>},
+      {"proc.stdout.type", kStr, 0, "The fd.type of fd 1 when the process was read.",
+       &procStdio<&Process::stdout_type>},
+      {"proc.stderr.type", kStr, 0, "The fd.type of fd 2 when the process was read.",
+       &procStdio<&Process::stderr_type>},
       {"proc.pidns_init_start_ts", kAbs, kUnsupported, "When the pid namespace's init started.",
        &unsupported},
       // thread.*

@@ -81,10 +81,15 @@ struct Process {
   std::optional<std::uint64_t> cap_effective;
   std::optional<std::uint64_t> cap_permitted;
   std::optional<std::uint64_t> cap_inheritable;
-  std::int64_t start_ns = 0;              // wall clock; 0: unknown
-  std::optional<bool> exe_upper_layer;    // the executable lives in the container's writable layer
-  std::optional<bool> exe_from_memfd;     // the executable is a memfd (fileless execution)
-  std::optional<bool> exe_writable;       // the executable is writable by the process's user
+  std::int64_t start_ns = 0;            // wall clock; 0: unknown
+  std::optional<bool> exe_upper_layer;  // the executable lives in the container's writable layer
+  std::optional<bool> exe_from_memfd;   // the executable is a memfd (fileless execution)
+  std::optional<bool> exe_writable;     // the executable is writable by the process's user
+  // Falco's fd.type of stdin, stdout and stderr when the process was read ("ipv4": a socket to
+  // another machine, as a reverse shell's); empty: unknown.
+  std::string stdin_type;
+  std::string stdout_type;
+  std::string stderr_type;
   std::shared_ptr<const Process> parent;  // null: unknown or pid 1
 };
 

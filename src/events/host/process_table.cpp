@@ -1,5 +1,8 @@
 #include "events/host/process_table.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <charconv>
 #include <fstream>
 #include <set>
@@ -107,6 +110,33 @@ const std::unordered_map<std::uint32_t, Account>& ProcessTable::accounts(
   return accounts_.emplace(full, groups ? parseGroup(text) : parsePasswd(text)).first->second;
 }
 
+std::optional<bool> ProcessTable::upperLayer(const Container& container, int pid,
+                                             const std::string& exe) {
+  auto found = upper_dirs_.find(container.id);
+  if (found == upper_dirs_.end()) {
+    if (upper_dirs_.size() >= kMaxContainers) upper_dirs_.clear();
+    const std::string mountinfo =
+        readBounded(options_.proc_root / std::to_string(pid) / "mountinfo");
+    // A process that is gone says nothing about its container: ask again next time.
+    if (mountinfo.empty()) return std::nullopt;
+    found = upper_dirs_.emplace(container.id, overlayUpperDir(mountinfo)).first;
+  }
+  if (!found->second || !exe.starts_with('/') || !found->second->starts_with('/')) {
+    return std::nullopt;
+  }
+  // The executable of a deleted file shows " (deleted)": the path it had is what is asked.
+  std::string path = exe;
+  constexpr std::string_view kDeleted = " (deleted)";
+  if (path.ends_with(kDeleted)) path.resize(path.size() - kDeleted.size());
+  // The upper directory is a path of the host's: read through the host's root.
+  const std::filesystem::path in_upper =
+      hostRoot() / found->second->substr(1) / std::string_view(path).substr(1);
+  struct stat info {};
+  if (::lstat(in_upper.c_str(), &info) == 0) return true;
+  if (errno == ENOENT || errno == ENOTDIR) return false;
+  return std::nullopt;
+}
+
 std::filesystem::path ProcessTable::hostRoot() const {
   // pid 1's root is the host's even when we run in a container that shares the host's pids;
   // reading it needs ptrace access to pid 1, so without it the local root is the best guess.
@@ -175,12 +205,18 @@ ProcessTable::Entry ProcessTable::build(const ProcessInfo& info, std::int64_t st
   process->start_ns = start_ns;
   // An executable run from a memfd (memfd_create + execveat): fileless malware.
   process->exe_from_memfd = info.exe.starts_with("/memfd:");
+  process->stdin_type = info.stdin_type;
+  process->stdout_type = info.stdout_type;
+  process->stderr_type = info.stderr_type;
   if (const auto parent = entries_.find(info.ppid); parent != entries_.end()) {
     process->parent = parent->second.process;
   }
   Entry entry;
   entry.container = container(info.container);
   names(*process, entry.container.get(), info.pid);
+  if (entry.container != nullptr && !info.exe.empty() && !*process->exe_from_memfd) {
+    process->exe_upper_layer = upperLayer(*entry.container, info.pid, info.exe);
+  }
   entry.process = std::move(process);
   return entry;
 }

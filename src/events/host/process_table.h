@@ -91,6 +91,10 @@ class ProcessTable {
   Entry build(const ProcessInfo& info, std::int64_t start_ns);
   std::shared_ptr<const Container> container(const std::optional<ContainerRef>& ref);
   void names(Process& process, const Container* container, int pid);
+  // Whether `exe` (the path inside the container) lies in the container's writable layer: it
+  // exists under the upper directory of the overlay at the container's root (copied up or
+  // created after start). nullopt when that cannot be told (not an overlay, unreadable).
+  std::optional<bool> upperLayer(const Container& container, int pid, const std::string& exe);
   [[nodiscard]] std::filesystem::path hostRoot() const;
   const std::unordered_map<std::uint32_t, Account>& accounts(const std::string& key,
                                                              const std::filesystem::path& file,
@@ -102,6 +106,8 @@ class ProcessTable {
   std::uint64_t ticks_per_second_ = 100;
   std::unordered_map<std::int64_t, Entry> entries_;
   std::map<std::string, std::shared_ptr<const Container>, std::less<>> containers_;
+  // The upper directory of each container's root overlay (nullopt: none), by container id.
+  std::map<std::string, std::optional<std::string>, std::less<>> upper_dirs_;
   // passwd/group files read, by "host" or container id (+ ":g" for groups).
   std::map<std::string, std::unordered_map<std::uint32_t, Account>, std::less<>> accounts_;
   ProcessTableStats stats_;

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +11,8 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -277,6 +280,10 @@ class Fd {
   int fd_;
 };
 
+// The socket tables of a busy server run to tens of thousands of lines; past this, a socket's
+// family is left unknown rather than the exec held up.
+constexpr std::size_t kMaxNetTableBytes = std::size_t{8} << 20;
+
 // Up to `limit` bytes of DIR/NAME into `out`; 0, or the errno of the failure.
 int readAt(int dir, const char* name, std::size_t limit, std::string& out) {
   out.clear();
@@ -435,6 +442,63 @@ std::string ttyName(int tty_nr) {
   return {};
 }
 
+bool netTableHasInode(std::string_view table, std::uint64_t inode, int column) {
+  const std::string wanted = std::to_string(inode);
+  bool header = true;
+  while (!table.empty()) {
+    const std::size_t end = table.find('\n');
+    std::string_view line = table.substr(0, end);
+    table = end == std::string_view::npos ? std::string_view() : table.substr(end + 1);
+    if (header) {  // every table starts with a line of column names
+      header = false;
+      continue;
+    }
+    int index = 0;
+    while (!line.empty()) {
+      const std::size_t start = line.find_first_not_of(' ');
+      if (start == std::string_view::npos) break;
+      line.remove_prefix(start);
+      const std::size_t stop = line.find(' ');
+      if (index == column) {
+        if (line.substr(0, stop) == wanted) return true;
+        break;
+      }
+      ++index;
+      if (stop == std::string_view::npos) break;
+      line.remove_prefix(stop);
+    }
+  }
+  return false;
+}
+
+std::string fdType(std::string_view target, bool is_directory,
+                   const std::function<std::string(std::uint64_t inode)>& socket_family) {
+  if (target.starts_with("socket:[") && target.ends_with(']')) {
+    std::uint64_t inode = 0;
+    const std::string_view digits = target.substr(8, target.size() - 9);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), inode);
+    if (ec != std::errc() || end != digits.data() + digits.size()) return {};
+    return socket_family ? socket_family(inode) : std::string();
+  }
+  if (target.starts_with("pipe:[")) return "pipe";
+  if (target.starts_with("/memfd:")) return "memfd";
+  if (target.starts_with("anon_inode:")) {
+    const std::string_view kind = target.substr(11);
+    static constexpr std::pair<std::string_view, std::string_view> kKinds[] = {
+        {"[eventfd]", "event"},     {"[eventpoll]", "eventpoll"},
+        {"inotify", "inotify"},     {"[signalfd]", "signalfd"},
+        {"[timerfd]", "timerfd"},   {"[userfaultfd]", "userfaultfd"},
+        {"[io_uring]", "io_uring"}, {"bpf-", "bpf"},
+    };
+    for (const auto& [prefix, type] : kKinds) {
+      if (kind.starts_with(prefix)) return std::string(type);
+    }
+    return {};
+  }
+  if (target.starts_with('/')) return is_directory ? "directory" : "file";
+  return {};
+}
+
 std::optional<ContainerRef> containerFromCgroup(std::string_view cgroup_file_text) {
   std::optional<ContainerRef> found;
   forEachCgroupPath(cgroup_file_text, [&](const std::vector<std::string_view>& parts) {
@@ -535,6 +599,36 @@ core::Result<ProcessInfo> readProcess(const std::filesystem::path& proc_root, in
   info.stdin_target = readLinkAt(dir.get(), "fd/0");
   info.stdout_target = readLinkAt(dir.get(), "fd/1");
   info.stderr_target = readLinkAt(dir.get(), "fd/2");
+  {
+    // A socket's family from the process's own network namespace's tables, each read once
+    // and only when one of the three is a socket (a reverse shell's stdio is).
+    std::map<std::string, std::string, std::less<>> tables;
+    const auto table = [&](const char* name) -> const std::string& {
+      auto [it, added] = tables.try_emplace(name);
+      if (added && readAt(dir.get(), name, kMaxNetTableBytes, it->second) != 0) it->second.clear();
+      return it->second;
+    };
+    const auto family = [&](std::uint64_t inode) -> std::string {
+      for (const char* name : {"net/tcp", "net/udp", "net/raw"}) {
+        if (netTableHasInode(table(name), inode, 9)) return "ipv4";
+      }
+      for (const char* name : {"net/tcp6", "net/udp6", "net/raw6"}) {
+        if (netTableHasInode(table(name), inode, 9)) return "ipv6";
+      }
+      if (netTableHasInode(table("net/unix"), inode, 6)) return "unix";
+      if (netTableHasInode(table("net/netlink"), inode, 9)) return "netlink";
+      return {};
+    };
+    const auto type = [&](const std::string& target, const char* fd) {
+      if (target.empty()) return std::string();
+      struct stat info {};
+      const bool directory = ::fstatat(dir.get(), fd, &info, 0) == 0 && S_ISDIR(info.st_mode);
+      return fdType(target, directory, family);
+    };
+    info.stdin_type = type(info.stdin_target, "fd/0");
+    info.stdout_type = type(info.stdout_target, "fd/1");
+    info.stderr_type = type(info.stderr_target, "fd/2");
+  }
   if (readAt(dir.get(), "loginuid", kMaxProcFileBytes, text) == 0) {
     std::uint32_t loginuid = 0;
     if (parseNumber(trimRight(text), loginuid)) info.loginuid = loginuid;

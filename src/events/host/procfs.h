@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -126,7 +127,23 @@ struct ProcessInfo {
   std::string stdin_target;   // readlink fd/0: "/dev/pts/0", "socket:[123]", "pipe:[45]", …
   std::string stdout_target;  // readlink fd/1
   std::string stderr_target;  // readlink fd/2
+  // Falco's fd.type of fd 0, 1 and 2 (fdType): a socket's family from the process's
+  // net/{tcp,udp,raw}{,6}, net/unix and net/netlink by inode; empty when unknown.
+  std::string stdin_type;
+  std::string stdout_type;
+  std::string stderr_type;
 };
+
+// The fd.type Falco gives a descriptor whose /proc link reads `target`: "file", "directory"
+// (`is_directory`), "pipe", "memfd", "event", "eventpoll", "inotify", "signalfd", "timerfd",
+// "bpf", "userfaultfd", "io_uring"; for "socket:[N]" `socket_family(N)` answers ("ipv4",
+// "ipv6", "unix", "netlink" or empty). Empty when unknown.
+std::string fdType(std::string_view target, bool is_directory,
+                   const std::function<std::string(std::uint64_t inode)>& socket_family);
+
+// Whether socket inode `inode` is listed in a /proc/PID/net table's text, whose inode is the
+// 0-based whitespace-separated `column`: 9 in tcp, udp, raw (and their 6) and netlink, 6 in unix.
+bool netTableHasInode(std::string_view table, std::uint64_t inode, int column);
 
 // Limits on the bytes read from one file; longer content is cut there.
 inline constexpr std::size_t kMaxCmdlineBytes = std::size_t{128} << 10;

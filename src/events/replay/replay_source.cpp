@@ -241,6 +241,9 @@ std::shared_ptr<host::Process> readProcess(const object& in, Problem& problem) {
   readOptionalBool(in, "exe_upper_layer", out->exe_upper_layer, problem);
   readOptionalBool(in, "exe_from_memfd", out->exe_from_memfd, problem);
   readOptionalBool(in, "exe_writable", out->exe_writable, problem);
+  readString(in, "stdin_type", out->stdin_type, problem);
+  readString(in, "stdout_type", out->stdout_type, problem);
+  readString(in, "stderr_type", out->stderr_type, problem);
   return out;
 }
 
@@ -453,6 +456,9 @@ nlohmann::ordered_json processJson(const host::Process& process) {
   if (process.exe_upper_layer) out["exe_upper_layer"] = *process.exe_upper_layer;
   if (process.exe_from_memfd) out["exe_from_memfd"] = *process.exe_from_memfd;
   if (process.exe_writable) out["exe_writable"] = *process.exe_writable;
+  put_text("stdin_type", process.stdin_type);
+  put_text("stdout_type", process.stdout_type);
+  put_text("stderr_type", process.stderr_type);
   return out;
 }
 

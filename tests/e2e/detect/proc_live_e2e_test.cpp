@@ -6,6 +6,7 @@
 // Needs root (the connector refuses others before Linux 6.6 and outside the initial
 // namespaces): skipped, saying so, without it.
 #include <linux/netlink.h>
+#include <netinet/in.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -201,6 +203,82 @@ TEST(EbpfLive, DetectRaisesFalcosAlertForAReadOfTheShadowFile) {
       << detect.out();
   EXPECT_NE(detect.out().find("\"fd.name\":\"/etc/shadow\""), std::string::npos) << detect.out();
   EXPECT_EQ(detect.terminate(), 0) << detect.err();
+}
+
+// `bulwark detect --simulate BW-RT-215 --live` runs the test hook for real; the built-in rules
+// of a detect watching the host through `sensor` raise the test alert for it (the kernel's comm
+// of the hook is cut at 15 bytes: the rule must also know it by its path).
+void expectLiveTestAlert(const std::string& sensor, const std::string& ready) {
+  Child detect({"detect", "-s", sensor, "--docker-host", "none", "--format", "json"});
+  ASSERT_TRUE(detect.waitFor(ready, /*on_stderr=*/true)) << detect.err();
+  const char* bin = std::getenv("BULWARK_BIN");
+  const std::string simulate = std::string(bin != nullptr ? bin : "build/bin/bulwark") +
+                               " detect --simulate BW-RT-215 --live";
+  EXPECT_EQ(std::system(simulate.c_str()), 0);
+  EXPECT_TRUE(detect.waitFor("\"rule\":\"Bulwark Test Alert\"")) << detect.out();
+  EXPECT_NE(detect.out().find("cmdline=bulwark-alert-t 0.2"), std::string::npos) << detect.out();
+  EXPECT_EQ(detect.terminate(), 0) << detect.err();
+}
+
+TEST_F(ProcLive, TheLiveSimulationRaisesTheTestAlert) {
+  expectLiveTestAlert("proc", "proc: watching");
+}
+
+TEST(EbpfLive, TheLiveSimulationRaisesTheTestAlert) {
+  if (::geteuid() != 0) GTEST_SKIP() << "eBPF needs root";
+  if (auto probe = events::ebpf::EbpfSource::probe(); !probe) {
+    GTEST_SKIP() << "eBPF cannot load here: " << probe.error().message;
+  }
+  expectLiveTestAlert("ebpf", "ebpf: tracing");
+}
+
+// A shell whose stdin and stdout are a TCP connection (to a listener of the test on loopback),
+// as a reverse shell's are: the built-in rule BW-RT-224 fires with stdin=ipv4.
+void expectReverseShellAlert(const std::string& sensor, const std::string& ready) {
+  Child detect({"detect", "-s", sensor, "--docker-host", "none", "--format", "json"});
+  ASSERT_TRUE(detect.waitFor(ready, /*on_stderr=*/true)) << detect.err();
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  socklen_t length = sizeof address;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+  const int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const int server = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+  ASSERT_GE(server, 0);
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_adddup2(&actions, client, 0);
+  ::posix_spawn_file_actions_adddup2(&actions, client, 1);
+  std::string shell = "/bin/sh";
+  std::string flag = "-c";
+  std::string script = "sleep 0.3";
+  char* argv[] = {shell.data(), flag.data(), script.data(), nullptr};
+  pid_t pid = -1;
+  ASSERT_EQ(::posix_spawn(&pid, argv[0], &actions, nullptr, argv, environ), 0);
+  ::posix_spawn_file_actions_destroy(&actions);
+  waitExit(pid);
+  ::close(client);
+  ::close(server);
+  ::close(listener);
+  EXPECT_TRUE(detect.waitFor("\"rule\":\"Reverse Shell\"")) << detect.out();
+  EXPECT_NE(detect.out().find("stdin=ipv4 stdout=ipv4"), std::string::npos) << detect.out();
+  EXPECT_EQ(detect.terminate(), 0) << detect.err();
+}
+
+TEST_F(ProcLive, AShellOnATcpConnectionIsAReverseShell) {
+  expectReverseShellAlert("proc", "proc: watching");
+}
+
+TEST(EbpfLive, AShellOnATcpConnectionIsAReverseShell) {
+  if (::geteuid() != 0) GTEST_SKIP() << "eBPF needs root";
+  if (auto probe = events::ebpf::EbpfSource::probe(); !probe) {
+    GTEST_SKIP() << "eBPF cannot load here: " << probe.error().message;
+  }
+  expectReverseShellAlert("ebpf", "ebpf: tracing");
 }
 
 // Sends a user-space audit message through the kernel, which logs it with this process's pid:

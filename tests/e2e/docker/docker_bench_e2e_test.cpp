@@ -74,7 +74,10 @@ std::vector<std::string> mountsUnder(const std::filesystem::path& dir) {
 // them running after dockerd stops) before the process group is stopped.
 class Dockerd {
  public:
-  explicit Dockerd(const std::filesystem::path& dir) : dir_(dir) {
+  // `storage_driver`: vfs for the benchmark's suite (it runs wherever dockerd does); overlay2
+  // where a container's writable layer must be an overlay.
+  explicit Dockerd(const std::filesystem::path& dir, const std::string& storage_driver = "vfs")
+      : dir_(dir) {
     writeFile(dir / "daemon.json",
               R"({"log-level": "info", "userland-proxy": false, "live-restore": true})");
     socket_ = (dir / "docker.sock").string();
@@ -83,7 +86,7 @@ class Dockerd {
             "dockerd", "--config-file", (dir / "daemon.json").string(), "--data-root",
             (dir / "data").string(), "--exec-root", (dir / "exec").string(), "--pidfile",
             (dir / "dockerd.pid").string(), "-H", "unix://" + socket_, "--iptables=false",
-            "--ip-masq=false", "--bridge=none", "--storage-driver=vfs"},
+            "--ip-masq=false", "--bridge=none", "--storage-driver=" + storage_driver},
         dir / "dockerd.log");
   }
   ~Dockerd() {
@@ -455,6 +458,58 @@ TEST_F(DockerBenchE2e, DetectFollowsContainerEvents) {
   // The created-only privileged container never started: Falco's "Launch Privileged Container"
   // (container_started) stays silent, as Falco would.
   EXPECT_FALSE(alerts.contains("Launch Privileged Container")) << detect.out();
+}
+
+// The host sensors and a container's writable layer, on a dockerd with overlay2 (the storage
+// driver of real nodes): a program copied into a running container's /tmp under a hidden name
+// and run is in the writable layer (BW-RT-217 fires); one the image itself ships in /tmp is not.
+TEST(DockerOverlayE2e, AProgramDroppedIntoARunningContainerIsFromItsWritableLayer) {
+  const std::string missing =
+      missingTools({"dockerd", "docker", "containerd", "runc", "cc", "curl"});
+  if (!missing.empty()) GTEST_SKIP() << "needs " << missing;
+  if (geteuid() != 0) GTEST_SKIP() << "dockerd and the proc connector need root";
+  TempDir dir("bulwark-dockerd-overlay");
+  Dockerd dockerd(dir.path(), "overlay2");
+  if (!dockerd.waitReady()) GTEST_SKIP() << "no dockerd with overlay2 here:\n" << dockerd.log();
+  const auto& d = dir.path();
+  writeFile(d / "pause.c", std::string(kPauseSource));
+  std::string out;
+  for (const std::string& command :
+       {"mkdir -p " + shellQuote((d / "root/tmp").string()),
+        "cc -static -O2 -o " + shellQuote((d / "root/pause").string()) + " " +
+            shellQuote((d / "pause.c").string()),
+        "cp " + shellQuote((d / "root/pause").string()) + " " +
+            shellQuote((d / "root/tmp/imagetool").string()),
+        "tar -C " + shellQuote((d / "root").string()) + " -cf " +
+            shellQuote((d / "rootfs.tar").string()) + " .",
+        dockerd.docker("import --change 'CMD [\"/pause\"]' " +
+                       shellQuote((d / "rootfs.tar").string()) + " bulwark-overlay:1"),
+        dockerd.docker("run -d --name app --network none bulwark-overlay:1")}) {
+    ASSERT_TRUE(runCommand(command, &out)) << command << "\n" << out;
+  }
+  bulwark::testing::Child detect(
+      {"detect", "-s", "proc", "--docker-host", dockerd.host(), "--format", "json"});
+  ASSERT_TRUE(detect.waitFor("proc: watching", /*on_stderr=*/true)) << detect.err();
+  // From the image: /tmp/imagetool (in /tmp, but a lower layer). Dropped: /tmp/.b.
+  ASSERT_TRUE(runCommand(dockerd.docker("exec -d app /tmp/imagetool"), &out)) << out;
+  ASSERT_TRUE(runCommand(
+      dockerd.docker("cp " + shellQuote((d / "root/pause").string()) + " app:/tmp/.b"), &out))
+      << out;
+  ASSERT_TRUE(runCommand(dockerd.docker("exec -d app /tmp/.b"), &out)) << out;
+  EXPECT_TRUE(detect.waitFor("\"rule\":\"New Binary Executed from Writable Layer\""))
+      << detect.out();
+  EXPECT_EQ(detect.terminate(), 0) << detect.err();
+  std::size_t fired = 0;
+  std::istringstream lines(detect.out());
+  for (std::string line; std::getline(lines, line);) {
+    const Json alert = Json::parse(line, nullptr, false);
+    ASSERT_TRUE(alert.is_object()) << line;
+    if (alert["rule"] != "New Binary Executed from Writable Layer") continue;
+    ++fired;
+    EXPECT_EQ(alert["output_fields"]["proc.exepath"], "/tmp/.b") << line;
+    EXPECT_EQ(alert["output_fields"]["container.name"], "app") << line;
+  }
+  EXPECT_EQ(fired, 1U) << detect.out();
 }
 
 }  // namespace

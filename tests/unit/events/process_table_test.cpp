@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "events/host/process_table.h"
+#include "events/host/procfs.h"
 
 namespace bulwark::events::host {
 namespace {
@@ -121,6 +123,32 @@ TEST_F(Table, ScanLinksParentsNamesUsersAndContainers) {
   EXPECT_EQ(nginx.process->exe, "nginx: worker process");
   EXPECT_TRUE(nginx.process->args.empty());
   EXPECT_EQ(resolved, 1);
+}
+
+// A container's root is an overlay; an executable that exists under its upper directory (read
+// through pid 1's root, the host's) was written in the container, not shipped in the image.
+TEST_F(Table, ExecutablesOfTheWritableLayer) {
+  const std::string upper = "/var/lib/docker/overlay2/ab12/diff";
+  const std::string mountinfo =
+      "1012 970 0:123 / / rw,relatime master:420 - overlay overlay rw,lowerdir=/var/lib/docker/"
+      "overlay2/l/X:/var/lib/docker/overlay2/l/Y,upperdir=" +
+      upper +
+      ",workdir=/var/lib/docker/overlay2/ab12/work\n"
+      "1013 1012 0:125 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n";
+  write("300/mountinfo", mountinfo);
+  write("1/root" + upper + "/tmp/.x", "payload");  // created in the container
+  process(301, ".x", 300, {"/tmp/.x"}, "/tmp/.x", 101, "4294967295",
+          "0::/system.slice/docker-" + kId + ".scope\n");
+  write("301/mountinfo", mountinfo);
+  process(302, "curl", 300, {"curl", "example.com"}, "/usr/bin/curl", 101, "4294967295",
+          "0::/system.slice/docker-" + kId + ".scope\n");
+  write("302/mountinfo", mountinfo);
+  ProcessTable processes = table();
+  processes.scan();
+  EXPECT_EQ(processes.find(301).process->exe_upper_layer, std::optional<bool>(true));
+  EXPECT_EQ(processes.find(302).process->exe_upper_layer, std::optional<bool>(false));
+  EXPECT_EQ(processes.find(300).process->exe_upper_layer, std::optional<bool>(false));
+  EXPECT_EQ(processes.find(200).process->exe_upper_layer, std::nullopt);  // the host's
 }
 
 TEST_F(Table, ForkExecExitAndTheExecRace) {

@@ -678,4 +678,47 @@ TEST(ReadProcessLive, Gone) {
   }
 }
 
+// ---- fd.type of stdio ------------------------------------------------------------------------
+
+TEST(FdType, LinkTargetsAsFalcoNamesThem) {
+  const auto family = [](std::uint64_t inode) -> std::string {
+    return inode == 7 ? "ipv4" : inode == 8 ? "unix" : "";
+  };
+  EXPECT_EQ(host::fdType("socket:[7]", false, family), "ipv4");
+  EXPECT_EQ(host::fdType("socket:[8]", false, family), "unix");
+  EXPECT_EQ(host::fdType("socket:[9]", false, family), "");  // not in any table: unknown
+  EXPECT_EQ(host::fdType("socket:[x]", false, family), "");
+  EXPECT_EQ(host::fdType("socket:[7", false, family), "");
+  EXPECT_EQ(host::fdType("pipe:[4242]", false, family), "pipe");
+  EXPECT_EQ(host::fdType("/dev/pts/3", false, family), "file");
+  EXPECT_EQ(host::fdType("/srv", true, family), "directory");
+  EXPECT_EQ(host::fdType("/memfd:payload (deleted)", false, family), "memfd");
+  EXPECT_EQ(host::fdType("anon_inode:[eventfd]", false, family), "event");
+  EXPECT_EQ(host::fdType("anon_inode:[eventpoll]", false, family), "eventpoll");
+  EXPECT_EQ(host::fdType("anon_inode:inotify", false, family), "inotify");
+  EXPECT_EQ(host::fdType("anon_inode:bpf-map", false, family), "bpf");
+  EXPECT_EQ(host::fdType("anon_inode:[io_uring]", false, family), "io_uring");
+  EXPECT_EQ(host::fdType("anon_inode:[pidfd]", false, family), "");
+  EXPECT_EQ(host::fdType("", false, family), "");
+}
+
+TEST(FdType, SocketInodesInTheKernelsTables) {
+  // As /proc/net/tcp and /proc/net/unix print them (one established connection, one socket).
+  const std::string tcp =
+      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+      "timeout inode\n"
+      "   0: 0100007F:1F90 0100007F:C35A 01 00000000:00000000 00:00000000 00000000  1000        "
+      "0 40271 1 0000000000000000 20 4 30 10 -1\n";
+  const std::string unix_table =
+      "Num       RefCount Protocol Flags    Type St Inode Path\n"
+      "0000000000000000: 00000002 00000000 00010000 0001 01 18623 /run/systemd/notify\n";
+  EXPECT_TRUE(host::netTableHasInode(tcp, 40271, 9));
+  EXPECT_FALSE(host::netTableHasInode(tcp, 4027, 9));
+  EXPECT_FALSE(host::netTableHasInode(tcp, 1000, 9));  // the uid column is not the inode
+  EXPECT_TRUE(host::netTableHasInode(unix_table, 18623, 6));
+  EXPECT_FALSE(host::netTableHasInode(unix_table, 18623, 9));
+  EXPECT_FALSE(host::netTableHasInode("", 1, 9));
+  EXPECT_FALSE(host::netTableHasInode("header only", 1, 0));
+}
+
 }  // namespace
