@@ -180,24 +180,26 @@ core::Status simulateLive(const std::string& name, const rules::RulesSource& sou
                       "without --live its events are replayed",
                       name, rule->id, fmt::join(live, ", "));
   }
-  // BW-RT-215: a copy of true named as the test hook, run once.
+  // BW-RT-215: a copy of sleep named as the test hook, run once for a fifth of a second — long
+  // enough for the proc connector's sensor to read its /proc entry before it exits.
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   const auto program = dir / "bulwark-alert-test";
-  for (const char* candidate : {"/usr/bin/true", "/bin/true"}) {
+  for (const char* candidate : {"/usr/bin/sleep", "/bin/sleep"}) {
     if (std::filesystem::copy_file(candidate, program,
                                    std::filesystem::copy_options::overwrite_existing, error)) {
       break;
     }
   }
   if (!std::filesystem::exists(program)) {
-    return core::fail(core::ErrorCode::Io, "cannot copy true to {}", program.string());
+    return core::fail(core::ErrorCode::Io, "cannot copy sleep to {}", program.string());
   }
   std::filesystem::permissions(program, std::filesystem::perms::owner_all, error);
   const pid_t pid = ::fork();
   if (pid == 0) {
     const std::string path = program.string();
-    char* argv[] = {const_cast<char*>(path.c_str()), nullptr};
+    char duration[] = "0.2";
+    char* argv[] = {const_cast<char*>(path.c_str()), duration, nullptr};
     ::execv(argv[0], argv);
     ::_exit(127);
   }

@@ -36,7 +36,8 @@ core::Result<Simulation> prepareSimulation(const std::vector<std::string>& names
 std::vector<std::string> liveSimulations();
 
 // Performs rule `name`'s harmless action in `dir` (a scratch directory): e.g. BW-RT-215 runs a
-// copy of `true` named bulwark-alert-test. Usage error for a rule without a live simulation.
+// copy of `sleep` named bulwark-alert-test (for 0.2 s). Usage error for a rule without a live
+// simulation.
 core::Status simulateLive(const std::string& name, const rules::RulesSource& source,
                           const std::filesystem::path& dir);
 

@@ -317,12 +317,32 @@ core::Result<IntelRead> readIntel(const IntelDef& def) {
   return out;
 }
 
+core::Status setIntel(const IntelRegistry& registry, std::string_view name,
+                      const std::vector<std::string>& values) {
+  const auto found = registry.find(name);
+  if (found == registry.end()) {
+    return core::fail(core::ErrorCode::Usage, "intel set '{}': no rules file declares it", name);
+  }
+  const auto& handle = found->second;
+  auto set = std::make_shared<IntelSet>(handle->def().kind);
+  for (const auto& value : values) {
+    if (!set->add(value)) {
+      return core::fail(core::ErrorCode::Usage, "intel set '{}': '{}' is not {} {}", name, value,
+                        handle->def().kind == IntelKind::Ip ? "an" : "a",
+                        toString(handle->def().kind));
+    }
+  }
+  handle->pin();
+  handle->replace(std::move(set));
+  return {};
+}
+
 void reloadChangedIntel(
     const IntelRegistry& registry,
     const std::function<void(const std::string& name, const std::string& message)>& on_message) {
   for (const auto& [name, handle] : registry) {
     const IntelDef& def = handle->def();
-    if (!def.reload) continue;
+    if (!def.reload || handle->pinned()) continue;
     std::vector<std::pair<std::uintmax_t, std::int64_t>> now;
     for (const auto& file : def.files) now.push_back(stampOf(file));
     if (now == handle->stamps) continue;

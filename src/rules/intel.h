@@ -85,12 +85,17 @@ class IntelHandle {
   [[nodiscard]] const IntelDef& def() const { return def_; }
   [[nodiscard]] std::shared_ptr<const IntelSet> current() const { return set_.load(); }
   void replace(std::shared_ptr<const IntelSet> set) { set_.store(std::move(set)); }
+  // Set by setIntel: the content comes from the program (--set-intel, the agent's cluster
+  // addresses), and the files are not read again.
+  void pin() { pinned_ = true; }
+  [[nodiscard]] bool pinned() const { return pinned_.load(); }
   // The files' (size, mtime) when last read, for reloads.
   std::vector<std::pair<std::uintmax_t, std::int64_t>> stamps;
 
  private:
   IntelDef def_;
   std::atomic<std::shared_ptr<const IntelSet>> set_;
+  std::atomic<bool> pinned_{false};
 };
 
 // The sets of a load, by name.
@@ -105,7 +110,14 @@ struct IntelRead {
 };
 core::Result<IntelRead> readIntel(const IntelDef& def);
 
-// Rereads the sets whose files changed since they were read (reload: true); a set whose files
+// Replaces the content of the set `name` with `values` (entries of its kind) and pins it:
+// `bulwark detect --set-intel NAME=v,…`, and the agent's sets of cluster addresses. Usage error
+// for a set no rules file declares or an entry that is not of the set's kind.
+core::Status setIntel(const IntelRegistry& registry, std::string_view name,
+                      const std::vector<std::string>& values);
+
+// Rereads the sets whose files changed since they were read (reload: true, not pinned); a set
+// whose files
 // cannot be read keeps its last good content. `on_message` hears each reload and each problem.
 void reloadChangedIntel(
     const IntelRegistry& registry,

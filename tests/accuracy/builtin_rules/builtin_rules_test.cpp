@@ -167,18 +167,12 @@ TEST(BuiltinRules, CoverTheAlertCatalogue) {
       covered.insert(key);
     }
   }
-  const std::set<std::string> not_yet = {
-      "K8S.NODE_KubernetesAPI",
-      "K8S.NODE_KubernetesDashboard",
-      "K8S.NODE_LinuxBackdoorArtifact",
-      "K8S.NODE_ReverseShell",
-  };
   std::set<std::string> uncovered;
   std::set_difference(catalogue.begin(), catalogue.end(), covered.begin(), covered.end(),
                       std::inserter(uncovered, uncovered.end()));
   std::ostringstream missing;
   for (const auto& key : uncovered) missing << key << '\n';
-  EXPECT_EQ(uncovered, not_yet) << "uncovered now:\n" << missing.str();
+  EXPECT_TRUE(uncovered.empty()) << "uncovered now:\n" << missing.str();
 }
 
 TEST_P(BuiltinRulesFixtures, HitFiresTheRule) {

@@ -244,6 +244,40 @@ TEST(IntelRules, ConditionsTestMembershipAndReloadsSwapTheSet) {
             std::vector<std::string>{"Connection to a listed C2"});
 }
 
+TEST(IntelRules, SetIntelGivesASetItsContentAndReloadsLeaveItAlone) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "feeds");
+  writeFile(dir.path() / "feeds/c2.txt", "203.0.113.0/28\n");
+  writeFile(dir.path() / "feeds/feodo.csv", "dst_ip\n198.51.100.23\n");
+  writeFile(dir.path() / "rules.yaml", std::string(kRules));
+  const auto loaded = load(dir.path() / "rules.yaml");
+  ASSERT_TRUE(loaded->result.ok());
+  ASSERT_TRUE(setIntel(loaded->ruleset.intel(), "c2_addresses", {"192.0.2.7", "2001:db8::/32"}));
+  EXPECT_EQ(fired(loaded->ruleset, "192.0.2.7"),
+            std::vector<std::string>{"Connection to a listed C2"});
+  EXPECT_EQ(fired(loaded->ruleset, "203.0.113.9"),
+            std::vector<std::string>{"Connection elsewhere"});  // the file's entry is gone
+  // The feed changes, but the set is pinned: not reread.
+  writeFile(dir.path() / "feeds/c2.txt", "203.0.113.0/24\n198.51.100.0/24\n");
+  std::vector<std::string> messages;
+  reloadChangedIntel(loaded->ruleset.intel(),
+                     [&](const std::string&, const std::string& m) { messages.push_back(m); });
+  EXPECT_TRUE(messages.empty());
+  EXPECT_EQ(fired(loaded->ruleset, "192.0.2.7"),
+            std::vector<std::string>{"Connection to a listed C2"});
+  // An empty list empties it.
+  ASSERT_TRUE(setIntel(loaded->ruleset.intel(), "c2_addresses", {}));
+  EXPECT_EQ(fired(loaded->ruleset, "192.0.2.7"), std::vector<std::string>{"Connection elsewhere"});
+
+  auto refused = setIntel(loaded->ruleset.intel(), "c2_addresses", {"not-an-address"});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::Usage);
+  EXPECT_EQ(refused.error().message, "intel set 'c2_addresses': 'not-an-address' is not an ip");
+  refused = setIntel(loaded->ruleset.intel(), "nowhere", {"192.0.2.1"});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "intel set 'nowhere': no rules file declares it");
+}
+
 TEST(IntelRules, DeclarationErrors) {
   TempDir dir;
   writeFile(dir.path() / "ok.txt", "203.0.113.1\n");
