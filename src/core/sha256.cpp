@@ -6,13 +6,28 @@
 
 namespace bulwark::core {
 
+namespace {
+
+// OpenSSL 3 looks EVP_sha256() up in its provider registry at every EVP_DigestInit_ex (an
+// "implicit fetch": locks and a hash lookup that cost more than hashing an alert id); the
+// algorithm fetched once is used for every digest of the process.
+const EVP_MD* sha256Algorithm() {
+  static const EVP_MD* const kFetched = [] {
+    const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return md != nullptr ? md : EVP_sha256();
+  }();
+  return kFetched;
+}
+
+}  // namespace
+
 struct Sha256::State {
   EVP_MD_CTX* ctx = nullptr;
 };
 
 Sha256::Sha256() : state_(std::make_unique<State>()) {
   state_->ctx = EVP_MD_CTX_new();
-  if (state_->ctx == nullptr || EVP_DigestInit_ex(state_->ctx, EVP_sha256(), nullptr) != 1) {
+  if (state_->ctx == nullptr || EVP_DigestInit_ex(state_->ctx, sha256Algorithm(), nullptr) != 1) {
     throw std::bad_alloc();
   }
 }

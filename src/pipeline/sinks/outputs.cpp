@@ -29,24 +29,39 @@ SinkAlert toSinkAlert(const Alert& alert, AlertFormat format, bool iso8601,
 
 core::Result<std::unique_ptr<Outputs>> Outputs::open(const std::vector<std::string>& specs,
                                                      const SinkContext& context,
-                                                     bool wait_when_full) {
+                                                     bool wait_when_full, bool default_stdout) {
   std::vector<SinkSpec> parsed;
-  for (const auto& text : specs.empty() ? std::vector<std::string>{"stdout"} : specs) {
+  const bool stdout_only = specs.empty() && default_stdout;
+  for (const auto& text : stdout_only ? std::vector<std::string>{"stdout"} : specs) {
     auto spec = parseSinkSpec(text);
     if (!spec) return tl::unexpected(spec.error());
     parsed.push_back(std::move(*spec));
   }
   auto outputs = std::make_unique<Outputs>();
+  outputs->wait_when_full_ = wait_when_full;
   for (const auto& spec : parsed) {
     auto sink = makeSink(spec, context);
     if (!sink) return tl::unexpected(sink.error());
     if (spec.kind != SinkSpec::Kind::Stdout && spec.kind != SinkSpec::Kind::File) {
       outputs->needs_json_ = true;
     }
+    // A finite run writes stdout and files on the engine's thread (nothing to wait for that a
+    // queue would hide); sockets keep their thread, which holds SIGPIPE off.
+    const bool local = spec.kind == SinkSpec::Kind::Stdout || spec.kind == SinkSpec::Kind::File;
+    const SinkMode mode = !wait_when_full ? SinkMode::Queue
+                          : local         ? SinkMode::Inline
+                                          : SinkMode::QueueWaitFull;
     outputs->runners_.push_back(std::make_unique<SinkRunner>(displayName(spec), std::move(*sink),
-                                                             kSinkQueueCapacity, wait_when_full));
+                                                             kSinkQueueCapacity, mode));
   }
   return outputs;
+}
+
+void Outputs::add(std::string name, std::unique_ptr<Sink> sink, bool needs_json) {
+  needs_json_ = needs_json_ || needs_json;
+  runners_.push_back(
+      std::make_unique<SinkRunner>(std::move(name), std::move(sink), kSinkQueueCapacity,
+                                   wait_when_full_ ? SinkMode::QueueWaitFull : SinkMode::Queue));
 }
 
 void Outputs::deliver(const std::shared_ptr<const SinkAlert>& alert) {
@@ -61,6 +76,13 @@ void Outputs::finish() {
         deadline - std::chrono::steady_clock::now());
     runner->finish(std::max(left, std::chrono::milliseconds(0)));
   }
+}
+
+std::vector<std::pair<std::string, SinkStats>> Outputs::stats() const {
+  std::vector<std::pair<std::string, SinkStats>> out;
+  out.reserve(runners_.size());
+  for (const auto& runner : runners_) out.emplace_back(runner->name(), runner->stats());
+  return out;
 }
 
 std::vector<std::string> Outputs::statsLines() const {

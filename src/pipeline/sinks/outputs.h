@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -20,10 +21,14 @@ SinkAlert toSinkAlert(const Alert& alert, AlertFormat format, bool iso8601,
 class Outputs {
  public:
   // Every spec parsed and its sink made (a file that cannot be opened is an error here); no
-  // specs: stdout.
+  // specs: stdout, unless !default_stdout.
   static core::Result<std::unique_ptr<Outputs>> open(const std::vector<std::string>& specs,
                                                      const SinkContext& context,
-                                                     bool wait_when_full);
+                                                     bool wait_when_full,
+                                                     bool default_stdout = true);
+  // One more sink, made by the caller (the agent's spool); `needs_json`: it reads SinkAlert's
+  // json and fields.
+  void add(std::string name, std::unique_ptr<Sink> sink, bool needs_json);
 
   // Some sink sends the JSON alert or reads the output fields (all but stdout and file).
   bool needsJson() const { return needs_json_; }
@@ -31,12 +36,15 @@ class Outputs {
   void deliver(const std::shared_ptr<const SinkAlert>& alert);
   // Drains the queues (at most kSinkDrainBound in all) and stops the threads.
   void finish();
+  // Each sink's name and counts so far.
+  std::vector<std::pair<std::string, SinkStats>> stats() const;
   // One line per sink for stderr: "output NAME: N sent, D dropped (queue full), …".
   std::vector<std::string> statsLines() const;
 
  private:
   std::vector<std::unique_ptr<SinkRunner>> runners_;
   bool needs_json_ = false;
+  bool wait_when_full_ = false;
 };
 
 }  // namespace bulwark::pipeline::sinks

@@ -226,13 +226,13 @@ bool Sink::sleepFor(std::chrono::milliseconds duration) const {
 }
 
 SinkRunner::SinkRunner(std::string name, std::unique_ptr<Sink> sink, std::size_t capacity,
-                       bool wait_when_full)
+                       SinkMode mode)
     : name_(std::move(name)),
       sink_(std::move(sink)),
       capacity_(std::max<std::size_t>(capacity, 1)),
-      wait_when_full_(wait_when_full) {
+      mode_(mode) {
   sink_->setAbort(&abort_);
-  thread_ = std::thread([this] { loop(); });
+  if (mode_ != SinkMode::Inline) thread_ = std::thread([this] { loop(); });
 }
 
 SinkRunner::~SinkRunner() { finish(); }
@@ -240,8 +240,19 @@ SinkRunner::~SinkRunner() { finish(); }
 bool SinkRunner::push(std::shared_ptr<const SinkAlert> alert) {
   std::unique_lock lock(mutex_);
   if (closing_) return false;
+  if (mode_ == SinkMode::Inline) {
+    std::string error;
+    const Delivery delivery = sink_->write(*alert, error);
+    if (delivery == Delivery::Sent) {
+      ++stats_.sent;
+      return true;
+    }
+    ++(delivery == Delivery::Rejected ? stats_.rejected : stats_.failed);
+    stats_.last_error = std::move(error);
+    return false;
+  }
   if (queue_.size() >= capacity_) {
-    if (!wait_when_full_) {
+    if (mode_ == SinkMode::Queue) {
       ++stats_.dropped;
       return false;
     }
@@ -249,11 +260,20 @@ bool SinkRunner::push(std::shared_ptr<const SinkAlert> alert) {
     if (closing_) return false;
   }
   queue_.push_back(std::move(alert));
-  wake_.notify_one();
+  // The thread only waits on an empty queue; while it works through a batch, later alerts
+  // wait for the next one without a wake-up (one per alert cost a third of a busy run).
+  if (queue_.size() == 1 && !busy_) wake_.notify_one();
   return true;
 }
 
 void SinkRunner::finish(std::chrono::milliseconds bound) {
+  if (mode_ == SinkMode::Inline) {
+    std::lock_guard lock(mutex_);
+    if (closing_) return;
+    closing_ = true;
+    if (auto flushed = sink_->flush(); !flushed) stats_.last_error = flushed.error().message;
+    return;
+  }
   {
     std::unique_lock lock(mutex_);
     if (!thread_.joinable()) return;
@@ -286,30 +306,38 @@ void SinkRunner::loop() {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
   }
   std::unique_lock lock(mutex_);
+  std::deque<std::shared_ptr<const SinkAlert>> batch;
   while (true) {
     wake_.wait(lock, [&] { return !queue_.empty() || closing_; });
     if (queue_.empty()) break;  // closing, all delivered
-    while (!queue_.empty() && !abort_) {
-      auto alert = std::move(queue_.front());
-      queue_.pop_front();
-      busy_ = true;
-      room_.notify_all();
-      lock.unlock();
+    // Everything queued at once: the lock is taken twice per batch, not twice per alert.
+    batch.swap(queue_);
+    busy_ = true;
+    room_.notify_all();
+    lock.unlock();
+    SinkStats delta;
+    while (!batch.empty() && !abort_) {
       std::string error;
-      const Delivery delivery = sink_->write(*alert, error);
-      lock.lock();
-      busy_ = false;
+      const Delivery delivery = sink_->write(*batch.front(), error);
+      batch.pop_front();
       if (delivery == Delivery::Sent) {
-        ++stats_.sent;
+        ++delta.sent;
       } else {
-        ++(delivery == Delivery::Rejected ? stats_.rejected : stats_.failed);
-        stats_.last_error = std::move(error);
+        ++(delivery == Delivery::Rejected ? delta.rejected : delta.failed);
+        delta.last_error = std::move(error);
       }
     }
-    lock.unlock();
     auto flushed = sink_->flush();
     lock.lock();
+    stats_.sent += delta.sent;
+    stats_.rejected += delta.rejected;
+    stats_.failed += delta.failed;
+    if (!delta.last_error.empty()) stats_.last_error = std::move(delta.last_error);
     if (!flushed) stats_.last_error = flushed.error().message;
+    // Aborted at the exit bound: what this batch still held does not go out.
+    stats_.unsent += batch.size();
+    batch.clear();
+    busy_ = false;
     room_.notify_all();
     if (abort_) break;
   }

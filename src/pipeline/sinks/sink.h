@@ -111,18 +111,25 @@ struct SinkStats {
 inline constexpr std::size_t kSinkQueueCapacity = 4096;
 inline constexpr std::chrono::milliseconds kSinkDrainBound{5000};
 
-// A sink's thread and bounded queue.
+// How a SinkRunner hands alerts to its sink.
+enum class SinkMode {
+  Queue,          // its own thread behind a bounded queue; a full queue drops (live runs)
+  QueueWaitFull,  // the same, but push() waits for room: finite inputs lose nothing
+  Inline,         // write() on the caller's thread, flush() at finish(): for stdout and files in
+                  // finite runs, where a thread only adds a wake-up per alert
+};
+
+// A sink's thread and bounded queue (or, Inline, neither).
 class SinkRunner {
  public:
-  // `wait_when_full`: push() waits for room instead of dropping; for finite inputs (files
-  // read once), where waiting loses nothing and keeps the output complete.
   SinkRunner(std::string name, std::unique_ptr<Sink> sink,
-             std::size_t capacity = kSinkQueueCapacity, bool wait_when_full = false);
+             std::size_t capacity = kSinkQueueCapacity, SinkMode mode = SinkMode::Queue);
   ~SinkRunner();
   SinkRunner(const SinkRunner&) = delete;
   SinkRunner& operator=(const SinkRunner&) = delete;
 
-  // Never blocks unless wait_when_full; false when the alert was dropped.
+  // Never blocks unless QueueWaitFull (or Inline: it writes); false when the alert was dropped
+  // or not delivered.
   bool push(std::shared_ptr<const SinkAlert> alert);
   // Delivers what is queued within `bound`, then stops the thread; what is left is `unsent`.
   void finish(std::chrono::milliseconds bound = kSinkDrainBound);
@@ -136,7 +143,7 @@ class SinkRunner {
   std::string name_;
   std::unique_ptr<Sink> sink_;
   std::size_t capacity_;
-  bool wait_when_full_;
+  SinkMode mode_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;  // the thread: work or closing
   std::condition_variable room_;  // push (wait_when_full) and finish: the queue shrank

@@ -6,6 +6,8 @@
 #include <future>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -318,12 +320,55 @@ class CountSink : public Sink {
 
 TEST(SinkRunner, WaitWhenFullLosesNothing) {
   std::atomic<int> count{0};
-  SinkRunner runner("count", std::make_unique<CountSink>(count), 2, /*wait_when_full=*/true);
+  SinkRunner runner("count", std::make_unique<CountSink>(count), 2, SinkMode::QueueWaitFull);
   for (int i = 0; i < 1000; ++i) ASSERT_TRUE(runner.push(anAlert()));
   runner.finish();
   EXPECT_EQ(count.load(), 1000);
   EXPECT_EQ(runner.stats().sent, 1000U);
   EXPECT_EQ(runner.stats().dropped, 0U);
+}
+
+// Records the thread of every write and counts flushes.
+class ThreadSink : public Sink {
+ public:
+  Delivery write(const SinkAlert& /*alert*/, std::string& /*error*/) override {
+    threads.push_back(std::this_thread::get_id());
+    return Delivery::Sent;
+  }
+  core::Status flush() override {
+    ++flushes;
+    return {};
+  }
+  std::vector<std::thread::id> threads;
+  int flushes = 0;
+};
+
+TEST(SinkRunner, InlineWritesOnTheCallersThreadAndFlushesAtFinish) {
+  auto owned = std::make_unique<ThreadSink>();
+  ThreadSink& sink = *owned;
+  SinkRunner runner("inline", std::move(owned), 2, SinkMode::Inline);
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(runner.push(anAlert()));  // no queue to fill
+  EXPECT_EQ(sink.threads.size(), 100U);                               // written already, in push
+  EXPECT_EQ(sink.flushes, 0);
+  runner.finish();
+  runner.finish();  // once only
+  EXPECT_EQ(sink.flushes, 1);
+  for (const auto& id : sink.threads) EXPECT_EQ(id, std::this_thread::get_id());
+  EXPECT_EQ(runner.stats().sent, 100U);
+  EXPECT_FALSE(runner.push(anAlert()));  // finished
+}
+
+TEST(SinkRunner, AQueueDeliversEverythingInOrderAcrossBatches) {
+  auto owned = std::make_unique<ThreadSink>();
+  ThreadSink& sink = *owned;
+  SinkRunner runner("queue", std::move(owned), 64, SinkMode::QueueWaitFull);
+  for (int i = 0; i < 5000; ++i) ASSERT_TRUE(runner.push(anAlert()));
+  runner.finish();
+  EXPECT_EQ(sink.threads.size(), 5000U);
+  EXPECT_NE(sink.threads.front(), std::this_thread::get_id());
+  EXPECT_GE(sink.flushes, 1);
+  EXPECT_EQ(runner.stats().sent, 5000U);
+  EXPECT_EQ(runner.stats().unsent, 0U);
 }
 
 }  // namespace
