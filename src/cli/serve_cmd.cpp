@@ -6,10 +6,14 @@
 // the same queue.
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -19,10 +23,12 @@
 #include "core/secret_box.h"
 #include "core/text.h"
 #include "image/registry/client.h"
+#include "pipeline/detect.h"
 #include "pipeline/service/registry_access.h"
 #include "pipeline/service/service.h"
 #include "pipeline/service/stored_images.h"
 #include "server/alert_retention.h"
+#include "server/k8s_audit_api.h"
 #include "server/metrics.h"
 #include "server/server.h"
 #include "server/service_routes.h"
@@ -42,8 +48,9 @@ struct ServeArgs {
   std::string listen;
   std::string tls_cert;
   std::string tls_key;
-  int workers = -1;             // -1: the configuration's
-  std::string alert_retention;  // "30d"; "" keeps alerts forever
+  int workers = -1;                // -1: the configuration's
+  std::string alert_retention;     // "30d"; "" keeps alerts forever
+  std::vector<std::string> rules;  // for /k8s-audit; none: the built-in rules
 };
 
 // Blocks SIGINT and SIGTERM in every thread started after this (they inherit the mask) and
@@ -92,9 +99,29 @@ server::ImageDecider imageDecider(store::Store& store,
   };
 }
 
+// The runtime rules /k8s-audit matches events against, as `detect -r` loads them; nullptr
+// (after printing the errors) when they do not load.
+std::shared_ptr<const pipeline::LoadedRules> serveRules(const ServeArgs& args) {
+  std::shared_ptr<const pipeline::LoadedRules> loaded =
+      pipeline::loadRules(args.rules, rules::Priority::Debug);
+  for (const auto& message : loaded->result.messages) {
+    if (message.error) std::fprintf(stderr, "%s\n", rules::toString(message).c_str());
+  }
+  if (!loaded->result.ok()) return nullptr;
+  return loaded;
+}
+
+std::string serverHostName() {
+  std::array<char, 256> name{};
+  if (::gethostname(name.data(), name.size() - 1) != 0) return {};
+  return name.data();
+}
+
 int runServe(const ServeArgs& args) {
   auto config = serveConfig(args);
   if (!config) return failWith(config.error().message);
+  auto runtime_rules = serveRules(args);
+  if (!runtime_rules) return failWith("serve: the --rules have errors");
   auto address = config->listenAddress();
   if (!address) return failWith(address.error().message);
   auto store = openConfiguredStore(*config);
@@ -166,6 +193,14 @@ int runServe(const ServeArgs& args) {
     return failWith(added.error().message);
   }
 
+  server::K8sAuditOptions k8s_audit;
+  k8s_audit.rules = runtime_rules;
+  k8s_audit.hostname = serverHostName();
+  k8s_audit.metrics = &metrics;
+  if (auto added = server::registerK8sAuditRoutes(http, **store, std::move(k8s_audit)); !added) {
+    return failWith(added.error().message);
+  }
+
   std::optional<store::Millis> retention_ms;
   if (!args.alert_retention.empty()) {
     const auto seconds = core::parseDurationSeconds(args.alert_retention);
@@ -230,6 +265,9 @@ void addServeCommand(CLI::App& root, Action& action) {
       ->check(CLI::Range(0, 64));
   serve->add_option("--alert-retention", args->alert_retention,
                     "Delete runtime alerts older than this (30d, 720h), hourly; default: keep");
+  serve->add_option("-r,--rules", args->rules,
+                    "Runtime rules for POST /k8s-audit: a file or directory, repeatable; "
+                    "`builtin` for bulwark's (the default)");
   addServiceFlags(*serve, args->service, true);
   serve->callback([args, &action] { action = [args] { return runServe(*args); }; });
 

@@ -33,6 +33,16 @@ struct Metrics::Impl {
                                                                  .Register(*registry);
   prometheus::Family<prometheus::Gauge>& jobs =
       prometheus::BuildGauge().Name("jobs").Help("Jobs in the queue by state").Register(*registry);
+  prometheus::Family<prometheus::Counter>& k8s_audit_events =
+      prometheus::BuildCounter()
+          .Name("k8s_audit_events_total")
+          .Help("Kubernetes audit events received at /k8s-audit: evaluated or skipped")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& k8s_audit_alerts =
+      prometheus::BuildCounter()
+          .Name("k8s_audit_alerts_total")
+          .Help("Alerts the runtime rules raised on Kubernetes audit events")
+          .Register(*registry);
   std::mutex jobs_mutex;  // serializes setJobCounts (reset + set)
 };
 
@@ -53,7 +63,10 @@ const prometheus::Histogram::BucketBoundaries& scanBuckets() {
 }  // namespace
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {
-  // Every state present from the start, so a dashboard sees zeros rather than gaps.
+  impl_->k8s_audit_events.Add({{"result", "evaluated"}});
+  impl_->k8s_audit_events.Add({{"result", "skipped"}});
+  impl_->k8s_audit_alerts.Add({});
+  // Every series present from the start, so a dashboard sees zeros rather than gaps.
   for (auto state : {store::JobState::Queued, store::JobState::Running, store::JobState::Done,
                      store::JobState::Failed, store::JobState::Dead}) {
     impl_->jobs.Add({{"state", std::string(store::toString(state))}}).Set(0);
@@ -75,6 +88,12 @@ void Metrics::countRequest(std::string_view method, std::string_view route, int 
 void Metrics::countScan(std::string_view result, double seconds) {
   impl_->scans.Add({{"result", std::string(result)}}).Increment();
   impl_->scan_duration.Add({}, scanBuckets()).Observe(seconds);
+}
+
+void Metrics::countK8sAudit(std::uint64_t evaluated, std::uint64_t skipped, std::uint64_t alerts) {
+  impl_->k8s_audit_events.Add({{"result", "evaluated"}}).Increment(static_cast<double>(evaluated));
+  impl_->k8s_audit_events.Add({{"result", "skipped"}}).Increment(static_cast<double>(skipped));
+  impl_->k8s_audit_alerts.Add({}).Increment(static_cast<double>(alerts));
 }
 
 void Metrics::setJobCounts(const std::vector<std::pair<store::JobState, std::int64_t>>& counts) {

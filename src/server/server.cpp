@@ -245,6 +245,10 @@ struct Server::Impl {
     return httplib::Server::HandlerResponse::Unhandled;
   }
 
+  [[nodiscard]] std::size_t bodyLimit(const Route& route) const {
+    return route.info.max_body_bytes != 0 ? route.info.max_body_bytes : options.max_body_bytes;
+  }
+
   static httplib::Server::HandlerResponse rateLimited(httplib::Response& res, int wait) {
     res.set_header("Retry-After", std::to_string(wait));
     sendError(res, 429, "rate_limited", "too many requests; retry later");
@@ -254,6 +258,14 @@ struct Server::Impl {
   void dispatch(const httplib::Request& req, httplib::Response& res) {
     if (t_state.request != &req || t_state.route == nullptr) {
       sendError(res, 500, "internal", "request was not routed");
+      return;
+    }
+    // The listener reads bodies up to the largest route limit (and skips larger ones with a
+    // 413 of its own, so that the client can finish sending and read the answer); a route
+    // with a smaller limit refuses the body here.
+    if (const std::size_t limit = bodyLimit(*t_state.route); req.body.size() > limit) {
+      sendError(res, 413, "payload_too_large",
+                fmt::format("the request body is larger than {} bytes", limit));
       return;
     }
     RequestContext context{req, t_state.params, t_state.token};
@@ -324,7 +336,7 @@ Server::Server(ServerOptions options, store::Store& store, Hooks hooks, Metrics&
 Server::~Server() { stop(); }
 
 core::Status Server::addRoute(std::string_view method, std::string_view pattern, Access access,
-                              RouteHandler handler) {
+                              RouteHandler handler, std::size_t max_body_bytes) {
   if (impl_->started) return core::fail(core::ErrorCode::Internal, "route added after start");
   if (method != "GET" && method != "POST" && method != "PUT" && method != "DELETE") {
     return core::fail(core::ErrorCode::Input, "route method {} is not supported", method);
@@ -333,7 +345,7 @@ core::Status Server::addRoute(std::string_view method, std::string_view pattern,
     return core::fail(core::ErrorCode::Input, "bad route pattern '{}'", pattern);
   }
   Route route;
-  route.info = RouteInfo{std::string(method), std::string(pattern), access};
+  route.info = RouteInfo{std::string(method), std::string(pattern), access, max_body_bytes};
   for (std::string_view segment : splitPath(pattern)) {
     const bool param = !segment.empty() && segment.front() == '{';
     if (segment.empty() || (param && (segment.size() < 3 || segment.back() != '}'))) {
@@ -375,7 +387,11 @@ core::Status Server::start() {
   httplib::Server& http = *impl.http;
   const int threads = options.threads;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  http.set_payload_max_length(options.max_body_bytes);
+  std::size_t largest_body = options.max_body_bytes;
+  for (const Route& route : impl.routes) {
+    largest_body = std::max(largest_body, route.info.max_body_bytes);
+  }
+  http.set_payload_max_length(largest_body);
   http.set_keep_alive_timeout(2);
   http.set_read_timeout(10);
   // Without TCP_NODELAY a keep-alive response written in two parts waits for the client's

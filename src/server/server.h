@@ -98,6 +98,7 @@ struct RouteInfo {
   std::string method;   // "GET", "POST", "DELETE", "PUT"
   std::string pattern;  // "/api/v1/jobs/{id}"
   Access access = Access::Reader;
+  std::size_t max_body_bytes = 0;  // 0: ServerOptions::max_body_bytes
 };
 
 // {"error": {"code": code, "message": message}} with `status`.
@@ -113,8 +114,11 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Adds a route (before start()). Input error: a bad pattern or a duplicate (method, pattern).
+  // `max_body_bytes` (0: the server's) is the route's own body limit, larger or smaller than
+  // ServerOptions::max_body_bytes: the Kubernetes audit webhook takes what the API server's
+  // batches hold, the other routes keep the server's limit.
   core::Status addRoute(std::string_view method, std::string_view pattern, Access access,
-                        RouteHandler handler);
+                        RouteHandler handler, std::size_t max_body_bytes = 0);
   // Every registered route, in registration order.
   [[nodiscard]] std::vector<RouteInfo> routes() const;
 

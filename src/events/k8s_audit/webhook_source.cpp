@@ -108,8 +108,10 @@ struct WebhookSource::Impl {
     if (!parsed) {
       ++stats.bad_requests;
       report(req, "k8s-audit.malformed", parsed.error().message);
-      return answer(res, parsed.error().code == core::ErrorCode::Limit ? 413 : 400,
-                    parsed.error().message);
+      // Limit is also arrays nested too deep: a bad body, not a large one.
+      const bool large =
+          parsed.error().code == core::ErrorCode::Limit && req.body.size() > kMaxBodyBytes;
+      return answer(res, large ? 413 : 400, parsed.error().message);
     }
     std::size_t accepted = 0;
     std::size_t duplicates = 0;

@@ -21,6 +21,7 @@
 
 #include "openapi_check.h"
 #include "server/api_bodies.h"
+#include "server/k8s_audit_api.h"
 #include "server/metrics.h"
 #include "server/rate_limiter.h"
 #include "server/service_routes.h"
@@ -70,6 +71,11 @@ class Harness {
     // them: the OpenAPI file documents them too.
     auto added = registerServiceRoutes(*server_, *store_, ServiceRouteHooks{});
     if (!added) throw std::runtime_error("registerServiceRoutes: " + added.error().message);
+    // serve registers POST /k8s-audit beside them (its rules: the built-in ones by default).
+    K8sAuditOptions k8s_audit;
+    k8s_audit.rules = pipeline::loadRules({}, rules::Priority::Debug);
+    added = registerK8sAuditRoutes(*server_, *store_, std::move(k8s_audit));
+    if (!added) throw std::runtime_error("registerK8sAuditRoutes: " + added.error().message);
     admin_ = token("admin", store::Role::Admin);
     reader_ = token("reader", store::Role::Reader);
     ingest_ = token("ingest", store::Role::Ingest);
