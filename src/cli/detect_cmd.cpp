@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/detect_cmd.h"
 #include "cli/service_options.h"
 #include "core/text.h"
 #include "pipeline/detect.h"
@@ -30,38 +31,13 @@ namespace bulwark::cli {
 
 namespace {
 
-struct DetectArgs {
-  std::vector<std::string> rules;
-  std::vector<std::string> sources;
-  bool first_match = false;
-  std::string min_priority = "debug";
-  std::string format = "text";
-  bool iso8601 = false;
-  bool exit_code = false;
-  bool follow = false;
-  std::string from = "start";
-  std::string webhook_token_file;
-  std::string tls_cert;
-  std::string tls_key;
-  std::string proc_root = "/proc";
-  std::string docker_host;
-  std::string record;
-  std::vector<std::string> outputs;  // -o
-  std::string output_token_file;
-  std::string output_ca;
-  std::string rate_limit;
-  std::optional<double> rate_burst;
-  std::vector<std::string> simulate;  // rule ids or names, or "all"
-  std::string state_dir;              // stateful rules: first_seen baselines persist here
-  bool live = false;
-};
-
 // Set by SIGINT/SIGTERM: sources that never end stop, the summary is printed.
 std::atomic<bool> g_stop{false};
 
 extern "C" void onStopSignal(int /*signal*/) { g_stop = true; }
 
-// The token file's first line (a Kubernetes webhook kubeconfig carries the same token).
+}  // namespace
+
 core::Result<std::string> readToken(const std::string& path) {
   std::ifstream in(path);
   std::string token;
@@ -79,7 +55,8 @@ std::string hostName() {
   return name;
 }
 
-int runDetect(const DetectArgs& args) {
+int runDetectCommand(const DetectArgs& args, const DetectHooks& hooks) {
+  const std::string tag = "bulwark: " + hooks.command + ": ";
   rules::Priority min_priority{};
   if (!rules::parsePriority(args.min_priority, min_priority)) {
     return failWith(
@@ -150,7 +127,7 @@ int runDetect(const DetectArgs& args) {
       if (auto done = pipeline::simulateLive(name, loaded->source, scratch); !done) {
         return failWith(done.error().message);
       }
-      std::fprintf(stderr, "bulwark: detect: simulate: %s performed for the live sensors\n",
+      std::fprintf(stderr, "%ssimulate: %s performed for the live sensors\n", tag.c_str(),
                    core::printable(name).c_str());
     }
     return kExitOk;
@@ -164,8 +141,25 @@ int runDetect(const DetectArgs& args) {
     }
   }
   if (!loaded->result.ok()) return failWith("detect: the rules have errors; nothing was run");
+  // --set-intel NAME=v1,v2: the set's content given here, its files not read again.
+  for (const auto& text : args.set_intel) {
+    const std::size_t equals = text.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      return failWith("--set-intel: expected NAME=VALUE[,VALUE…], got '" + text + "'");
+    }
+    std::vector<std::string> values;
+    for (const auto& value : core::split(std::string_view(text).substr(equals + 1), ',')) {
+      if (!value.empty()) values.emplace_back(value);
+    }
+    auto set = rules::setIntel(loaded->ruleset.intel(), text.substr(0, equals), values);
+    if (!set) return failWith("--set-intel: " + set.error().message);
+  }
+  if (hooks.on_rules) {
+    if (auto ready = hooks.on_rules(loaded->ruleset); !ready)
+      return failWith(ready.error().message);
+  }
   std::fprintf(
-      stderr, "bulwark: detect: %zu rule(s) loaded%s\n", loaded->ruleset.rules().size(),
+      stderr, "%s%zu rule(s) loaded%s\n", tag.c_str(), loaded->ruleset.rules().size(),
       warnings == 0
           ? ""
           : fmt::format(", {} warning(s) (`bulwark rules validate` lists them)", warnings).c_str());
@@ -180,7 +174,7 @@ int runDetect(const DetectArgs& args) {
     if (!simulation) return failWith(simulation.error().message);
     options.sources = simulation->sources;
     options.simulated = true;
-    std::fprintf(stderr, "bulwark: detect: simulate: %zu rule(s)\n", simulation->rule_ids.size());
+    std::fprintf(stderr, "%ssimulate: %zu rule(s)\n", tag.c_str(), simulation->rule_ids.size());
   }
   options.first_match = args.first_match;
   options.follow = args.follow;
@@ -188,7 +182,7 @@ int runDetect(const DetectArgs& args) {
   options.tls_cert = args.tls_cert;
   options.tls_key = args.tls_key;
   options.proc_root = args.proc_root;
-  options.hostname = hostName();
+  options.hostname = args.hostname.empty() ? hostName() : args.hostname;
   options.record = args.record;
   options.docker_endpoint = args.docker_host;
   if (options.docker_endpoint.empty()) {
@@ -204,26 +198,35 @@ int runDetect(const DetectArgs& args) {
   options.stop = &g_stop;
   std::signal(SIGINT, onStopSignal);
   std::signal(SIGTERM, onStopSignal);
-  options.on_listening = [](const pipeline::SourceSpec& spec, int port) {
+  options.on_listening = [tag, from_end = options.from_end](const pipeline::SourceSpec& spec,
+                                                            int port) {
     if (spec.kind == pipeline::SourceSpec::Kind::Proc) {
-      std::fprintf(stderr, "bulwark: detect: proc: watching this host's processes\n");
+      std::fprintf(stderr, "%sproc: watching this host's processes\n", tag.c_str());
       return;
     }
     if (spec.kind == pipeline::SourceSpec::Kind::Ebpf) {
       std::fprintf(stderr,
-                   "bulwark: detect: ebpf: tracing this host's processes, connections "
-                   "and file opens\n");
+                   "%sebpf: tracing this host's processes, connections "
+                   "and file opens\n",
+                   tag.c_str());
       return;
     }
     if (spec.kind == pipeline::SourceSpec::Kind::AuditdLive) {
-      std::fprintf(stderr, "bulwark: detect: auditd-live: reading the kernel's audit records\n");
+      std::fprintf(stderr, "%sauditd-live: reading the kernel's audit records\n", tag.c_str());
       return;
     }
     if (spec.kind == pipeline::SourceSpec::Kind::Docker) {
-      std::fprintf(stderr, "bulwark: detect: docker: following the daemon's container events\n");
+      std::fprintf(stderr, "%sdocker: following the daemon's container events\n", tag.c_str());
       return;
     }
-    std::fprintf(stderr, "bulwark: detect: k8s audit webhook listening on %s:%d\n",
+    if (spec.kind == pipeline::SourceSpec::Kind::K8sAuditFile ||
+        spec.kind == pipeline::SourceSpec::Kind::AuditdFile) {
+      std::fprintf(stderr, "%s%s: following %s%s\n", tag.c_str(),
+                   spec.kind == pipeline::SourceSpec::Kind::AuditdFile ? "auditd" : "k8s-audit",
+                   spec.path.c_str(), from_end ? " from its end" : "");
+      return;
+    }
+    std::fprintf(stderr, "%sk8s audit webhook listening on %s:%d\n", tag.c_str(),
                  spec.address.c_str(), port);
   };
   // A run that never ends reports diagnostics as they come.
@@ -238,74 +241,81 @@ int runDetect(const DetectArgs& args) {
     }
   }
   if (unending) {
-    options.on_diagnostic = [](const core::Diagnostic& diagnostic) {
-      std::fprintf(stderr, "bulwark: detect: %s: %s: %s\n", diagnostic.kind.c_str(),
+    options.on_diagnostic = [tag](const core::Diagnostic& diagnostic) {
+      std::fprintf(stderr, "%s%s: %s: %s\n", tag.c_str(), diagnostic.kind.c_str(),
                    diagnostic.where.c_str(), diagnostic.detail.c_str());
     };
   }
   // Each sink has its own thread and queue. A live run drops what a full queue cannot take
   // (the engine never waits for a receiver); a finite run waits instead, losing nothing.
-  auto outputs = pipeline::sinks::Outputs::open(args.outputs, sink_context, !unending);
+  // The agent's outputs are its spool (and -o, when given); detect's default is stdout.
+  auto outputs = pipeline::sinks::Outputs::open(args.outputs, sink_context, !unending,
+                                                /*default_stdout=*/!hooks.add_outputs);
   if (!outputs) return failWith(outputs.error().message);
+  if (hooks.add_outputs) {
+    if (auto added = hooks.add_outputs(**outputs); !added) return failWith(added.error().message);
+  }
   options.output_fields = args.format == "json" || (*outputs)->needsJson();
   // first_seen baselines (docs/rules.md, "Stateful rules"): read now, written at most once a
   // minute while running and once more at the end.
   if (!args.state_dir.empty()) {
     for (const auto& problem : loaded->ruleset.setStateDir(args.state_dir)) {
-      std::fprintf(stderr, "bulwark: detect: --state-dir: %s\n", problem.c_str());
+      std::fprintf(stderr, "%s--state-dir: %s\n", tag.c_str(), problem.c_str());
     }
   }
   const auto format =
       args.format == "json" ? pipeline::AlertFormat::Json : pipeline::AlertFormat::Text;
-  const std::string host = hostName();
+  const std::string& host = options.hostname;
   std::uint64_t suppressed = 0;
   // Called under the engine's lock: one alert at a time, so the limiter needs no lock.
   auto summary = pipeline::runDetect(options, loaded->ruleset, [&](const pipeline::Alert& alert) {
     if (limiter && !limiter->allow(alert.rule->item->name, alert.ts_ns)) {
       ++suppressed;
+      if (hooks.on_alert) hooks.on_alert(alert, true);
       return;
     }
+    if (hooks.on_alert) hooks.on_alert(alert, false);
     (*outputs)->deliver(std::make_shared<const pipeline::sinks::SinkAlert>(
         pipeline::sinks::toSinkAlert(alert, format, args.iso8601, host, (*outputs)->needsJson())));
   });
   (*outputs)->finish();
+  if (hooks.on_finished) hooks.on_finished(**outputs);
   for (const auto& problem : loaded->ruleset.flushState()) {
-    std::fprintf(stderr, "bulwark: detect: --state-dir: %s\n", problem.c_str());
+    std::fprintf(stderr, "%s--state-dir: %s\n", tag.c_str(), problem.c_str());
   }
   for (const auto& [rule, stats] : loaded->ruleset.statefulStats()) {
     if (stats.evictions == 0 && stats.pairs_dropped == 0) continue;
     std::fprintf(stderr,
-                 "bulwark: detect: stateful rule '%s': %llu key(s) evicted, %llu new pair(s) "
+                 "%sstateful rule '%s': %llu key(s) evicted, %llu new pair(s) "
                  "not stored (state bounds reached)\n",
-                 rule->item->name.c_str(), static_cast<unsigned long long>(stats.evictions),
+                 tag.c_str(), rule->item->name.c_str(),
+                 static_cast<unsigned long long>(stats.evictions),
                  static_cast<unsigned long long>(stats.pairs_dropped));
   }
   std::fflush(stdout);
   if (!summary) return failWith("detect: " + summary.error().message);
   for (const auto& diagnostic : summary->diagnostics) {
-    std::fprintf(stderr, "bulwark: detect: %s: %s: %s\n", diagnostic.kind.c_str(),
+    std::fprintf(stderr, "%s%s: %s: %s\n", tag.c_str(), diagnostic.kind.c_str(),
                  diagnostic.where.c_str(), diagnostic.detail.c_str());
   }
-  std::fprintf(stderr, "bulwark: detect: %llu event(s), %llu alert(s), %zu diagnostic(s)\n",
+  std::fprintf(stderr, "%s%llu event(s), %llu alert(s), %zu diagnostic(s)\n", tag.c_str(),
                static_cast<unsigned long long>(summary->events),
                static_cast<unsigned long long>(summary->alerts), summary->diagnostic_count);
   if (limiter) {
-    std::fprintf(stderr, "bulwark: detect: rate limit: %llu alert(s) suppressed\n",
+    std::fprintf(stderr, "%srate limit: %llu alert(s) suppressed\n", tag.c_str(),
                  static_cast<unsigned long long>(suppressed));
     for (const auto& [rule, count] : limiter->suppressed()) {
-      std::fprintf(stderr, "bulwark: detect: rate limit: rule '%s': %llu suppressed\n",
+      std::fprintf(stderr, "%srate limit: rule '%s': %llu suppressed\n", tag.c_str(),
                    core::printable(rule).c_str(), static_cast<unsigned long long>(count));
     }
   }
-  if (!args.outputs.empty()) {
+  if (!args.outputs.empty() || hooks.add_outputs) {
     for (const auto& line : (*outputs)->statsLines()) {
-      std::fprintf(stderr, "bulwark: detect: %s\n", core::printable(line).c_str());
+      std::fprintf(stderr, "%s%s\n", tag.c_str(), core::printable(line).c_str());
     }
   }
   return args.exit_code && summary->alerts != 0 ? kExitPolicy : kExitOk;
 }
-
-}  // namespace
 
 void addDetectCommand(CLI::App& root, Action& action) {
   auto args = std::make_shared<DetectArgs>();
@@ -361,7 +371,10 @@ void addDetectCommand(CLI::App& root, Action& action) {
                       "With --rate-limit: a rule may fire this many at once (default N)");
   command->add_option("--state-dir", args->state_dir,
                       "Stateful rules: keep first_seen baselines in DIR/baselines/ across runs");
-  command->callback([args, &action] { action = [args] { return runDetect(*args); }; });
+  command->add_option("--set-intel", args->set_intel,
+                      "NAME=VALUE[,VALUE…]: the content of intel set NAME (repeatable; e.g. "
+                      "bw_k8s_api_ips=10.96.0.1); its files are not read");
+  command->callback([args, &action] { action = [args] { return runDetectCommand(*args, {}); }; });
 }
 
 }  // namespace bulwark::cli

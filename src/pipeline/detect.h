@@ -37,7 +37,7 @@ struct Alert {
   const rules::Rule* rule = nullptr;
   // A UUID (version 8: the event's time in ms, then a digest) that the same alert of the same
   // event always gets: a resent or replayed alert is a duplicate the server drops, not a second
-  // alert, and output stays deterministic. JSON's "alert_id".
+  // alert, and output stays deterministic. JSON's "alert_id"; set with output_fields only.
   std::string id;
   std::int64_t ts_ns = 0;
   std::string output;  // the rendered template, without time and priority
@@ -99,7 +99,7 @@ struct DetectOptions {
   // Sources that never end (followed files, webhooks, live sensors) run until this is set.
   const std::atomic<bool>* stop = nullptr;
   // Called once per webhook source when it listens, with its port (0 in the spec: any), and
-  // once per live sensor when it is ready (port 0).
+  // once per live sensor and per followed file when it is ready (port 0).
   std::function<void(const SourceSpec&, int port)> on_listening;
   // Diagnostics go here as they happen instead of into the summary (long runs stay bounded).
   std::function<void(const core::Diagnostic&)> on_diagnostic;
@@ -119,6 +119,14 @@ struct DetectSummary {
 // that cannot be opened is an error (the others are stopped); bad events are diagnostics.
 core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules::Ruleset& ruleset,
                                       const std::function<void(const Alert&)>& on_alert);
+
+// The alerts of one event, as runDetect raises them (options: first_match, output_fields,
+// use_index, simulated): every rule of the event's source whose condition holds, with (when
+// output_fields) the id alertId(rule, event.ts_ns, event.num). `context` is the caller's, one per
+// thread; the alerts point into `ruleset`. For callers that get events their own way (`serve`'s
+// /k8s-audit).
+std::vector<Alert> matchEvent(const events::Event& event, const rules::Ruleset& ruleset,
+                              rules::EvalContext& context, const DetectOptions& options);
 
 // One line as Falco prints it: text `HH:MM:SS.nnnnnnnnn: Priority output` (local time, or ISO
 // 8601 UTC with `iso8601`), or Falco's JSON alert object.

@@ -210,5 +210,29 @@ TEST(RulesListCli, DocsCarryTheBuiltinRuleTable) {
   }
 }
 
+// --set-intel fills a declared set (here the cluster's API addresses, empty as shipped).
+TEST(DetectSetIntelCli, FillsASetAndRefusesWhatIsNotOfItsKind) {
+  const std::string events =
+      " -s events:" + (sourceDir() / "data/rules/simulate/BW-RT-230.jsonl").string();
+  auto run = runBulwarkSplit("detect" + events);
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(run.out, "");  // nothing in the set: nothing to match
+  run = runBulwarkSplit("detect --set-intel bw_k8s_api_ips=198.51.100.1,192.0.2.10" + events);
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_NE(run.out.find("Container connected to the API server (proc=curl -sk "
+                         "https://198.51.100.1/api/v1/namespaces/kube-system/secrets address="
+                         "198.51.100.1 port=443"),
+            std::string::npos)
+      << run.out;
+  run = runBulwarkSplit("detect --set-intel bw_k8s_api_ips=not-an-ip" + events);
+  EXPECT_EQ(run.status, 2);
+  EXPECT_NE(run.err.find("--set-intel: intel set 'bw_k8s_api_ips': 'not-an-ip' is not an ip"),
+            std::string::npos)
+      << run.err;
+  run = runBulwarkSplit("detect --set-intel bw_k8s_api_ips" + events);
+  EXPECT_EQ(run.status, 2);
+  EXPECT_NE(run.err.find("expected NAME=VALUE"), std::string::npos) << run.err;
+}
+
 }  // namespace
 }  // namespace bulwark::testing
