@@ -6,8 +6,10 @@
 # ../shared/testdata/runtime/derived/k8s_audit_events.jsonl (each copy with fresh auditIDs so no
 # two lines are equal), then times, from a warm page cache, median of R runs:
 #   floor:   simdjson_lines LOG                          (simdjson parse_many, nothing else)
-#   bulwark: bulwark detect -r falco_rules.yaml -r k8s_audit_rules.yaml -s k8s-audit:LOG
-#            in all-match (default) and --first-match mode, alerts written to /dev/null
+#   bulwark: bulwark detect -r k8s_audit_rules.yaml -s k8s-audit:LOG (issue 7's definition)
+#            in all-match (default) and --first-match mode, alerts written to /dev/null, and
+#            all-match again with falco_rules.yaml loaded first, as Falco's own k8s audit
+#            tests load it (its syscall rules cost only their loading here)
 # and prints events/s of each and the ratio detect ÷ floor (issue 7's goal: ≥ 0.5), plus
 # bulwark's peak RSS.
 #
@@ -39,8 +41,8 @@ for tool in "$bulwark" "$floor"; do
   fi
 done
 events=$shared/derived/k8s_audit_events.jsonl
-rules=(-r "$shared/falcosecurity-rules/falco-rules-0.1.0/falco_rules.yaml"
-       -r "$shared/falcosecurity-plugins/k8saudit/k8s_audit_rules.yaml")
+rules=(-r "$shared/falcosecurity-plugins/k8saudit/k8s_audit_rules.yaml")
+with_falco=(-r "$shared/falcosecurity-rules/falco-rules-0.1.0/falco_rules.yaml" "${rules[@]}")
 [ -f "$events" ] || { echo "runtime_k8s_audit: $events missing (../shared/testdata)" >&2; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bulwark-runtime-bench.XXXXXX")
@@ -75,19 +77,21 @@ seconds_of() { # command… → wall seconds
 cat "$log" > /dev/null  # warm the page cache
 "$floor" "$log" > /dev/null
 
-floor_times=(); all_times=(); first_times=()
+floor_times=(); all_times=(); first_times=(); falco_times=()
 for _ in $(seq "$runs"); do
   floor_times+=("$("$floor" "$log" | awk '{ print $2 }')")
   all_times+=("$(seconds_of "$bulwark" detect "${rules[@]}" -s "k8s-audit:$log")")
   first_times+=("$(seconds_of "$bulwark" detect --first-match "${rules[@]}" -s "k8s-audit:$log")")
+  alerts=$(grep -o '[0-9]* alert(s)' "$work/stderr" | head -1)
+  falco_times+=("$(seconds_of "$bulwark" detect "${with_falco[@]}" -s "k8s-audit:$log")")
 done
-alerts=$(grep -o '[0-9]* alert(s)' "$work/stderr" | head -1)
 rss=$( { /usr/bin/time -f '%M' "$bulwark" detect "${rules[@]}" -s "k8s-audit:$log" > /dev/null \
          2> "$work/time"; } ; tail -1 "$work/time")
 
 floor_s=$(printf '%s\n' "${floor_times[@]}" | median)
 all_s=$(printf '%s\n' "${all_times[@]}" | median)
 first_s=$(printf '%s\n' "${first_times[@]}" | median)
+falco_s=$(printf '%s\n' "${falco_times[@]}" | median)
 rate() { echo "$lines / $1" | bc -l | xargs printf '%.0f'; }
 ratio() { echo "$floor_s / $1" | bc -l | xargs printf '%.2f'; }
 
@@ -95,7 +99,9 @@ printf '%-34s %10s %14s\n' "run (median of $runs)" "seconds" "events/s"
 printf '%-34s %10.3f %14s\n' "floor: simdjson parse_many" "$floor_s" "$(rate "$floor_s")"
 printf '%-34s %10.3f %14s\n' "bulwark detect (all match)" "$all_s" "$(rate "$all_s")"
 printf '%-34s %10.3f %14s\n' "bulwark detect --first-match" "$first_s" "$(rate "$first_s")"
+printf '%-34s %10.3f %14s\n' "  all match, falco_rules.yaml too" "$falco_s" "$(rate "$falco_s")"
 echo "first-match run: $alerts; bulwark peak RSS: $((rss / 1024)) MiB"
 echo "figure detect_over_floor_all_match $(ratio "$all_s") goal>=0.5"
 echo "figure detect_over_floor_first_match $(ratio "$first_s") goal>=0.5"
+echo "figure detect_over_floor_with_falco_rules $(ratio "$falco_s")"
 echo "figure detect_peak_rss_mib $((rss / 1024))"

@@ -148,17 +148,19 @@ OutputTemplate parseOutput(std::string_view text, const FieldKnown& known) {
   return out;
 }
 
-std::string renderOutput(const OutputTemplate& output,
-                         const std::function<std::optional<std::string>(const FieldExpr&)>& value) {
+std::string renderOutput(const OutputTemplate& output, const AppendValue& append) {
   std::string out;
   for (const auto& segment : output.segments) {
     if (!segment.is_field) {
       out += segment.text;
       continue;
     }
-    std::string shown = value(segment.field).value_or("<NA>");
-    if (segment.width > 0) shown.resize(segment.width, ' ');
-    out += shown;
+    const std::size_t start = out.size();
+    if (!append(segment.field, out)) {
+      out.resize(start);
+      out += "<NA>";
+    }
+    if (segment.width > 0) out.resize(start + segment.width, ' ');
   }
   return out;
 }

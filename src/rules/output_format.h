@@ -38,9 +38,10 @@ using FieldKnown = std::function<bool(std::string_view)>;
 // there (a warning says so).
 OutputTemplate parseOutput(std::string_view text, const FieldKnown& known = nullptr);
 
-// The template with each field's value from `value` (nullopt: missing, printed "<NA>"), which is
-// called once per field segment, in order.
-std::string renderOutput(const OutputTemplate& output,
-                         const std::function<std::optional<std::string>(const FieldExpr&)>& value);
+// The template with each field's value appended by `append`, which is called once per field
+// segment, in order, and returns false when the field is missing (printed "<NA>"; what it
+// appended then is dropped). Appending in place: alert-heavy streams render all the time.
+using AppendValue = std::function<bool(const FieldExpr&, std::string& out)>;
+std::string renderOutput(const OutputTemplate& output, const AppendValue& append);
 
 }  // namespace bulwark::rules

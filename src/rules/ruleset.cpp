@@ -19,16 +19,25 @@ std::string displayName(const FieldExpr& field) {
   return field.has_arg ? fmt::format("{}[{}]", field.name, field.arg) : field.name;
 }
 
-std::string renderValues(std::span<const std::string_view> values, const FieldRef& ref) {
+// A field's values as an output shows them, appended to `out`.
+void appendValues(std::span<const std::string_view> values, const FieldRef& ref, std::string& out) {
   // An any-value list (proc.aname, evt.dir) prints its first value, as Falco prints one.
   const bool list = ref.list && (ref.row->flags & events::field_flag::kAnyValue) == 0;
-  if (!list) return std::string(values.front());
-  std::string out = "(";
+  if (!list) {
+    out += values.front();
+    return;
+  }
+  out += '(';
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i != 0) out += ',';
     out += values[i];
   }
   out += ')';
+}
+
+std::string renderValues(std::span<const std::string_view> values, const FieldRef& ref) {
+  std::string out;
+  appendValues(values, ref, out);
   return out;
 }
 
@@ -365,12 +374,13 @@ std::string Ruleset::render(const Rule& rule, EvalContext& context) {
   // renderOutput asks for the field segments in order, once each: the n-th call is the n-th
   // output field.
   std::size_t next = 0;
-  return renderOutput(rule.output, [&](const FieldExpr& /*field*/) -> std::optional<std::string> {
-    if (next >= rule.output_fields.size()) return std::nullopt;
+  return renderOutput(rule.output, [&](const FieldExpr& /*field*/, std::string& out) {
+    if (next >= rule.output_fields.size()) return false;
     const FieldRef& ref = rule.output_fields[next++];
     const auto values = context.values(ref);
-    if (values.empty()) return std::nullopt;
-    return renderValues(values, ref);
+    if (values.empty()) return false;
+    appendValues(values, ref, out);
+    return true;
   });
 }
 

@@ -44,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   (void)bulwark::rules::renderOutput(
-      output, [](const bulwark::rules::FieldExpr&) { return std::optional<std::string>(); });
+      output, [](const bulwark::rules::FieldExpr&, std::string&) { return false; });
   auto node = bulwark::rules::parseCondition(text);
   if (!node) {
     if (node.error().message.empty() || node.error().offset > text.size()) std::abort();

@@ -19,12 +19,13 @@ namespace {
 std::string rendered(std::string_view text, const std::map<std::string, std::string>& values,
                      const FieldKnown& known = nullptr) {
   const auto output = parseOutput(text, known);
-  return renderOutput(output, [&](const FieldExpr& field) -> std::optional<std::string> {
+  return renderOutput(output, [&](const FieldExpr& field, std::string& out) {
     std::string key = field.name + (field.has_arg ? "[" + field.arg + "]" : "");
     for (const auto& t : field.transformers) key = t + "(" + key + ")";
     const auto found = values.find(key);
-    if (found == values.end()) return std::nullopt;
-    return found->second;
+    if (found == values.end()) return false;
+    out += found->second;
+    return true;
   });
 }
 
@@ -65,7 +66,11 @@ TEST(RulesOutput, TheLongestKnownFieldWins) {
 TEST(RulesOutput, ContainerInfoPrintsNothingWithAWarning) {
   const auto output = parseOutput("shell %container.info (id=%container.id)");
   ASSERT_EQ(output.warnings.size(), 1U);
-  EXPECT_EQ(renderOutput(output, [](const FieldExpr&) { return std::string("x"); }),
+  EXPECT_EQ(renderOutput(output,
+                         [](const FieldExpr&, std::string& out) {
+                           out += 'x';
+                           return true;
+                         }),
             "shell  (id=x)");
 }
 
