@@ -298,7 +298,7 @@ core::Error tailError(std::string_view file, std::string_view path, std::string_
 FileTail::FileTail(std::string path, FollowOptions options, TailNames names,
                    std::size_t max_line_bytes, std::size_t padding)
     : path_(std::move(path)),
-      options_(options),
+      options_(std::move(options)),
       names_(names),
       max_line_bytes_(max_line_bytes),
       padding_(padding) {}

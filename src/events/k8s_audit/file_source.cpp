@@ -253,7 +253,7 @@ void LineDecoder::startFile() {
 }
 
 FileSource::FileSource(std::string path, FollowOptions follow)
-    : path_(std::move(path)), follow_(follow) {}
+    : path_(std::move(path)), follow_(std::move(follow)) {}
 
 core::Status FileSource::run(const EventCallback& on_event, core::Diagnostics& diagnostics,
                              const std::atomic<bool>* stop) {
