@@ -304,7 +304,10 @@ std::vector<Alert> matchEvent(const events::Event& event, const rules::Ruleset& 
                (alert.output.back() == '\n' || alert.output.back() == ' ')) {
           alert.output.pop_back();
         }
-        if (options.output_fields) alert.fields = rules::Ruleset::outputFields(rule, context);
+        if (options.output_fields) {
+          alert.fields = rules::Ruleset::outputFields(rule, context);
+          if (rule.stateful) alert.related = context.related();
+        }
       },
       options.use_index);
   return alerts;
@@ -600,6 +603,15 @@ std::string formatAlert(const Alert& alert, AlertFormat format, bool iso8601_tim
   nlohmann::ordered_json fields = nlohmann::ordered_json::object();
   for (const auto& [name, value] : alert.fields) {
     fields[name] = value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+  }
+  if (!alert.related.empty()) {
+    nlohmann::ordered_json related = nlohmann::ordered_json::array();
+    for (const auto& event : alert.related) {
+      nlohmann::ordered_json one = {{"evt.num", event.num}, {"evt.time", iso8601(event.ts_ns)}};
+      for (const auto& [name, value] : event.fields) one[std::string(name)] = value;
+      related.push_back(std::move(one));
+    }
+    fields["bw.seq.related"] = std::move(related);
   }
   if (alert.simulated) fields["simulated"] = true;
   out["output_fields"] = std::move(fields);

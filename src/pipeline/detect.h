@@ -42,6 +42,9 @@ struct Alert {
   std::int64_t ts_ns = 0;
   std::string output;  // the rendered template, without time and priority
   std::vector<std::pair<std::string, std::optional<std::string>>> fields;  // output_fields
+  // A sequence rule's earlier steps' events (set with output_fields only): JSON's
+  // output_fields["bw.seq.related"], the evidence of how the sequence came about.
+  std::vector<rules::RelatedEvent> related;
   bool simulated = false;  // from `--simulate`: JSON output_fields say "simulated": true
 };
 

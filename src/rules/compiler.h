@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <tl/expected.hpp>
@@ -54,6 +55,16 @@ class FieldSlots {
 };
 
 // Per-thread evaluation state: the event being matched and the values extracted so far.
+// An earlier event of a sequence that fired (bw.seq.related in JSON alerts): its number, time
+// and the fields that say what it was (proc.cmdline; ka.verb and ka.uri), each value cut at
+// kMaxRelatedValueBytes.
+struct RelatedEvent {
+  std::uint64_t num = 0;
+  std::int64_t ts_ns = 0;
+  std::vector<std::pair<std::string_view, std::string>> fields;  // name (a field row's), value
+};
+inline constexpr std::size_t kMaxRelatedValueBytes = 256;
+
 class EvalContext {
  public:
   EvalContext() = default;
@@ -62,6 +73,10 @@ class EvalContext {
   [[nodiscard]] const events::Event& event() const { return *event_; }
   // The field's values for the current event (empty: missing).
   std::span<const std::string_view> values(const FieldRef& ref);
+  // The earlier events of the sequence rule that fired last on this event (set by
+  // StatefulRule::observe; empty for any other rule).
+  [[nodiscard]] const std::vector<RelatedEvent>& related() const { return related_; }
+  void setRelated(std::vector<RelatedEvent> related) { related_ = std::move(related); }
   // The result of comparison `slot` for the current event, computed at most once.
   template <class Compute>
   bool remember(std::size_t slot, Compute&& compute) {
@@ -85,6 +100,7 @@ class EvalContext {
   std::uint64_t epoch_ = 0;
   std::vector<Slot> slots_;
   std::vector<Memo> checks_;
+  std::vector<RelatedEvent> related_;
 };
 
 class Filter {

@@ -52,6 +52,13 @@ tl::expected<std::vector<FieldRef>, CompileError> resolveAll(const std::vector<s
   return out;
 }
 
+// The fields that say what a sequence step's event was, per source.
+std::vector<std::string> relatedFields(events::Source source) {
+  if (source == events::Source::Syscall) return {"proc.cmdline"};
+  if (source == events::Source::K8sAudit) return {"ka.verb", "ka.uri", "ka.user.name"};
+  return {};
+}
+
 }  // namespace
 
 tl::expected<std::unique_ptr<StatefulRule>, CompileError> StatefulRule::compile(
@@ -75,6 +82,11 @@ tl::expected<std::unique_ptr<StatefulRule>, CompileError> StatefulRule::compile(
     auto refs = resolveAll(by, table, slots);
     if (!refs) return tl::unexpected(refs.error());
     out->by_ = std::move(*refs);
+  }
+  if (spec.kind == StatefulKind::Sequence) {
+    auto refs = resolveAll(relatedFields(source), table, slots);
+    if (!refs) return tl::unexpected(refs.error());
+    out->related_ = std::move(*refs);
   }
   if (!spec.distinct.empty()) {
     auto refs = resolveAll({spec.distinct}, table, slots);
@@ -145,6 +157,7 @@ void StatefulRule::erase(KeyState* state) {
 
 bool StatefulRule::observe(EvalContext& context) {
   const StatefulItem& spec = item_->stateful;
+  if (!context.related().empty()) context.setRelated({});
   Observation seen;
   seen.matched.resize(steps_.size());
   bool any = false;
@@ -178,10 +191,24 @@ bool StatefulRule::observe(EvalContext& context) {
   if (spec.kind == StatefulKind::Count && !distinct_.empty()) {
     seen.value = joined(context, distinct_);
   }
+  if (spec.kind == StatefulKind::Sequence) {
+    seen.self.num = event.num;
+    seen.self.ts_ns = event.ts_ns;
+    for (const FieldRef& ref : related_) {
+      const auto values = context.values(ref);
+      if (values.empty()) continue;
+      std::string value(values.front().substr(0, kMaxRelatedValueBytes));
+      seen.self.fields.emplace_back(ref.row->name, std::move(value));
+    }
+  }
+  std::vector<RelatedEvent> related;
   const std::lock_guard lock(mutex_);
   bool fired = false;
   switch (spec.kind) {
-    case StatefulKind::Sequence: fired = observeSequence(seen); break;
+    case StatefulKind::Sequence:
+      fired = observeSequence(seen, related);
+      if (fired) context.setRelated(std::move(related));
+      break;
     case StatefulKind::Count: fired = observeCount(seen); break;
     case StatefulKind::FirstSeen: fired = observeFirstSeen(seen); break;
     case StatefulKind::None: break;
@@ -190,7 +217,7 @@ bool StatefulRule::observe(EvalContext& context) {
   return fired;
 }
 
-bool StatefulRule::observeSequence(const Observation& seen) {
+bool StatefulRule::observeSequence(const Observation& seen, std::vector<RelatedEvent>& fired) {
   const std::int64_t within = item_->stateful.within_ns;
   const auto live = [&](const KeyState& state) { return seen.now - state.start_ns <= within; };
   // The latest step this event completes, of the first key (nearest process) that waits for it.
@@ -205,10 +232,12 @@ bool StatefulRule::observeSequence(const Observation& seen) {
       }
       if (state->step != step - 1) continue;
       if (step + 1 == steps_.size()) {
+        fired = std::move(state->related);
         erase(state);
         return true;
       }
       const std::int64_t start = state->start_ns;
+      std::vector<RelatedEvent> related = std::move(state->related);
       if (key != seen.own) {
         erase(state);
         state = find(seen.own);
@@ -216,6 +245,8 @@ bool StatefulRule::observeSequence(const Observation& seen) {
       }
       state->step = step;
       state->start_ns = start;
+      state->related = std::move(related);
+      state->related.push_back(seen.self);
       return false;
     }
   }
@@ -226,6 +257,7 @@ bool StatefulRule::observeSequence(const Observation& seen) {
     if (state->step == 0 || !live(*state)) {
       state->step = 0;
       state->start_ns = seen.now;
+      state->related = {seen.self};
     }
   }
   return false;

@@ -59,7 +59,8 @@ class StatefulRule {
   StatefulRule& operator=(const StatefulRule&) = delete;
   ~StatefulRule();
 
-  // Feeds the event `context` was reset to; true when the rule fires on it.
+  // Feeds the event `context` was reset to; true when the rule fires on it. A sequence that
+  // fires leaves its earlier steps' events in context.related() (every other call empties it).
   bool observe(EvalContext& context);
 
   // Test hook: a smaller key bound (the default is kMaxStateKeys) and pair bound.
@@ -84,6 +85,7 @@ class StatefulRule {
     // sequence: the last step matched (0-based) and when the first one was.
     std::size_t step = 0;
     std::int64_t start_ns = 0;
+    std::vector<RelatedEvent> related;  // the event of each step matched so far
     // count: the times of the last `threshold` events, or each distinct value's last time;
     // after firing, silent until `silent_until_ns`.
     std::list<std::int64_t> times;
@@ -105,13 +107,15 @@ class StatefulRule {
                                   // own process and each ancestor's)
     std::string own;              // the key the event's state is kept under
     std::string value;            // count: the distinct value; first_seen: the value
+    RelatedEvent self;            // sequence: the event as a later alert shows it
   };
 
   static std::string joined(EvalContext& context, const std::vector<FieldRef>& fields);
   KeyState* find(const std::string& key);
   KeyState& insert(std::string key);
   void erase(KeyState* state);
-  bool observeSequence(const Observation& seen);
+  // On firing, `fired` gets the earlier steps' events.
+  bool observeSequence(const Observation& seen, std::vector<RelatedEvent>& fired);
   bool observeCount(const Observation& seen);
   bool observeFirstSeen(const Observation& seen);
   [[nodiscard]] std::filesystem::path baselineFile() const;
@@ -124,6 +128,7 @@ class StatefulRule {
   std::vector<FieldRef> distinct_;
   std::vector<FieldRef> key_;
   std::vector<FieldRef> value_;
+  std::vector<FieldRef> related_;  // sequence: what each step's event is shown with
 
   mutable std::mutex mutex_;
   Lru lru_;  // most recently used first

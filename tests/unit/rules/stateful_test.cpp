@@ -90,6 +90,8 @@ class Feeder {
                    [&](const Rule& rule) { out.push_back(rule.item->name); });
     return out;
   }
+  // The earlier steps of the sequence that fired last (bw.seq.related).
+  [[nodiscard]] const std::vector<RelatedEvent>& related() const { return context_.related(); }
 
  private:
   const Ruleset& ruleset_;
@@ -130,6 +132,56 @@ TEST(StatefulSequence, StepsInOrderFireOnTheLast) {
   // Then the second step, run by the same shell: fires once.
   EXPECT_EQ(feed.exec(2, fromTmp(103, "a", shell)), Names{"Download Then Run"});
   EXPECT_EQ(feed.exec(3, fromTmp(104, "a", shell)), Names{});
+}
+
+TEST(StatefulSequence, TheAlertCarriesTheEarlierStepsEvents) {
+  const auto loaded = load(kSequenceTree);
+  ASSERT_TRUE(loaded->result.ok()) << messages(loaded->result);
+  Feeder feed(loaded->ruleset);
+  const auto shell = process(100, "sh");
+  EXPECT_EQ(feed.exec(1, process(101, "curl", shell, {"-o", "/tmp/a", "http://x"})), Names{});
+  EXPECT_TRUE(feed.related().empty());
+  // A second download restarts the window: the alert shows the latest first step.
+  EXPECT_EQ(feed.exec(2, process(102, "curl", shell, {"-so", "/tmp/a", "http://y"})), Names{});
+  ASSERT_EQ(feed.exec(3, fromTmp(103, "a", shell)), Names{"Download Then Run"});
+  ASSERT_EQ(feed.related().size(), 1U);
+  const RelatedEvent& download = feed.related().front();
+  EXPECT_EQ(download.num, 2U);
+  EXPECT_EQ(download.ts_ns, kT0 + 2 * kSecond);
+  ASSERT_EQ(download.fields.size(), 1U);
+  EXPECT_EQ(download.fields[0].first, "proc.cmdline");
+  EXPECT_EQ(download.fields[0].second, "curl -so /tmp/a http://y");
+  // The next event that fires nothing leaves no evidence behind.
+  EXPECT_EQ(feed.exec(4, process(104, "ls", shell)), Names{});
+  EXPECT_TRUE(feed.related().empty());
+}
+
+TEST(StatefulSequence, EveryEarlierStepIsRelatedAndLongValuesAreCut) {
+  const auto loaded = load(R"(
+- rule: Three Steps
+  sequence:
+    by: process_tree
+    within: 5m
+    steps:
+      - condition: evt.type = execve and proc.name = curl
+      - condition: evt.type = execve and proc.name = chmod
+      - condition: evt.type = execve and proc.exepath startswith /tmp/
+  output: ran %proc.exepath
+  priority: WARNING
+  desc: d
+)");
+  ASSERT_TRUE(loaded->result.ok()) << messages(loaded->result);
+  Feeder feed(loaded->ruleset);
+  const auto shell = process(100, "sh");
+  const std::string url = "http://x/" + std::string(400, 'a');
+  EXPECT_EQ(feed.exec(1, process(101, "curl", shell, {url})), Names{});
+  EXPECT_EQ(feed.exec(2, process(102, "chmod", shell, {"+x", "/tmp/a"})), Names{});
+  ASSERT_EQ(feed.exec(3, fromTmp(103, "a", shell)), Names{"Three Steps"});
+  ASSERT_EQ(feed.related().size(), 2U);
+  EXPECT_EQ(feed.related()[0].num, 1U);
+  EXPECT_EQ(feed.related()[0].fields.at(0).second.size(), kMaxRelatedValueBytes);
+  EXPECT_EQ(feed.related()[1].num, 2U);
+  EXPECT_EQ(feed.related()[1].fields.at(0).second, "chmod +x /tmp/a");
 }
 
 TEST(StatefulSequence, WindowExpiresOnEventTime) {
