@@ -26,6 +26,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "events/auditd/file_reader.h"
+#include "support/follow.h"
 #include "testdata.h"
 
 namespace {
@@ -37,13 +38,14 @@ using bulwark::core::Diagnostics;
 using bulwark::core::ErrorCode;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
+using bulwark::testing::appendToLog;
+using bulwark::testing::waitUntil;
 
 constexpr const char* kEoeEvents =
     "runtime/elastic-go-libaudit/aucoalesce/testdata/ubuntu-16.10-linux-4.8.0.yaml";
 constexpr const char* kNormalLog = "runtime/elastic-go-libaudit/testdata/normal.log";
 
 // Long enough for a loaded CI machine; a passing run waits far less.
-constexpr auto kDeadline = std::chrono::seconds(20);
 
 // One audit event as the lines auditd writes, and what the source must make of it.
 struct Sample {
@@ -85,24 +87,6 @@ std::vector<Sample> eoeSamples(std::uint32_t base = 1000) {
     samples.push_back(std::move(sample));
   }
   return samples;
-}
-
-// One write(2) with O_APPEND, as auditd writes (created when missing).
-void append(const fs::path& path, std::string_view text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  ASSERT_GE(fd, 0) << path;
-  ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
-  ::close(fd);
-}
-
-// Polls `done` until it holds or `timeout` passes.
-bool waitUntil(const std::function<bool()>& done, Clock::duration timeout = kDeadline) {
-  const auto deadline = Clock::now() + timeout;
-  while (!done()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return true;
 }
 
 struct Seen {
@@ -225,11 +209,11 @@ class AuditdFollow : public ::testing::Test {
 };
 
 TEST_F(AuditdFollow, EventsAppendedAfterTheStartAreDeliveredWhole) {
-  append(path_, samples_[0].text + samples_[1].text);
+  appendToLog(path_, samples_[0].text + samples_[1].text, 0600);
   Follow follow(path_, options());
   ASSERT_TRUE(follow.waitFor(2));
   for (std::size_t i = 2; i < samples_.size(); ++i) {
-    append(path_, samples_[i].text);
+    appendToLog(path_, samples_[i].text, 0600);
     std::this_thread::sleep_for(milliseconds(i % 2 == 0 ? 20 : 1));
   }
   ASSERT_TRUE(follow.waitFor(samples_.size())) << follow.count();
@@ -248,25 +232,26 @@ TEST_F(AuditdFollow, RecordsAndEventsSplitAcrossWritesCoalesce) {
   ASSERT_LT(exec, samples_.size());
   const Sample& event = samples_[exec];
   const std::size_t other = exec == 0 ? 1 : 0;
-  append(path_, "");
+  appendToLog(path_, "", 0600);
   Follow follow(path_, options());
   // Another event whole, then the first two records of the exec and half of its third line:
   // once the other event is delivered, those bytes were read with it.
   const std::size_t third = event.text.find('\n', event.text.find('\n') + 1) + 1;
   const std::size_t half = third + (event.text.find('\n', third) - third) / 2;
-  append(path_, samples_[other].text + event.text.substr(0, half));
+  appendToLog(path_, samples_[other].text + event.text.substr(0, half), 0600);
   ASSERT_TRUE(follow.waitFor(1));
   // The rest of the line a byte at a time, then the other records one write each.
   const std::size_t third_end = event.text.find('\n', third) + 1;
-  for (std::size_t at = half; at < third_end; ++at) append(path_, event.text.substr(at, 1));
+  for (std::size_t at = half; at < third_end; ++at)
+    appendToLog(path_, event.text.substr(at, 1), 0600);
   for (std::size_t at = third_end; at < event.text.size();) {
     const std::size_t end = event.text.find('\n', at) + 1;
-    append(path_, event.text.substr(at, end - at));
+    appendToLog(path_, event.text.substr(at, end - at), 0600);
     at = end;
   }
   ASSERT_TRUE(follow.waitFor(2)) << follow.count();
   // A record still being written at the stop is not one.
-  append(path_, samples_[other == 0 ? 2 : 0].text.substr(0, 30));
+  appendToLog(path_, samples_[other == 0 ? 2 : 0].text.substr(0, 30), 0600);
   follow.stop();
   ASSERT_TRUE(follow.result().has_value());
   const auto seen = follow.seen();
@@ -280,24 +265,24 @@ TEST_F(AuditdFollow, RecordsAndEventsSplitAcrossWritesCoalesce) {
 }
 
 TEST_F(AuditdFollow, AuditdRotationDrainsTheOldFileAndKeepsAnEventSplitAcrossFiles) {
-  append(path_, samples_[0].text);
+  appendToLog(path_, samples_[0].text, 0600);
   Follow follow(path_, options());
   ASSERT_TRUE(follow.waitFor(1));
   // max_log_file_action=ROTATE: audit.log → audit.log.1, then a new audit.log. auditd still
   // has records to write to the old file; the last of them lacks its '\n', and the EOE of that
   // event is the first record of the new file.
-  append(path_, samples_[1].text);
+  appendToLog(path_, samples_[1].text, 0600);
   fs::rename(path_, dir_ / "audit.log.1");
   const std::string& split = samples_[2].text;
   const std::size_t eoe = split.rfind("type=EOE ");
-  append(dir_ / "audit.log.1", std::string_view(split).substr(0, eoe - 1));
-  append(path_, split.substr(eoe) + samples_[3].text);
+  appendToLog(dir_ / "audit.log.1", std::string_view(split).substr(0, eoe - 1), 0600);
+  appendToLog(path_, split.substr(eoe) + samples_[3].text, 0600);
   ASSERT_TRUE(follow.waitFor(4)) << follow.count();
   // A second rotation: audit.log.1 → audit.log.2, audit.log → audit.log.1, a new empty file.
   fs::rename(dir_ / "audit.log.1", dir_ / "audit.log.2");
   fs::rename(path_, dir_ / "audit.log.1");
-  append(path_, "");
-  append(path_, samples_[4].text + samples_[5].text);
+  appendToLog(path_, "", 0600);
+  appendToLog(path_, samples_[4].text + samples_[5].text, 0600);
   ASSERT_TRUE(follow.waitFor(6)) << follow.count();
   follow.stop();
   ASSERT_TRUE(follow.result().has_value());
@@ -308,13 +293,14 @@ TEST_F(AuditdFollow, AuditdRotationDrainsTheOldFileAndKeepsAnEventSplitAcrossFil
 }
 
 TEST_F(AuditdFollow, ATruncatedLogIsReportedAndReadAgainFromItsStart) {
-  append(path_, samples_[0].text + samples_[1].text + samples_[2].text);
+  appendToLog(path_, samples_[0].text + samples_[1].text + samples_[2].text, 0600);
   Follow follow(path_, options());
   ASSERT_TRUE(follow.waitFor(3));
   fs::resize_file(path_, 0);
-  append(path_, samples_[3].text);  // shorter than what was read: the source sees it shrank
+  appendToLog(path_, samples_[3].text,
+              0600);  // shorter than what was read: the source sees it shrank
   ASSERT_TRUE(follow.waitFor(4)) << follow.count();
-  append(path_, samples_[4].text);
+  appendToLog(path_, samples_[4].text, 0600);
   ASSERT_TRUE(follow.waitFor(5)) << follow.count();
   follow.stop();
   ASSERT_TRUE(follow.result().has_value());
@@ -330,11 +316,12 @@ TEST_F(AuditdFollow, TheLastEventOfAQuietLogIsDeliveredWithoutEoe) {
   // normal.log: serials 58..62, no EOE (an older kernel). Nothing follows 62: without the
   // idle flush it would wait for the next record, however long the log stays quiet.
   BULWARK_REQUIRE_SHARED(kNormalLog);
-  append(path_, "");
+  appendToLog(path_, "", 0600);
   auto quick = options();
   quick.idle_flush = milliseconds(200);
   Follow follow(path_, quick);
-  append(path_, bulwark::testing::readFile(bulwark::testing::sharedTestdata() / kNormalLog));
+  appendToLog(path_, bulwark::testing::readFile(bulwark::testing::sharedTestdata() / kNormalLog),
+              0600);
   ASSERT_TRUE(follow.waitFor(5)) << follow.count();
   const auto seen = follow.seen();  // delivered while still following, not by the stop
   follow.stop();
@@ -356,17 +343,17 @@ TEST_F(AuditdFollow, TheLastEventOfAQuietLogIsDeliveredWithoutEoe) {
 TEST_F(AuditdFollow, AnEventWhoseRecordIsStillBeingWrittenIsNotFlushedEarly) {
   // The idle flush is short, but the start of a record waiting for its '\n' may belong to
   // the pending event: the wait is then at least the coalescer's timeout (an hour here).
-  append(path_, "");
+  appendToLog(path_, "", 0600);
   auto quick = options();
   quick.idle_flush = milliseconds(1);
   quick.coalescer.timeout_ns = std::int64_t{3600} * 1'000'000'000;
   Follow follow(path_, quick);
   const std::string& event = samples_[1].text;
   const std::size_t eoe = event.rfind("type=EOE ");
-  append(path_, samples_[0].text + event.substr(0, eoe + 4));
+  appendToLog(path_, samples_[0].text + event.substr(0, eoe + 4), 0600);
   ASSERT_TRUE(follow.waitFor(1));
   std::this_thread::sleep_for(milliseconds(300));  // not a race: more idle rounds, same outcome
-  append(path_, event.substr(eoe + 4));
+  appendToLog(path_, event.substr(eoe + 4), 0600);
   ASSERT_TRUE(follow.waitFor(2)) << follow.count();
   follow.stop();
   ASSERT_TRUE(follow.result().has_value());
@@ -378,20 +365,20 @@ TEST_F(AuditdFollow, FromEndSkipsWhatIsAlreadyThere) {
   // that event never comes).
   const auto more = eoeSamples(5000);
   const std::string writing = splitLines(samples_[2].text).front() + "\n";
-  append(path_, samples_[0].text + samples_[1].text + writing.substr(0, 40));
+  appendToLog(path_, samples_[0].text + samples_[1].text + writing.substr(0, 40), 0600);
   Follow follow(path_, options(/*from_end=*/true));
-  append(path_, writing.substr(40));
+  appendToLog(path_, writing.substr(40), 0600);
   // When the source opened the file is not observable: append events until one arrives, then
   // one more. What arrives must be a run of consecutive new events, never an old one.
   std::size_t next = 0;
-  const auto deadline = Clock::now() + kDeadline;
+  const auto deadline = Clock::now() + bulwark::testing::kFollowDeadline;
   while (follow.count() == 0 && Clock::now() < deadline && next + 1 < more.size()) {
-    append(path_, more[next++].text);
+    appendToLog(path_, more[next++].text, 0600);
     (void)waitUntil([&] { return follow.count() > 0; }, milliseconds(200));
   }
   ASSERT_GT(follow.count(), 0U);
   const std::size_t last = next;
-  append(path_, more[last].text);
+  appendToLog(path_, more[last].text, 0600);
   ASSERT_TRUE(waitUntil([&] {
     const auto seen = follow.seen();
     return !seen.empty() && seen.back().serial == more[last].serial;
@@ -418,7 +405,7 @@ TEST_F(AuditdFollow, AWriterRotatingAsItGoesLosesAndRepeatsNothing) {
   ASSERT_LT(exec, samples_.size());
   const std::regex serial(R"(msg=audit\((\d+\.\d+):\d+\))");
   constexpr int kEvents = 400;
-  append(path_, "");
+  appendToLog(path_, "", 0600);
   Follow follow(path_, options());
   std::thread writer([&] {
     int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
@@ -467,7 +454,7 @@ TEST_F(AuditdFollow, AMissingFileAtTheStartIsNotFound) {
 TEST_F(AuditdFollow, WithoutFollowTheFileIsReadOnceToItsEnd) {
   std::string text = samples_[0].text + samples_[1].text;
   text.pop_back();
-  append(path_, text);
+  appendToLog(path_, text, 0600);
   Diagnostics diagnostics;
   std::vector<std::uint32_t> seen;
   const auto stats = ad::readLogFile(

@@ -27,6 +27,7 @@
 
 #include "events/k8s_audit/audit_event.h"
 #include "events/k8s_audit/file_source.h"
+#include "support/follow.h"
 
 namespace {
 
@@ -37,9 +38,10 @@ using bulwark::core::Diagnostics;
 using bulwark::core::ErrorCode;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
+using bulwark::testing::appendToLog;
+using bulwark::testing::waitUntil;
 
 // Long enough for a loaded CI machine; a passing run waits far less.
-constexpr auto kDeadline = std::chrono::seconds(20);
 
 std::string line(std::string_view id) {
   return fmt::format(R"({{"kind":"Event","auditID":"{}","stage":"ResponseComplete",)"
@@ -58,24 +60,6 @@ std::vector<std::string> range(int from, int to) {
   std::vector<std::string> ids;
   for (int i = from; i <= to; ++i) ids.push_back(std::to_string(i));
   return ids;
-}
-
-// One write(2) with O_APPEND, as a log writer does (created when missing).
-void append(const fs::path& path, std::string_view text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  ASSERT_GE(fd, 0) << path;
-  ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
-  ::close(fd);
-}
-
-// Polls `done` until it holds or `timeout` passes.
-bool waitUntil(const std::function<bool()>& done, Clock::duration timeout = kDeadline) {
-  const auto deadline = Clock::now() + timeout;
-  while (!done()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return true;
 }
 
 // A FileSource following `path` on its own thread until stop() (or destruction, so that a
@@ -181,12 +165,12 @@ class K8sAuditFollow : public ::testing::Test {
 };
 
 TEST_F(K8sAuditFollow, EventsAppendedAfterTheStartAreDeliveredInOrder) {
-  append(path_, lines(1, 2));
+  appendToLog(path_, lines(1, 2));
   Follow follow(path_, options());
   ASSERT_TRUE(follow.waitFor(2));
   std::thread writer([&] {
     for (int i = 3; i <= 60; ++i) {
-      append(path_, line(std::to_string(i)));
+      appendToLog(path_, line(std::to_string(i)));
       std::this_thread::sleep_for(milliseconds(i % 7 == 0 ? 20 : 1));
     }
   });
@@ -203,19 +187,19 @@ TEST_F(K8sAuditFollow, EventsAppendedAfterTheStartAreDeliveredInOrder) {
 }
 
 TEST_F(K8sAuditFollow, APartialLineIsDecodedOnlyOnceItsNewlineArrives) {
-  append(path_, "");
+  appendToLog(path_, "");
   Follow follow(path_, options());
   const std::string second = line("2");
   const std::size_t half = second.size() / 2;
   // Event 1 and half of event 2 in one write: once 1 is delivered, the half was read with it.
-  append(path_, line("1") + second.substr(0, half));
+  appendToLog(path_, line("1") + second.substr(0, half));
   ASSERT_TRUE(follow.waitFor(1));
   EXPECT_EQ(follow.ids(), range(1, 1));
   // Decoded early, the half would be a malformed line and event 2 lost.
-  append(path_, second.substr(half) + line("3"));
+  appendToLog(path_, second.substr(half) + line("3"));
   ASSERT_TRUE(follow.waitFor(3));
   // A partial line at the stop is not delivered either.
-  append(path_, line("4").substr(0, 20));
+  appendToLog(path_, line("4").substr(0, 20));
   follow.stop();
   EXPECT_TRUE(follow.status().has_value());
   EXPECT_EQ(follow.ids(), range(1, 3));
@@ -223,21 +207,21 @@ TEST_F(K8sAuditFollow, APartialLineIsDecodedOnlyOnceItsNewlineArrives) {
 }
 
 TEST_F(K8sAuditFollow, RenameRotationDrainsTheOldFileThenReadsTheNewOne) {
-  append(path_, lines(1, 2));
+  appendToLog(path_, lines(1, 2));
   Follow follow(path_, options());
   ASSERT_TRUE(follow.waitFor(2));
-  append(path_, line("3"));
+  appendToLog(path_, line("3"));
   fs::rename(path_, dir_ / "audit.log.1");
   // The writer is still on the old file after the rename; its last line has no '\n' (it is
   // decoded when the old file is left, as at the end of a file without follow).
   const std::string fourth = line("4");
-  append(dir_ / "audit.log.1", std::string_view(fourth).substr(0, fourth.size() - 1));
-  append(path_, lines(5, 6));
+  appendToLog(dir_ / "audit.log.1", std::string_view(fourth).substr(0, fourth.size() - 1));
+  appendToLog(path_, lines(5, 6));
   ASSERT_TRUE(follow.waitFor(6)) << follow.count();
   // A second rotation, the new file created empty first (logrotate's `create`).
   fs::rename(path_, dir_ / "audit.log.2");
-  append(path_, "");
-  append(path_, lines(7, 8));
+  appendToLog(path_, "");
+  appendToLog(path_, lines(7, 8));
   ASSERT_TRUE(follow.waitFor(8)) << follow.count();
   follow.stop();
   EXPECT_TRUE(follow.status().has_value());
@@ -248,7 +232,7 @@ TEST_F(K8sAuditFollow, RenameRotationDrainsTheOldFileThenReadsTheNewOne) {
 }
 
 TEST_F(K8sAuditFollow, AWriterRotatingAsItGoesLosesAndRepeatsNothing) {
-  append(path_, "");
+  appendToLog(path_, "");
   Follow follow(path_, options());
   // The writer keeps its descriptor across the rename and writes a few more lines to the old
   // file before it opens the new one, as a lagging logger does. It waits for the source to
@@ -286,13 +270,13 @@ TEST_F(K8sAuditFollow, AWriterRotatingAsItGoesLosesAndRepeatsNothing) {
 }
 
 TEST_F(K8sAuditFollow, CopytruncateIsReportedAndTheFileIsReadAgainFromItsStart) {
-  append(path_, lines(1, 3));
+  appendToLog(path_, lines(1, 3));
   Follow follow(path_, options());
   ASSERT_TRUE(follow.waitFor(3));
   fs::resize_file(path_, 0);
-  append(path_, line("4"));  // shorter than what was read: the source sees it shrank
+  appendToLog(path_, line("4"));  // shorter than what was read: the source sees it shrank
   ASSERT_TRUE(follow.waitFor(4)) << follow.count();
-  append(path_, line("5"));
+  appendToLog(path_, line("5"));
   ASSERT_TRUE(follow.waitFor(5)) << follow.count();
   follow.stop();
   EXPECT_TRUE(follow.status().has_value());
@@ -306,14 +290,14 @@ TEST_F(K8sAuditFollow, CopytruncateIsReportedAndTheFileIsReadAgainFromItsStart) 
 }
 
 TEST_F(K8sAuditFollow, ADeletedFileReCreatedLaterIsFollowed) {
-  append(path_, lines(1, 2));
+  appendToLog(path_, lines(1, 2));
   Follow follow(path_, options());
   ASSERT_TRUE(follow.waitFor(2));
   fs::remove(path_);
   // Not a race: whether or not the source looked while the path was missing, the outcome
   // asserted is the same. The pause lets it usually look (several poll rounds).
   std::this_thread::sleep_for(milliseconds(350));
-  append(path_, lines(3, 4));
+  appendToLog(path_, lines(3, 4));
   ASSERT_TRUE(follow.waitFor(4)) << follow.count();
   follow.stop();
   EXPECT_TRUE(follow.status().has_value());
@@ -326,20 +310,20 @@ TEST_F(K8sAuditFollow, ADeletedFileReCreatedLaterIsFollowed) {
 TEST_F(K8sAuditFollow, FromEndSkipsWhatIsAlreadyThere) {
   // Two lines and the start of a third still being written.
   const std::string partial = line("partial");
-  append(path_, lines(1, 2) + partial.substr(0, 30));
+  appendToLog(path_, lines(1, 2) + partial.substr(0, 30));
   Follow follow(path_, options(/*from_end=*/true));
-  append(path_, partial.substr(30));
+  appendToLog(path_, partial.substr(30));
   // When the source opened the file is not observable: append until one event arrives, then
   // one more. What arrives must be a run of consecutive new events, never an old one.
   int next = 3;
-  const auto deadline = Clock::now() + kDeadline;
+  const auto deadline = Clock::now() + bulwark::testing::kFollowDeadline;
   while (follow.count() == 0 && Clock::now() < deadline) {
-    append(path_, line(std::to_string(next++)));
+    appendToLog(path_, line(std::to_string(next++)));
     (void)waitUntil([&] { return follow.count() > 0; }, milliseconds(200));
   }
   ASSERT_GT(follow.count(), 0U);
   const int last = next;
-  append(path_, line(std::to_string(last)));
+  appendToLog(path_, line(std::to_string(last)));
   ASSERT_TRUE(waitUntil([&] {
     const auto ids = follow.ids();
     return !ids.empty() && ids.back() == std::to_string(last);
@@ -356,7 +340,7 @@ TEST_F(K8sAuditFollow, FromEndSkipsWhatIsAlreadyThere) {
 }
 
 TEST_F(K8sAuditFollow, StopEndsTheRunPromptlyEvenWithALongPoll) {
-  append(path_, lines(1, 1));
+  appendToLog(path_, lines(1, 1));
   auto slow = options();
   slow.poll = milliseconds(60'000);
   Follow follow(path_, slow);
@@ -375,15 +359,15 @@ TEST_F(K8sAuditFollow, AMissingFileAtTheStartIsNotFound) {
 }
 
 TEST_F(K8sAuditFollow, AnEndlessLineIsSkippedWithBoundedMemoryAndTheNextOneRead) {
-  append(path_, lines(1, 1));
+  appendToLog(path_, lines(1, 1));
   Follow follow(path_, options());
   ASSERT_TRUE(follow.waitFor(1));
   // A line over every cap that has no '\n' yet: reported and skipped while still growing.
   const std::string chunk(std::size_t{1} << 20, 'x');
   for (std::size_t written = 0; written <= ka::kMaxBodyBytes; written += chunk.size()) {
-    append(path_, chunk);
+    appendToLog(path_, chunk);
   }
-  append(path_, "\n" + line("2"));
+  appendToLog(path_, "\n" + line("2"));
   ASSERT_TRUE(follow.waitFor(2)) << follow.count();
   follow.stop();
   EXPECT_TRUE(follow.status().has_value());
