@@ -14,7 +14,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
-#include "openapi_check.h"
+#include "api_harness.h"
 #include "server/alert_retention.h"
 #include "server/metrics.h"
 #include "server/server.h"
@@ -28,78 +28,18 @@ namespace {
 
 using Json = nlohmann::json;
 
-const testing::OpenApi& openApi() {
-  static const testing::OpenApi kApi(testing::sourceDir() / "docs" / "openapi.yaml");
-  return kApi;
-}
-
 // A running server over a fresh SQLite store with one token per role.
-class Harness {
+class Harness : public testing::TestServer {
  public:
-  Harness() {
-    auto opened = store::openStore("sqlite:" + (dir_.path() / "bulwark.db").string());
-    if (!opened) throw std::runtime_error("openStore: " + opened.error().message);
-    store_ = std::move(*opened);
-    ServerOptions options;
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log_);
-    options.access_log = std::make_shared<spdlog::logger>("test.alerts", sink);
-    server_ = std::make_unique<Server>(options, *store_, Hooks{}, metrics_);
-    admin_ = token("admin", store::Role::Admin);
-    reader_ = token("reader", store::Role::Reader);
-    ingest_ = token("node-agent", store::Role::Ingest);
-    auto started = server_->start();
-    if (!started) throw std::runtime_error("start: " + started.error().message);
-  }
-
-  std::string token(const std::string& name, store::Role role) {
-    auto created = createToken(*store_, name, role, std::nullopt);
-    if (!created) throw std::runtime_error("createToken: " + created.error().message);
-    return created->secret;
-  }
-
-  store::Store& store() { return *store_; }
-  int port() const { return server_->port(); }
-
-  std::string admin_, reader_, ingest_;
-
- private:
-  bulwark::testing::TempDir dir_{"bulwark-alerts-test"};
-  std::unique_ptr<store::Store> store_;
-  Metrics metrics_;
-  std::ostringstream log_;
-  std::unique_ptr<Server> server_;
+  Harness() : TestServer("alerts-test", {}, {}, "node-agent") { start(); }
 };
 
-struct Call {
-  int status = 0;
-  Json body;
-  std::string text;
-};
+using Call = testing::ApiCall;
 
 Call call(Harness& h, const std::string& method, const std::string& target,
           const std::string& secret, const std::string& body = "") {
-  httplib::Client client("127.0.0.1", h.port());
-  client.set_connection_timeout(5);
-  client.set_read_timeout(30);
-  httplib::Headers headers;
-  if (!secret.empty()) headers.emplace("Authorization", "Bearer " + secret);
-  httplib::Result result = method == "POST"
-                               ? client.Post(target, headers, body, "application/x-ndjson")
-                               : client.Get(target, headers);
-  Call out;
-  if (!result) {
-    ADD_FAILURE() << method << " " << target << ": " << httplib::to_string(result.error());
-    return out;
-  }
-  out.status = result->status;
-  out.text = result->body;
-  out.body = Json::parse(result->body, nullptr, false);
-  const std::string path = target.substr(0, target.find('?'));
-  for (const auto& problem : openApi().checkResponse(
-           method, path, result->status, result->get_header_value("Content-Type"), result->body)) {
-    ADD_FAILURE() << problem << "\n  body: " << out.text;
-  }
-  return out;
+  auto client = h.client();
+  return testing::callApi(client, method, target, secret, body, "application/x-ndjson");
 }
 
 std::string uuid(int n) {

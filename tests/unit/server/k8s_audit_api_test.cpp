@@ -21,8 +21,8 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "api_harness.h"
 #include "events/k8s_audit/audit_event.h"
-#include "openapi_check.h"
 #include "server/alert_ndjson.h"
 #include "server/metrics.h"
 #include "server/server.h"
@@ -45,11 +45,6 @@ const std::vector<std::string> kFalcoRules = {
     "falcosecurity-rules/falco-rules-0.1.0/falco_rules.yaml",
     "falcosecurity-plugins/k8saudit/k8s_audit_rules.yaml"};
 
-const testing::OpenApi& openApi() {
-  static const testing::OpenApi kApi(testing::sourceDir() / "docs" / "openapi.yaml");
-  return kApi;
-}
-
 fs::path runtimeDir() { return bulwark::testing::sharedTestdata() / "runtime"; }
 
 std::vector<std::string> falcoRulePaths() {
@@ -68,80 +63,30 @@ std::shared_ptr<const pipeline::LoadedRules> loadRules(const std::vector<std::st
   return loaded;
 }
 
-// A running server over a fresh SQLite store with the /k8s-audit routes and one token per role.
-class Harness {
+// A running server with POST /k8s-audit over `rules`, a fresh SQLite store and one token per role.
+class Harness : public testing::TestServer {
  public:
-  explicit Harness(std::shared_ptr<const pipeline::LoadedRules> rules) {
-    auto opened = store::openStore("sqlite:" + (dir_.path() / "bulwark.db").string());
-    if (!opened) throw std::runtime_error("openStore: " + opened.error().message);
-    store_ = std::move(*opened);
-    ServerOptions options;
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log_);
-    options.access_log = std::make_shared<spdlog::logger>("test.k8s-audit", sink);
-    server_ = std::make_unique<Server>(options, *store_, Hooks{}, metrics_);
+  explicit Harness(std::shared_ptr<const pipeline::LoadedRules> rules)
+      : TestServer("k8s-audit-test", {}, {}, "kube-apiserver") {
     K8sAuditOptions k8s;
     k8s.rules = std::move(rules);
     k8s.hostname = "bulwark-server";
-    k8s.metrics = &metrics_;
-    auto added = registerK8sAuditRoutes(*server_, *store_, std::move(k8s));
+    k8s.metrics = &metrics();
+    auto added = registerK8sAuditRoutes(server(), store(), std::move(k8s));
     if (!added) throw std::runtime_error("registerK8sAuditRoutes: " + added.error().message);
-    admin_ = token("admin", store::Role::Admin);
-    reader_ = token("reader", store::Role::Reader);
-    ingest_ = token("kube-apiserver", store::Role::Ingest);
-    auto started = server_->start();
-    if (!started) throw std::runtime_error("start: " + started.error().message);
+    start();
   }
 
-  std::string token(const std::string& name, store::Role role) {
-    auto created = createToken(*store_, name, role, std::nullopt);
-    if (!created) throw std::runtime_error("createToken: " + created.error().message);
-    return created->secret;
-  }
-
-  [[nodiscard]] int port() const { return server_->port(); }
-  [[nodiscard]] std::string metrics() const { return metrics_.serialize(); }
-
-  std::string admin_, reader_, ingest_;
-
- private:
-  bulwark::testing::TempDir dir_{"bulwark-k8s-audit-test"};
-  std::unique_ptr<store::Store> store_;
-  Metrics metrics_;
-  std::ostringstream log_;
-  std::unique_ptr<Server> server_;
+  [[nodiscard]] std::string metricsText() { return metrics().serialize(); }
 };
 
-struct Call {
-  int status = 0;
-  Json body;
-  std::string text;
-};
+using Call = testing::ApiCall;
 
 Call call(Harness& h, const std::string& method, const std::string& target,
           const std::string& secret, const std::string& body = "",
           const std::string& content_type = "application/json") {
-  httplib::Client client("127.0.0.1", h.port());
-  client.set_connection_timeout(5);
-  client.set_read_timeout(60);
-  client.set_write_timeout(60);
-  httplib::Headers headers;
-  if (!secret.empty()) headers.emplace("Authorization", "Bearer " + secret);
-  httplib::Result result = method == "POST" ? client.Post(target, headers, body, content_type)
-                                            : client.Get(target, headers);
-  Call out;
-  if (!result) {
-    ADD_FAILURE() << method << " " << target << ": " << httplib::to_string(result.error());
-    return out;
-  }
-  out.status = result->status;
-  out.text = result->body;
-  out.body = Json::parse(result->body, nullptr, false);
-  const std::string path = target.substr(0, target.find('?'));
-  for (const auto& problem : openApi().checkResponse(
-           method, path, result->status, result->get_header_value("Content-Type"), result->body)) {
-    ADD_FAILURE() << problem << "\n  body: " << out.text;
-  }
-  return out;
+  auto client = h.client(60);
+  return testing::callApi(client, method, target, secret, body, content_type);
 }
 
 // Every stored alert, through GET /api/v1/alerts pages.
@@ -311,7 +256,7 @@ TEST(K8sAuditRoutes, AnEventListRaisesWhatDetectRaisesAndARetryIsADuplicate) {
   EXPECT_EQ(as_array.body["accepted"], 0);
   EXPECT_EQ(storedAlerts(h).size(), accepted);
 
-  const std::string metrics = h.metrics();
+  const std::string metrics = h.metricsText();
   EXPECT_NE(metrics.find("k8s_audit_events_total{result=\"evaluated\"} 153"), std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find(fmt::format("k8s_audit_alerts_total {}", 3 * detected.alerts)),

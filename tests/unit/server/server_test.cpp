@@ -19,7 +19,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
-#include "openapi_check.h"
+#include "api_harness.h"
 #include "server/api_bodies.h"
 #include "server/k8s_audit_api.h"
 #include "server/metrics.h"
@@ -41,10 +41,7 @@ const std::string kDigestB = "sha256:" + std::string(64, 'b');
 constexpr const char* kDigestUnknown =
     "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-const testing::OpenApi& openApi() {
-  static const testing::OpenApi kApi(testing::sourceDir() / "docs" / "openapi.yaml");
-  return kApi;
-}
+const testing::OpenApi& openApi() { return testing::projectOpenApi(); }
 
 using bulwark::testing::TempDir;
 
@@ -132,35 +129,12 @@ class Harness {
 };
 
 // A request through the client, its answer checked against the OpenAPI file.
-struct Call {
-  int status = 0;
-  Json body;
-  std::string text;
-  httplib::Headers headers;
-};
+using Call = testing::ApiCall;
 
 Call call(Harness& h, const std::string& method, const std::string& target,
           const std::string& secret, const std::string& body = "") {
   httplib::Client client = h.client();
-  httplib::Headers headers;
-  if (!secret.empty()) headers.emplace("Authorization", bearer(secret));
-  httplib::Result result = method == "POST" ? client.Post(target, headers, body, "application/json")
-                           : method == "DELETE" ? client.Delete(target, headers)
-                                                : client.Get(target, headers);
-  Call out;
-  if (!result) {
-    ADD_FAILURE() << method << " " << target << ": " << httplib::to_string(result.error());
-    return out;
-  }
-  out.status = result->status;
-  out.text = result->body;
-  out.headers = result->headers;
-  out.body = Json::parse(result->body, nullptr, false);
-  const std::string path = target.substr(0, target.find('?'));
-  const auto problems = openApi().checkResponse(
-      method, path, result->status, result->get_header_value("Content-Type"), result->body);
-  for (const auto& problem : problems) ADD_FAILURE() << problem << "\n  body: " << out.text;
-  return out;
+  return testing::callApi(client, method, target, secret, body);
 }
 
 store::FindingRecord finding(std::string id, std::string package, model::Severity severity,
