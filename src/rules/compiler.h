@@ -56,14 +56,16 @@ class FieldSlots {
 
 // Per-thread evaluation state: the event being matched and the values extracted so far.
 // An earlier event of a sequence that fired (bw.seq.related in JSON alerts): its number, time
-// and the fields that say what it was (proc.cmdline; ka.verb and ka.uri), each value cut at
-// kMaxRelatedValueBytes.
+// and the fields that say what it was (proc.cmdline; ka.verb, ka.uri and ka.user.name), each
+// value cut at kMaxRelatedValueBytes, and all of a sequence's values together at
+// kMaxRelatedBytes (state is kept for up to 65 536 keys per rule: a bound on its memory).
 struct RelatedEvent {
   std::uint64_t num = 0;
   std::int64_t ts_ns = 0;
   std::vector<std::pair<std::string_view, std::string>> fields;  // name (a field row's), value
 };
 inline constexpr std::size_t kMaxRelatedValueBytes = 256;
+inline constexpr std::size_t kMaxRelatedBytes = 1024;
 
 class EvalContext {
  public:

@@ -52,6 +52,21 @@ tl::expected<std::vector<FieldRef>, CompileError> resolveAll(const std::vector<s
   return out;
 }
 
+// Appends a step's event to a sequence's related events, its values cut to what is left of
+// kMaxRelatedBytes (the event's number and time stay).
+void addRelated(std::vector<RelatedEvent>& related, const RelatedEvent& event) {
+  std::size_t used = 0;
+  for (const auto& earlier : related) {
+    for (const auto& field : earlier.fields) used += field.second.size();
+  }
+  RelatedEvent& added = related.emplace_back(event);
+  for (auto& field : added.fields) {
+    const std::size_t left = kMaxRelatedBytes - std::min(used, kMaxRelatedBytes);
+    if (field.second.size() > left) field.second.resize(left);
+    used += field.second.size();
+  }
+}
+
 // The fields that say what a sequence step's event was, per source.
 std::vector<std::string> relatedFields(events::Source source) {
   if (source == events::Source::Syscall) return {"proc.cmdline"};
@@ -246,7 +261,7 @@ bool StatefulRule::observeSequence(const Observation& seen, std::vector<RelatedE
       state->step = step;
       state->start_ns = start;
       state->related = std::move(related);
-      state->related.push_back(seen.self);
+      addRelated(state->related, seen.self);
       return false;
     }
   }

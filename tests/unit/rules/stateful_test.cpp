@@ -184,6 +184,40 @@ TEST(StatefulSequence, EveryEarlierStepIsRelatedAndLongValuesAreCut) {
   EXPECT_EQ(feed.related()[1].fields.at(0).second, "chmod +x /tmp/a");
 }
 
+TEST(StatefulSequence, TheEvidenceOfOneKeyIsBounded) {
+  // Eight steps of long command lines: the values of the seven kept stop at kMaxRelatedBytes,
+  // every step's number stays.
+  std::string text = R"(
+- rule: Eight Steps
+  sequence:
+    by: process_tree
+    within: 5m
+    steps:
+)";
+  for (int i = 0; i < 8; ++i) {
+    text += "      - condition: evt.type = execve and proc.name = s" + std::to_string(i) + "\n";
+  }
+  text += "  output: ran %proc.exepath\n  priority: WARNING\n  desc: d\n";
+  const auto loaded = load(text);
+  ASSERT_TRUE(loaded->result.ok()) << messages(loaded->result);
+  Feeder feed(loaded->ruleset);
+  const auto shell = process(100, "sh");
+  const std::string arg(300, 'x');
+  for (int i = 0; i < 7; ++i) {
+    EXPECT_EQ(feed.exec(i, process(101 + i, "s" + std::to_string(i), shell, {arg})), Names{});
+  }
+  ASSERT_EQ(feed.exec(7, process(108, "s7", shell)), Names{"Eight Steps"});
+  ASSERT_EQ(feed.related().size(), 7U);
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < feed.related().size(); ++i) {
+    EXPECT_EQ(feed.related()[i].num, i + 1);
+    for (const auto& field : feed.related()[i].fields) bytes += field.second.size();
+  }
+  EXPECT_EQ(bytes, kMaxRelatedBytes);
+  EXPECT_EQ(feed.related()[0].fields.at(0).second.size(), kMaxRelatedValueBytes);
+  EXPECT_TRUE(feed.related()[6].fields.at(0).second.empty());
+}
+
 TEST(StatefulSequence, WindowExpiresOnEventTime) {
   const auto loaded = load(kSequenceTree);
   Feeder feed(loaded->ruleset);
