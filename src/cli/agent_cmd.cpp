@@ -3,6 +3,7 @@
 // through the rules, as `bulwark detect` does, and delivers every alert to `bulwark serve`:
 // first to an on-disk spool, then in NDJSON batches to POST /api/v1/alerts, at least once
 // (alert ids make resends duplicates the server drops).
+#include <curl/curl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -76,6 +77,26 @@ core::Result<std::pair<std::string, int>> splitListen(const std::string& text) {
   return config.listenAddress();
 }
 
+// The host libcurl will connect to is this machine's loopback: parsed by libcurl itself (a
+// user part, `http://localhost:x@host/`, names another host than its first characters do).
+bool loopbackUrl(const std::string& url) {
+  CURLU* parsed = curl_url();
+  if (parsed == nullptr) return false;
+  char* host = nullptr;
+  char* user = nullptr;
+  bool loopback = false;
+  if (curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+      curl_url_get(parsed, CURLUPART_USER, &user, 0) == CURLUE_NO_USER) {
+    const std::string_view name(host);
+    loopback = name == "127.0.0.1" || name == "localhost" || name == "[::1]";
+  }
+  curl_free(host);
+  curl_free(user);
+  curl_url_cleanup(parsed);
+  return loopback;
+}
+
 int runAgent(AgentArgs args) {
   std::string server = args.server;
   while (server.ends_with('/')) server.pop_back();
@@ -84,15 +105,10 @@ int runAgent(AgentArgs args) {
   }
   // The token and the alerts cross the network in clear over http://: loopback only, unless
   // asked for in so many words.
-  if (server.starts_with("http://") && !args.plain_http) {
-    const std::string_view rest = std::string_view(server).substr(7);
-    const std::string_view host = rest.starts_with('[') ? rest.substr(0, rest.find(']') + 1)
-                                                        : rest.substr(0, rest.find_first_of(":/"));
-    if (host != "127.0.0.1" && host != "localhost" && host != "[::1]") {
-      return failWith(
-          "--server: http:// sends the ingest token and the alerts unencrypted; use "
-          "https:// (or --plain-http to accept that)");
-    }
+  if (server.starts_with("http://") && !args.plain_http && !loopbackUrl(server)) {
+    return failWith(
+        "--server: http:// sends the ingest token and the alerts unencrypted; use "
+        "https:// (or --plain-http to accept that)");
   }
   auto token = readToken(args.token_file);
   if (!token) return failWith("--token-file: " + token.error().message);

@@ -158,8 +158,10 @@ core::Result<std::unique_ptr<Spool>> Spool::open(const Options& options) {
     if (in >> version >> saved.segment >> saved.offset && version == "v1") cursor = saved;
   }
   for (const auto& segment : found) {
-    if (segment.number < cursor.segment) {
-      fs::remove(spool->segmentPath(segment.number), error);  // acknowledged before
+    // Acknowledged before, or empty (each start begins a segment: a restart loop while the
+    // server is away must not pile up files).
+    if (segment.number < cursor.segment || segment.size == 0) {
+      fs::remove(spool->segmentPath(segment.number), error);
       continue;
     }
     if (segment.number > cursor.segment) {
@@ -193,12 +195,7 @@ core::Result<std::unique_ptr<Spool>> Spool::open(const Options& options) {
   std::lock_guard lock(spool->mutex_);
   spool->cursor_ = cursor;
   if (auto started = spool->startSegment(); !started) return tl::unexpected(started.error());
-  // Drop empty and finished segments in front of the cursor.
-  while (spool->segments_.size() > 1 && spool->cursor_.offset == spool->segments_.front().size) {
-    fs::remove(spool->segmentPath(spool->segments_.front().number), error);
-    spool->segments_.pop_front();
-    spool->cursor_ = {spool->segments_.front().number, 0};
-  }
+  spool->skipFinished();  // empty and finished segments in front of the cursor
   if (auto saved = spool->saveCursor(); !saved) return tl::unexpected(saved.error());
   return spool;
 }
@@ -227,6 +224,8 @@ core::Status Spool::startSegment() {
   if (fd_ < 0) return tl::unexpected(ioError("cannot create", path));
   if (segments_.empty()) cursor_ = {number, 0};
   segments_.push_back({number, 0});
+  // An uploader that had caught up waits at the end of the old segment: it goes on here.
+  if (skipFinished()) return saveCursor();
   return {};
 }
 
@@ -299,6 +298,7 @@ core::Status Spool::trim() {
     cursor_ = {segments_.front().number, 0};
     if (auto saved = saveCursor(); !saved) return saved;
   }
+  if (skipFinished()) return saveCursor();
   return {};
 }
 
@@ -328,8 +328,23 @@ std::uint64_t Spool::pendingLocked() const {
   return total - cursor_.offset;
 }
 
+bool Spool::skipFinished() {
+  bool moved = false;
+  std::error_code error;
+  while (segments_.size() > 1 && cursor_.offset == segments_.front().size) {
+    fs::remove(segmentPath(segments_.front().number), error);
+    segments_.pop_front();
+    cursor_ = {segments_.front().number, 0};
+    moved = true;
+  }
+  return moved;
+}
+
 core::Result<Spool::Batch> Spool::peek(std::size_t max_lines, std::size_t max_bytes) {
   std::lock_guard lock(mutex_);
+  if (skipFinished()) {
+    if (auto saved = saveCursor(); !saved) return tl::unexpected(saved.error());
+  }
   Batch batch;
   batch.end = cursor_;
   const Segment& front = segments_.front();
@@ -372,12 +387,7 @@ core::Status Spool::acknowledge(const SpoolPosition& end) {
   auto lines = countLines(segmentPath(cursor_.segment), cursor_.offset, end.offset);
   stats_.acknowledged += lines ? *lines : 0;
   cursor_.offset = end.offset;
-  std::error_code error;
-  while (segments_.size() > 1 && cursor_.offset == segments_.front().size) {
-    fs::remove(segmentPath(segments_.front().number), error);
-    segments_.pop_front();
-    cursor_ = {segments_.front().number, 0};
-  }
+  skipFinished();
   return saveCursor();
 }
 

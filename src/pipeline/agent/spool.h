@@ -89,6 +89,9 @@ class Spool {
   core::Status startSegment();  // under mutex_
   core::Status trim();          // under mutex_: drop the oldest segments past max_bytes
   core::Status saveCursor();    // under mutex_
+  // Under mutex_: while the cursor is at the end of a segment that a later one follows, that
+  // segment is done: removed, and the cursor moved to the start of the next. True when moved.
+  bool skipFinished();
   std::uint64_t pendingLocked() const;
 
   Options options_;

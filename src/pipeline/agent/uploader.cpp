@@ -32,6 +32,17 @@ std::int64_t nowMillis() {
 }
 
 // The server's {"error": {"message": …}} or the start of its body.
+std::int64_t steadyNanos(std::chrono::steady_clock::time_point at) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count();
+}
+
+// A member of the server's answer that should be a count: 0 when absent or of another type
+// (the body may come from a proxy or a wrong --server; nothing in it may throw).
+std::uint64_t countOf(const nlohmann::json& json, const char* key) {
+  const auto found = json.find(key);
+  return found != json.end() && found->is_number_unsigned() ? found->get<std::uint64_t>() : 0;
+}
+
 std::string errorDetail(const std::string& body) {
   const auto json = nlohmann::json::parse(body, nullptr, false);
   if (json.is_object() && json.contains("error") && json["error"].is_object() &&
@@ -87,11 +98,15 @@ core::Result<std::unique_ptr<Uploader>> Uploader::start(Spool& spool, UploaderOp
   curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &collect);
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, &curl->response);
   curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &uploader->abort_transfer_);
+  curl_easy_setopt(handle, CURLOPT_XFERINFODATA, uploader.get());
   curl_easy_setopt(
       handle, CURLOPT_XFERINFOFUNCTION,
-      +[](void* abort, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int {
-        return static_cast<std::atomic<bool>*>(abort)->load() ? 1 : 0;
+      +[](void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int {
+        const auto* up = static_cast<const Uploader*>(self);
+        return up->abort_transfer_.load() ||
+                       steadyNanos(std::chrono::steady_clock::now()) >= up->abort_at_ns_.load()
+                   ? 1
+                   : 0;
       });
   uploader->curl_ = std::move(curl);
   uploader->thread_ = std::thread([self = uploader.get()] { self->loop(); });
@@ -106,8 +121,9 @@ void Uploader::stop(std::chrono::milliseconds bound) {
     if (stopping_) return;
     stopping_ = true;
     drain_deadline_ = std::chrono::steady_clock::now() + bound;
-    // No time at all: a transfer under way is ended now.
+    // No time at all: a transfer under way is ended now; else when the bound runs out.
     if (bound.count() <= 0) abort_transfer_ = true;
+    abort_at_ns_ = steadyNanos(drain_deadline_);
   }
   wake_.notify_all();
   spool_.wake();
@@ -155,6 +171,9 @@ void Uploader::loop() {
     while (spool_.pendingBytes() > 0) {
       if (sendOne(options_.request_timeout)) {
         backoff = options_.backoff_min;
+        // A stop ends this loop at once: the drain above is bounded, a backlog is not.
+        std::lock_guard lock(mutex_);
+        if (stopping_) break;
         continue;
       }
       // Exponential backoff with jitter (half to all of it), so that agents that lost the
@@ -178,7 +197,13 @@ bool Uploader::sendOne(std::chrono::milliseconds timeout) {
     return false;
   };
   if (!batch) return fail(batch.error().message, false);
-  if (batch->lines == 0) return true;
+  if (batch->lines == 0) {
+    // Pending bytes and no whole line to send: never report that as progress (the caller
+    // would spin); wait as after any failure.
+    std::lock_guard lock(mutex_);
+    stats_.last_error = "spool: pending data without a complete line";
+    return false;
+  }
   CURL* handle = curl_->handle;
   curl_->response.clear();
   curl_easy_setopt(handle, CURLOPT_POSTFIELDS, batch->body.data());
@@ -215,13 +240,16 @@ bool Uploader::sendOne(std::chrono::milliseconds timeout) {
     std::uint64_t rejected = 0;
     std::string error;
     if (json.is_object()) {
-      accepted = json.value("accepted", std::uint64_t{0});
-      duplicates = json.value("duplicates", std::uint64_t{0});
-      if (json.contains("rejected") && json["rejected"].is_array()) {
-        rejected = json["rejected"].size();
-        if (rejected > 0 && json["rejected"][0].is_object()) {
+      accepted = countOf(json, "accepted");
+      duplicates = countOf(json, "duplicates");
+      if (const auto list = json.find("rejected"); list != json.end() && list->is_array()) {
+        rejected = list->size();
+        if (rejected > 0 && list->front().is_object()) {
+          const auto message = list->front().find("error");
           error = fmt::format("the server rejected {} alert(s): {}", rejected,
-                              json["rejected"][0].value("error", std::string()));
+                              message != list->front().end() && message->is_string()
+                                  ? message->get<std::string>()
+                                  : std::string());
         }
       }
     }

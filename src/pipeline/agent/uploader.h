@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -76,6 +77,9 @@ class Uploader {
   bool stopping_ = false;
   std::chrono::steady_clock::time_point drain_deadline_{};
   std::atomic<bool> abort_transfer_{false};
+  // A transfer under way when stop()'s bound runs out is ended then (steady-clock ns; max:
+  // never).
+  std::atomic<std::int64_t> abort_at_ns_{std::numeric_limits<std::int64_t>::max()};
   UploaderStats stats_;
   std::thread thread_;
 };

@@ -95,6 +95,10 @@ TEST_F(AgentE2E, PlainHttpToAnotherHostIsRefused) {
   EXPECT_NE(out.find("--server: http:// sends the ingest token and the alerts unencrypted"),
             std::string::npos)
       << out;
+  // A user part before the host: libcurl would connect to 192.0.2.1, not to localhost.
+  EXPECT_FALSE(runCommand(
+      agent("http://localhost:1@192.0.2.1:8443", "-s events:" + shellQuote(empty)), &out));
+  EXPECT_NE(out.find("--server: http:// sends the ingest token"), std::string::npos) << out;
   EXPECT_FALSE(runCommand(agent("ftp://127.0.0.1", "-s events:" + shellQuote(empty)), &out));
   EXPECT_NE(out.find("expected http(s)://HOST[:PORT]"), std::string::npos) << out;
 }

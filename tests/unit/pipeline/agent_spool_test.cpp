@@ -64,6 +64,47 @@ TEST(AgentSpool, LinesComeOutInOrderUntilAcknowledged) {
   EXPECT_EQ(fs::status(dir.path() / "spool").permissions(), fs::perms::owner_all);
 }
 
+TEST(AgentSpool, ANewSegmentAfterTheUploaderCaughtUpIsRead) {
+  // Segments of 64 bytes: the third line starts a new one while the cursor sits at the end of
+  // the first, all of it acknowledged.
+  TempDir dir;
+  auto opened = Spool::open({dir.path() / "spool", std::uint64_t{1} << 20, 64});
+  ASSERT_TRUE(opened) << opened.error().message;
+  Spool& spool = **opened;
+  const std::string line(30, 'a');
+  ASSERT_TRUE(spool.append(line + "1"));
+  ASSERT_TRUE(spool.append(line + "2"));
+  auto batch = spool.peek(10, 1 << 20);
+  ASSERT_TRUE(batch);
+  ASSERT_EQ(batch->lines, 2U);
+  ASSERT_TRUE(spool.acknowledge(batch->end));
+  ASSERT_EQ(spool.pendingBytes(), 0U);
+  ASSERT_TRUE(spool.append(line + "3"));
+  EXPECT_EQ(spool.pendingBytes(), 32U);
+  batch = spool.peek(10, 1 << 20);
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->body, line + "3\n");
+  ASSERT_TRUE(spool.acknowledge(batch->end));
+  EXPECT_EQ(spool.pendingBytes(), 0U);
+  // The finished segment is gone; only the one being written is left.
+  EXPECT_EQ(segmentFiles(dir.path() / "spool").size(), 1U);
+}
+
+TEST(AgentSpool, EmptySegmentsOfEarlierStartsDoNotPileUp) {
+  TempDir dir;
+  for (int start = 0; start < 5; ++start) ASSERT_TRUE(openSpool(dir.path() / "spool"));
+  EXPECT_EQ(segmentFiles(dir.path() / "spool").size(), 1U);
+  auto spool = openSpool(dir.path() / "spool");
+  ASSERT_TRUE(spool);
+  ASSERT_TRUE(spool->append("{\"a\":1}"));
+  spool.reset();
+  spool = openSpool(dir.path() / "spool");
+  ASSERT_TRUE(spool);
+  auto batch = spool->peek(10, 1 << 20);
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->body, "{\"a\":1}\n");
+}
+
 TEST(AgentSpool, ARestartResumesAtTheCursor) {
   TempDir dir;
   {
@@ -183,6 +224,11 @@ class FakeServer {
   }
   std::string url() const { return stub_.url("/api/v1/alerts"); }
   void refuseMoreLinesThan(int lines) { max_lines_ = lines; }
+  // The body of every 200 answer from now on (a proxy's, a wrong server's).
+  void answerWith(std::string body) {
+    std::lock_guard lock(mutex_);
+    body_ = std::move(body);
+  }
   std::string received() {
     std::lock_guard lock(mutex_);
     return received_;
@@ -204,7 +250,9 @@ class FakeServer {
     }
     if (status == 200) {
       received_ += req.body;
-      res.set_content(fmt::format(R"({{"accepted":{},"duplicates":0,"rejected":[]}})", lines),
+      res.set_content(body_.empty()
+                          ? fmt::format(R"({{"accepted":{},"duplicates":0,"rejected":[]}})", lines)
+                          : body_,
                       "application/json");
     } else {
       res.set_content(R"({"error":{"code":"x","message":"scripted"}})", "application/json");
@@ -217,6 +265,7 @@ class FakeServer {
   std::vector<int> statuses_;
   std::atomic<int> max_lines_{0};
   std::string received_;
+  std::string body_;
 };
 
 UploaderOptions fastOptions(const FakeServer& server) {
@@ -257,6 +306,23 @@ TEST(AgentUploader, SendsNdjsonBatchesWithTheTokenAndAcknowledgesThem) {
   EXPECT_EQ(stats.failures, 0U);
   EXPECT_TRUE(stats.reachable);
   EXPECT_GT(stats.last_success_ms, 0);
+}
+
+TEST(AgentUploader, AnAnswerOfTheWrongShapeIsTakenAsDeliveredNotACrash) {
+  TempDir dir;
+  auto spool = openSpool(dir.path());
+  FakeServer server({});
+  server.answerWith(R"({"accepted":"2","duplicates":null,"rejected":[{"error":5}]})");
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(spool->append(fmt::format(R"({{"n":{}}})", i)));
+  auto uploader = Uploader::start(*spool, fastOptions(server));
+  ASSERT_TRUE(uploader);
+  ASSERT_TRUE(eventually([&] { return spool->pendingBytes() == 0; }));
+  (*uploader)->stop(std::chrono::milliseconds(1000));
+  EXPECT_EQ(server.received(), "{\"n\":0}\n{\"n\":1}\n");
+  const UploaderStats stats = (*uploader)->stats();
+  EXPECT_EQ(stats.batches, 1U);
+  EXPECT_EQ(stats.accepted, 0U);  // not a count: not counted
+  EXPECT_EQ(stats.rejected, 1U);
 }
 
 TEST(AgentUploader, RetriesFailuresUntilTheServerTakesTheBatch) {
