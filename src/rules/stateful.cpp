@@ -4,6 +4,7 @@
 #include <cctype>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <system_error>
 #include <utility>
 
@@ -50,6 +51,22 @@ tl::expected<std::vector<FieldRef>, CompileError> resolveAll(const std::vector<s
     out.push_back(std::move(*ref));
   }
   return out;
+}
+
+// Event times come from the events (an audit log's stageTimestamp: any int64): differences and
+// window ends saturate instead of overflowing.
+std::int64_t minus(std::int64_t a, std::int64_t b) {
+  std::int64_t out = 0;
+  if (!__builtin_sub_overflow(a, b, &out)) return out;
+  return b > 0 ? std::numeric_limits<std::int64_t>::min()
+               : std::numeric_limits<std::int64_t>::max();
+}
+
+std::int64_t plus(std::int64_t a, std::int64_t b) {
+  std::int64_t out = 0;
+  if (!__builtin_add_overflow(a, b, &out)) return out;
+  return b > 0 ? std::numeric_limits<std::int64_t>::max()
+               : std::numeric_limits<std::int64_t>::min();
 }
 
 // Appends a step's event to a sequence's related events, its values cut to what is left of
@@ -234,7 +251,9 @@ bool StatefulRule::observe(EvalContext& context) {
 
 bool StatefulRule::observeSequence(const Observation& seen, std::vector<RelatedEvent>& fired) {
   const std::int64_t within = item_->stateful.within_ns;
-  const auto live = [&](const KeyState& state) { return seen.now - state.start_ns <= within; };
+  const auto live = [&](const KeyState& state) {
+    return minus(seen.now, state.start_ns) <= within;
+  };
   // The latest step this event completes, of the first key (nearest process) that waits for it.
   for (std::size_t step = steps_.size() - 1; step >= 1; --step) {
     if (!seen.matched[step]) continue;
@@ -283,7 +302,7 @@ bool StatefulRule::observeCount(const Observation& seen) {
   KeyState* state = find(seen.own);
   if (state == nullptr) state = &insert(seen.own);
   if (seen.now < state->silent_until_ns) return false;
-  const std::int64_t oldest = seen.now - spec.within_ns;
+  const std::int64_t oldest = minus(seen.now, spec.within_ns);
   std::size_t count = 0;
   if (!distinct_.empty()) {
     state->distinct[seen.value] = seen.now;
@@ -300,7 +319,7 @@ bool StatefulRule::observeCount(const Observation& seen) {
   if (count < spec.threshold) return false;
   state->times.clear();
   state->distinct.clear();
-  state->silent_until_ns = seen.now + spec.within_ns;
+  state->silent_until_ns = plus(seen.now, spec.within_ns);
   return true;
 }
 
@@ -318,7 +337,7 @@ bool StatefulRule::observeFirstSeen(const Observation& seen) {
   }
   Baseline& baseline = found->second;
   if (baseline.values.contains(seen.value)) return false;
-  fired = seen.now - baseline.since_ns >= learn;
+  fired = minus(seen.now, baseline.since_ns) >= learn;
   if (pairs_ < max_pairs_) {
     baseline.values.insert(seen.value);
     ++pairs_;
