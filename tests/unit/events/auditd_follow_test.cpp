@@ -27,6 +27,7 @@
 
 #include "events/auditd/file_reader.h"
 #include "support/follow.h"
+#include "support/process.h"
 #include "testdata.h"
 
 namespace {
@@ -173,14 +174,9 @@ class AuditdFollow : public ::testing::Test {
     BULWARK_REQUIRE_SHARED(kEoeEvents);
     samples_ = eoeSamples();
     ASSERT_GE(samples_.size(), 6U);
-    std::string pattern = (fs::temp_directory_path() / "bulwark-auditd-follow-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     path_ = dir_ / "audit.log";
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!dir_.empty()) fs::remove_all(dir_, ignored);
   }
 
   // The poll fallback short, so that a machine without inotify still passes quickly; the idle
@@ -204,6 +200,7 @@ class AuditdFollow : public ::testing::Test {
   }
 
   std::vector<Sample> samples_;
+  bulwark::testing::TempDir temp_{"bulwark-auditd-follow"};
   fs::path dir_;
   fs::path path_;
 };

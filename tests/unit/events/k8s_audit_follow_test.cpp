@@ -28,6 +28,7 @@
 #include "events/k8s_audit/audit_event.h"
 #include "events/k8s_audit/file_source.h"
 #include "support/follow.h"
+#include "support/process.h"
 
 namespace {
 
@@ -141,14 +142,9 @@ std::string kinds(const std::vector<Diagnostic>& diagnostics) {
 class K8sAuditFollow : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "bulwark-k8s-follow-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     path_ = dir_ / "audit.log";
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!dir_.empty()) fs::remove_all(dir_, ignored);
   }
 
   // The poll fallback short, so that a machine without inotify still passes quickly.
@@ -160,6 +156,7 @@ class K8sAuditFollow : public ::testing::Test {
     return options;
   }
 
+  bulwark::testing::TempDir temp_{"bulwark-k8s-follow"};
   fs::path dir_;
   fs::path path_;
 };
