@@ -3,9 +3,11 @@
 // includes it (bulwark serve, the k8s audit webhook of bulwark detect).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include <httplib.h>
 
@@ -32,6 +34,17 @@ inline Result<std::unique_ptr<httplib::Server>> makeHttpServer(const std::string
     return fail(ErrorCode::Input, "TLS certificate {} or key {} is unusable", tls_cert, tls_key);
   }
   return std::unique_ptr<httplib::Server>(std::move(ssl));
+}
+
+// Runs the listen loop of a bound server on a new thread and returns once it runs (at most
+// 5 s): httplib's stop() does nothing until then, so a stop() right after the start would
+// leave the loop, and a join() of its thread, running for ever.
+inline std::thread listenInBackground(httplib::Server& http) {
+  std::thread thread([&http] { http.listen_after_bind(); });
+  for (int i = 0; i < 5000 && !http.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return thread;
 }
 
 }  // namespace bulwark::core

@@ -439,11 +439,7 @@ core::Status Server::start() {
     return core::fail(core::ErrorCode::Io, "cannot listen on {}:{}", options.address, options.port);
   }
   impl.started = true;
-  impl.thread = std::thread([&http] { http.listen_after_bind(); });
-  // stop() is a no-op until the listen loop runs: wait for it, so a quick stop() cannot hang.
-  for (int i = 0; i < 5000 && !http.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  impl.thread = core::listenInBackground(http);
   return {};
 }
 

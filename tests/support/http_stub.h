@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "core/http_server.h"
+
 namespace bulwark::testing {
 
 class HttpStub {
@@ -25,9 +27,7 @@ class HttpStub {
   HttpStub& operator=(const HttpStub&) = delete;
 
   httplib::Server& server() { return http_; }
-  void start() {
-    thread_ = std::thread([this] { http_.listen_after_bind(); });
-  }
+  void start() { thread_ = core::listenInBackground(http_); }
   [[nodiscard]] int port() const { return port_; }
   [[nodiscard]] std::string url(const std::string& path) const {
     return fmt::format("http://127.0.0.1:{}{}", port_, path);

@@ -216,7 +216,7 @@ core::Status WebhookSource::run(const EventCallback& on_event, core::Diagnostics
     impl_->diagnostics = &diagnostics;
   }
   httplib::Server& http = *impl_->http;
-  std::thread listener([&http] { http.listen_after_bind(); });
+  std::thread listener = core::listenInBackground(http);
   while (stop == nullptr || !stop->load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if (!http.is_running() && listener.joinable()) {

@@ -101,7 +101,13 @@ core::Result<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::start(
   auto server = core::makeHttpServer("", "");
   if (!server) return tl::unexpected(server.error());
   httplib::Server& http = **server;
-  http.new_task_queue = [] { return new httplib::ThreadPool(1); };
+  // Scrapes are rare and quick; a client that connects and says nothing holds a thread for
+  // the read timeout at most, and the other threads go on serving.
+  http.new_task_queue = [] { return new httplib::ThreadPool(4); };
+  http.set_read_timeout(5);
+  http.set_write_timeout(5);
+  http.set_keep_alive_timeout(2);
+  http.set_keep_alive_max_count(10);
   http.Get("/metrics",
            [snapshot = std::move(snapshot)](const httplib::Request&, httplib::Response& res) {
              res.set_content(renderMetrics(snapshot()), "text/plain; version=0.0.4");
@@ -116,7 +122,7 @@ core::Result<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::start(
   }
   endpoint->port_ = bound;
   endpoint->impl_->http = std::move(*server);
-  endpoint->impl_->thread = std::thread([&http] { http.listen_after_bind(); });
+  endpoint->impl_->thread = core::listenInBackground(http);
   return endpoint;
 }
 
