@@ -212,16 +212,18 @@ fs::path Spool::segmentPath(std::uint64_t number) const {
 }
 
 core::Status Spool::startSegment() {
-  if (fd_ >= 0) {
-    ::fdatasync(fd_);
-    ::close(fd_);
-    fd_ = -1;
-  }
   const std::uint64_t number =
       segments_.empty() ? cursor_.segment + 1 : segments_.back().number + 1;
   const fs::path path = segmentPath(number);
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
-  if (fd_ < 0) return tl::unexpected(ioError("cannot create", path));
+  // The new segment opens before the old one closes: should it fail (a full disk, no file
+  // descriptors), the old one stays open and the next append tries again.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return tl::unexpected(ioError("cannot create", path));
+  if (fd_ >= 0) {
+    ::fdatasync(fd_);
+    ::close(fd_);
+  }
+  fd_ = fd;
   if (segments_.empty()) cursor_ = {number, 0};
   segments_.push_back({number, 0});
   // An uploader that had caught up waits at the end of the old segment: it goes on here.
@@ -392,10 +394,15 @@ core::Status Spool::acknowledge(const SpoolPosition& end) {
 }
 
 bool Spool::waitForData(std::chrono::milliseconds timeout) {
+  return waitForBytes(1, std::chrono::steady_clock::now() + timeout) > 0;
+}
+
+std::uint64_t Spool::waitForBytes(std::uint64_t bytes,
+                                  std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mutex_);
-  data_.wait_for(lock, timeout, [&] { return woken_ || pendingLocked() > 0; });
+  data_.wait_until(lock, deadline, [&] { return woken_ || pendingLocked() >= bytes; });
   woken_ = false;
-  return pendingLocked() > 0;
+  return pendingLocked();
 }
 
 void Spool::wake() {

@@ -73,6 +73,9 @@ class Spool {
   // Waits until there are unacknowledged bytes, `timeout` passes or wake() is called; true
   // when there are.
   bool waitForData(std::chrono::milliseconds timeout);
+  // Waits until at least `bytes` unacknowledged bytes are waiting, `deadline` passes or wake()
+  // is called; returns the bytes waiting.
+  std::uint64_t waitForBytes(std::uint64_t bytes, std::chrono::steady_clock::time_point deadline);
   void wake();
 
   std::uint64_t pendingBytes() const;

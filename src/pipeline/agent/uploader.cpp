@@ -159,13 +159,10 @@ void Uploader::loop() {
       return;
     }
     if (!spool_.waitForData(std::chrono::milliseconds(1000))) continue;
-    // Let a batch fill for batch_wait, unless it is full already.
+    // Let a batch fill for batch_wait, or until it is full (stop() ends the wait, too).
+    spool_.waitForBytes(batch_bytes_, std::chrono::steady_clock::now() + options_.batch_wait);
     {
-      const auto deadline = std::chrono::steady_clock::now() + options_.batch_wait;
-      std::unique_lock lock(mutex_);
-      while (!stopping_ && spool_.pendingBytes() < batch_bytes_ &&
-             wake_.wait_until(lock, deadline) != std::cv_status::timeout) {
-      }
+      std::lock_guard lock(mutex_);
       if (stopping_) continue;
     }
     while (spool_.pendingBytes() > 0) {

@@ -64,30 +64,64 @@ TEST(AgentSpool, LinesComeOutInOrderUntilAcknowledged) {
   EXPECT_EQ(fs::status(dir.path() / "spool").permissions(), fs::perms::owner_all);
 }
 
+// Segments are at least 64 KiB: lines of 40 KiB put each in a segment of its own.
+const std::string kBigLine(40 << 10, 'a');
+
 TEST(AgentSpool, ANewSegmentAfterTheUploaderCaughtUpIsRead) {
-  // Segments of 64 bytes: the third line starts a new one while the cursor sits at the end of
-  // the first, all of it acknowledged.
+  // The second line starts a new segment while the cursor sits at the end of the first, all
+  // of it acknowledged.
   TempDir dir;
-  auto opened = Spool::open({dir.path() / "spool", std::uint64_t{1} << 20, 64});
+  const fs::path spool_dir = dir.path() / "spool";
+  auto opened = Spool::open({spool_dir, std::uint64_t{1} << 20, 64 << 10});
   ASSERT_TRUE(opened) << opened.error().message;
   Spool& spool = **opened;
-  const std::string line(30, 'a');
-  ASSERT_TRUE(spool.append(line + "1"));
-  ASSERT_TRUE(spool.append(line + "2"));
+  ASSERT_TRUE(spool.append(kBigLine + "1"));
   auto batch = spool.peek(10, 1 << 20);
   ASSERT_TRUE(batch);
-  ASSERT_EQ(batch->lines, 2U);
+  ASSERT_EQ(batch->lines, 1U);
   ASSERT_TRUE(spool.acknowledge(batch->end));
   ASSERT_EQ(spool.pendingBytes(), 0U);
-  ASSERT_TRUE(spool.append(line + "3"));
-  EXPECT_EQ(spool.pendingBytes(), 32U);
+  ASSERT_TRUE(spool.append(kBigLine + "2"));
+  EXPECT_EQ(spool.pendingBytes(), kBigLine.size() + 2);
   batch = spool.peek(10, 1 << 20);
   ASSERT_TRUE(batch);
-  EXPECT_EQ(batch->body, line + "3\n");
+  EXPECT_TRUE(batch->body == kBigLine + "2\n") << batch->body.size();
   ASSERT_TRUE(spool.acknowledge(batch->end));
   EXPECT_EQ(spool.pendingBytes(), 0U);
   // The finished segment is gone; only the one being written is left.
-  EXPECT_EQ(segmentFiles(dir.path() / "spool").size(), 1U);
+  EXPECT_EQ(segmentFiles(spool_dir).size(), 1U);
+}
+
+TEST(AgentSpool, ASegmentThatCannotBeCreatedLeavesTheOldOneWritable) {
+  // The name of the second segment is taken, so the rollover fails the way a full disk would
+  // make it fail. The append reports it; the spool keeps its open segment and rolls over once
+  // the name is free again.
+  TempDir dir;
+  const fs::path spool_dir = dir.path() / "spool";
+  auto opened = Spool::open({spool_dir, std::uint64_t{1} << 20, 64 << 10});
+  ASSERT_TRUE(opened) << opened.error().message;
+  Spool& spool = **opened;
+  ASSERT_TRUE(spool.append(kBigLine + "1"));
+  const std::vector<fs::path> files = segmentFiles(spool_dir);
+  ASSERT_EQ(files.size(), 1U);
+  const std::string first = files.front().filename().string();
+  const std::uint64_t number = std::stoull(first.substr(0, first.find('.')));
+  const fs::path blocker = spool_dir / fmt::format("{:020}.ndjson", number + 1);
+  fs::create_directory(blocker);
+  EXPECT_FALSE(spool.append(kBigLine + "2"));
+  EXPECT_FALSE(spool.append(kBigLine + "2"));
+  fs::remove(blocker);
+  ASSERT_TRUE(spool.append(kBigLine + "2"));
+  EXPECT_EQ(segmentFiles(spool_dir).size(), 2U);
+  // A batch ends with its segment.
+  auto batch = spool.peek(10, 1 << 20);
+  ASSERT_TRUE(batch);
+  EXPECT_TRUE(batch->body == kBigLine + "1\n") << batch->body.size();
+  ASSERT_TRUE(spool.acknowledge(batch->end));
+  batch = spool.peek(10, 1 << 20);
+  ASSERT_TRUE(batch);
+  EXPECT_TRUE(batch->body == kBigLine + "2\n") << batch->body.size();
+  EXPECT_EQ(spool.stats().appended, 2U);
 }
 
 TEST(AgentSpool, EmptySegmentsOfEarlierStartsDoNotPileUp) {
@@ -306,6 +340,42 @@ TEST(AgentUploader, SendsNdjsonBatchesWithTheTokenAndAcknowledgesThem) {
   EXPECT_EQ(stats.failures, 0U);
   EXPECT_TRUE(stats.reachable);
   EXPECT_GT(stats.last_success_ms, 0);
+}
+
+TEST(AgentUploader, AFullBatchGoesWithoutWaitingOutTheBatchWait) {
+  TempDir dir;
+  auto spool = openSpool(dir.path());
+  FakeServer server({});
+  UploaderOptions options = fastOptions(server);
+  options.batch_wait = std::chrono::minutes(10);
+  options.batch_bytes = 4096;
+  auto uploader = Uploader::start(*spool, options);
+  ASSERT_TRUE(uploader);
+  // The first alert starts the wait; the batch fills while it runs.
+  ASSERT_TRUE(spool->append(R"({"n":0})"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(server.requests(), 0);
+  const std::string pad(100, 'x');
+  for (int i = 1; i <= 50; ++i)
+    ASSERT_TRUE(spool->append(fmt::format(R"({{"n":{},"p":"{}"}})", i, pad)));
+  EXPECT_TRUE(eventually([&] { return server.requests() > 0; }));
+  (*uploader)->stop(std::chrono::milliseconds(1000));
+  EXPECT_EQ(spool->pendingBytes(), 0U);
+}
+
+TEST(AgentUploader, AStopEndsTheBatchWait) {
+  TempDir dir;
+  auto spool = openSpool(dir.path());
+  FakeServer server({});
+  UploaderOptions options = fastOptions(server);
+  options.batch_wait = std::chrono::minutes(10);
+  auto uploader = Uploader::start(*spool, options);
+  ASSERT_TRUE(uploader);
+  ASSERT_TRUE(spool->append(R"({"n":0})"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // The drain sends what waits (the test would time out if the stop waited for the batch).
+  (*uploader)->stop(std::chrono::milliseconds(5000));
+  EXPECT_EQ(server.received(), "{\"n\":0}\n");
 }
 
 TEST(AgentUploader, AnAnswerOfTheWrongShapeIsTakenAsDeliveredNotACrash) {
