@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <iterator>
+#include <mutex>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <simdjson.h>
 #include <nlohmann/json.hpp>
 
@@ -83,11 +86,18 @@ class K8sAuditApi {
       }
       return sendError(res, 400, "bad_request", batch.error().message);
     }
+    std::vector<store::AlertRecord> alerts = takePending();
+    alerts.insert(alerts.end(), std::make_move_iterator(batch->alerts.begin()),
+                  std::make_move_iterator(batch->alerts.end()));
     store::AlertInsertResult stored;
-    if (!batch->alerts.empty()) {
-      auto added = store_.addAlerts(batch->alerts);
+    if (!alerts.empty()) {
+      auto added = store_.addAlerts(alerts);
       if (!added) {
-        return sendError(res, 500, "store_error", "the store failed: " + added.error().message);
+        const std::size_t kept = keepPending(std::move(alerts));
+        return sendError(res, 500, "store_error",
+                         fmt::format("the store failed: {} ({} alerts are kept for the next "
+                                     "request)",
+                                     added.error().message, kept));
       }
       stored = *added;
     }
@@ -105,8 +115,34 @@ class K8sAuditApi {
   }
 
  private:
+  std::vector<store::AlertRecord> takePending() const {
+    const std::lock_guard lock(pending_mutex_);
+    return std::exchange(pending_, {});
+  }
+
+  // Returns how many alerts wait now.
+  std::size_t keepPending(std::vector<store::AlertRecord> alerts) const {
+    const std::lock_guard lock(pending_mutex_);
+    // Those of requests that failed meanwhile came later: they go after these.
+    alerts.insert(alerts.end(), std::make_move_iterator(pending_.begin()),
+                  std::make_move_iterator(pending_.end()));
+    if (alerts.size() > kMaxPendingAlerts) {
+      alerts.erase(alerts.begin(),
+                   alerts.begin() + static_cast<std::ptrdiff_t>(alerts.size() - kMaxPendingAlerts));
+    }
+    pending_ = std::move(alerts);
+    return pending_.size();
+  }
+
   store::Store& store_;
   K8sAuditOptions options_;
+  // Alerts of requests whose store failed. The rules' state has moved past their events (a
+  // sequence that fired starts over, a count falls silent), so the API server's retry of the
+  // same body would not raise them again: they are stored with the next request instead, and
+  // their ids make a copy the retry does raise a duplicate. Bounded; the oldest go first.
+  static constexpr std::size_t kMaxPendingAlerts = 10000;
+  mutable std::mutex pending_mutex_;
+  mutable std::vector<store::AlertRecord> pending_;
 };
 
 }  // namespace

@@ -106,6 +106,7 @@ class TestServer {
   }
 
   store::Store& store() { return *store_; }
+  [[nodiscard]] std::filesystem::path databaseFile() const { return dir_.path() / "bulwark.db"; }
   server::Server& server() { return *server_; }
   server::Metrics& metrics() { return metrics_; }
   [[nodiscard]] int port() const { return server_->port(); }

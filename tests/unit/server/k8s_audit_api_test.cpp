@@ -6,6 +6,7 @@
 // raises on the same events); retries deduplicated; tokens, bad and oversize bodies.
 #include "server/k8s_audit_api.h"
 
+#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
@@ -19,6 +20,7 @@
 #include <simdjson.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
 #include "api_harness.h"
@@ -289,6 +291,57 @@ std::string auditEvent(const std::string& id, const std::string& verb = "create"
          verb +
          R"(","user":{"username":"system:anonymous"},"objectRef":{"resource":"pods","namespace":"default"},)"
          R"("responseStatus":{"code":201},"stageTimestamp":"2024-01-01T00:00:00.000001Z"})";
+}
+
+TEST(K8sAuditRoutes, AlertsOfARequestTheStoreFailedAreStoredWithTheNext) {
+  // A count rule fires on the second event and then falls silent: when the store fails on
+  // that request, the API server's retry of the same body raises nothing, so the alert must
+  // have been kept.
+  bulwark::testing::TempDir dir;
+  const fs::path rules = dir.path() / "count.yaml";
+  std::ofstream(rules) << R"(- rule: Two Gets By One User
+  desc: a user read twice within an hour
+  count:
+    condition: ka.verb = get
+    by: [ka.user.name]
+    threshold: 2
+    within: 1h
+  output: two gets by %ka.user.name
+  priority: WARNING
+  source: k8s_audit
+)";
+  Harness h(loadRules({rules}));
+  Call first = call(h, "POST", "/k8s-audit", h.ingest_,
+                    auditEvent("4f0c6b0a-0000-4000-8000-000000000011", "get"));
+  ASSERT_EQ(first.status, 200) << first.text;
+  EXPECT_EQ(first.body["alerts"], 0);
+
+  // Another connection holds the database's write lock until the store gives up (busy).
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(h.databaseFile().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  const std::string second = auditEvent("4f0c6b0a-0000-4000-8000-000000000012", "get");
+  Call failed = call(h, "POST", "/k8s-audit", h.ingest_, second);
+  EXPECT_EQ(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  ASSERT_EQ(failed.status, 500) << failed.text;
+  EXPECT_NE(failed.body["error"]["message"].get<std::string>().find("1 alerts are kept"),
+            std::string::npos)
+      << failed.text;
+  EXPECT_TRUE(storedAlerts(h).empty());
+
+  Call retried = call(h, "POST", "/k8s-audit", h.ingest_, second);
+  ASSERT_EQ(retried.status, 200) << retried.text;
+  EXPECT_EQ(retried.body["alerts"], 0);  // the rule is silent now
+  EXPECT_EQ(retried.body["accepted"], 1);
+  const std::vector<Json> stored = storedAlerts(h);
+  ASSERT_EQ(stored.size(), 1U);
+  EXPECT_EQ(stored[0]["rule"], "Two Gets By One User");
+  // Stored once: the next request has nothing left to store.
+  Call after = call(h, "POST", "/k8s-audit", h.ingest_, second);
+  ASSERT_EQ(after.status, 200) << after.text;
+  EXPECT_EQ(after.body["accepted"], 0);
+  EXPECT_EQ(after.body["duplicates"], 0);
 }
 
 TEST(K8sAuditRoutes, TokensBadBodiesAndLimits) {
