@@ -22,19 +22,28 @@ namespace {
 // thread that cannot wake us otherwise.
 constexpr std::chrono::milliseconds kStopCheck{100};
 
-// read(2) until `size` bytes or the end of the file; the count read, or -1 with errno.
+// read(2) until `size` bytes or the end of the file (or, on a FIFO opened non-blocking, of what
+// was written so far); the count read, or -1 with errno.
 ssize_t readFully(int fd, char* out, std::size_t size) {
   std::size_t done = 0;
   while (done < size) {
     const ssize_t n = ::read(fd, out + done, size - done);
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
       return -1;
     }
     if (n == 0) break;
     done += static_cast<std::size_t>(n);
   }
   return static_cast<ssize_t>(done);
+}
+
+// Following, a FIFO is opened and read without blocking: open(2) would wait for a writer and
+// read(2) for data, and the stop flag would go unseen. Read once, it is read as cat(1) reads
+// it: to its end (no writer left). Regular files ignore O_NONBLOCK.
+int openFlags(const FollowOptions& options) {
+  return O_RDONLY | O_CLOEXEC | (options.follow ? O_NONBLOCK : 0);
 }
 
 bool stopped(const std::atomic<bool>* stop) {
@@ -153,7 +162,7 @@ class Tailer {
   // A new file at the path: true once it is open (and the old one finished), false to wait
   // (gone again, a directory for now, or not readable).
   bool switchFile(core::Diagnostics& diagnostics) {
-    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(path_.c_str(), openFlags(options_));
     if (fd < 0) {
       const int error = errno;
       struct stat named {};
@@ -306,7 +315,7 @@ FileTail::FileTail(std::string path, FollowOptions options, TailNames names,
 core::Status FileTail::run(LineSink& sink, core::Diagnostics& diagnostics,
                            const std::atomic<bool>* stop) {
   stats_ = {};
-  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path_.c_str(), openFlags(options_));
   if (fd < 0) return tl::unexpected(tailError(names_.file, path_, "cannot open", errno));
   struct stat info {};
   const int stat_error = ::fstat(fd, &info) != 0 ? errno : (S_ISDIR(info.st_mode) ? EISDIR : 0);

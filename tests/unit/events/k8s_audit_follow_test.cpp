@@ -4,6 +4,7 @@
 // events delivered) with a generous deadline; no assertion depends on timing except the
 // (generous) bound on how long a stop takes.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -346,6 +347,37 @@ TEST_F(K8sAuditFollow, StopEndsTheRunPromptlyEvenWithALongPoll) {
   EXPECT_TRUE(follow.status().has_value());
   EXPECT_LT(took, milliseconds(5'000)) << "stop must not wait for the poll timeout";
   EXPECT_EQ(follow.ids(), range(1, 1));
+}
+
+TEST_F(K8sAuditFollow, AFifoIsFollowedAndStopsWithoutAWriter) {
+  // open(2) of a FIFO waits for a writer and read(2) for data: a follower must do neither, or
+  // it would never be ready and never see the stop flag.
+  ASSERT_EQ(::mkfifo(path_.c_str(), 0600), 0);
+  bool ready = false;
+  std::mutex ready_mutex;
+  auto opts = options();
+  opts.on_ready = [&] {
+    const std::lock_guard lock(ready_mutex);
+    ready = true;
+  };
+  Follow follow(path_, opts);
+  ASSERT_TRUE(waitUntil([&] {
+    const std::lock_guard lock(ready_mutex);
+    return ready;
+  }));
+  {
+    const int writer = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+    ASSERT_GE(writer, 0);
+    const std::string text = lines(1, 3);
+    ASSERT_EQ(::write(writer, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ASSERT_TRUE(follow.waitFor(3)) << follow.count();
+    // A writer that stays connected and silent does not hold the stop up either.
+    follow.stop();
+    ::close(writer);
+  }
+  EXPECT_TRUE(follow.status().has_value());
+  EXPECT_EQ(follow.ids(), range(1, 3));
+  EXPECT_TRUE(follow.diagnostics().empty()) << kinds(follow.diagnostics());
 }
 
 TEST_F(K8sAuditFollow, AMissingFileAtTheStartIsNotFound) {
