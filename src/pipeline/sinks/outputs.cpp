@@ -11,19 +11,18 @@ SinkAlert toSinkAlert(const Alert& alert, AlertFormat format, bool iso8601,
                       const std::string& hostname, bool with_json) {
   SinkAlert out;
   const rules::RuleItem& item = *alert.rule->item;
+  out.priority = item.priority;
+  out.ts_ns = alert.ts_ns;
+  out.line = formatAlert(alert, format, iso8601, hostname);
+  if (!with_json) return out;  // stdout and files: the line is all they read
   out.rule = item.name;
   out.rule_id = item.id;
-  out.priority = item.priority;
   out.tags = item.tags;
-  out.ts_ns = alert.ts_ns;
   out.hostname = hostname;
   out.output = alert.output;
-  out.line = formatAlert(alert, format, iso8601, hostname);
-  if (with_json) {
-    out.json = format == AlertFormat::Json ? out.line
-                                           : formatAlert(alert, AlertFormat::Json, true, hostname);
-    out.fields = alert.fields;
-  }
+  out.json = format == AlertFormat::Json ? out.line
+                                         : formatAlert(alert, AlertFormat::Json, true, hostname);
+  out.fields = alert.fields;
   return out;
 }
 

@@ -14,7 +14,9 @@
 namespace bulwark::pipeline::sinks {
 
 // What the sinks need of an engine alert. `json` is Falco's JSON alert (alert.fields filled:
-// DetectOptions::output_fields); `line` is the alert as `format` prints it.
+// DetectOptions::output_fields); `line` is the alert as `format` prints it. Without
+// `with_json` (only stdout and files: Outputs::needsJson() false) just `line`, `priority` and
+// `ts_ns` are filled.
 SinkAlert toSinkAlert(const Alert& alert, AlertFormat format, bool iso8601,
                       const std::string& hostname, bool with_json);
 
