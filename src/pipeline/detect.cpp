@@ -263,10 +263,11 @@ class SourceRun {
       std::fwrite(line.data(), 1, line.size(), record_);
       std::fputc('\n', record_);
     }
-    const std::vector<Alert> alerts = matchEvent(event, ruleset_, context_, options_);
+    const std::size_t count = matchEvent(event, ruleset_, context_, options_, alerts_);
     const std::lock_guard guard(lock_);
     ++summary_.events;
-    for (const Alert& alert : alerts) {
+    for (std::size_t i = 0; i < count; ++i) {
+      const Alert& alert = alerts_[i];
       ++summary_.alerts;
       ++alerts_by_rule_[static_cast<std::size_t>(alert.rule - ruleset_.rules().data())];
       on_alert_(alert);
@@ -281,6 +282,7 @@ class SourceRun {
   const std::function<void(const Alert&)>& on_alert_;
   std::FILE* record_;
   rules::EvalContext context_;
+  std::vector<Alert> alerts_;                  // the event's, reused (see matchEvent)
   std::vector<std::uint64_t> alerts_by_rule_;  // by index in ruleset_.rules(), under lock_
 };
 
@@ -289,16 +291,29 @@ class SourceRun {
 std::vector<Alert> matchEvent(const events::Event& event, const rules::Ruleset& ruleset,
                               rules::EvalContext& context, const DetectOptions& options) {
   std::vector<Alert> alerts;
+  alerts.resize(matchEvent(event, ruleset, context, options, alerts));
+  return alerts;
+}
+
+std::size_t matchEvent(const events::Event& event, const rules::Ruleset& ruleset,
+                       rules::EvalContext& context, const DetectOptions& options,
+                       std::vector<Alert>& alerts) {
+  std::size_t count = 0;
   ruleset.match(
       event, context, options.first_match,
       [&](const rules::Rule& rule) {
-        Alert& alert = alerts.emplace_back();
+        if (count == alerts.size()) alerts.emplace_back();
+        Alert& alert = alerts[count++];
         alert.rule = &rule;
         alert.ts_ns = event.ts_ns;
         alert.simulated = options.simulated;
+        alert.id.clear();
+        alert.fields.clear();
+        alert.related.clear();
         // Only JSON alerts (and every output but stdout and files: output_fields) carry it.
         if (options.output_fields) alert.id = alertId(rule.item->name, event.ts_ns, event.num);
-        alert.output = rules::Ruleset::render(rule, context);
+        alert.output.clear();
+        rules::Ruleset::render(rule, context, alert.output);
         // A folded YAML template (`output: >`) ends in a newline; the alert line does not.
         while (!alert.output.empty() &&
                (alert.output.back() == '\n' || alert.output.back() == ' ')) {
@@ -310,7 +325,7 @@ std::vector<Alert> matchEvent(const events::Event& event, const rules::Ruleset& 
         }
       },
       options.use_index);
-  return alerts;
+  return count;
 }
 
 core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules::Ruleset& ruleset,

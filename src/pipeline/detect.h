@@ -130,6 +130,11 @@ core::Result<DetectSummary> runDetect(const DetectOptions& options, const rules:
 // /k8s-audit).
 std::vector<Alert> matchEvent(const events::Event& event, const rules::Ruleset& ruleset,
                               rules::EvalContext& context, const DetectOptions& options);
+// The same into `alerts`, kept from call to call so that its alerts' strings keep their
+// capacity: returns how many of its first entries the event raised (the others are stale).
+std::size_t matchEvent(const events::Event& event, const rules::Ruleset& ruleset,
+                       rules::EvalContext& context, const DetectOptions& options,
+                       std::vector<Alert>& alerts);
 
 // One line as Falco prints it: text `HH:MM:SS.nnnnnnnnn: Priority output` (local time, or ISO
 // 8601 UTC with `iso8601`), or Falco's JSON alert object.

@@ -150,6 +150,12 @@ OutputTemplate parseOutput(std::string_view text, const FieldKnown& known) {
 
 std::string renderOutput(const OutputTemplate& output, const AppendValue& append) {
   std::string out;
+  out.reserve(256);  // most alerts fit: no regrowing on the way
+  renderOutput(output, append, out);
+  return out;
+}
+
+void renderOutput(const OutputTemplate& output, const AppendValue& append, std::string& out) {
   for (const auto& segment : output.segments) {
     if (!segment.is_field) {
       out += segment.text;
@@ -162,7 +168,6 @@ std::string renderOutput(const OutputTemplate& output, const AppendValue& append
     }
     if (segment.width > 0) out.resize(start + segment.width, ' ');
   }
-  return out;
 }
 
 }  // namespace bulwark::rules

@@ -43,5 +43,7 @@ OutputTemplate parseOutput(std::string_view text, const FieldKnown& known = null
 // appended then is dropped). Appending in place: alert-heavy streams render all the time.
 using AppendValue = std::function<bool(const FieldExpr&, std::string& out)>;
 std::string renderOutput(const OutputTemplate& output, const AppendValue& append);
+// The same, appended to `out` (a caller that keeps one string per alert keeps its capacity).
+void renderOutput(const OutputTemplate& output, const AppendValue& append, std::string& out);
 
 }  // namespace bulwark::rules

@@ -371,17 +371,27 @@ void Ruleset::setStateLimits(std::size_t max_keys, std::size_t max_pairs) const 
 }
 
 std::string Ruleset::render(const Rule& rule, EvalContext& context) {
+  std::string out;
+  out.reserve(256);
+  render(rule, context, out);
+  return out;
+}
+
+void Ruleset::render(const Rule& rule, EvalContext& context, std::string& out) {
   // renderOutput asks for the field segments in order, once each: the n-th call is the n-th
   // output field.
   std::size_t next = 0;
-  return renderOutput(rule.output, [&](const FieldExpr& /*field*/, std::string& out) {
-    if (next >= rule.output_fields.size()) return false;
-    const FieldRef& ref = rule.output_fields[next++];
-    const auto values = context.values(ref);
-    if (values.empty()) return false;
-    appendValues(values, ref, out);
-    return true;
-  });
+  renderOutput(
+      rule.output,
+      [&](const FieldExpr& /*field*/, std::string& text) {
+        if (next >= rule.output_fields.size()) return false;
+        const FieldRef& ref = rule.output_fields[next++];
+        const auto values = context.values(ref);
+        if (values.empty()) return false;
+        appendValues(values, ref, text);
+        return true;
+      },
+      out);
 }
 
 std::vector<std::pair<std::string, std::optional<std::string>>> Ruleset::outputFields(

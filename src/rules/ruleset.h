@@ -86,6 +86,8 @@ class Ruleset {
   // The rule's output for the event matched last in `context`: list values as "(a,b)",
   // missing values as <NA>.
   static std::string render(const Rule& rule, EvalContext& context);
+  // The same, appended to `out`.
+  static void render(const Rule& rule, EvalContext& context, std::string& out);
   // The output's fields with their rendered values (nullopt: missing), each once, in order.
   static std::vector<std::pair<std::string, std::optional<std::string>>> outputFields(
       const Rule& rule, EvalContext& context);
