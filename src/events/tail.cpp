@@ -8,8 +8,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <filesystem>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -82,9 +87,11 @@ class Tailer {
     if (inotify_ >= 0) ::close(inotify_);
   }
 
-  // To the end of the file, once.
+  // To the end of the file, once; a regular file is read ahead on a thread of its own.
   core::Status readOnce(core::Diagnostics& diagnostics, const std::atomic<bool>* stop) {
-    if (auto status = drain(diagnostics, stop); !status) return status;
+    std::optional<ReadAhead> ahead;
+    if (regular_) ahead.emplace(fd_);
+    if (auto status = drain(diagnostics, stop, ahead ? &*ahead : nullptr); !status) return status;
     if (!stopped(stop)) finishFile(diagnostics);
     return {};
   }
@@ -127,10 +134,12 @@ class Tailer {
     if (::pread(fd_, &last, 1, end - 1) == 1 && last != '\n') sink_.skipToNextLine();
   }
 
-  // Reads the open file to its end; lines without their '\n' yet stay in the buffer.
-  core::Status drain(core::Diagnostics& diagnostics, const std::atomic<bool>* stop) {
+  // Reads the open file (through `ahead` when given) to its end; lines without their '\n' yet
+  // stay in the buffer.
+  core::Status drain(core::Diagnostics& diagnostics, const std::atomic<bool>* stop,
+                     ReadAhead* ahead = nullptr) {
     while (true) {
-      const ssize_t n = buffer_.fill(fd_);
+      const ssize_t n = ahead != nullptr ? buffer_.fill(*ahead) : buffer_.fill(fd_);
       if (n < 0) return tl::unexpected(tailError(names_.file, path_, "cannot read", errno));
       if (n > 0) last_data_ = Clock::now();
       offset_ += static_cast<std::uint64_t>(n);
@@ -279,6 +288,77 @@ ssize_t LineBuffer::fill(int fd) {
   const ssize_t n = readFully(fd, data_.get() + filled_, capacity_ - filled_);
   if (n > 0) filled_ += static_cast<std::size_t>(n);
   return n;
+}
+
+ssize_t LineBuffer::fill(ReadAhead& ahead) {
+  const ssize_t n = ahead.read(data_.get() + filled_, capacity_ - filled_);
+  if (n > 0) filled_ += static_cast<std::size_t>(n);
+  return n;
+}
+
+ReadAhead::ReadAhead(int fd) : fd_(fd), thread_([this] { run(); }) {}
+
+ReadAhead::~ReadAhead() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void ReadAhead::run() {
+  for (;;) {
+    Block block;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [&] { return stopping_ || ready_.size() < kDepth; });
+      if (stopping_) return;
+      if (!spare_.empty()) {
+        block.data = std::move(spare_.back());
+        spare_.pop_back();
+      }
+    }
+    if (!block.data) block.data = std::make_unique<char[]>(kTailBlockBytes);
+    const ssize_t n = readFully(fd_, block.data.get(), kTailBlockBytes);
+    if (n < 0) block.error = errno;
+    block.size = n > 0 ? static_cast<std::size_t>(n) : 0;
+    {
+      const std::lock_guard lock(mutex_);
+      ready_.push_back(std::move(block));
+    }
+    changed_.notify_all();
+    if (n <= 0) return;  // the end of the file, or an error: nothing more to read
+  }
+}
+
+ssize_t ReadAhead::read(char* out, std::size_t size) {
+  std::size_t done = 0;
+  while (done < size) {
+    if (used_ == current_.size) {
+      if (error_ != 0 || ended_) break;
+      std::unique_lock lock(mutex_);
+      if (current_.data) spare_.push_back(std::move(current_.data));
+      changed_.wait(lock, [&] { return !ready_.empty(); });
+      current_ = std::move(ready_.front());
+      ready_.pop_front();
+      lock.unlock();
+      changed_.notify_all();
+      used_ = 0;
+      error_ = current_.error;
+      ended_ = current_.size == 0;
+      continue;
+    }
+    const std::size_t take = std::min(size - done, current_.size - used_);
+    std::memcpy(out + done, current_.data.get() + used_, take);
+    used_ += take;
+    done += take;
+  }
+  if (done == 0 && error_ != 0) {
+    errno = error_;
+    return -1;
+  }
+  return static_cast<ssize_t>(done);
 }
 
 void LineBuffer::consume(std::size_t count) {

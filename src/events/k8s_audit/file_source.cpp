@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include <fmt/format.h>
@@ -286,10 +287,12 @@ core::Status FileSource::run(const EventCallback& on_event, core::Diagnostics& d
 
   decoder.setFallbackCheck(regular && file_size <= kMaxDocumentFileBytes);
   LineBuffer buffer(kMaxBodyBytes, simdjson::SIMDJSON_PADDING);
+  std::optional<ReadAhead> ahead;  // destroyed before guard closes the descriptor
+  if (regular) ahead.emplace(guard.fd);
   bool at_end = false;
   while (true) {
     if (!at_end) {
-      const ssize_t n = buffer.fill(guard.fd);
+      const ssize_t n = ahead ? buffer.fill(*ahead) : buffer.fill(guard.fd);
       if (n < 0) return tl::unexpected(tailError(kTailNames.file, path_, "cannot read", errno));
       at_end = !buffer.full();
     }
