@@ -8,8 +8,8 @@
 
 #include "checks/check.h"
 #include "checks/docker/json_path.h"
-#include "checks/yaml_fields.h"
 #include "core/text.h"
+#include "core/yaml_fields.h"
 
 namespace bulwark::checks {
 
@@ -18,10 +18,10 @@ namespace {
 constexpr std::size_t kMaxCheckBytes = std::size_t{256} * 1024;
 constexpr int kMaxGroupDepth = 8;  // any:/all: nesting
 
-class Loader : YamlFields {
+class Loader : core::YamlFields {
  public:
   Loader(std::string_view source, core::Diagnostics& diagnostics)
-      : YamlFields(source, "checks.invalid-check", diagnostics) {}
+      : core::YamlFields(source, "checks.invalid-check", diagnostics) {}
 
   std::optional<Check> load(std::string_view text) {
     if (text.size() > kMaxCheckBytes) {

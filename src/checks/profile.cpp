@@ -9,7 +9,7 @@
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
-#include "checks/yaml_fields.h"
+#include "core/yaml_fields.h"
 
 namespace bulwark::checks {
 
@@ -18,10 +18,10 @@ namespace {
 constexpr std::size_t kMaxProfileBytes = std::size_t{1} << 20;
 constexpr std::size_t kMaxControls = 10'000;
 
-class ProfileLoader : YamlFields {
+class ProfileLoader : core::YamlFields {
  public:
   ProfileLoader(std::string_view source, core::Diagnostics& diagnostics)
-      : YamlFields(source, "checks.invalid-profile", diagnostics) {}
+      : core::YamlFields(source, "checks.invalid-profile", diagnostics) {}
 
   core::Result<Profile> load(std::string_view text) {
     if (text.size() > kMaxProfileBytes) {

@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/sha256.h"
+#include "core/yaml_fields.h"
 
 namespace bulwark::posture {
 
@@ -53,13 +54,13 @@ bool isRuleId(std::string_view id) { return isSourceId(id) && id.starts_with("BW
 }  // namespace
 
 // Reads the YAML tree into a Catalogue, reporting every problem and going on.
-class CatalogueLoader {
+class CatalogueLoader : core::YamlFields {
  public:
   CatalogueLoader(std::string_view source, core::Diagnostics& diagnostics)
-      : source_(source), diagnostics_(diagnostics) {}
+      : core::YamlFields(source, kKind, diagnostics) {}
 
   core::Result<Catalogue> load(std::string_view text) {
-    catalogue_.source_ = std::string(source_);
+    catalogue_.source_ = std::string(source());
     catalogue_.sha256_ = core::sha256Hex(text);
     if (text.size() > kMaxCatalogueBytes) {
       error({}, fmt::format("larger than {} bytes", kMaxCatalogueBytes));
@@ -72,31 +73,17 @@ class CatalogueLoader {
           error(root, "a catalogue is a mapping with controls, recommendations and unmapped");
         }
       } catch (const YAML::Exception& e) {
-        errorAt(fmt::format("{}:{}:{}", source_, e.mark.line + 1, e.mark.column + 1), e.msg);
+        errorAt(fmt::format("{}:{}:{}", source(), e.mark.line + 1, e.mark.column + 1), e.msg);
       }
     }
-    if (errors_ > 0) {
+    if (errors() > 0) {
       return core::fail(core::ErrorCode::Input, "{} problem(s) in the posture catalogue, e.g. {}",
-                        errors_, first_);
+                        errors(), firstError());
     }
     return std::move(catalogue_);
   }
 
  private:
-  void errorAt(const std::string& where, std::string message) {
-    if (first_.empty()) first_ = fmt::format("{}: {}", where, message);
-    ++errors_;
-    diagnostics_.add(std::string(kKind), where, std::move(message));
-  }
-
-  void error(const YAML::Node& node, std::string message) {
-    std::string where(source_);
-    if (node.IsDefined() && node.Mark().line >= 0) {
-      where = fmt::format("{}:{}:{}", source_, node.Mark().line + 1, node.Mark().column + 1);
-    }
-    errorAt(where, std::move(message));
-  }
-
   // Every key of `node` is one of `known`.
   void onlyKeys(const YAML::Node& node, std::initializer_list<std::string_view> known,
                 std::string_view what) {
@@ -108,19 +95,14 @@ class CatalogueLoader {
     }
   }
 
-  // The string at node[key]; empty (an error when `required`) when absent or not a string.
+  // The string at node[key]; empty (an error when `required`) when absent or not a string; a
+  // required one must not be empty either.
   std::string scalar(const YAML::Node& node, std::string_view key, bool required) {
-    const YAML::Node value = node[std::string(key)];
-    if (!value.IsDefined() || value.IsNull()) {
-      if (required) error(node, fmt::format("missing field `{}`", key));
-      return {};
+    std::string value = YamlFields::scalar(node, key, required);
+    if (required && value.empty() && node[std::string(key)].IsScalar()) {
+      error(node[std::string(key)], fmt::format("`{}` is empty", key));
     }
-    if (!value.IsScalar()) {
-      error(value, fmt::format("`{}` must be a string", key));
-      return {};
-    }
-    if (required && value.Scalar().empty()) error(value, fmt::format("`{}` is empty", key));
-    return value.Scalar();
+    return value;
   }
 
   // The strings of the list at node[key]; absent is an empty list.
@@ -338,10 +320,6 @@ class CatalogueLoader {
     catalogue_.unmapped_.push_back(std::move(u));
   }
 
-  std::string_view source_;
-  core::Diagnostics& diagnostics_;
-  int errors_ = 0;
-  std::string first_;
   Catalogue catalogue_;
   std::map<std::string, YAML::Node, std::less<>> control_nodes_;
   std::map<std::string, YAML::Node, std::less<>> seen_;

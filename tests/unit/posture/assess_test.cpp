@@ -7,21 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include "loaded_catalogue.h"
 #include "posture/resource_key.h"
 
 namespace bulwark::posture {
 namespace {
 
 constexpr std::int64_t kNow = 1'750'000'000'000;  // a fixed Unix ms
-
-const Catalogue& catalogue() {
-  static const Catalogue loaded = [] {
-    auto result = builtinCatalogue();
-    if (!result) ADD_FAILURE() << result.error().message;
-    return result ? *result : Catalogue{};
-  }();
-  return loaded;
-}
 
 AssessContext context() {
   AssessContext ctx;
@@ -52,7 +44,8 @@ TEST(AssessCheck, MapsEveryStatus) {
       {model::CheckStatus::Manual, model::Health::NotEvaluated},
   };
   for (const auto& c : cases) {
-    const auto a = assessCheck(catalogue(), kContainer, result("BW-DKR-505", c.status), context());
+    const auto a =
+        assessCheck(loadedCatalogue(), kContainer, result("BW-DKR-505", c.status), context());
     ASSERT_TRUE(a) << model::toString(c.status);
     EXPECT_EQ(a->status, c.health) << model::toString(c.status);
     EXPECT_EQ(a->resource_id, kContainer);
@@ -72,7 +65,7 @@ TEST(AssessCheck, KeepsReasonCauseAndEvidence) {
   r.reason = "the container's inspect data was not collected";
   r.cause = model::NotEvaluatedCause::MissingInput;
   r.evidence.push_back({"User is empty", "Config.User", "a non-root user"});
-  const auto a = assessCheck(catalogue(), kContainer, r, context());
+  const auto a = assessCheck(loadedCatalogue(), kContainer, r, context());
   ASSERT_TRUE(a);
   EXPECT_EQ(a->recommendation, "BW-REC-013");
   EXPECT_EQ(a->reason, r.reason);
@@ -84,7 +77,7 @@ TEST(AssessCheck, KeepsReasonCauseAndEvidence) {
 TEST(AssessCheck, ManualIsNeverAVerdict) {
   auto r = result("BW-DKR-119", model::CheckStatus::Manual);
   r.assist = model::CheckStatus::Fail;
-  const auto a = assessCheck(catalogue(), hostResource("web-1").id, r, context());
+  const auto a = assessCheck(loadedCatalogue(), hostResource("web-1").id, r, context());
   ASSERT_TRUE(a);
   EXPECT_EQ(a->status, model::Health::NotEvaluated);
   EXPECT_EQ(a->cause, "manual");
@@ -94,15 +87,15 @@ TEST(AssessCheck, ManualIsNeverAVerdict) {
 }
 
 TEST(AssessCheck, UnmappedAndUnknownChecksGiveNothing) {
-  EXPECT_FALSE(assessCheck(catalogue(), kContainer, result("BW-K8S-601", model::CheckStatus::Fail),
-                           context()));
-  EXPECT_FALSE(assessCheck(catalogue(), kContainer, result("BW-DKR-999", model::CheckStatus::Fail),
-                           context()));
-  EXPECT_FALSE(assessCheck(catalogue(), kContainer, result("BW-RT-207", model::CheckStatus::Fail),
-                           context()))
+  EXPECT_FALSE(assessCheck(loadedCatalogue(), kContainer,
+                           result("BW-K8S-601", model::CheckStatus::Fail), context()));
+  EXPECT_FALSE(assessCheck(loadedCatalogue(), kContainer,
+                           result("BW-DKR-999", model::CheckStatus::Fail), context()));
+  EXPECT_FALSE(assessCheck(loadedCatalogue(), kContainer,
+                           result("BW-RT-207", model::CheckStatus::Fail), context()))
       << "a rule id is not a check";
-  EXPECT_FALSE(
-      assessCheck(catalogue(), kContainer, result("scan", model::CheckStatus::Fail), context()));
+  EXPECT_FALSE(assessCheck(loadedCatalogue(), kContainer, result("scan", model::CheckStatus::Fail),
+                           context()));
 }
 
 model::Finding finding(model::Severity severity, std::string fixed) {
@@ -130,7 +123,7 @@ TEST(CountFindings, CountsBySeverityAndFixableFromLowUp) {
 
 TEST(AssessVulnerabilities, UnscannedImageIsNotEvaluated) {
   const auto image = imageResource("local", "app", "sha256:1").id;
-  const auto out = assessImageVulnerabilities(catalogue(), image, std::nullopt, context());
+  const auto out = assessImageVulnerabilities(loadedCatalogue(), image, std::nullopt, context());
   ASSERT_EQ(out.size(), 2U);
   EXPECT_EQ(out[0].source, "vuln:severe");
   EXPECT_EQ(out[0].recommendation, "BW-REC-001");
@@ -150,7 +143,7 @@ TEST(AssessVulnerabilities, SevereAndFixableAreJudgedApart) {
   counts.high = 7;
   counts.critical = 3;
   counts.medium = 1;
-  auto out = assessImageVulnerabilities(catalogue(), image, counts, context());
+  auto out = assessImageVulnerabilities(loadedCatalogue(), image, counts, context());
   ASSERT_EQ(out.size(), 2U);
   EXPECT_EQ(out[0].status, model::Health::Unhealthy);
   EXPECT_EQ(out[0].severity, model::Severity::Critical);
@@ -160,7 +153,7 @@ TEST(AssessVulnerabilities, SevereAndFixableAreJudgedApart) {
   VulnCounts mild;
   mild.medium = 4;
   mild.fixable = 2;
-  out = assessImageVulnerabilities(catalogue(), image, mild, context());
+  out = assessImageVulnerabilities(loadedCatalogue(), image, mild, context());
   EXPECT_EQ(out[0].status, model::Health::Healthy);
   EXPECT_EQ(out[0].severity, model::Severity::Medium);
   EXPECT_EQ(out[1].status, model::Health::Unhealthy);
@@ -170,14 +163,14 @@ TEST(AssessVulnerabilities, SevereAndFixableAreJudgedApart) {
 TEST(AssessRunningImage, FollowsTheRunDigest) {
   VulnCounts counts;
   counts.critical = 1;
-  const auto bad = assessRunningImage(catalogue(), kContainer, counts, context());
+  const auto bad = assessRunningImage(loadedCatalogue(), kContainer, counts, context());
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->source, "vuln:running");
   EXPECT_EQ(bad->recommendation, "BW-REC-003");
   EXPECT_EQ(bad->status, model::Health::Unhealthy);
-  const auto clean = assessRunningImage(catalogue(), kContainer, VulnCounts{}, context());
+  const auto clean = assessRunningImage(loadedCatalogue(), kContainer, VulnCounts{}, context());
   EXPECT_EQ(clean->status, model::Health::Healthy);
-  const auto unknown = assessRunningImage(catalogue(), kContainer, std::nullopt, context());
+  const auto unknown = assessRunningImage(loadedCatalogue(), kContainer, std::nullopt, context());
   EXPECT_EQ(unknown->status, model::Health::NotEvaluated);
   EXPECT_EQ(unknown->cause, "missing-input");
 }
@@ -185,7 +178,7 @@ TEST(AssessRunningImage, FollowsTheRunDigest) {
 TEST(AssessScan, JudgesJobsPushesAndAge) {
   const auto image = imageResource("local", "app", "sha256:1").id;
   const auto status = [&](const ScanState& state) {
-    const auto a = assessScan(catalogue(), image, state, context());
+    const auto a = assessScan(loadedCatalogue(), image, state, context());
     EXPECT_TRUE(a);
     EXPECT_EQ(a->recommendation, "BW-REC-004");
     return a ? a->status : model::Health::NotApplicable;
@@ -232,7 +225,7 @@ TEST(AssessAlerts, OneRowPerRuleOfItsOwnRecommendation) {
       alert("a5", "BW-RT-215", 5, kNow - kHourMs),  // the test rule: never assessed
       alert("a6", "", 5, kNow - kHourMs),           // a rule without an id
   };
-  const auto out = assessAlertRules(catalogue(), kContainer, alerts, context());
+  const auto out = assessAlertRules(loadedCatalogue(), kContainer, alerts, context());
   ASSERT_EQ(out.size(), 2U);
   EXPECT_EQ(out[0].source, "BW-RT-207");
   EXPECT_EQ(out[0].kind, model::SourceKind::Rule);
@@ -254,7 +247,7 @@ TEST(AssessAlerts, WindowAndSimulation) {
   AlertInput resolved = alert("res", "BW-RT-118", 5, kNow, model::AlertStatus::Resolved);
   AlertInput active = alert("act", "BW-RT-105", 2, kNow - 6 * kDayMs, model::AlertStatus::Active);
   const std::vector<AlertInput> alerts = {old, simulated, resolved, active};
-  const auto out = assessAlertRules(catalogue(), kContainer, alerts, context());
+  const auto out = assessAlertRules(loadedCatalogue(), kContainer, alerts, context());
   ASSERT_EQ(out.size(), 3U) << "the simulated alert makes no row";
   EXPECT_EQ(out[0].source, "BW-RT-105");
   EXPECT_EQ(out[0].status, model::Health::Unhealthy) << "active, within 7 days";
@@ -269,7 +262,7 @@ TEST(AssessAlerts, EvidenceIsBounded) {
   for (int i = 0; i < 30; ++i) {
     alerts.push_back(alert("id" + std::to_string(100 + i), "BW-RT-207", 3, kNow - i * kMinuteMs));
   }
-  const auto out = assessAlertRules(catalogue(), kContainer, alerts, context());
+  const auto out = assessAlertRules(loadedCatalogue(), kContainer, alerts, context());
   ASSERT_EQ(out.size(), 1U);
   EXPECT_EQ(out[0].reason, "30 open alerts");
   ASSERT_EQ(out[0].evidence.size(), 20U);
@@ -281,29 +274,29 @@ TEST(AssessRuntime, OpenAlertsSensorOrNothing) {
   const std::vector<AlertInput> open = {alert("x", "BW-RT-209", 3, kNow - kHourMs)};
   const std::vector<AlertInput> other = {alert("y", "BW-RT-207", 5, kNow),
                                          alert("z", "BW-RT-215", 5, kNow)};
-  const auto unhealthy = assessRuntime(catalogue(), kContainer, open, false, context());
+  const auto unhealthy = assessRuntime(loadedCatalogue(), kContainer, open, false, context());
   ASSERT_TRUE(unhealthy);
   EXPECT_EQ(unhealthy->source, "runtime");
   EXPECT_EQ(unhealthy->recommendation, "BW-REC-060");
   EXPECT_EQ(unhealthy->control, "CTL-RUNTIME");
   EXPECT_EQ(unhealthy->status, model::Health::Unhealthy) << "an open alert needs no sensor";
-  const auto healthy = assessRuntime(catalogue(), kContainer, other, true, context());
+  const auto healthy = assessRuntime(loadedCatalogue(), kContainer, other, true, context());
   EXPECT_EQ(healthy->status, model::Health::Healthy)
       << "alerts of other recommendations and the test rule don't count here";
-  const auto blind = assessRuntime(catalogue(), kContainer, {}, false, context());
+  const auto blind = assessRuntime(loadedCatalogue(), kContainer, {}, false, context());
   EXPECT_EQ(blind->status, model::Health::NotEvaluated);
 }
 
 TEST(AssessSensor, HeartbeatWithinTimeout) {
   const auto host = hostResource("web-1").id;
-  const auto live = assessSensor(catalogue(), host, kNow - 5 * kMinuteMs, context());
+  const auto live = assessSensor(loadedCatalogue(), host, kNow - 5 * kMinuteMs, context());
   ASSERT_TRUE(live);
   EXPECT_EQ(live->source, "sensor");
   EXPECT_EQ(live->recommendation, "BW-REC-061");
   EXPECT_EQ(live->status, model::Health::Healthy);
-  EXPECT_EQ(assessSensor(catalogue(), host, kNow - 11 * kMinuteMs, context())->status,
+  EXPECT_EQ(assessSensor(loadedCatalogue(), host, kNow - 11 * kMinuteMs, context())->status,
             model::Health::Unhealthy);
-  EXPECT_EQ(assessSensor(catalogue(), host, std::nullopt, context())->status,
+  EXPECT_EQ(assessSensor(loadedCatalogue(), host, std::nullopt, context())->status,
             model::Health::Unhealthy);
   EXPECT_TRUE(sensorLive(kNow - 10 * kMinuteMs, context()));
   EXPECT_FALSE(sensorLive(std::nullopt, context()));

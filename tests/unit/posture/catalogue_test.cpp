@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include "loaded_catalogue.h"
 #include "posture/resource_key.h"
 #include "testdata.h"
 
@@ -21,15 +22,6 @@ namespace bulwark::posture {
 namespace {
 
 namespace fs = std::filesystem;
-
-const Catalogue& builtin() {
-  static const Catalogue catalogue = [] {
-    auto loaded = builtinCatalogue();
-    if (!loaded) ADD_FAILURE() << loaded.error().message;
-    return loaded ? *loaded : Catalogue{};
-  }();
-  return catalogue;
-}
 
 // The repository's data/: BULWARK_SOURCE_DIR's under ctest, else the source tree built from.
 fs::path dataDir() {
@@ -85,7 +77,7 @@ std::set<std::string> ruleIds() {
 }
 
 TEST(Catalogue, BuiltinHasTheDesignedControlsAndRecommendations) {
-  const Catalogue& catalogue = builtin();
+  const Catalogue& catalogue = loadedCatalogue();
   ASSERT_EQ(catalogue.controls().size(), 7U);
   EXPECT_EQ(catalogue.recommendations().size(), 26U);
   EXPECT_DOUBLE_EQ(catalogue.maxTotal(), 32);
@@ -123,7 +115,7 @@ TEST(Catalogue, BuiltinHasTheDesignedControlsAndRecommendations) {
 // The crossings: findings → 001/003, CIS Docker failures → 020, privileged → 010 from
 // Docker and Kubernetes checks and from runtime alerts.
 TEST(Catalogue, SourcesFeedTheirRecommendations) {
-  const Catalogue& catalogue = builtin();
+  const Catalogue& catalogue = loadedCatalogue();
   const std::map<std::string, std::pair<std::string, model::SourceKind>> expected = {
       {"vuln:severe", {"BW-REC-001", model::SourceKind::Derived}},
       {"vuln:fixable", {"BW-REC-002", model::SourceKind::Derived}},
@@ -155,7 +147,7 @@ TEST(Catalogue, SourcesFeedTheirRecommendations) {
 }
 
 TEST(Catalogue, EveryCheckAndRuleFeedsExactlyOneRecommendationOrIsUnmapped) {
-  const Catalogue& catalogue = builtin();
+  const Catalogue& catalogue = loadedCatalogue();
   const auto checks = checkIds();
   const auto rules = ruleIds();
   ASSERT_GE(checks.size(), 216U) << "data/checks not found under " << dataDir();
@@ -204,7 +196,7 @@ TEST(Catalogue, EveryCheckAndRuleFeedsExactlyOneRecommendationOrIsUnmapped) {
 }
 
 TEST(Catalogue, ResourceTypesCoverTheKindsOfTheirChecks) {
-  const Catalogue& catalogue = builtin();
+  const Catalogue& catalogue = loadedCatalogue();
   for (const auto& [id, kinds] : checkIds()) {
     const SourceRef ref = catalogue.source(id);
     if (ref.recommendation == nullptr) continue;
@@ -221,11 +213,11 @@ TEST(Catalogue, ResourceTypesCoverTheKindsOfTheirChecks) {
 }
 
 TEST(Catalogue, CopiesStayValid) {
-  Catalogue copy = builtin();
+  Catalogue copy = loadedCatalogue();
   const SourceRef ref = copy.source("BW-DKR-505");
   ASSERT_NE(ref.recommendation, nullptr);
   EXPECT_EQ(ref.recommendation, copy.recommendation("BW-REC-010"));
-  EXPECT_NE(ref.recommendation, builtin().recommendation("BW-REC-010"));
+  EXPECT_NE(ref.recommendation, loadedCatalogue().recommendation("BW-REC-010"));
 }
 
 // ---- the loader on bad files ------------------------------------------------------------------

@@ -7,21 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include "loaded_catalogue.h"
 #include "posture/resource_key.h"
 
 namespace bulwark::posture {
 namespace {
 
 constexpr std::int64_t kNow = 1'750'000'000'000;
-
-const Catalogue& catalogue() {
-  static const Catalogue loaded = [] {
-    auto result = builtinCatalogue();
-    if (!result) ADD_FAILURE() << result.error().message;
-    return result ? *result : Catalogue{};
-  }();
-  return loaded;
-}
 
 const model::Resource kRegistry = registryResource("local");
 const model::Resource kRepository = repositoryResource("local", "shop/api");
@@ -42,7 +34,7 @@ model::Exemption valid() {
 }
 
 std::string problem(const model::Exemption& e) {
-  const auto status = validateExemption(e, catalogue(), kNow);
+  const auto status = validateExemption(e, loadedCatalogue(), kNow);
   if (status) return "";
   EXPECT_EQ(status.error().code, core::ErrorCode::Input);
   return status.error().message;

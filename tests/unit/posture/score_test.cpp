@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "loaded_catalogue.h"
 #include "posture/assess.h"
 #include "posture/exemption.h"
 #include "posture/resource_key.h"
@@ -19,15 +20,6 @@ namespace bulwark::posture {
 namespace {
 
 constexpr std::int64_t kNow = 1'750'000'000'000;
-
-const Catalogue& catalogue() {
-  static const Catalogue loaded = [] {
-    auto result = builtinCatalogue();
-    if (!result) ADD_FAILURE() << result.error().message;
-    return result ? *result : Catalogue{};
-  }();
-  return loaded;
-}
 
 // One Docker host with 4 containers and 10 registry images; no Kubernetes.
 struct Example {
@@ -57,7 +49,7 @@ struct Example {
     model::CheckResult result;
     result.check_id = id;
     result.status = pass ? model::CheckStatus::Pass : model::CheckStatus::Fail;
-    auto a = assessCheck(catalogue(), resource.id, result, context);
+    auto a = assessCheck(loadedCatalogue(), resource.id, result, context);
     ASSERT_TRUE(a) << id;
     assessments.push_back(std::move(*a));
   }
@@ -78,10 +70,10 @@ struct Example {
         counts.high = 2;
         counts.fixable = 2;
       }
-      for (auto& a : assessImageVulnerabilities(catalogue(), image.id, counts, context)) {
+      for (auto& a : assessImageVulnerabilities(loadedCatalogue(), image.id, counts, context)) {
         assessments.push_back(std::move(a));
       }
-      add(assessScan(catalogue(), image.id,
+      add(assessScan(loadedCatalogue(), image.id,
                      {.pushed_at = kNow - 2 * kDayMs, .scanned_at = kNow - kDayMs}, context));
       check(image, "BW-IMG-004", true);
       check(image, "BW-IMG-001", i >= 3);
@@ -98,8 +90,8 @@ struct Example {
       const auto& container = containers[i];
       VulnCounts counts;
       if (i < 2) counts.critical = 1;
-      add(assessRunningImage(catalogue(), container.id, counts, context));
-      add(assessScan(catalogue(), container.id, {.scanned_at = kNow - kDayMs}, context));
+      add(assessRunningImage(loadedCatalogue(), container.id, counts, context));
+      add(assessScan(loadedCatalogue(), container.id, {.scanned_at = kNow - kDayMs}, context));
       check(container, "BW-DKR-505", i != 0);
       check(container, "BW-DKR-401", true);
       check(container, "BW-DKR-510", true);
@@ -113,7 +105,7 @@ struct Example {
                           .priority = 3,
                           .time_ms = kNow - kHourMs});
       }
-      add(assessRuntime(catalogue(), container.id, alerts, true, context));
+      add(assessRuntime(loadedCatalogue(), container.id, alerts, true, context));
     }
   }
 
@@ -121,20 +113,21 @@ struct Example {
   // healthy. CTL-RUNTIME: healthy, with a live sensor. CTL-VULN: BW-DKR-404 is a manual check,
   // not evaluated, so the host does not count there.
   void buildHost() {
-    const Recommendation* hardening = catalogue().recommendation("BW-REC-020");
+    const Recommendation* hardening = loadedCatalogue().recommendation("BW-REC-020");
     ASSERT_NE(hardening, nullptr);
     ASSERT_EQ(hardening->checks.size(), 71U);
     for (std::size_t i = 0; i < hardening->checks.size(); ++i) {
       check(host, hardening->checks[i], i >= 41);
     }
     check(host, "BW-DKR-207", true);
-    for (const auto& id : catalogue().recommendation("BW-REC-032")->checks) check(host, id, true);
-    add(assessRuntime(catalogue(), host.id, {}, true, context));
-    add(assessSensor(catalogue(), host.id, kNow - kMinuteMs, context));
+    for (const auto& id : loadedCatalogue().recommendation("BW-REC-032")->checks)
+      check(host, id, true);
+    add(assessRuntime(loadedCatalogue(), host.id, {}, true, context));
+    add(assessSensor(loadedCatalogue(), host.id, kNow - kMinuteMs, context));
     model::CheckResult manual;
     manual.check_id = "BW-DKR-404";
     manual.status = model::CheckStatus::Manual;
-    add(assessCheck(catalogue(), host.id, manual, context));
+    add(assessCheck(loadedCatalogue(), host.id, manual, context));
   }
 
   [[nodiscard]] std::vector<model::Resource> resources() const {
@@ -158,8 +151,8 @@ double round1(double value) { return std::round(value * 10) / 10; }
 
 TEST(SecureScore, WorkedExample) {
   const Example example;
-  const auto counts = countControls(catalogue(), example.assessments);
-  const SecureScore score = computeScore(catalogue(), counts);
+  const auto counts = countControls(loadedCatalogue(), example.assessments);
+  const SecureScore score = computeScore(loadedCatalogue(), counts);
   const struct {
     std::string_view id;
     std::int64_t healthy, unhealthy;
@@ -192,7 +185,7 @@ TEST(SecureScore, WorkedExample) {
   EXPECT_DOUBLE_EQ(round1(*score.percent), 60.9);
 
   // BW-REC-020's potential increase before the exemption: 5 ÷ 1 × 1 ÷ 32 = 15.6 points.
-  const auto recommendations = countRecommendations(catalogue(), example.assessments);
+  const auto recommendations = countRecommendations(loadedCatalogue(), example.assessments);
   const auto find = [&](std::string_view id) {
     for (const auto& r : recommendations) {
       if (r.recommendation == id) return r;
@@ -203,8 +196,8 @@ TEST(SecureScore, WorkedExample) {
   const RecommendationCount hardening = find("BW-REC-020");
   EXPECT_EQ(hardening.unhealthy, 1);
   EXPECT_EQ(hardening.unhealthy_only, 1);
-  EXPECT_NEAR(potentialIncrease(catalogue(), score, hardening), 15.625, 1e-9);
-  EXPECT_DOUBLE_EQ(round1(potentialIncrease(catalogue(), score, hardening)), 15.6);
+  EXPECT_NEAR(potentialIncrease(loadedCatalogue(), score, hardening), 15.625, 1e-9);
+  EXPECT_DOUBLE_EQ(round1(potentialIncrease(loadedCatalogue(), score, hardening)), 15.6);
   const RecommendationCount severe = find("BW-REC-001");
   EXPECT_EQ(severe.healthy, 6);
   EXPECT_EQ(severe.unhealthy, 4);
@@ -214,9 +207,9 @@ TEST(SecureScore, WorkedExample) {
   // The 4 vulnerable images are unhealthy in CTL-VULN through both 001 and 002: fixing one
   // alone does not make them healthy.
   EXPECT_EQ(severe.unhealthy_only, 0);
-  EXPECT_DOUBLE_EQ(potentialIncrease(catalogue(), score, severe), 0);
+  EXPECT_DOUBLE_EQ(potentialIncrease(loadedCatalogue(), score, severe), 0);
   // CTL-CONF: 3 ÷ 14 × 10 ÷ 32.
-  EXPECT_NEAR(potentialIncrease(catalogue(), score, find("BW-REC-053")), 300.0 / 14 * 10 / 32,
+  EXPECT_NEAR(potentialIncrease(loadedCatalogue(), score, find("BW-REC-053")), 300.0 / 14 * 10 / 32,
               1e-9);
 }
 
@@ -229,7 +222,7 @@ model::Exemption hostHardeningExemption(const Example& example) {
   e.reason = "hardened by the platform team's Ansible role";
   e.created_at = kNow;
   e.expires_at = kNow + 90 * kDayMs;
-  EXPECT_TRUE(validateExemption(e, catalogue(), kNow));
+  EXPECT_TRUE(validateExemption(e, loadedCatalogue(), kNow));
   return e;
 }
 
@@ -239,7 +232,7 @@ TEST(SecureScore, WorkedExampleWithTheHostHardeningExempt) {
   const auto resources = example.resources();
   applyExemptions(example.assessments, exemptions, parentMap(resources), kNow);
   const SecureScore score =
-      computeScore(catalogue(), countControls(catalogue(), example.assessments));
+      computeScore(loadedCatalogue(), countControls(loadedCatalogue(), example.assessments));
   const ControlScore& host = control(score, "CTL-HOST");
   EXPECT_EQ(host.healthy, 1) << "counted through BW-REC-021 only";
   EXPECT_EQ(host.unhealthy, 0);
@@ -247,7 +240,7 @@ TEST(SecureScore, WorkedExampleWithTheHostHardeningExempt) {
   EXPECT_NEAR(score.points, 24.486, 5e-4);
   ASSERT_TRUE(score.percent);
   EXPECT_DOUBLE_EQ(round1(*score.percent), 76.5);
-  const auto recommendations = countRecommendations(catalogue(), example.assessments);
+  const auto recommendations = countRecommendations(loadedCatalogue(), example.assessments);
   for (const auto& r : recommendations) {
     if (r.recommendation != "BW-REC-020") continue;
     EXPECT_EQ(r.exempt, 1);
@@ -263,7 +256,7 @@ TEST(SecureScore, ExemptingAControlsOnlyRecommendationMakesItNotApplicable) {
   const auto resources = example.resources();
   applyExemptions(example.assessments, exemptions, parentMap(resources), kNow);
   const SecureScore score =
-      computeScore(catalogue(), countControls(catalogue(), example.assessments));
+      computeScore(loadedCatalogue(), countControls(loadedCatalogue(), example.assessments));
   const ControlScore& host = control(score, "CTL-HOST");
   EXPECT_FALSE(host.applicable);
   EXPECT_EQ(host.exempt, 1);
@@ -273,7 +266,7 @@ TEST(SecureScore, ExemptingAControlsOnlyRecommendationMakesItNotApplicable) {
 }
 
 TEST(SecureScore, NothingCountedIsNoScoreNotZero) {
-  const SecureScore score = computeScore(catalogue(), countControls(catalogue(), {}));
+  const SecureScore score = computeScore(loadedCatalogue(), countControls(loadedCatalogue(), {}));
   EXPECT_FALSE(score.percent);
   EXPECT_DOUBLE_EQ(score.points, 0);
   EXPECT_DOUBLE_EQ(score.max, 0);
@@ -282,14 +275,15 @@ TEST(SecureScore, NothingCountedIsNoScoreNotZero) {
     EXPECT_FALSE(c.applicable) << c.id;
     EXPECT_DOUBLE_EQ(c.score, 0) << c.id;
   }
-  EXPECT_DOUBLE_EQ(potentialIncrease(catalogue(), score, RecommendationCount{"BW-REC-010"}), 0);
+  EXPECT_DOUBLE_EQ(potentialIncrease(loadedCatalogue(), score, RecommendationCount{"BW-REC-010"}),
+                   0);
 }
 
 TEST(SecureScore, AllExempt) {
   Example example;
   for (auto& a : example.assessments) a.exempt_id = 1;
-  const auto counts = countControls(catalogue(), example.assessments);
-  const SecureScore score = computeScore(catalogue(), counts);
+  const auto counts = countControls(loadedCatalogue(), example.assessments);
+  const SecureScore score = computeScore(loadedCatalogue(), counts);
   EXPECT_FALSE(score.percent);
   for (const auto& c : score.controls) {
     EXPECT_FALSE(c.applicable) << c.id;
@@ -303,12 +297,12 @@ TEST(SecureScore, AllExempt) {
 TEST(SecureScore, NotEvaluatedAndNotApplicableAreExcluded) {
   Example example;
   const SecureScore before =
-      computeScore(catalogue(), countControls(catalogue(), example.assessments));
+      computeScore(loadedCatalogue(), countControls(loadedCatalogue(), example.assessments));
   // Five images pushed but not scanned yet, and a not-applicable check on a counted container.
   for (int i = 0; i < 5; ++i) {
     const auto image = imageResource("local", "shop/new", fmt::format("sha256:{:064x}", 100 + i));
     for (auto& a :
-         assessImageVulnerabilities(catalogue(), image.id, std::nullopt, example.context)) {
+         assessImageVulnerabilities(loadedCatalogue(), image.id, std::nullopt, example.context)) {
       ASSERT_EQ(a.status, model::Health::NotEvaluated);
       example.assessments.push_back(std::move(a));
     }
@@ -317,9 +311,9 @@ TEST(SecureScore, NotEvaluatedAndNotApplicableAreExcluded) {
   na.check_id = "BW-DKR-523";
   na.status = model::CheckStatus::NotApplicable;
   example.assessments.push_back(
-      *assessCheck(catalogue(), example.containers[3].id, na, example.context));
+      *assessCheck(loadedCatalogue(), example.containers[3].id, na, example.context));
   const SecureScore after =
-      computeScore(catalogue(), countControls(catalogue(), example.assessments));
+      computeScore(loadedCatalogue(), countControls(loadedCatalogue(), example.assessments));
   const ControlScore& vuln = control(after, "CTL-VULN");
   EXPECT_EQ(vuln.healthy, 8);
   EXPECT_EQ(vuln.unhealthy, 6);
@@ -330,7 +324,7 @@ TEST(SecureScore, NotEvaluatedAndNotApplicableAreExcluded) {
   model::Assessment lone = example.assessments.front();
   lone.status = model::Health::NotEvaluated;
   const std::vector<model::Assessment> only = {lone};
-  const SecureScore blind = computeScore(catalogue(), countControls(catalogue(), only));
+  const SecureScore blind = computeScore(loadedCatalogue(), countControls(loadedCatalogue(), only));
   EXPECT_FALSE(control(blind, lone.control).applicable);
   EXPECT_FALSE(blind.percent);
 }
@@ -339,7 +333,7 @@ TEST(SecureScore, GoneResourcesCountNowhere) {
   const Example example;
   const ResourceIdSet gone = {example.containers[0].id};  // the privileged one
   const SecureScore score =
-      computeScore(catalogue(), countControls(catalogue(), example.assessments, gone));
+      computeScore(loadedCatalogue(), countControls(loadedCatalogue(), example.assessments, gone));
   EXPECT_EQ(control(score, "CTL-PRIV").healthy, 10);
   EXPECT_EQ(control(score, "CTL-PRIV").unhealthy, 3);
   EXPECT_EQ(control(score, "CTL-VULN").unhealthy, 5);
@@ -348,7 +342,7 @@ TEST(SecureScore, GoneResourcesCountNowhere) {
 
 TEST(SecureScore, CountsOfUnknownControlsAreIgnored) {
   const std::vector<ControlCount> counts = {{"CTL-NOPE", 5, 5, 0, 0}, {"CTL-NET", 1, 1, 0, 0}};
-  const SecureScore score = computeScore(catalogue(), counts);
+  const SecureScore score = computeScore(loadedCatalogue(), counts);
   EXPECT_DOUBLE_EQ(score.points, 2);
   EXPECT_DOUBLE_EQ(score.max, 4);
   EXPECT_DOUBLE_EQ(*score.percent, 50);

@@ -1,6 +1,7 @@
-// What the readers of check files and benchmark profiles share: every problem becomes a
-// diagnostic at FILE:LINE:COLUMN (counted, the first kept for the error message) and reading
-// goes on, so one run reports them all. Internal to src/checks.
+// What the readers of our YAML data files share (check files, benchmark profiles, the posture
+// catalogue): every problem becomes a diagnostic at FILE:LINE:COLUMN (counted, the first kept
+// for the error message) and reading goes on, so one run reports them all. Header-only, for the
+// code that already uses yaml-cpp; readers derive from it.
 #pragma once
 
 #include <string>
@@ -12,19 +13,24 @@
 
 #include "core/diagnostic.h"
 
-namespace bulwark::checks {
+namespace bulwark::core {
 
 class YamlFields {
  public:
   // `kind`: the diagnostics' kind ("checks.invalid-check").
-  YamlFields(std::string_view source, std::string_view kind, core::Diagnostics& diagnostics)
+  YamlFields(std::string_view source, std::string_view kind, Diagnostics& diagnostics)
       : source_(source), kind_(kind), diagnostics_(diagnostics) {}
 
+  // At the node's line and column (the file's name alone when it has none).
   void error(const YAML::Node& node, std::string message) {
     std::string where(source_);
     if (node.IsDefined() && node.Mark().line >= 0) {
       where = fmt::format("{}:{}:{}", source_, node.Mark().line + 1, node.Mark().column + 1);
     }
+    errorAt(where, std::move(message));
+  }
+  // At `where` ("FILE:LINE:COLUMN", e.g. from a YAML::Exception's mark).
+  void errorAt(const std::string& where, std::string message) {
     if (first_.empty()) first_ = fmt::format("{}: {}", where, message);
     ++errors_;
     diagnostics_.add(std::string(kind_), where, std::move(message));
@@ -71,14 +77,14 @@ class YamlFields {
   [[nodiscard]] int errors() const { return errors_; }
   [[nodiscard]] const std::string& firstError() const { return first_; }
   [[nodiscard]] std::string_view source() const { return source_; }
-  [[nodiscard]] core::Diagnostics& diagnostics() { return diagnostics_; }
+  [[nodiscard]] Diagnostics& diagnostics() { return diagnostics_; }
 
  private:
   std::string_view source_;
   std::string_view kind_;
-  core::Diagnostics& diagnostics_;
+  Diagnostics& diagnostics_;
   int errors_ = 0;
   std::string first_;
 };
 
-}  // namespace bulwark::checks
+}  // namespace bulwark::core
