@@ -25,9 +25,11 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "store/inventory_blob.h"
+#include "store/posture_store.h"
 
 namespace bulwark::store {
 namespace {
@@ -188,6 +190,153 @@ std::vector<std::vector<const char*>> allMigrations() {
       R"(CREATE INDEX alerts_time ON alerts (time_ms))",
       R"(CREATE INDEX alerts_rule ON alerts (rule, time_ms))",
       R"(CREATE INDEX alerts_host ON alerts (host, time_ms))",
+  });
+  // Version 4: posture (docs/dev/posture-design.md §5.4): resources, assessments and their
+  // history, exemptions, score history; alert triage; severity counts and `fixable` on results
+  // (back-filled from findings); indexes for the change feeds.
+  versions.push_back({
+      R"(CREATE TABLE posture_resources (
+           id text COLLATE "C" PRIMARY KEY,
+           key text COLLATE "C" NOT NULL UNIQUE,
+           type text COLLATE "C" NOT NULL,
+           parent_id text COLLATE "C" NOT NULL,
+           path text COLLATE "C" NOT NULL,
+           name text COLLATE "C" NOT NULL,
+           labels_json text COLLATE "C" NOT NULL,
+           attrs_json text COLLATE "C" NOT NULL,
+           first_seen bigint NOT NULL,
+           last_seen bigint NOT NULL,
+           gone_at bigint,
+           health integer NOT NULL,
+           unhealthy bigint NOT NULL,
+           severity integer NOT NULL))",
+      R"(CREATE INDEX posture_resources_parent ON posture_resources (parent_id, health, name))",
+      R"(CREATE INDEX posture_resources_type ON posture_resources
+           (type, health, severity, name))",
+      R"(CREATE INDEX posture_resources_path ON posture_resources (path))",
+      R"(CREATE TABLE posture_assessments (
+           resource_id text COLLATE "C" NOT NULL
+             REFERENCES posture_resources (id) ON DELETE CASCADE,
+           source text COLLATE "C" NOT NULL,
+           kind text COLLATE "C" NOT NULL,
+           recommendation text COLLATE "C" NOT NULL,
+           control text COLLATE "C" NOT NULL,
+           status integer NOT NULL,
+           severity integer NOT NULL,
+           reason text COLLATE "C" NOT NULL,
+           cause text COLLATE "C" NOT NULL,
+           evidence_json text COLLATE "C" NOT NULL,
+           run_id bigint NOT NULL,
+           exempt_id bigint NOT NULL,
+           assessed_at bigint NOT NULL,
+           status_since bigint NOT NULL,
+           PRIMARY KEY (resource_id, source)))",
+      R"(CREATE INDEX posture_assessments_recommendation ON posture_assessments
+           (recommendation, status, resource_id))",
+      R"(CREATE INDEX posture_assessments_control ON posture_assessments (control, resource_id))",
+      R"(CREATE TABLE posture_assessment_changes (
+           id bigserial PRIMARY KEY,
+           resource_id text COLLATE "C" NOT NULL,
+           source text COLLATE "C" NOT NULL,
+           recommendation text COLLATE "C" NOT NULL,
+           from_status integer NOT NULL,
+           to_status integer NOT NULL,
+           cause text COLLATE "C" NOT NULL,
+           at bigint NOT NULL))",
+      R"(CREATE INDEX posture_assessment_changes_resource ON posture_assessment_changes
+           (resource_id, at, id))",
+      R"(CREATE TABLE posture_exemptions (
+           id bigserial PRIMARY KEY,
+           recommendation text COLLATE "C" NOT NULL,
+           scope_id text COLLATE "C" NOT NULL,
+           source text COLLATE "C" NOT NULL,
+           category text COLLATE "C" NOT NULL,
+           reason text COLLATE "C" NOT NULL,
+           created_by text COLLATE "C" NOT NULL,
+           created_at bigint NOT NULL,
+           expires_at bigint NOT NULL,
+           revoked_at bigint))",
+      R"(CREATE INDEX posture_exemptions_scope ON posture_exemptions (recommendation, scope_id))",
+      R"(CREATE TABLE posture_scores (
+           control text COLLATE "C" NOT NULL,
+           at bigint NOT NULL,
+           score double precision NOT NULL,
+           max double precision NOT NULL,
+           healthy bigint NOT NULL,
+           unhealthy bigint NOT NULL,
+           PRIMARY KEY (control, at)))",
+      R"(CREATE INDEX posture_scores_at ON posture_scores (at))",
+      R"(CREATE TABLE posture_runs (
+           id bigserial PRIMARY KEY,
+           kind text COLLATE "C" NOT NULL,
+           target_key text COLLATE "C" NOT NULL,
+           source text COLLATE "C" NOT NULL,
+           input_sha256 text COLLATE "C" NOT NULL,
+           started_at bigint NOT NULL,
+           finished_at bigint,
+           status text COLLATE "C" NOT NULL,
+           summary_json text COLLATE "C" NOT NULL,
+           results bigint NOT NULL,
+           diagnostics_json text COLLATE "C" NOT NULL))",
+      R"(CREATE INDEX posture_runs_target ON posture_runs (target_key, started_at, id))",
+      R"(CREATE TABLE posture_inputs (
+           sha256 text COLLATE "C" PRIMARY KEY,
+           schema text COLLATE "C" NOT NULL,
+           target_key text COLLATE "C" NOT NULL,
+           body bytea NOT NULL,
+           body_codec integer NOT NULL,
+           received_at bigint NOT NULL))",
+      R"(CREATE TABLE posture_sensors (
+           agent text COLLATE "C" NOT NULL,
+           host text COLLATE "C" NOT NULL,
+           cluster text COLLATE "C" NOT NULL,
+           last_seen bigint NOT NULL,
+           PRIMARY KEY (agent, host)))",
+      R"(CREATE TABLE posture_schedules (
+           target_key text COLLATE "C" PRIMARY KEY,
+           next_run_at bigint NOT NULL,
+           last_run_id bigint NOT NULL))",
+      R"(CREATE TABLE leases (
+           name text COLLATE "C" PRIMARY KEY,
+           holder text COLLATE "C" NOT NULL,
+           until bigint NOT NULL))",
+      R"(CREATE TABLE result_checks (
+           digest text COLLATE "C" NOT NULL REFERENCES results (digest) ON DELETE CASCADE,
+           check_id text COLLATE "C" NOT NULL,
+           status text COLLATE "C" NOT NULL,
+           severity integer NOT NULL,
+           detail_json text COLLATE "C" NOT NULL,
+           PRIMARY KEY (digest, check_id)))",
+      R"(ALTER TABLE alerts ADD COLUMN status text COLLATE "C" NOT NULL DEFAULT 'new',
+           ADD COLUMN status_at bigint,
+           ADD COLUMN status_by text COLLATE "C" NOT NULL DEFAULT '',
+           ADD COLUMN resource_id text COLLATE "C" NOT NULL DEFAULT '')",
+      R"(CREATE INDEX alerts_received ON alerts (received_ms))",
+      R"(CREATE INDEX alerts_resource ON alerts (resource_id, time_ms))",
+      R"(CREATE INDEX alerts_status ON alerts (status, time_ms))",
+      R"(ALTER TABLE results ADD COLUMN critical bigint NOT NULL DEFAULT 0,
+           ADD COLUMN high bigint NOT NULL DEFAULT 0,
+           ADD COLUMN medium bigint NOT NULL DEFAULT 0,
+           ADD COLUMN low bigint NOT NULL DEFAULT 0,
+           ADD COLUMN negligible bigint NOT NULL DEFAULT 0,
+           ADD COLUMN unknown bigint NOT NULL DEFAULT 0,
+           ADD COLUMN fixable bigint NOT NULL DEFAULT 0)",
+      R"(UPDATE results r SET critical = c.critical, high = c.high, medium = c.medium,
+           low = c.low, negligible = c.negligible, unknown = c.unknown, fixable = c.fixable
+         FROM (SELECT digest,
+                 count(*) FILTER (WHERE severity = 5) AS critical,
+                 count(*) FILTER (WHERE severity = 4) AS high,
+                 count(*) FILTER (WHERE severity = 3) AS medium,
+                 count(*) FILTER (WHERE severity = 2) AS low,
+                 count(*) FILTER (WHERE severity = 1) AS negligible,
+                 count(*) FILTER (WHERE severity = 0) AS unknown,
+                 count(*) FILTER (WHERE severity >= 2 AND fixed_version <> '') AS fixable
+               FROM findings GROUP BY digest) c
+         WHERE c.digest = r.digest)",
+      R"(CREATE INDEX results_evaluated ON results (evaluated_at))",
+      R"(CREATE INDEX images_pushed ON images (last_pushed))",
+      R"(CREATE INDEX findings_severity ON findings (severity, vulnerability_id, digest))",
+      R"(CREATE INDEX findings_vulnerability ON findings (vulnerability_id))",
   });
   return versions;
 }
@@ -489,6 +638,12 @@ constexpr const char* kAlertColumns =
     "alert_id, time_ms, received_ms, rule, rule_id, priority, source, host, agent, container_id, "
     "container_image, k8s_ns, k8s_pod, tags_json, output, fields_json, simulated";
 
+// kAlertColumns and the triage columns of schema 4 (addAlerts leaves those to their defaults).
+constexpr const char* kAlertSelect =
+    "alert_id, time_ms, received_ms, rule, rule_id, priority, source, host, agent, container_id, "
+    "container_image, k8s_ns, k8s_pod, tags_json, output, fields_json, simulated, status, "
+    "status_at, status_by, resource_id";
+
 AlertRecord alertFromRow(const pqxx::row& row) {
   AlertRecord alert;
   alert.alert_id = row["alert_id"].as<std::string>();
@@ -508,7 +663,29 @@ AlertRecord alertFromRow(const pqxx::row& row) {
   alert.output = row["output"].as<std::string>();
   alert.fields_json = row["fields_json"].as<std::string>();
   alert.simulated = row["simulated"].as<bool>();
+  alert.status =
+      model::parseAlertStatus(row["status"].as<std::string>()).value_or(model::AlertStatus::New);
+  alert.status_at = optionalField(row["status_at"]);
+  alert.status_by = row["status_by"].as<std::string>();
+  alert.resource_id = row["resource_id"].as<std::string>();
   return alert;
+}
+
+// The severity columns of results (schema 4) summed over a group of images.
+constexpr const char* kSummedCounts =
+    "COALESCE(sum(r.critical), 0), COALESCE(sum(r.high), 0), COALESCE(sum(r.medium), 0), "
+    "COALESCE(sum(r.low), 0), COALESCE(sum(r.negligible), 0), COALESCE(sum(r.unknown), 0)";
+
+// Six severity counts from column `first` on (critical … unknown).
+SeverityCounts countsFromRow(const pqxx::row& row, int first) {
+  SeverityCounts counts;
+  counts.critical = row[first].as<std::int64_t>();
+  counts.high = row[first + 1].as<std::int64_t>();
+  counts.medium = row[first + 2].as<std::int64_t>();
+  counts.low = row[first + 3].as<std::int64_t>();
+  counts.negligible = row[first + 4].as<std::int64_t>();
+  counts.unknown = row[first + 5].as<std::int64_t>();
+  return counts;
 }
 
 using FindingKey = std::tuple<std::string, std::string, std::string>;
@@ -516,6 +693,76 @@ using FindingKey = std::tuple<std::string, std::string, std::string>;
 FindingKey keyOf(const FindingRecord& finding) {
   return {finding.vulnerability_id, finding.package_name, finding.installed_version};
 }
+
+constexpr pqxx::oid kByteaOid = 17;
+
+// "\\x" and two hex digits per byte: bytea's text form.
+std::string hexBytea(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + 2 * bytes.size());
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += kHex[byte >> 4U];
+    out += kHex[byte & 0xfU];
+  }
+  return out;
+}
+
+// The posture statements (posture_store.h) in one transaction. Parameters travel as text and
+// PostgreSQL infers their types from the statement (the shared SQL casts where it could not).
+class PgSql final : public posture_sql::Sql {
+ public:
+  explicit PgSql(pqxx::work& tx) : tx_(tx) {}
+
+  core::Result<std::vector<posture_sql::SqlRow>> query(
+      std::string_view text, std::span<const posture_sql::SqlValue> params) override {
+    const pqxx::result result = execute(text, params);
+    std::vector<posture_sql::SqlRow> out;
+    out.reserve(result.size());
+    for (const auto& row : result) {
+      posture_sql::SqlRow& values = out.emplace_back();
+      for (const auto& field : row) {
+        if (field.is_null()) {
+          values.emplace_back();
+        } else if (field.type() == kByteaOid) {
+          values.emplace_back(pqxx::binarystring(field).str());
+        } else {
+          values.emplace_back(std::string(field.c_str(), field.size()));
+        }
+      }
+    }
+    return out;
+  }
+
+  core::Result<std::int64_t> exec(std::string_view text,
+                                  std::span<const posture_sql::SqlValue> params) override {
+    return static_cast<std::int64_t>(execute(text, params).affected_rows());
+  }
+
+ private:
+  pqxx::result execute(std::string_view text, std::span<const posture_sql::SqlValue> params) {
+    std::vector<std::string> values;
+    values.reserve(params.size());
+    for (const posture_sql::SqlValue& value : params) {
+      values.push_back(std::visit(
+          [](const auto& v) -> std::string {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::string>) {
+              return v;
+            } else if constexpr (std::is_same_v<T, posture_sql::Bytes>) {
+              return hexBytea(v.data);  // bytea's text input
+            } else {
+              return fmt::format("{}", v);  // doubles in their shortest exact form
+            }
+          },
+          value));
+    }
+    return tx_.exec_params(std::string(text), pqxx::prepare::make_dynamic_params(values));
+  }
+
+  pqxx::work& tx_;
+};
 
 // ---- the store --------------------------------------------------------------------------------
 
@@ -527,7 +774,8 @@ class PostgresStore final : public Store {
         secrets_(secretsOf(url_)),
         pool_(withConnectTimeout(url_)) {}
 
-  core::Status open() {
+  // Migrates to `version` (kSchemaVersion but in migration tests).
+  core::Status open(int version = kSchemaVersion) {
     // Each migration in its own transaction, under a lock every opener takes: the second of two
     // processes starting together waits, then finds the version already applied.
     for (int target = 1;; ++target) {
@@ -544,13 +792,13 @@ class PostgresStore final : public Store {
                     "upgrade bulwark",
                     current, kSchemaVersion);
         }
-        if (current >= target) return current >= kSchemaVersion;
+        if (current >= target) return current >= version;
         for (const char* statement : migrations()[static_cast<std::size_t>(target - 1)]) {
           tx.exec(statement);
         }
         tx.exec_params("INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)", target,
                        nowMillis());
-        return target >= kSchemaVersion;
+        return target >= version;
       });
       if (!applied) return tl::unexpected(applied.error());
       if (*applied) return {};
@@ -886,23 +1134,18 @@ class PostgresStore final : public Store {
         index[row["name"].as<std::string>()] = summaries.size();
         summaries.push_back(RegistrySummary{registryFromRow(row), 0, 0, 0, {}});
       }
-      for (const auto& row : tx.exec(
-               "SELECT i.registry, count(DISTINCT i.repository), count(*), count(r.digest) "
-               "FROM images i LEFT JOIN results r ON r.digest = i.digest GROUP BY i.registry")) {
+      for (const auto& row :
+           tx.exec(fmt::format("SELECT i.registry, count(DISTINCT i.repository), count(*), "
+                               "count(r.digest), {} FROM images i LEFT JOIN results r "
+                               "ON r.digest = i.digest GROUP BY i.registry",
+                               kSummedCounts))) {
         const auto found = index.find(row[0].as<std::string>());
         if (found == index.end()) continue;
         RegistrySummary& summary = summaries[found->second];
         summary.repositories = row[1].as<std::int64_t>();
         summary.images = row[2].as<std::int64_t>();
         summary.scanned = row[3].as<std::int64_t>();
-      }
-      for (const auto& row :
-           tx.exec("SELECT i.registry, f.severity, count(*) FROM images i "
-                   "JOIN findings f ON f.digest = i.digest GROUP BY i.registry, f.severity")) {
-        const auto found = index.find(row[0].as<std::string>());
-        if (found == index.end()) continue;
-        summaries[found->second].counts.add(severityFromRank(row[1].as<int>()),
-                                            row[2].as<std::int64_t>());
+        summary.counts = countsFromRow(row, 4);
       }
       return summaries;
     });
@@ -913,11 +1156,11 @@ class PostgresStore final : public Store {
     using Summaries = std::vector<RepositorySummary>;
     return run("list repositories", [&](pqxx::work& tx) -> core::Result<Summaries> {
       Summaries summaries;
-      std::map<std::string, std::size_t, std::less<>> index;
       for (const auto& row : tx.exec_params(
-               "SELECT i.repository, count(*), count(r.digest), max(i.last_pushed) "
-               "FROM images i LEFT JOIN results r ON r.digest = i.digest WHERE i.registry = $1 "
-               "GROUP BY i.repository ORDER BY i.repository",
+               fmt::format("SELECT i.repository, count(*), count(r.digest), max(i.last_pushed), "
+                           "{} FROM images i LEFT JOIN results r ON r.digest = i.digest "
+                           "WHERE i.registry = $1 GROUP BY i.repository ORDER BY i.repository",
+                           kSummedCounts),
                str(registry))) {
         RepositorySummary summary;
         summary.registry = str(registry);
@@ -925,18 +1168,8 @@ class PostgresStore final : public Store {
         summary.images = row[1].as<std::int64_t>();
         summary.scanned = row[2].as<std::int64_t>();
         summary.last_pushed = row[3].as<Millis>();
-        index[summary.repository] = summaries.size();
+        summary.counts = countsFromRow(row, 4);
         summaries.push_back(std::move(summary));
-      }
-      for (const auto& row :
-           tx.exec_params("SELECT i.repository, f.severity, count(*) FROM images i "
-                          "JOIN findings f ON f.digest = i.digest WHERE i.registry = $1 "
-                          "GROUP BY i.repository, f.severity",
-                          str(registry))) {
-        const auto found = index.find(row[0].as<std::string>());
-        if (found == index.end()) continue;
-        summaries[found->second].counts.add(severityFromRank(row[1].as<int>()),
-                                            row[2].as<std::int64_t>());
       }
       return summaries;
     });
@@ -1282,7 +1515,7 @@ class PostgresStore final : public Store {
     values.push_back(std::to_string(query.limit + 1));  // one more: is there another page?
     const std::string sql = fmt::format(
         "SELECT {} FROM alerts {} ORDER BY time_ms DESC, alert_id DESC LIMIT ${}::bigint",
-        kAlertColumns, where, values.size());
+        kAlertSelect, where, values.size());
     return run("query alerts", [&](pqxx::work& tx) -> core::Result<AlertPage> {
       AlertPage page;
       for (const auto& row : tx.exec_params(sql, pqxx::prepare::make_dynamic_params(values))) {
@@ -1298,7 +1531,7 @@ class PostgresStore final : public Store {
     using Found = std::optional<AlertRecord>;
     return run("get alert", [&](pqxx::work& tx) -> core::Result<Found> {
       const auto rows = tx.exec_params(
-          fmt::format("SELECT {} FROM alerts WHERE alert_id = $1", kAlertColumns), str(alert_id));
+          fmt::format("SELECT {} FROM alerts WHERE alert_id = $1", kAlertSelect), str(alert_id));
       if (rows.empty()) return std::nullopt;
       return alertFromRow(rows[0]);
     });
@@ -1328,6 +1561,174 @@ class PostgresStore final : public Store {
       return static_cast<std::int64_t>(
           tx.exec_params("DELETE FROM alerts WHERE time_ms < $1", before).affected_rows());
     });
+  }
+  core::Status setAlertStatus(std::string_view alert_id, model::AlertStatus status,
+                              std::string_view by, Millis at) override {
+    return posture("set alert status", [&](posture_sql::Sql& sql) {
+      return posture_sql::setAlertStatus(sql, alert_id, status, by, at);
+    });
+  }
+
+  // ---- posture (posture_store.h) ----
+
+  core::Result<ApplyResult> applyAssessments(const AssessmentBatch& batch) override {
+    if (auto checked = posture_sql::checkBatch(batch); !checked) {
+      return tl::unexpected(checked.error());
+    }
+    return posture("apply assessments", [&](posture_sql::Sql& sql) {
+      return posture_sql::applyAssessments(sql, batch);
+    });
+  }
+
+  core::Result<std::optional<ResourceRecord>> getResource(std::string_view id) override {
+    return posture("get resource",
+                   [&](posture_sql::Sql& sql) { return posture_sql::getResource(sql, id); });
+  }
+
+  core::Result<ResourcePage> queryResources(const ResourceQuery& query) override {
+    return posture("query resources",
+                   [&](posture_sql::Sql& sql) { return posture_sql::queryResources(sql, query); });
+  }
+
+  core::Result<AssessmentPage> queryAssessments(const AssessmentQuery& query) override {
+    return posture("query assessments", [&](posture_sql::Sql& sql) {
+      return posture_sql::queryAssessments(sql, query);
+    });
+  }
+
+  core::Result<std::vector<AssessmentChange>> assessmentHistory(std::string_view resource_id,
+                                                                Millis since,
+                                                                std::int64_t limit) override {
+    return posture("assessment history", [&](posture_sql::Sql& sql) {
+      return posture_sql::assessmentHistory(sql, resource_id, since, limit);
+    });
+  }
+
+  core::Result<std::vector<PostureControlCount>> controlCounts() override {
+    return posture("control counts",
+                   [&](posture_sql::Sql& sql) { return posture_sql::controlCounts(sql); });
+  }
+
+  core::Result<std::vector<PostureRecommendationCount>> recommendationCounts() override {
+    return posture("recommendation counts",
+                   [&](posture_sql::Sql& sql) { return posture_sql::recommendationCounts(sql); });
+  }
+
+  core::Result<model::Exemption> addExemption(const model::Exemption& exemption) override {
+    return posture("add exemption", [&](posture_sql::Sql& sql) -> core::Result<model::Exemption> {
+      // One writer of exemptions at a time, so two equal ones cannot both pass the check.
+      if (auto locked = sql.exec("LOCK TABLE posture_exemptions IN SHARE ROW EXCLUSIVE MODE", {});
+          !locked) {
+        return tl::unexpected(locked.error());
+      }
+      return posture_sql::addExemption(sql, exemption);
+    });
+  }
+
+  core::Result<std::optional<model::Exemption>> getExemption(std::int64_t id) override {
+    return posture("get exemption",
+                   [&](posture_sql::Sql& sql) { return posture_sql::getExemption(sql, id); });
+  }
+
+  core::Result<std::vector<model::Exemption>> listExemptions(const ExemptionQuery& query) override {
+    return posture("list exemptions",
+                   [&](posture_sql::Sql& sql) { return posture_sql::listExemptions(sql, query); });
+  }
+
+  core::Status revokeExemption(std::int64_t id, Millis at) override {
+    return posture("revoke exemption", [&](posture_sql::Sql& sql) {
+      return posture_sql::revokeExemption(sql, id, at);
+    });
+  }
+
+  core::Result<std::int64_t> refreshExemptions(Millis now) override {
+    return posture("refresh exemptions",
+                   [&](posture_sql::Sql& sql) { return posture_sql::refreshExemptions(sql, now); });
+  }
+
+  core::Status appendScore(std::span<const ScorePoint> points) override {
+    return posture("append score",
+                   [&](posture_sql::Sql& sql) { return posture_sql::appendScore(sql, points); });
+  }
+
+  core::Result<std::vector<ScorePoint>> scoreHistory(
+      Millis since, Millis until, const std::optional<std::string>& control) override {
+    return posture("score history", [&](posture_sql::Sql& sql) {
+      return posture_sql::scoreHistory(sql, since, until, control);
+    });
+  }
+  core::Result<bool> takeLease(std::string_view name, std::string_view holder, Millis now,
+                               Millis until) override {
+    return posture("take lease", [&](posture_sql::Sql& sql) {
+      return posture_sql::takeLease(sql, name, holder, now, until);
+    });
+  }
+
+  core::Status touchSensor(const SensorRecord& sensor) override {
+    return posture("touch sensor",
+                   [&](posture_sql::Sql& sql) { return posture_sql::touchSensor(sql, sensor); });
+  }
+
+  core::Result<std::vector<SensorRecord>> listSensors() override {
+    return posture("list sensors",
+                   [&](posture_sql::Sql& sql) { return posture_sql::listSensors(sql); });
+  }
+
+  core::Status putSchedule(const ScheduleRecord& schedule) override {
+    return posture("put schedule",
+                   [&](posture_sql::Sql& sql) { return posture_sql::putSchedule(sql, schedule); });
+  }
+
+  core::Result<std::vector<ScheduleRecord>> listSchedules() override {
+    return posture("list schedules",
+                   [&](posture_sql::Sql& sql) { return posture_sql::listSchedules(sql); });
+  }
+
+  core::Result<bool> claimSchedule(std::string_view target_key, Millis expected, Millis next,
+                                   std::int64_t run_id) override {
+    return posture("claim schedule", [&](posture_sql::Sql& sql) {
+      return posture_sql::claimSchedule(sql, target_key, expected, next, run_id);
+    });
+  }
+  core::Result<PostureRun> startRun(const PostureRun& run) override {
+    return posture("start run",
+                   [&](posture_sql::Sql& sql) { return posture_sql::startRun(sql, run); });
+  }
+
+  core::Status finishRun(const PostureRun& run) override {
+    return posture("finish run",
+                   [&](posture_sql::Sql& sql) { return posture_sql::finishRun(sql, run); });
+  }
+
+  core::Result<std::vector<PostureRun>> listRuns(const PostureRunQuery& query) override {
+    return posture("list runs",
+                   [&](posture_sql::Sql& sql) { return posture_sql::listRuns(sql, query); });
+  }
+
+  core::Status replaceResultChecks(std::string_view digest,
+                                   std::span<const ResultCheck> checks) override {
+    return posture("replace result checks", [&](posture_sql::Sql& sql) {
+      return posture_sql::replaceResultChecks(sql, digest, checks);
+    });
+  }
+
+  core::Result<std::vector<ResultCheck>> resultChecks(std::string_view digest) override {
+    return posture("result checks",
+                   [&](posture_sql::Sql& sql) { return posture_sql::resultChecks(sql, digest); });
+  }
+  core::Result<bool> putInput(const PostureInput& input) override {
+    return posture("put input",
+                   [&](posture_sql::Sql& sql) { return posture_sql::putInput(sql, input); });
+  }
+
+  core::Result<std::optional<PostureInput>> getInput(std::string_view sha256) override {
+    return posture("get input",
+                   [&](posture_sql::Sql& sql) { return posture_sql::getInput(sql, sha256); });
+  }
+
+  core::Status deleteInput(std::string_view sha256) override {
+    return posture("delete input",
+                   [&](posture_sql::Sql& sql) { return posture_sql::deleteInput(sql, sha256); });
   }
 
  private:
@@ -1469,6 +1870,7 @@ class PostgresStore final : public Store {
       tx.exec_params(sql, pqxx::prepare::make_dynamic_params(values));
     }
 
+    tx.exec_params(posture_sql::kRecountResult, str(digest));
     if (!record_changes) return {};
     std::vector<FindingChange> changes = diffFindings(digest, before, after, db_build_id, at);
     for (const FindingChange& change : changes) {
@@ -1492,7 +1894,8 @@ class PostgresStore final : public Store {
     const auto rows = tx.exec_params(
         "SELECT i.digest, i.first_seen, i.last_pushed, r.digest IS NOT NULL AS scanned, "
         "r.db_build_id, r.bulwark_version, r.duration_ms, r.scanned_at, r.evaluated_at, r.os, "
-        "r.platform, r.package_count FROM images i LEFT JOIN results r ON r.digest = i.digest "
+        "r.platform, r.package_count, r.critical, r.high, r.medium, r.low, r.negligible, "
+        "r.unknown FROM images i LEFT JOIN results r ON r.digest = i.digest "
         "WHERE i.registry = $1 AND i.repository = $2 AND ($3 = '' OR i.digest = $3) "
         "ORDER BY i.last_pushed DESC, i.digest",
         str(registry), str(repository), only);
@@ -1503,7 +1906,10 @@ class PostgresStore final : public Store {
       record.digest = row["digest"].as<std::string>();
       record.first_seen = row["first_seen"].as<Millis>();
       record.last_pushed = row["last_pushed"].as<Millis>();
-      if (row["scanned"].as<bool>()) record.scan = metadataFromRow(row);
+      if (row["scanned"].as<bool>()) {
+        record.scan = metadataFromRow(row);
+        record.counts = countsFromRow(row, 12);
+      }
       index[record.digest] = records.size();
       records.push_back(std::move(record));
     }
@@ -1515,18 +1921,17 @@ class PostgresStore final : public Store {
       const auto found = index.find(row[0].as<std::string>());
       if (found != index.end()) records[found->second].tags.push_back(row[1].as<std::string>());
     }
-    for (const auto& row : tx.exec_params(
-             "SELECT i.digest, f.severity, count(*) FROM images i "
-             "JOIN findings f ON f.digest = i.digest WHERE i.registry = $1 AND "
-             "i.repository = $2 AND ($3 = '' OR i.digest = $3) GROUP BY i.digest, f.severity",
-             str(registry), str(repository), only)) {
-      const auto found = index.find(row[0].as<std::string>());
-      if (found != index.end()) {
-        records[found->second].counts.add(severityFromRank(row[1].as<int>()),
-                                          row[2].as<std::int64_t>());
-      }
-    }
     return records;
+  }
+
+  // A posture operation (posture_store.h) in one transaction.
+  template <class Body>
+  std::invoke_result_t<Body&, posture_sql::Sql&> posture(std::string_view what, Body&& body) {
+    using Out = std::invoke_result_t<Body&, posture_sql::Sql&>;
+    return run(what, [&](pqxx::work& tx) -> Out {
+      PgSql sql(tx);
+      return body(sql);
+    });
   }
 
   std::string url_;
@@ -1541,6 +1946,14 @@ core::Result<std::unique_ptr<Store>> openPostgresStore(std::string_view url) {
   auto store = std::make_unique<PostgresStore>(std::string(url));
   if (auto opened = store->open(); !opened) return tl::unexpected(opened.error());
   return store;
+}
+
+core::Status migratePostgresStore(std::string_view url, int version) {
+  if (version < 1 || version > kSchemaVersion) {
+    return core::fail(core::ErrorCode::Usage, "postgres: no schema version {}", version);
+  }
+  PostgresStore store{std::string(url)};
+  return store.open(version);
 }
 
 }  // namespace bulwark::store

@@ -13,4 +13,8 @@ namespace bulwark::store {
 // `url`: a libpq connection URI ("postgres://user:pw@127.0.0.1:5432/bulwark"). Migrates.
 core::Result<std::unique_ptr<Store>> openPostgresStore(std::string_view url);
 
+// Migrates the database at `url` to schema `version` only (1..kSchemaVersion): for migration
+// tests, which fill an old schema and then open it with openPostgresStore.
+core::Status migratePostgresStore(std::string_view url, int version);
+
 }  // namespace bulwark::store

@@ -13,9 +13,12 @@
 #include <string>
 #include <system_error>
 #include <tuple>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "store/inventory_blob.h"
+#include "store/posture_store.h"
 
 namespace bulwark::store {
 namespace {
@@ -191,6 +194,144 @@ CREATE INDEX alerts_time ON alerts (time_ms);
 CREATE INDEX alerts_rule ON alerts (rule, time_ms);
 CREATE INDEX alerts_host ON alerts (host, time_ms);
 )sql"},
+    // Posture (docs/dev/posture-design.md §5.4): resources, assessments and their history,
+    // exemptions, score history; alert triage; `fixable` on results; feed indexes.
+    {4, R"sql(
+CREATE TABLE posture_resources (
+  id TEXT PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  parent_id TEXT NOT NULL,
+  path TEXT NOT NULL,
+  name TEXT NOT NULL,
+  labels_json TEXT NOT NULL,
+  attrs_json TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  gone_at INTEGER,
+  health INTEGER NOT NULL,
+  unhealthy INTEGER NOT NULL,
+  severity INTEGER NOT NULL
+);
+CREATE INDEX posture_resources_parent ON posture_resources (parent_id, health, name);
+CREATE INDEX posture_resources_type ON posture_resources (type, health, severity, name);
+CREATE INDEX posture_resources_path ON posture_resources (path);
+CREATE TABLE posture_assessments (
+  resource_id TEXT NOT NULL REFERENCES posture_resources (id) ON DELETE CASCADE,
+  source TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  recommendation TEXT NOT NULL,
+  control TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  severity INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  cause TEXT NOT NULL,
+  evidence_json TEXT NOT NULL,
+  run_id INTEGER NOT NULL,
+  exempt_id INTEGER NOT NULL,
+  assessed_at INTEGER NOT NULL,
+  status_since INTEGER NOT NULL,
+  PRIMARY KEY (resource_id, source)
+);
+CREATE INDEX posture_assessments_recommendation
+  ON posture_assessments (recommendation, status, resource_id);
+CREATE INDEX posture_assessments_control ON posture_assessments (control, resource_id);
+CREATE TABLE posture_assessment_changes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  resource_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  recommendation TEXT NOT NULL,
+  from_status INTEGER NOT NULL,
+  to_status INTEGER NOT NULL,
+  cause TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX posture_assessment_changes_resource ON posture_assessment_changes (resource_id, at);
+CREATE TABLE posture_exemptions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  recommendation TEXT NOT NULL,
+  scope_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  category TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX posture_exemptions_scope ON posture_exemptions (recommendation, scope_id);
+CREATE TABLE posture_scores (
+  control TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  score REAL NOT NULL,
+  max REAL NOT NULL,
+  healthy INTEGER NOT NULL,
+  unhealthy INTEGER NOT NULL,
+  PRIMARY KEY (control, at)
+);
+CREATE INDEX posture_scores_at ON posture_scores (at);
+CREATE TABLE posture_runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  target_key TEXT NOT NULL,
+  source TEXT NOT NULL,
+  input_sha256 TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  status TEXT NOT NULL,
+  summary_json TEXT NOT NULL,
+  results INTEGER NOT NULL,
+  diagnostics_json TEXT NOT NULL
+);
+CREATE INDEX posture_runs_target ON posture_runs (target_key, started_at);
+CREATE TABLE posture_inputs (
+  sha256 TEXT PRIMARY KEY,
+  schema TEXT NOT NULL,
+  target_key TEXT NOT NULL,
+  body BLOB NOT NULL,
+  body_codec INTEGER NOT NULL,
+  received_at INTEGER NOT NULL
+);
+CREATE TABLE posture_sensors (
+  agent TEXT NOT NULL,
+  host TEXT NOT NULL,
+  cluster TEXT NOT NULL,
+  last_seen INTEGER NOT NULL,
+  PRIMARY KEY (agent, host)
+);
+CREATE TABLE posture_schedules (
+  target_key TEXT PRIMARY KEY,
+  next_run_at INTEGER NOT NULL,
+  last_run_id INTEGER NOT NULL
+);
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  until INTEGER NOT NULL
+);
+CREATE TABLE result_checks (
+  digest TEXT NOT NULL REFERENCES results (digest) ON DELETE CASCADE,
+  check_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  severity INTEGER NOT NULL,
+  detail_json TEXT NOT NULL,
+  PRIMARY KEY (digest, check_id)
+);
+ALTER TABLE alerts ADD COLUMN status TEXT NOT NULL DEFAULT 'new';
+ALTER TABLE alerts ADD COLUMN status_at INTEGER;
+ALTER TABLE alerts ADD COLUMN status_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE alerts ADD COLUMN resource_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX alerts_received ON alerts (received_ms);
+CREATE INDEX alerts_resource ON alerts (resource_id, time_ms);
+CREATE INDEX alerts_status ON alerts (status, time_ms);
+ALTER TABLE results ADD COLUMN fixable INTEGER NOT NULL DEFAULT 0;
+UPDATE results SET fixable = (SELECT COUNT(*) FROM findings f WHERE f.digest = results.digest
+  AND f.severity >= 2 AND f.fixed_version <> '');
+CREATE INDEX results_evaluated ON results (evaluated_at);
+CREATE INDEX images_pushed ON images (last_pushed);
+CREATE INDEX findings_severity ON findings (severity, vulnerability_id, digest);
+CREATE INDEX findings_vulnerability ON findings (vulnerability_id);
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
@@ -219,6 +360,10 @@ class Statement {
   }
   Statement& bind(int i, std::int64_t value) {
     sqlite3_bind_int64(stmt_, i, value);
+    return *this;
+  }
+  Statement& bind(int i, double value) {
+    sqlite3_bind_double(stmt_, i, value);
     return *this;
   }
   Statement& bind(int i, std::optional<std::int64_t> value) {
@@ -253,6 +398,16 @@ class Statement {
   }
   [[nodiscard]] std::int64_t integer(int column) const {
     return sqlite3_column_int64(stmt_, column);
+  }
+  [[nodiscard]] int columns() const { return sqlite3_column_count(stmt_); }
+  // Any column as text; a REAL in its shortest form that reads back exactly; NULL: nullopt.
+  [[nodiscard]] std::optional<std::string> anyText(int column) const {
+    switch (sqlite3_column_type(stmt_, column)) {
+      case SQLITE_NULL: return std::nullopt;
+      case SQLITE_FLOAT: return fmt::format("{}", sqlite3_column_double(stmt_, column));
+      case SQLITE_BLOB: return blob(column);
+      default: return text(column);
+    }
   }
   [[nodiscard]] std::optional<std::int64_t> optionalInteger(int column) const {
     if (isNull(column)) return std::nullopt;
@@ -371,6 +526,8 @@ constexpr std::string_view kFindingColumns =
 constexpr std::string_view kAlertColumns =
     "alert_id, time_ms, received_ms, rule, rule_id, priority, source, host, agent, container_id, "
     "container_image, k8s_ns, k8s_pod, tags_json, output, fields_json, simulated";
+// Read after kAlertColumns (schema 4); addAlerts leaves them to their defaults.
+constexpr std::string_view kAlertTriageColumns = ", status, status_at, status_by, resource_id";
 constexpr std::string_view kChangeColumns =
     "digest, kind, vulnerability_id, package_name, installed_version, severity, db_build_id, at";
 // An image, its result's metadata (column 6 is NULL when never scanned) and counts.
@@ -508,6 +665,10 @@ AlertRecord alertFrom(const Statement& row) {
   alert.output = row.text(14);
   alert.fields_json = row.text(15);
   alert.simulated = row.integer(16) != 0;
+  alert.status = model::parseAlertStatus(row.text(17)).value_or(model::AlertStatus::New);
+  alert.status_at = row.optionalInteger(18);
+  alert.status_by = row.text(19);
+  alert.resource_id = row.text(20);
   return alert;
 }
 
@@ -533,6 +694,60 @@ core::Status checkPage(std::int64_t limit, std::int64_t offset) {
   return {};
 }
 
+// The posture statements (posture_store.h) on this connection; the caller holds the mutex.
+class SqliteSql final : public posture_sql::Sql {
+ public:
+  explicit SqliteSql(sqlite3* db) : db_(db) {}
+
+  core::Result<std::vector<posture_sql::SqlRow>> query(
+      std::string_view text, std::span<const posture_sql::SqlValue> params) override {
+    Statement statement(db_, posture_sql::sqliteParams(text));
+    if (!statement.ok()) return sqlFailure(db_, "posture");
+    bindAll(statement, params);
+    std::vector<posture_sql::SqlRow> out;
+    int rc = SQLITE_ROW;
+    while ((rc = statement.step()) == SQLITE_ROW) {
+      posture_sql::SqlRow& row = out.emplace_back();
+      for (int column = 0; column < statement.columns(); ++column) {
+        row.push_back(statement.anyText(column));
+      }
+    }
+    if (rc != SQLITE_DONE) return sqlFailure(db_, "posture");
+    return out;
+  }
+
+  core::Result<std::int64_t> exec(std::string_view text,
+                                  std::span<const posture_sql::SqlValue> params) override {
+    Statement statement(db_, posture_sql::sqliteParams(text));
+    if (!statement.ok()) return sqlFailure(db_, "posture");
+    bindAll(statement, params);
+    int rc = SQLITE_ROW;
+    while ((rc = statement.step()) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) return sqlFailure(db_, "posture");
+    return static_cast<std::int64_t>(sqlite3_changes(db_));
+  }
+
+ private:
+  static void bindAll(Statement& statement, std::span<const posture_sql::SqlValue> params) {
+    int index = 0;
+    for (const posture_sql::SqlValue& value : params) {
+      ++index;
+      std::visit(
+          [&](const auto& v) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, posture_sql::Bytes>) {
+              statement.bindBlob(index, v.data);
+            } else {
+              statement.bind(index, v);
+            }
+          },
+          value);
+    }
+  }
+
+  sqlite3* db_;
+};
+
 // ---- the store ------------------------------------------------------------------------------
 
 class SqliteStore final : public Store {
@@ -544,12 +759,13 @@ class SqliteStore final : public Store {
   SqliteStore(SqliteStore&&) = delete;
   SqliteStore& operator=(SqliteStore&&) = delete;
 
-  core::Status configure() {
+  // Migrates to `version` (kSchemaVersion but in migration tests).
+  core::Status configure(int version) {
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     STORE_TRY(exec(db_, "PRAGMA journal_mode = WAL", "enable WAL"));
     STORE_TRY(exec(db_, "PRAGMA synchronous = NORMAL", "set synchronous"));
     STORE_TRY(exec(db_, "PRAGMA foreign_keys = ON", "enable foreign keys"));
-    return migrate();
+    return migrate(version);
   }
 
   [[nodiscard]] std::string_view backend() const override { return "sqlite"; }
@@ -1050,6 +1266,7 @@ class SqliteStore final : public Store {
     bindCounts(upsert, 12, counts);
     STORE_TRY(runDone(db_, upsert, "save result"));
     STORE_TRY(writeFindings(result.digest, *before, after, at));
+    STORE_TRY(recountResult(result.digest));
     STORE_TRY(writeChanges(changes));
     STORE_TRY(transaction.commit());
     return changes;
@@ -1180,6 +1397,7 @@ class SqliteStore final : public Store {
     update.bind(9, digest);
     STORE_TRY(runDone(db_, update, "replace findings"));
     STORE_TRY(writeFindings(digest, *before, after, at));
+    STORE_TRY(recountResult(digest));
     STORE_TRY(writeChanges(changes));
     STORE_TRY(transaction.commit());
     return changes;
@@ -1303,7 +1521,7 @@ class SqliteStore final : public Store {
     }
     if (query.after) where += " AND (time_ms < ?9 OR (time_ms = ?9 AND alert_id < ?10))";
     std::lock_guard lock(mutex_);
-    Statement select(db_, sql({"SELECT ", kAlertColumns, " FROM alerts", where,
+    Statement select(db_, sql({"SELECT ", kAlertColumns, kAlertTriageColumns, " FROM alerts", where,
                                " ORDER BY time_ms DESC, alert_id DESC LIMIT ?11"}));
     if (query.since) select.bind(1, *query.since);
     if (query.until) select.bind(2, *query.until);
@@ -1326,7 +1544,8 @@ class SqliteStore final : public Store {
 
   core::Result<std::optional<AlertRecord>> getAlert(std::string_view alert_id) override {
     std::lock_guard lock(mutex_);
-    Statement select(db_, sql({"SELECT ", kAlertColumns, " FROM alerts WHERE alert_id = ?"}));
+    Statement select(db_, sql({"SELECT ", kAlertColumns, kAlertTriageColumns,
+                               " FROM alerts WHERE alert_id = ?"}));
     select.bind(1, alert_id);
     return single<AlertRecord>(select, alertFrom, "get alert");
   }
@@ -1357,7 +1576,171 @@ class SqliteStore final : public Store {
     return static_cast<std::int64_t>(sqlite3_changes(db_));
   }
 
+  core::Status setAlertStatus(std::string_view alert_id, model::AlertStatus status,
+                              std::string_view by, Millis at) override {
+    return posture(false, [&](posture_sql::Sql& sql) {
+      return posture_sql::setAlertStatus(sql, alert_id, status, by, at);
+    });
+  }
+
+  // ---- posture (posture_store.h) ----
+
+  core::Result<ApplyResult> applyAssessments(const AssessmentBatch& batch) override {
+    STORE_TRY(posture_sql::checkBatch(batch));
+    return posture(
+        true, [&](posture_sql::Sql& sql) { return posture_sql::applyAssessments(sql, batch); });
+  }
+
+  core::Result<std::optional<ResourceRecord>> getResource(std::string_view id) override {
+    return posture(false, [&](posture_sql::Sql& sql) { return posture_sql::getResource(sql, id); });
+  }
+
+  core::Result<ResourcePage> queryResources(const ResourceQuery& query) override {
+    return posture(false,
+                   [&](posture_sql::Sql& sql) { return posture_sql::queryResources(sql, query); });
+  }
+
+  core::Result<AssessmentPage> queryAssessments(const AssessmentQuery& query) override {
+    return posture(
+        false, [&](posture_sql::Sql& sql) { return posture_sql::queryAssessments(sql, query); });
+  }
+
+  core::Result<std::vector<AssessmentChange>> assessmentHistory(std::string_view resource_id,
+                                                                Millis since,
+                                                                std::int64_t limit) override {
+    return posture(false, [&](posture_sql::Sql& sql) {
+      return posture_sql::assessmentHistory(sql, resource_id, since, limit);
+    });
+  }
+
+  core::Result<std::vector<PostureControlCount>> controlCounts() override {
+    return posture(false, [&](posture_sql::Sql& sql) { return posture_sql::controlCounts(sql); });
+  }
+
+  core::Result<std::vector<PostureRecommendationCount>> recommendationCounts() override {
+    return posture(false,
+                   [&](posture_sql::Sql& sql) { return posture_sql::recommendationCounts(sql); });
+  }
+
+  core::Result<model::Exemption> addExemption(const model::Exemption& exemption) override {
+    return posture(
+        true, [&](posture_sql::Sql& sql) { return posture_sql::addExemption(sql, exemption); });
+  }
+
+  core::Result<std::optional<model::Exemption>> getExemption(std::int64_t id) override {
+    return posture(false,
+                   [&](posture_sql::Sql& sql) { return posture_sql::getExemption(sql, id); });
+  }
+
+  core::Result<std::vector<model::Exemption>> listExemptions(const ExemptionQuery& query) override {
+    return posture(false,
+                   [&](posture_sql::Sql& sql) { return posture_sql::listExemptions(sql, query); });
+  }
+
+  core::Status revokeExemption(std::int64_t id, Millis at) override {
+    return posture(
+        true, [&](posture_sql::Sql& sql) { return posture_sql::revokeExemption(sql, id, at); });
+  }
+
+  core::Result<std::int64_t> refreshExemptions(Millis now) override {
+    return posture(true,
+                   [&](posture_sql::Sql& sql) { return posture_sql::refreshExemptions(sql, now); });
+  }
+
+  core::Status appendScore(std::span<const ScorePoint> points) override {
+    return posture(true,
+                   [&](posture_sql::Sql& sql) { return posture_sql::appendScore(sql, points); });
+  }
+
+  core::Result<std::vector<ScorePoint>> scoreHistory(
+      Millis since, Millis until, const std::optional<std::string>& control) override {
+    return posture(false, [&](posture_sql::Sql& sql) {
+      return posture_sql::scoreHistory(sql, since, until, control);
+    });
+  }
+  core::Result<bool> takeLease(std::string_view name, std::string_view holder, Millis now,
+                               Millis until) override {
+    return posture(true, [&](posture_sql::Sql& sql) {
+      return posture_sql::takeLease(sql, name, holder, now, until);
+    });
+  }
+
+  core::Status touchSensor(const SensorRecord& sensor) override {
+    return posture(true,
+                   [&](posture_sql::Sql& sql) { return posture_sql::touchSensor(sql, sensor); });
+  }
+
+  core::Result<std::vector<SensorRecord>> listSensors() override {
+    return posture(false, [&](posture_sql::Sql& sql) { return posture_sql::listSensors(sql); });
+  }
+
+  core::Status putSchedule(const ScheduleRecord& schedule) override {
+    return posture(true,
+                   [&](posture_sql::Sql& sql) { return posture_sql::putSchedule(sql, schedule); });
+  }
+
+  core::Result<std::vector<ScheduleRecord>> listSchedules() override {
+    return posture(false, [&](posture_sql::Sql& sql) { return posture_sql::listSchedules(sql); });
+  }
+
+  core::Result<bool> claimSchedule(std::string_view target_key, Millis expected, Millis next,
+                                   std::int64_t run_id) override {
+    return posture(true, [&](posture_sql::Sql& sql) {
+      return posture_sql::claimSchedule(sql, target_key, expected, next, run_id);
+    });
+  }
+  core::Result<PostureRun> startRun(const PostureRun& run) override {
+    return posture(true, [&](posture_sql::Sql& sql) { return posture_sql::startRun(sql, run); });
+  }
+
+  core::Status finishRun(const PostureRun& run) override {
+    return posture(true, [&](posture_sql::Sql& sql) { return posture_sql::finishRun(sql, run); });
+  }
+
+  core::Result<std::vector<PostureRun>> listRuns(const PostureRunQuery& query) override {
+    return posture(false, [&](posture_sql::Sql& sql) { return posture_sql::listRuns(sql, query); });
+  }
+
+  core::Status replaceResultChecks(std::string_view digest,
+                                   std::span<const ResultCheck> checks) override {
+    return posture(true, [&](posture_sql::Sql& sql) {
+      return posture_sql::replaceResultChecks(sql, digest, checks);
+    });
+  }
+
+  core::Result<std::vector<ResultCheck>> resultChecks(std::string_view digest) override {
+    return posture(false,
+                   [&](posture_sql::Sql& sql) { return posture_sql::resultChecks(sql, digest); });
+  }
+  core::Result<bool> putInput(const PostureInput& input) override {
+    return posture(true, [&](posture_sql::Sql& sql) { return posture_sql::putInput(sql, input); });
+  }
+
+  core::Result<std::optional<PostureInput>> getInput(std::string_view sha256) override {
+    return posture(false,
+                   [&](posture_sql::Sql& sql) { return posture_sql::getInput(sql, sha256); });
+  }
+
+  core::Status deleteInput(std::string_view sha256) override {
+    return posture(true,
+                   [&](posture_sql::Sql& sql) { return posture_sql::deleteInput(sql, sha256); });
+  }
+
  private:
+  // Runs a posture operation under the mutex; a write in a BEGIN IMMEDIATE transaction that
+  // commits when it succeeds.
+  template <class Body>
+  std::invoke_result_t<Body&, posture_sql::Sql&> posture(bool write, Body&& body) {
+    std::lock_guard lock(mutex_);
+    SqliteSql sql(db_);
+    if (!write) return body(sql);
+    Transaction transaction(db_);
+    STORE_TRY(transaction.begin());
+    auto out = body(sql);
+    if (out) STORE_TRY(transaction.commit());
+    return out;
+  }
+
   // ---- helpers; the caller holds mutex_ ----
 
   template <class T, class Decode>
@@ -1477,6 +1860,13 @@ class SqliteStore final : public Store {
     return {};
   }
 
+  // The severity columns and `fixable` of a digest's result, from its stored findings.
+  core::Status recountResult(std::string_view digest) {
+    Statement update(db_, posture_sql::sqliteParams(posture_sql::kRecountResult));
+    update.bind(1, digest);
+    return runDone(db_, update, "count findings");
+  }
+
   core::Status writeChanges(const std::vector<FindingChange>& changes) {
     if (changes.empty()) return {};
     Statement insert(db_, sql({"INSERT INTO finding_changes (", kChangeColumns,
@@ -1499,7 +1889,7 @@ class SqliteStore final : public Store {
     return static_cast<int>(select.integer(0));
   }
 
-  core::Status migrate() {
+  core::Status migrate(int target) {
     STORE_TRY(exec(db_,
                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                    "applied_at INTEGER NOT NULL)",
@@ -1515,7 +1905,7 @@ class SqliteStore final : public Store {
                           "upgrade bulwark",
                           *version, kSchemaVersion);
       }
-      if (*version >= migration.version) continue;
+      if (*version >= migration.version || migration.version > target) continue;
       STORE_TRY(exec(db_, migration.sql, fmt::format("migration {}", migration.version)));
       Statement record(db_, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)");
       record.bind(1, std::int64_t{migration.version}).bind(2, nowMillis());
@@ -1524,9 +1914,9 @@ class SqliteStore final : public Store {
     }
     auto version = currentVersion();
     if (!version) return tl::unexpected(version.error());
-    if (*version != kSchemaVersion) {
+    if (*version != target) {
       return core::fail(ErrorCode::Input, "schema version {} is not the expected {}", *version,
-                        kSchemaVersion);
+                        target);
     }
     return {};
   }
@@ -1539,7 +1929,9 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-core::Result<std::unique_ptr<Store>> openSqliteStore(std::string_view path) {
+namespace {
+
+core::Result<std::unique_ptr<Store>> openAt(std::string_view path, int version) {
   const std::string file(path);
   if (file.empty()) return core::fail(ErrorCode::Usage, "sqlite: empty database path");
   if (file != ":memory:") {
@@ -1559,10 +1951,25 @@ core::Result<std::unique_ptr<Store>> openSqliteStore(std::string_view path) {
     return core::fail(ErrorCode::Io, "sqlite {}: {}", file, message);
   }
   auto store = std::make_unique<SqliteStore>(handle);
-  if (auto configured = store->configure(); !configured) {
+  if (auto configured = store->configure(version); !configured) {
     return core::withContext(configured.error(), fmt::format("sqlite {}", file));
   }
   return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<Store>> openSqliteStore(std::string_view path) {
+  return openAt(path, kSchemaVersion);
+}
+
+core::Status migrateSqliteStore(std::string_view path, int version) {
+  if (version < 1 || version > kSchemaVersion) {
+    return core::fail(ErrorCode::Usage, "sqlite: no schema version {}", version);
+  }
+  auto store = openAt(path, version);
+  if (!store) return tl::unexpected(store.error());
+  return {};
 }
 
 }  // namespace bulwark::store

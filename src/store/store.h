@@ -1,6 +1,8 @@
 // Persistence of the service (`bulwark serve`, `bulwark worker`): tokens, registries, the scan
 // job queue, images with their tags, scan results per manifest digest (inventory, findings,
-// metadata), finding history from re-evaluation, and quarantine decisions.
+// metadata), finding history from re-evaluation, quarantine decisions, runtime alerts, and the
+// posture state (resources, assessments and their history, exemptions, score history, runs,
+// inputs, sensors, schedules, leases; docs/dev/posture-design.md §5.4).
 //
 // One interface, two backends that pass the same test suite (tests/unit/store/):
 //   SQLite      the embedded default, one file in WAL mode ($XDG_DATA_HOME/bulwark/bulwark.db);
@@ -26,6 +28,8 @@
 
 #include "core/result.h"
 #include "model/advisory.h"
+#include "model/check.h"
+#include "model/posture.h"
 
 namespace bulwark::store {
 
@@ -257,6 +261,11 @@ struct AlertRecord {
   std::string output;
   std::string fields_json = "{}";
   bool simulated = false;
+  // Triage (schema 4): stored "new" until setAlertStatus; addAlerts ignores these fields.
+  model::AlertStatus status = model::AlertStatus::New;
+  std::optional<Millis> status_at;
+  std::string status_by;    // the token's name that set the status
+  std::string resource_id;  // the posture resource the alert concerns ("" = not resolved yet)
   friend bool operator==(const AlertRecord&, const AlertRecord&) = default;
 };
 
@@ -292,6 +301,200 @@ struct AlertCount {
   std::string key;  // the rule, the host, or the priority level as decimal text
   std::int64_t count = 0;
   Millis last_ms = 0;  // newest time_ms in the group
+};
+
+// ---- posture (docs/dev/posture-design.md §1, §2, §4; schema 4) ----------------------------
+
+// One write of posture state: the resources a run, a sync or a scan saw and their assessments.
+//
+// Resources are upserted by id (the key is unique): first_seen is kept from the first sighting
+// (0: `at`), last_seen never moves back (0: `at`), the rest is the batch's, gone_at is cleared.
+// A parent must be in the batch (before or after its child) or stored already; the store keeps
+// each resource's `path`, "/<root id>/…/<own id>/", for lookups by ancestry.
+//
+// Assessments are upserted by (resource_id, source); status_since is kept while the status stays
+// and set to `at` when it changes; exempt_id is set by the store from the active exemptions.
+// With a `scope_id` (replace-scope), a resource of the batch inside the scope's subtree loses its
+// stored assessments of `kinds` that the batch does not have; resources of the subtree the batch
+// does not have keep theirs, and when `complete` they are marked gone (gone_at = at).
+// Each appearance, status change and removal is a change row (AssessmentChange).
+// Ids must be resource ids (16 lower-case hex); otherwise nothing is written (Input).
+struct AssessmentBatch {
+  std::vector<model::Resource> resources;
+  std::vector<model::Assessment> assessments;
+  std::string scope_id;  // "": upsert only
+  std::vector<model::SourceKind> kinds = {model::SourceKind::Check};
+  bool complete = false;  // a complete run of the scope: unseen descendants are gone
+  std::string cause;      // of the change rows: "run:12", "scan", "alert", "reevaluate"
+  Millis at = 0;
+};
+
+struct ApplyResult {
+  std::int64_t resources = 0;    // upserted
+  std::int64_t assessments = 0;  // upserted
+  std::int64_t removed = 0;      // assessments removed by replace-scope
+  std::int64_t changes = 0;      // change rows written
+  std::int64_t gone = 0;         // resources newly marked gone
+};
+
+// A resource with what the store derives: its ancestry and its own roll-up over its
+// non-exempt assessments (not-applicable when it has none).
+struct ResourceRecord {
+  model::Resource resource;
+  std::string path;                                     // "/<root>/…/<id>/"
+  model::Health health = model::Health::NotApplicable;  // worst status
+  std::int64_t unhealthy = 0;                           // recommendations unhealthy on it
+  model::Severity severity = model::Severity::Unknown;  // worst unhealthy assessment's
+};
+
+// Every filter is optional. Sorts: "name" (then id), "health" (worst first, then name, id),
+// "last_seen" (newest first, then id), "unhealthy" (most first, then name, id).
+struct ResourceQuery {
+  std::vector<model::ResourceType> types;  // any of them
+  std::optional<std::string> parent_id;    // direct children ("" = roots)
+  std::string scope_id;                    // the resource and its descendants
+  std::optional<model::Health> health;
+  std::string search;  // case-insensitive substring of the name or key (no wildcards)
+  bool include_gone = false;
+  std::string sort = "name";
+  std::int64_t limit = 100;
+  std::int64_t offset = 0;
+};
+
+struct ResourcePage {
+  std::vector<ResourceRecord> resources;
+  std::int64_t total = 0;  // matching, before limit/offset
+};
+
+// Ordered by resource_id, then source.
+struct AssessmentQuery {
+  std::string resource_id;  // one resource
+  std::string scope_id;     // a resource and its descendants
+  std::string recommendation;
+  std::string control;
+  std::optional<model::Health> status;
+  std::optional<model::SourceKind> kind;
+  std::optional<bool> exempt;
+  bool include_gone = false;
+  std::int64_t limit = 100;
+  std::int64_t offset = 0;
+};
+
+struct AssessmentPage {
+  std::vector<model::Assessment> assessments;
+  std::int64_t total = 0;
+};
+
+// A row of posture_assessment_changes. from/to are nullopt when the assessment appeared or was
+// removed.
+struct AssessmentChange {
+  std::int64_t id = 0;
+  std::string resource_id;
+  std::string source;
+  std::string recommendation;
+  std::optional<model::Health> from;
+  std::optional<model::Health> to;
+  std::string cause;
+  Millis at = 0;
+};
+
+// The SQL count of posture::countControls / countRecommendations (src/posture/score.h), over
+// resources that are not gone; one row per control or recommendation that has an assessment,
+// ordered by id. (The store cannot use src/posture's types: store → model.)
+struct PostureControlCount {
+  std::string control;
+  std::int64_t healthy = 0, unhealthy = 0, not_evaluated = 0, exempt = 0;
+  friend bool operator==(const PostureControlCount&, const PostureControlCount&) = default;
+};
+
+struct PostureRecommendationCount {
+  std::string recommendation;
+  std::int64_t healthy = 0, unhealthy = 0, not_evaluated = 0, not_applicable = 0, exempt = 0;
+  std::int64_t unhealthy_only = 0;
+  friend bool operator==(const PostureRecommendationCount&,
+                         const PostureRecommendationCount&) = default;
+};
+
+// Ordered by id.
+struct ExemptionQuery {
+  std::string recommendation;
+  std::string scope_id;
+  std::optional<Millis> active_at;  // only those neither revoked nor expired then
+  std::int64_t limit = 100;
+  std::int64_t offset = 0;
+};
+
+// One point of the secure score's history; control "" is the total.
+struct ScorePoint {
+  std::string control;
+  Millis at = 0;
+  double score = 0;
+  double max = 0;
+  std::int64_t healthy = 0;
+  std::int64_t unhealthy = 0;
+  friend bool operator==(const ScorePoint&, const ScorePoint&) = default;
+};
+
+// A runtime sensor's last report (an agent's batch or heartbeat, the audit webhook), per agent
+// and host; `cluster` for Kubernetes audit sources.
+struct SensorRecord {
+  std::string agent;
+  std::string host;
+  std::string cluster;
+  Millis last_seen = 0;
+  friend bool operator==(const SensorRecord&, const SensorRecord&) = default;
+};
+
+// When a monitored target (a posture resource key: "host:local", "cluster:prod") runs next.
+struct ScheduleRecord {
+  std::string target_key;
+  Millis next_run_at = 0;
+  std::int64_t last_run_id = 0;
+  friend bool operator==(const ScheduleRecord&, const ScheduleRecord&) = default;
+};
+
+// A bench run or a sync (docs/dev/posture-design.md §1.4, §5.2): what ran on which target.
+struct PostureRun {
+  std::int64_t id = 0;
+  std::string kind;        // "docker", "k8s", "node", "sync"
+  std::string target_key;  // "host:web-1", "cluster:prod"
+  std::string source;      // "serve", "agent:web-1", "api"
+  std::string input_sha256;
+  Millis started_at = 0;
+  std::optional<Millis> finished_at;
+  std::string status = "running";   // "running", "done", "failed"
+  std::string summary_json = "{}";  // HostSummary / ClusterSummary as the pipeline encodes it
+  std::int64_t results = 0;
+  std::string diagnostics_json = "[]";
+  friend bool operator==(const PostureRun&, const PostureRun&) = default;
+};
+
+// Newest first (started_at, then id); every filter optional.
+struct PostureRunQuery {
+  std::string target_key;
+  std::string kind;
+  std::int64_t limit = 100;
+  std::int64_t offset = 0;
+};
+
+// An image configuration check's result for a manifest digest (BW-IMG-*), kept with the scan.
+struct ResultCheck {
+  std::string check_id;
+  model::CheckStatus status = model::CheckStatus::NotEvaluated;
+  model::Severity severity = model::Severity::Unknown;
+  std::string detail_json = "{}";  // the CheckResult as the pipeline encodes it
+  friend bool operator==(const ResultCheck&, const ResultCheck&) = default;
+};
+
+// A snapshot posted for evaluation (docs/dev/posture-design.md §1.4), kept under its SHA-256
+// (stored zstd-compressed) until its bench job is done.
+struct PostureInput {
+  std::string sha256;
+  std::string schema;  // "bulwark.docker-snapshot/v1", …
+  std::string target_key;
+  std::string body;
+  Millis received_at = 0;
+  friend bool operator==(const PostureInput&, const PostureInput&) = default;
 };
 
 // ---- the interface --------------------------------------------------------------------------
@@ -410,12 +613,82 @@ class Store {
   virtual core::Result<std::vector<AlertCount>> alertSummary(AlertGroup by, Millis since) = 0;
   // Deletes the alerts with time_ms < before; returns how many.
   virtual core::Result<std::int64_t> pruneAlerts(Millis before) = 0;
+  // Triage: sets status, status_at = at, status_by = by. NotFound for an unknown alert_id.
+  virtual core::Status setAlertStatus(std::string_view alert_id, model::AlertStatus status,
+                                      std::string_view by, Millis at) = 0;
+
+  // Posture (see AssessmentBatch). All of a batch or nothing is written.
+  virtual core::Result<ApplyResult> applyAssessments(const AssessmentBatch& batch) = 0;
+  virtual core::Result<std::optional<ResourceRecord>> getResource(std::string_view id) = 0;
+  // Input for an unknown sort or a negative limit/offset.
+  virtual core::Result<ResourcePage> queryResources(const ResourceQuery& query) = 0;
+  virtual core::Result<AssessmentPage> queryAssessments(const AssessmentQuery& query) = 0;
+  // Changes of a resource's assessments with at >= since, newest first (at, then id).
+  virtual core::Result<std::vector<AssessmentChange>> assessmentHistory(
+      std::string_view resource_id, Millis since, std::int64_t limit) = 0;
+  virtual core::Result<std::vector<PostureControlCount>> controlCounts() = 0;
+  virtual core::Result<std::vector<PostureRecommendationCount>> recommendationCounts() = 0;
+
+  // Exemptions. add: the caller validated it (posture::validateExemption); id and created_at
+  // (when 0) are set by the store; Input when an active one with the same (recommendation,
+  // scope, source) exists at created_at. add, revoke and refresh set exempt_id on the
+  // assessments the change covers. revoke: NotFound when unknown, Input when already revoked.
+  virtual core::Result<model::Exemption> addExemption(const model::Exemption& exemption) = 0;
+  virtual core::Result<std::optional<model::Exemption>> getExemption(std::int64_t id) = 0;
+  virtual core::Result<std::vector<model::Exemption>> listExemptions(
+      const ExemptionQuery& query) = 0;
+  virtual core::Status revokeExemption(std::int64_t id, Millis at) = 0;
+  // Re-applies the exemptions active at `now` (expiry); returns the assessments whose
+  // exempt_id changed.
+  virtual core::Result<std::int64_t> refreshExemptions(Millis now) = 0;
+
+  // Score history: points are unique per (control, at); a repeated point replaces the old.
+  virtual core::Status appendScore(std::span<const ScorePoint> points) = 0;
+  // Points with since <= at < until, of one control or all (control nullopt), by at, control.
+  virtual core::Result<std::vector<ScorePoint>> scoreHistory(
+      Millis since, Millis until, const std::optional<std::string>& control) = 0;
+
+  // Leases: one holder of a named duty at a time among processes sharing the store (the
+  // posture sync). Takes `name` for `holder` until `until` when it is free, expired
+  // (until <= now) or held by `holder` already (a renewal); false when another holds it.
+  virtual core::Result<bool> takeLease(std::string_view name, std::string_view holder, Millis now,
+                                       Millis until) = 0;
+
+  // Sensors: records a report (last_seen never moves back); listed by agent, then host.
+  virtual core::Status touchSensor(const SensorRecord& sensor) = 0;
+  virtual core::Result<std::vector<SensorRecord>> listSensors() = 0;
+
+  // Schedules: putSchedule creates or replaces a target's; listed by target_key. claimSchedule
+  // moves next_run_at from `expected` to `next` and records `run_id` (compare-and-set): of
+  // several servers claiming a due target, one gets true.
+  virtual core::Status putSchedule(const ScheduleRecord& schedule) = 0;
+  virtual core::Result<std::vector<ScheduleRecord>> listSchedules() = 0;
+  virtual core::Result<bool> claimSchedule(std::string_view target_key, Millis expected,
+                                           Millis next, std::int64_t run_id) = 0;
+
+  // Runs: startRun stores one (id set by the store; status as given); finishRun writes its
+  // finished_at, status, summary, results and diagnostics (NotFound for an unknown id).
+  virtual core::Result<PostureRun> startRun(const PostureRun& run) = 0;
+  virtual core::Status finishRun(const PostureRun& run) = 0;
+  virtual core::Result<std::vector<PostureRun>> listRuns(const PostureRunQuery& query) = 0;
+
+  // Image configuration checks of a digest: replaced as a whole (NotFound when the digest has
+  // no result; deleted with it); listed by check_id.
+  virtual core::Status replaceResultChecks(std::string_view digest,
+                                           std::span<const ResultCheck> checks) = 0;
+  virtual core::Result<std::vector<ResultCheck>> resultChecks(std::string_view digest) = 0;
+
+  // Inputs: putInput is false when one with that sha256 is stored already (the first is kept);
+  // deleteInput is NotFound for an unknown sha256.
+  virtual core::Result<bool> putInput(const PostureInput& input) = 0;
+  virtual core::Result<std::optional<PostureInput>> getInput(std::string_view sha256) = 0;
+  virtual core::Status deleteInput(std::string_view sha256) = 0;
 };
 
 inline constexpr std::int64_t kMaxAlertPage = 1000;
 
 // The schema version this program writes; both backends migrate to it at open.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Opens a store by URL:
 //   "sqlite:PATH", a plain PATH, or ""  → SQLite (""= defaultStorePath()); parent dirs created;

@@ -123,24 +123,20 @@ TEST(SqliteStore, ReopeningAFileKeepsItsData) {
 }
 
 TEST(SqliteStore, Version2DatabaseGainsTheAlertsTable) {
-  // A database as version 2 left it (no alerts table, version 3 not recorded), with a job in it.
+  // A database as version 2 left it (no alerts table), with a job in it.
   const std::string path = temp().fresh("v2.db");
-  {
-    auto store = openSqliteStore(path);
-    ASSERT_TRUE(store.has_value()) << store.error().message;
-    JobRequest request;
-    request.registry = "local";
-    request.repository = "library/app";
-    request.digest = "sha256:02";
-    ASSERT_TRUE((*store)->enqueue(request, 5));
-  }
-  execOn(path, "DROP TABLE alerts");
-  execOn(path, "DELETE FROM schema_version WHERE version = 3");
+  ASSERT_TRUE(migrateSqliteStore(path, 2));
   ASSERT_EQ(queryText(path, "SELECT MAX(version) FROM schema_version"), "2");
+  ASSERT_EQ(queryText(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'alerts'"), "0");
+  execOn(path,
+         "INSERT INTO jobs (kind, registry, repository, digest, tag, platform, source, "
+         "target_repository, max_attempts, state, attempts, last_error, worker, created_at, "
+         "updated_at, run_after, lease_expires) VALUES ('scan', 'local', 'library/app', "
+         "'sha256:02', '', '', 'api', '', 5, 'queued', 0, '', '', 5, 5, 5, 0)");
 
   auto store = openSqliteStore(path);
   ASSERT_TRUE(store.has_value()) << store.error().message;
-  EXPECT_EQ((*store)->schemaVersion().value_or(-1), 3);
+  EXPECT_EQ((*store)->schemaVersion().value_or(-1), kSchemaVersion);
   EXPECT_EQ(queryText(path, "SELECT COUNT(*) FROM jobs"), "1");
   AlertRecord alert;
   alert.alert_id = "6f1c2a3b-0000-4abc-9def-000000000001";
@@ -153,6 +149,79 @@ TEST(SqliteStore, Version2DatabaseGainsTheAlertsTable) {
                       "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
                       "name IN ('alerts_time', 'alerts_rule', 'alerts_host')"),
             "3");
+}
+
+TEST(SqliteStore, Version3DatabaseGainsPostureAndKeepsItsData) {
+  // A database as version 3 left it: an image with a tag, its result with three findings (high
+  // and low with a fix, negligible with a fix: two "fixable"), an alert.
+  const std::string path = temp().fresh("v3.db");
+  ASSERT_TRUE(migrateSqliteStore(path, 3));
+  ASSERT_EQ(queryText(path, "SELECT MAX(version) FROM schema_version"), "3");
+  execOn(path,
+         "INSERT INTO images (id, registry, repository, digest, first_seen, last_pushed) "
+         "VALUES (1, 'local', 'library/app', 'sha256:03', 10, 20)");
+  execOn(path, "INSERT INTO tags VALUES ('local', 'library/app', 'latest', 1, 20)");
+  execOn(path,
+         "INSERT INTO results (digest, inventory, inventory_codec, db_build_id, "
+         "bulwark_version, duration_ms, scanned_at, evaluated_at, os, platform, package_count, "
+         "critical, high, medium, low, negligible, unknown) VALUES ('sha256:03', X'7B7D', 0, "
+         "'db-1', '0.1', 5, 30, 30, 'debian 12', 'linux/amd64', 3, 0, 1, 0, 1, 1, 0)");
+  execOn(path,
+         "INSERT INTO findings VALUES "
+         "('sha256:03', 'CVE-1', 'openssl', '3.0', '3.1', 4, '{}', 30), "
+         "('sha256:03', 'CVE-2', 'zlib', '1.2', '1.3', 2, '{}', 30), "
+         "('sha256:03', 'CVE-3', 'bash', '5.2', '5.3', 1, '{}', 30)");
+  execOn(path,
+         "INSERT INTO alerts VALUES ('6f1c2a3b-0000-4abc-9def-000000000003', 40, 41, 'r', "
+         "'BW-RT-207', 5, 'syscall', 'h1', 'agent', 'abc', 'nginx', '', '', '[]', 'out', '{}', "
+         "0)");
+
+  auto store = openSqliteStore(path);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  EXPECT_EQ((*store)->schemaVersion().value_or(-1), 4);
+  EXPECT_EQ(queryText(path, "SELECT fixable FROM results WHERE digest = 'sha256:03'"), "2");
+  auto image = (*store)->findTag("local", "library/app", "latest");
+  ASSERT_TRUE(image.has_value() && image->has_value());
+  EXPECT_EQ((*image)->counts.high, 1);
+  EXPECT_EQ((*image)->counts.low, 1);
+  EXPECT_EQ((*store)->inventory("sha256:03").value_or(std::nullopt),
+            std::optional<std::string>("{}"));
+  auto alert = (*store)->getAlert("6f1c2a3b-0000-4abc-9def-000000000003");
+  ASSERT_TRUE(alert.has_value() && alert->has_value());
+  EXPECT_EQ((*alert)->rule_id, "BW-RT-207");
+  EXPECT_EQ((*alert)->status, model::AlertStatus::New);
+  EXPECT_EQ((*alert)->resource_id, "");
+  EXPECT_TRUE((*store)->setAlertStatus((*alert)->alert_id, model::AlertStatus::Active, "a", 50));
+  EXPECT_EQ(queryText(path,
+                      "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                      "('posture_resources_parent', 'posture_resources_type', "
+                      "'posture_resources_path', 'posture_assessments_recommendation', "
+                      "'posture_assessments_control', 'posture_assessment_changes_resource', "
+                      "'posture_exemptions_scope', 'alerts_received', 'alerts_resource', "
+                      "'alerts_status', 'results_evaluated', 'images_pushed', "
+                      "'findings_severity', 'findings_vulnerability')"),
+            "14");
+  // The posture tables work, and later saves keep `fixable`.
+  model::Resource host;
+  host.id = "0123456789abcdef";
+  host.key = "host:h1";
+  host.type = model::ResourceType::Host;
+  host.name = "h1";
+  AssessmentBatch batch;
+  batch.resources = {host};
+  batch.at = 60;
+  auto applied = (*store)->applyAssessments(batch);
+  ASSERT_TRUE(applied.has_value()) << applied.error().message;
+  EXPECT_EQ(applied->resources, 1);
+  FindingRecord fixed;
+  fixed.vulnerability_id = "CVE-4";
+  fixed.package_name = "curl";
+  fixed.installed_version = "8.0";
+  fixed.fixed_version = "8.1";
+  fixed.severity = model::Severity::Critical;
+  ASSERT_TRUE((*store)->replaceFindings("sha256:03", {fixed}, "db-2", 70));
+  EXPECT_EQ(queryText(path, "SELECT fixable FROM results WHERE digest = 'sha256:03'"), "1");
+  EXPECT_EQ(queryText(path, "SELECT COUNT(*) FROM schema_version"), std::to_string(kSchemaVersion));
 }
 
 TEST(SqliteStore, NewerSchemaIsRefused) {

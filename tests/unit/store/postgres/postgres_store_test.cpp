@@ -182,6 +182,93 @@ TEST(PostgresStore, ConcurrentOpenersMigrateOnce) {
   EXPECT_EQ(queryCount(*url, "SELECT max(version) FROM schema_version"), kSchemaVersion);
 }
 
+TEST(PostgresStore, Version3DatabaseGainsPostureAndSeverityColumns) {
+  // A database as version 3 left it: an image with a tag, its result with three findings (high
+  // and low with a fix, negligible with a fix: two "fixable"), an alert.
+  PgCluster& cluster = PgCluster::shared();
+  BULWARK_REQUIRE_PG(cluster);
+  auto url = cluster.createDatabase("v3");
+  ASSERT_TRUE(url) << url.error().message;
+  ASSERT_TRUE(migratePostgresStore(*url, 3));
+  EXPECT_EQ(queryCount(*url, "SELECT max(version) FROM schema_version"), 3);
+  const std::string database = url->substr(url->rfind('/') + 1);
+  ASSERT_TRUE(cluster.execute(
+      database,
+      "INSERT INTO images VALUES ('local', 'library/app', 'sha256:03', 10, 20);"
+      "INSERT INTO tags VALUES ('local', 'library/app', 'latest', 'sha256:03', 20);"
+      "INSERT INTO results (digest, inventory, inventory_codec, db_build_id, bulwark_version, "
+      "duration_ms, scanned_at, evaluated_at, os, platform, package_count) VALUES "
+      "('sha256:03', '\\x7b7d', 0, 'db-1', '0.1', 5, 30, 30, 'debian 12', 'linux/amd64', 3);"
+      "INSERT INTO findings VALUES "
+      "('sha256:03', 'CVE-1', 'openssl', '3.0', '3.1', 4, '{}', 30), "
+      "('sha256:03', 'CVE-2', 'zlib', '1.2', '1.3', 2, '{}', 30), "
+      "('sha256:03', 'CVE-3', 'bash', '5.2', '5.3', 1, '{}', 30);"
+      "INSERT INTO alerts VALUES ('6f1c2a3b-0000-4abc-9def-000000000003', 40, 41, 'r', "
+      "'BW-RT-207', 5, 'syscall', 'h1', 'agent', 'abc', 'nginx', '', '', '[]', 'out', '{}', "
+      "false);"));
+
+  auto store = openOrFail(*url);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->schemaVersion().value_or(-1), 4);
+  EXPECT_EQ(queryCount(*url, "SELECT count(*) FROM schema_version"), kSchemaVersion);
+  // Back-filled from findings.
+  EXPECT_EQ(queryCount(*url, "SELECT high FROM results"), 1);
+  EXPECT_EQ(queryCount(*url, "SELECT low FROM results"), 1);
+  EXPECT_EQ(queryCount(*url, "SELECT negligible FROM results"), 1);
+  EXPECT_EQ(queryCount(*url, "SELECT critical + medium + unknown FROM results"), 0);
+  EXPECT_EQ(queryCount(*url, "SELECT fixable FROM results"), 2);
+  auto image = store->findTag("local", "library/app", "latest");
+  ASSERT_TRUE(image && image->has_value());
+  EXPECT_EQ((*image)->counts.high, 1);
+  EXPECT_EQ(store->inventory("sha256:03")->value_or(""), "{}");
+  auto alert = store->getAlert("6f1c2a3b-0000-4abc-9def-000000000003");
+  ASSERT_TRUE(alert && alert->has_value());
+  EXPECT_EQ((*alert)->status, model::AlertStatus::New);
+  EXPECT_TRUE(store->setAlertStatus((*alert)->alert_id, model::AlertStatus::Active, "a", 50));
+  EXPECT_EQ(queryCount(*url,
+                       "SELECT count(*) FROM pg_indexes WHERE indexname IN "
+                       "('posture_resources_parent', 'posture_resources_type', "
+                       "'posture_resources_path', 'posture_assessments_recommendation', "
+                       "'posture_assessments_control', 'posture_assessment_changes_resource', "
+                       "'posture_exemptions_scope', 'alerts_received', 'alerts_resource', "
+                       "'alerts_status', 'results_evaluated', 'images_pushed', "
+                       "'findings_severity', 'findings_vulnerability')"),
+            14);
+  // The posture tables work; saves keep the columns.
+  model::Resource host;
+  host.id = "0123456789abcdef";
+  host.key = "host:h1";
+  host.type = model::ResourceType::Host;
+  host.name = "h1";
+  AssessmentBatch batch;
+  batch.resources = {host};
+  batch.at = 60;
+  auto applied = store->applyAssessments(batch);
+  ASSERT_TRUE(applied) << applied.error().message;
+  EXPECT_EQ(applied->resources, 1);
+  FindingRecord fixed;
+  fixed.vulnerability_id = "CVE-4";
+  fixed.package_name = "curl";
+  fixed.installed_version = "8.0";
+  fixed.fixed_version = "8.1";
+  fixed.severity = model::Severity::Critical;
+  ASSERT_TRUE(store->replaceFindings("sha256:03", {fixed}, "db-2", 70));
+  EXPECT_EQ(queryCount(*url, "SELECT critical * 10 + high + low + fixable * 100 FROM results"),
+            110);
+  ScanResult scan;
+  scan.digest = "sha256:04";
+  scan.inventory_json = "{}";
+  scan.findings = {fixed, fixed};  // a repeated identity counts once
+  scan.findings[1].vulnerability_id = "CVE-5";
+  scan.findings[1].severity = model::Severity::Medium;
+  scan.findings[1].fixed_version = "";
+  ASSERT_TRUE(store->saveResult(scan));
+  EXPECT_EQ(queryCount(*url,
+                       "SELECT critical * 100 + medium * 10 + fixable FROM results "
+                       "WHERE digest = 'sha256:04'"),
+            111);
+}
+
 TEST(PostgresStore, RefusesANewerSchema) {
   PgCluster& cluster = PgCluster::shared();
   BULWARK_REQUIRE_PG(cluster);
