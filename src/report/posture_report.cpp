@@ -1,12 +1,7 @@
 // The posture report as JSON, HTML and PDF (posture_report.h).
 #include "report/posture_report.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,10 +18,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/date.h"
+#include "core/subprocess.h"
 #include "core/text.h"
 #include "report/svg_chart.h"
-
-extern char** environ;
 
 namespace bulwark::report {
 
@@ -604,82 +598,6 @@ namespace {
 
 constexpr std::size_t kMaxStderr = std::size_t{64} * 1024;
 
-struct Ran {
-  bool started = false;
-  int spawn_error = 0;
-  bool timed_out = false;
-  int exit_code = -1;
-  int signal = 0;
-  std::string err;  // stderr (and stdout), at most kMaxStderr bytes
-};
-
-// Runs argv in its own process group with stdout and stderr captured; the group is killed
-// after `timeout` (chromium starts helpers).
-Ran runCaptured(const std::vector<std::string>& argv, std::chrono::seconds timeout) {
-  Ran ran;
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-    ran.spawn_error = errno;
-    return ran;
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  std::vector<char*> args;
-  args.reserve(argv.size() + 1);
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = ::posix_spawn(&pid, args[0], &actions, &attributes, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  ::close(pipe_fds[1]);
-  if (spawned != 0) {
-    ::close(pipe_fds[0]);
-    ran.spawn_error = spawned;
-    return ran;
-  }
-  ran.started = true;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::array<char, 8192> buffer{};
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      ran.timed_out = true;
-      break;
-    }
-    pollfd fd{pipe_fds[0], POLLIN, 0};
-    const int ready = ::poll(&fd, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready == 0) {
-      ran.timed_out = true;
-      break;
-    }
-    if (ready < 0) break;
-    const ssize_t got = ::read(pipe_fds[0], buffer.data(), buffer.size());
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;
-    // Keep the end: chromium's last lines say why it failed.
-    ran.err.append(buffer.data(), static_cast<std::size_t>(got));
-    if (ran.err.size() > kMaxStderr) ran.err.erase(0, ran.err.size() - kMaxStderr);
-  }
-  ::close(pipe_fds[0]);
-  if (ran.timed_out) ::kill(-pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) ran.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) ran.signal = WTERMSIG(status);
-  return ran;
-}
-
 // The last lines of chromium's output, printable, at most 600 bytes.
 std::string tail(std::string_view output) {
   output = core::trim(output);
@@ -735,11 +653,17 @@ core::Status renderPosturePdf(std::string_view html, const std::filesystem::path
     return core::fail(core::ErrorCode::Io, "report: {}: {}", out.string(), error.message());
   }
   std::filesystem::remove(target, error);
-  const Ran ran = runCaptured({chromium.string(), "--headless", "--no-sandbox", "--disable-gpu",
-                               "--disable-background-networking", "--no-pdf-header-footer",
-                               "--user-data-dir=" + (dir.path() / "profile").string(),
-                               "--print-to-pdf=" + target.string(), "file://" + page.string()},
-                              timeout);
+  core::CaptureOptions capture;
+  capture.timeout = timeout;
+  capture.max_output = kMaxStderr;
+  capture.keep_tail = true;  // chromium's last lines say why it failed
+  capture.own_group = true;  // chromium starts helpers: a timeout kills them too
+  const core::CapturedRun ran =
+      core::runCaptured({chromium.string(), "--headless", "--no-sandbox", "--disable-gpu",
+                         "--disable-background-networking", "--no-pdf-header-footer",
+                         "--user-data-dir=" + (dir.path() / "profile").string(),
+                         "--print-to-pdf=" + target.string(), "file://" + page.string()},
+                        capture);
   if (!ran.started) {
     return core::fail(core::ErrorCode::Io, "report: cannot run {}: {}", chromium.string(),
                       std::generic_category().message(ran.spawn_error));
@@ -752,14 +676,14 @@ core::Status renderPosturePdf(std::string_view html, const std::filesystem::path
     return core::fail(core::ErrorCode::Io, "report: {} failed ({}): {}", chromium.string(),
                       ran.signal != 0 ? fmt::format("signal {}", ran.signal)
                                       : fmt::format("exit code {}", ran.exit_code),
-                      tail(ran.err));
+                      tail(ran.output));
   }
   std::ifstream pdf(target, std::ios::binary);
   std::array<char, 5> magic{};
   if (!pdf.read(magic.data(), magic.size()) ||
       std::string_view(magic.data(), magic.size()) != "%PDF-") {
     return core::fail(core::ErrorCode::Io, "report: {} wrote no PDF to {}: {}", chromium.string(),
-                      target.string(), tail(ran.err));
+                      target.string(), tail(ran.output));
   }
   return {};
 }

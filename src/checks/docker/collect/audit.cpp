@@ -1,10 +1,5 @@
 // The audit rules: `auditctl -l` (the loaded rules; only as root on the host itself), else the
 // rules files auditd loads at boot (/etc/audit/audit.rules and /etc/audit/rules.d/*.rules).
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,9 +10,8 @@
 
 #include "checks/docker/collect/collectors.h"
 #include "checks/docker/collect/host_facts.h"
+#include "core/subprocess.h"
 #include "core/text.h"
-
-extern char** environ;  // NOLINT(readability-redundant-declaration)
 
 namespace bulwark::checks::docker::collect {
 namespace {
@@ -118,77 +112,14 @@ std::vector<AuditRule> parseAuditRules(std::string_view text, std::string_view w
 
 namespace {
 
-struct Ran {
-  bool started = false;
-  bool timed_out = false;
-  bool too_large = false;
-  int exit_code = -1;
-  std::string out;
-};
-
-// Runs `program args` with stdout and stderr captured (at most kMaxRulesFile bytes), killed
-// after `timeout`.
-Ran runCaptured(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
-  Ran ran;
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return ran;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  std::vector<char*> args;
-  args.reserve(argv.size() + 1);
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(pipe_fds[1]);
-  if (spawned != 0) {
-    ::close(pipe_fds[0]);
-    return ran;
-  }
-  ran.started = true;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  char buffer[8192];
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      ran.timed_out = true;
-      break;
-    }
-    pollfd fd{pipe_fds[0], POLLIN, 0};
-    const int ready = ::poll(&fd, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) {
-      ran.timed_out = ready == 0;
-      break;
-    }
-    const ssize_t got = ::read(pipe_fds[0], buffer, sizeof buffer);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;
-    if (ran.out.size() + static_cast<std::size_t>(got) > kMaxRulesFile) {
-      ran.too_large = true;
-      break;
-    }
-    ran.out.append(buffer, static_cast<std::size_t>(got));
-  }
-  ::close(pipe_fds[0]);
-  if (ran.timed_out || ran.too_large) ::kill(pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) ran.exit_code = WEXITSTATUS(status);
-  return ran;
-}
-
 bool fromAuditctl(Snapshot& snapshot, core::Diagnostics& diagnostics) {
   for (const char* program : {"/sbin/auditctl", "/usr/sbin/auditctl"}) {
     if (::access(program, X_OK) != 0) continue;
     auto& audit = snapshot.host.audit;
-    const Ran ran = runCaptured({program, "-l"}, kAuditctlTimeout);
+    core::CaptureOptions capture;
+    capture.timeout = kAuditctlTimeout;
+    capture.max_output = kMaxRulesFile;
+    const core::CapturedRun ran = core::runCaptured({program, "-l"}, capture);
     if (!ran.started) continue;
     audit.state.source = "auditctl -l";
     if (ran.timed_out) {
@@ -202,7 +133,7 @@ bool fromAuditctl(Snapshot& snapshot, core::Diagnostics& diagnostics) {
       return true;
     }
     if (ran.exit_code != 0) {
-      const std::string lower = core::asciiLower(ran.out);
+      const std::string lower = core::asciiLower(ran.output);
       if (lower.find("must be root") != std::string::npos ||
           lower.find("permission") != std::string::npos ||
           lower.find("operation not permitted") != std::string::npos) {
@@ -213,11 +144,11 @@ bool fromAuditctl(Snapshot& snapshot, core::Diagnostics& diagnostics) {
       } else {
         return false;  // e.g. no audit support in this kernel: read the rules files instead
       }
-      audit.state.detail = core::printable(core::trim(ran.out.substr(0, 200)));
+      audit.state.detail = core::printable(core::trim(ran.output.substr(0, 200)));
       return true;
     }
     audit.state.status = FactStatus::Ok;
-    audit.rules = parseAuditRules(ran.out, "auditctl -l", diagnostics);
+    audit.rules = parseAuditRules(ran.output, "auditctl -l", diagnostics);
     return true;
   }
   return false;
