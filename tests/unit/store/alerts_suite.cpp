@@ -52,16 +52,6 @@ std::set<std::string> ids(const AlertPage& page) {
   return out;
 }
 
-template <class T>
-T must(bulwark::core::Result<T> result, const char* what) {
-  if (!result) {
-    ADD_FAILURE() << what << ": " << result.error().message;
-    throw std::runtime_error(result.error().message);
-  }
-  return std::move(*result);
-}
-#define MUST(expression) must((expression), #expression)
-
 }  // namespace
 
 TEST_P(StoreSuite, AlertsInsertCountsDuplicatesAndRoundTrip) {

@@ -32,20 +32,6 @@ namespace posture = bulwark::posture;
 constexpr Millis kT0 = 1'700'000'000'000;
 constexpr Millis kDay = 86'400'000;
 
-template <class T>
-T must(bulwark::core::Result<T> result, const char* what) {
-  if (!result) {
-    ADD_FAILURE() << what << ": " << result.error().message;
-    throw std::runtime_error(result.error().message);
-  }
-  if constexpr (std::is_void_v<T>) {
-    return;
-  } else {
-    return std::move(*result);
-  }
-}
-#define MUST(expression) must((expression), #expression)
-
 Assessment assessment(const Resource& resource, const std::string& source, Health status,
                       const std::string& recommendation = "BW-REC-010",
                       const std::string& control = "CTL-PRIV",

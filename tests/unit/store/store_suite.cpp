@@ -16,21 +16,6 @@ using bulwark::core::ErrorCode;
 using bulwark::model::Severity;
 using namespace bulwark::store;  // NOLINT(google-build-using-namespace): the suite's subject
 
-// Unwraps a result or ends the test (gtest reports the exception with the failure above it).
-template <class T>
-T must(bulwark::core::Result<T> result, const char* what) {
-  if (!result) {
-    ADD_FAILURE() << what << ": " << result.error().message;
-    throw std::runtime_error(result.error().message);
-  }
-  if constexpr (std::is_void_v<T>) {
-    return;
-  } else {
-    return std::move(*result);
-  }
-}
-#define MUST(expression) must((expression), #expression)
-
 template <class T>
 ErrorCode errorOf(const bulwark::core::Result<T>& result) {
   EXPECT_FALSE(result.has_value());

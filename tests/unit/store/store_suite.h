@@ -36,6 +36,9 @@
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -46,7 +49,23 @@ namespace bulwark::store::testing {
 
 using StoreFactory = std::function<core::Result<std::unique_ptr<Store>>()>;
 
+// Unwraps a result or ends the test (gtest reports the exception with the failure above it).
+template <class T>
+T must(core::Result<T> result, const char* what) {
+  if (!result) {
+    ADD_FAILURE() << what << ": " << result.error().message;
+    throw std::runtime_error(result.error().message);
+  }
+  if constexpr (std::is_void_v<T>) {
+    return;
+  } else {
+    return std::move(*result);
+  }
+}
+
 }  // namespace bulwark::store::testing
+
+#define MUST(expression) ::bulwark::store::testing::must((expression), #expression)
 
 class StoreSuite : public ::testing::TestWithParam<bulwark::store::testing::StoreFactory> {
  protected:
