@@ -1506,6 +1506,8 @@ class PostgresStore final : public Store {
     if (!query.container.empty()) add(" AND container_id = ${}", query.container);
     if (!query.k8s_ns.empty()) add(" AND k8s_ns = ${}", query.k8s_ns);
     if (!query.tag.empty()) add(" AND tags_json::jsonb ? ${}", query.tag);
+    if (query.status) add(" AND status = ${}", std::string(model::toString(*query.status)));
+    if (!query.resource_id.empty()) add(" AND resource_id = ${}", query.resource_id);
     if (query.after) {
       values.push_back(std::to_string(query.after->first));
       values.push_back(query.after->second);
@@ -1569,7 +1571,51 @@ class PostgresStore final : public Store {
     });
   }
 
+  core::Status setAlertResource(std::string_view alert_id, std::string_view resource_id) override {
+    return posture("set alert resource", [&](posture_sql::Sql& sql) {
+      return posture_sql::setAlertResource(sql, alert_id, resource_id);
+    });
+  }
+
+  core::Result<std::vector<AlertRecord>> alertsReceivedAfter(const FeedMark& after,
+                                                             std::int64_t limit) override {
+    if (auto checked = posture_sql::checkFeedLimit(limit); !checked) {
+      return tl::unexpected(checked.error());
+    }
+    using Alerts = std::vector<AlertRecord>;
+    return run("alerts received after", [&](pqxx::work& tx) -> core::Result<Alerts> {
+      Alerts alerts;
+      for (const auto& row : tx.exec_params(
+               fmt::format("SELECT {} FROM alerts WHERE (received_ms, alert_id) > ($1, $2) "
+                           "ORDER BY received_ms, alert_id LIMIT $3",
+                           kAlertSelect),
+               after.at, after.key, limit)) {
+        alerts.push_back(alertFromRow(row));
+      }
+      return alerts;
+    });
+  }
+
   // ---- posture (posture_store.h) ----
+
+  core::Result<std::vector<ImageKey>> imagesPushedAfter(const ImageKey& after,
+                                                        std::int64_t limit) override {
+    return posture("images pushed after", [&](posture_sql::Sql& sql) {
+      return posture_sql::imagesPushedAfter(sql, after, limit);
+    });
+  }
+
+  core::Result<std::vector<FeedMark>> resultsEvaluatedAfter(const FeedMark& after,
+                                                            std::int64_t limit) override {
+    return posture("results evaluated after", [&](posture_sql::Sql& sql) {
+      return posture_sql::resultsEvaluatedAfter(sql, after, limit);
+    });
+  }
+
+  core::Result<std::vector<ImageKey>> imagesOfDigest(std::string_view digest) override {
+    return posture("images of digest",
+                   [&](posture_sql::Sql& sql) { return posture_sql::imagesOfDigest(sql, digest); });
+  }
 
   core::Result<ApplyResult> applyAssessments(const AssessmentBatch& batch) override {
     if (auto checked = posture_sql::checkBatch(batch); !checked) {
@@ -1729,6 +1775,13 @@ class PostgresStore final : public Store {
   core::Status deleteInput(std::string_view sha256) override {
     return posture("delete input",
                    [&](posture_sql::Sql& sql) { return posture_sql::deleteInput(sql, sha256); });
+  }
+
+  // ---- posture API queries (P4)
+  core::Result<CrossFindingPage> crossImageFindings(const CrossFindingQuery& query) override {
+    return posture("cross-image findings", [&](posture_sql::Sql& sql) {
+      return posture_sql::crossImageFindings(sql, query);
+    });
   }
 
  private:

@@ -520,6 +520,68 @@ core::Status setAlertStatus(Sql& sql, std::string_view alert_id, model::AlertSta
   return {};
 }
 
+core::Status setAlertResource(Sql& sql, std::string_view alert_id, std::string_view resource_id) {
+  auto changed = run(sql, "UPDATE alerts SET resource_id = $1 WHERE alert_id = $2",
+                     {std::string(resource_id), std::string(alert_id)});
+  if (!changed) return tl::unexpected(changed.error());
+  if (*changed == 0) return core::fail(ErrorCode::NotFound, "no alert {}", alert_id);
+  return {};
+}
+
+core::Status checkFeedLimit(std::int64_t limit) {
+  if (limit < 1 || limit > kMaxFeedPage) {
+    return core::fail(ErrorCode::Input, "a feed page is 1 to {} rows", kMaxFeedPage);
+  }
+  return {};
+}
+
+// Row values compare column by column, so a page continues exactly after its mark.
+core::Result<std::vector<ImageKey>> imagesPushedAfter(Sql& sql, const ImageKey& after,
+                                                      std::int64_t limit) {
+  POSTURE_TRY(checkFeedLimit(limit));
+  auto found = rows(sql,
+                    "SELECT registry, repository, digest, last_pushed FROM images "
+                    "WHERE (last_pushed, registry, repository, digest) > ($1, $2, $3, $4) "
+                    "ORDER BY last_pushed, registry, repository, digest LIMIT $5",
+                    {after.at, after.registry, after.repository, after.digest, limit});
+  if (!found) return tl::unexpected(found.error());
+  std::vector<ImageKey> out;
+  out.reserve(found->size());
+  for (const SqlRow& row : *found) {
+    out.push_back({text(row, 0), text(row, 1), text(row, 2), integer(row, 3)});
+  }
+  return out;
+}
+
+core::Result<std::vector<FeedMark>> resultsEvaluatedAfter(Sql& sql, const FeedMark& after,
+                                                          std::int64_t limit) {
+  POSTURE_TRY(checkFeedLimit(limit));
+  auto found = rows(sql,
+                    "SELECT evaluated_at, digest FROM results "
+                    "WHERE (evaluated_at, digest) > ($1, $2) "
+                    "ORDER BY evaluated_at, digest LIMIT $3",
+                    {after.at, after.key, limit});
+  if (!found) return tl::unexpected(found.error());
+  std::vector<FeedMark> out;
+  out.reserve(found->size());
+  for (const SqlRow& row : *found) out.push_back({integer(row, 0), text(row, 1)});
+  return out;
+}
+
+core::Result<std::vector<ImageKey>> imagesOfDigest(Sql& sql, std::string_view digest) {
+  auto found = rows(sql,
+                    "SELECT registry, repository, digest, last_pushed FROM images "
+                    "WHERE digest = $1 ORDER BY registry, repository",
+                    {std::string(digest)});
+  if (!found) return tl::unexpected(found.error());
+  std::vector<ImageKey> out;
+  out.reserve(found->size());
+  for (const SqlRow& row : *found) {
+    out.push_back({text(row, 0), text(row, 1), text(row, 2), integer(row, 3)});
+  }
+  return out;
+}
+
 core::Status checkBatch(const AssessmentBatch& batch) {
   if (batch.at <= 0) return core::fail(ErrorCode::Input, "posture batch without a time");
   if (!batch.scope_id.empty() && !isId(batch.scope_id)) {
@@ -603,13 +665,19 @@ core::Result<ApplyResult> applyAssessments(Sql& sql, const AssessmentBatch& batc
 
   if (batch.complete && !scope_path.empty()) {
     auto below = rows(sql,
-                      "SELECT id FROM posture_resources WHERE path LIKE $1 AND id <> $2 "
+                      "SELECT id, type FROM posture_resources WHERE path LIKE $1 AND id <> $2 "
                       "AND gone_at IS NULL ORDER BY id",
                       {scope_path + "%", batch.scope_id});
     if (!below) return tl::unexpected(below.error());
     for (const SqlRow& row : *below) {
       const std::string id = text(row, 0);
       if (paths->count(id) != 0) continue;
+      const auto type = model::parseResourceType(text(row, 1));
+      if (!batch.gone_types.empty() &&
+          (!type || std::find(batch.gone_types.begin(), batch.gone_types.end(), *type) ==
+                        batch.gone_types.end())) {
+        continue;
+      }
       POSTURE_TRY(
           run(sql, "UPDATE posture_resources SET gone_at = $1 WHERE id = $2", {batch.at, id}));
       ++result.gone;
@@ -1109,5 +1177,78 @@ core::Status deleteInput(Sql& sql, std::string_view sha256) {
 }
 
 #undef POSTURE_TRY
+
+// ---- posture API queries (P4) -------------------------------------------------------------
+
+core::Result<Store::CrossFindingPage> crossImageFindings(Sql& sql,
+                                                         const Store::CrossFindingQuery& query) {
+  if (auto paged = checkPage(query.limit, query.offset); !paged) {
+    return tl::unexpected(paged.error());
+  }
+  // Fixed ORDER BY texts: the sort is an allow-list, never the user's text.
+  constexpr std::string_view kTail =
+      "f.vulnerability_id, f.package_name, f.installed_version, i.registry, i.repository, "
+      "f.digest";
+  std::string order;
+  if (query.sort == "severity") {
+    order = fmt::format("f.severity DESC, {}", kTail);
+  } else if (query.sort == "id") {
+    order = std::string(kTail);
+  } else if (query.sort == "package") {
+    order = fmt::format("lower(f.package_name), {}", kTail);
+  } else if (query.sort == "first_seen") {
+    order = fmt::format("f.first_seen DESC, {}", kTail);
+  } else if (query.sort == "images") {
+    order = fmt::format("images DESC, {}", kTail);
+  } else {
+    return core::fail(ErrorCode::Input,
+                      "unknown sort '{}' (severity, id, package, first_seen, images)", query.sort);
+  }
+  constexpr std::string_view kWhere =
+      "FROM findings f JOIN images i ON i.digest = f.digest "
+      "WHERE (CAST($1 AS TEXT) = '' OR i.registry = CAST($1 AS TEXT)) "
+      "AND (CAST($2 AS TEXT) = '' OR i.repository = CAST($2 AS TEXT)) "
+      "AND f.severity >= CAST($3 AS BIGINT) "
+      "AND (CAST($4 AS BIGINT) = 0 OR f.fixed_version <> '') "
+      "AND (CAST($5 AS TEXT) = '' OR lower(f.vulnerability_id) LIKE CAST($6 AS TEXT) ESCAPE '!' "
+      "OR lower(f.package_name) LIKE CAST($6 AS TEXT) ESCAPE '!') "
+      "AND (CAST($7 AS TEXT) = '' OR f.vulnerability_id = CAST($7 AS TEXT))";
+  const std::int64_t min_severity =
+      query.min_severity ? severityRank(*query.min_severity) : std::int64_t{0};
+  std::vector<SqlValue> params = {query.registry,     query.repository,
+                                  min_severity,       std::int64_t{query.fixable_only ? 1 : 0},
+                                  query.search,       containsPattern(query.search),
+                                  query.vulnerability};
+  auto counted = sql.query(fmt::format("SELECT COUNT(*) {}", kWhere), params);
+  if (!counted) return tl::unexpected(counted.error());
+  Store::CrossFindingPage page;
+  page.total = counted->empty() ? 0 : integer(counted->front(), 0);
+  params.emplace_back(query.limit);
+  params.emplace_back(query.offset);
+  auto found = sql.query(
+      fmt::format("SELECT i.registry, i.repository, f.digest, f.vulnerability_id, "
+                  "f.package_name, f.installed_version, f.fixed_version, f.severity, "
+                  "f.first_seen, (SELECT COUNT(DISTINCT o.digest) FROM findings o "
+                  "WHERE o.vulnerability_id = f.vulnerability_id) AS images {} ORDER BY {} "
+                  "LIMIT CAST($8 AS BIGINT) OFFSET CAST($9 AS BIGINT)",
+                  kWhere, order),
+      params);
+  if (!found) return tl::unexpected(found.error());
+  for (const SqlRow& row : *found) {
+    Store::CrossFinding item;
+    item.registry = text(row, 0);
+    item.repository = text(row, 1);
+    item.digest = text(row, 2);
+    item.finding.vulnerability_id = text(row, 3);
+    item.finding.package_name = text(row, 4);
+    item.finding.installed_version = text(row, 5);
+    item.finding.fixed_version = text(row, 6);
+    item.finding.severity = severityFromRank(integer(row, 7));
+    item.finding.first_seen = integer(row, 8);
+    item.images = integer(row, 9);
+    page.findings.push_back(std::move(item));
+  }
+  return page;
+}
 
 }  // namespace bulwark::store::posture_sql

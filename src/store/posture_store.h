@@ -52,6 +52,16 @@ extern const char* const kRecountResult;
 
 core::Status setAlertStatus(Sql& sql, std::string_view alert_id, model::AlertStatus status,
                             std::string_view by, Millis at);
+core::Status setAlertResource(Sql& sql, std::string_view alert_id, std::string_view resource_id);
+
+// The change feeds (Store::imagesPushedAfter …). Alerts are read by the backend (its columns).
+core::Result<std::vector<ImageKey>> imagesPushedAfter(Sql& sql, const ImageKey& after,
+                                                      std::int64_t limit);
+core::Result<std::vector<FeedMark>> resultsEvaluatedAfter(Sql& sql, const FeedMark& after,
+                                                          std::int64_t limit);
+core::Result<std::vector<ImageKey>> imagesOfDigest(Sql& sql, std::string_view digest);
+// The limit check of every feed (Input beyond 1 … kMaxFeedPage).
+core::Status checkFeedLimit(std::int64_t limit);
 // Checks the batch before any transaction (Input).
 core::Status checkBatch(const AssessmentBatch& batch);
 core::Result<ApplyResult> applyAssessments(Sql& sql, const AssessmentBatch& batch);
@@ -91,5 +101,9 @@ core::Result<std::vector<ResultCheck>> resultChecks(Sql& sql, std::string_view d
 core::Result<bool> putInput(Sql& sql, const PostureInput& input);
 core::Result<std::optional<PostureInput>> getInput(Sql& sql, std::string_view sha256);
 core::Status deleteInput(Sql& sql, std::string_view sha256);
+
+// ---- posture API queries (P4)
+core::Result<Store::CrossFindingPage> crossImageFindings(Sql& sql,
+                                                         const Store::CrossFindingQuery& query);
 
 }  // namespace bulwark::store::posture_sql

@@ -1520,6 +1520,8 @@ class SqliteStore final : public Store {
       where += " AND EXISTS (SELECT 1 FROM json_each(alerts.tags_json) WHERE value = ?8)";
     }
     if (query.after) where += " AND (time_ms < ?9 OR (time_ms = ?9 AND alert_id < ?10))";
+    if (query.status) where += " AND status = ?12";
+    if (!query.resource_id.empty()) where += " AND resource_id = ?13";
     std::lock_guard lock(mutex_);
     Statement select(db_, sql({"SELECT ", kAlertColumns, kAlertTriageColumns, " FROM alerts", where,
                                " ORDER BY time_ms DESC, alert_id DESC LIMIT ?11"}));
@@ -1533,6 +1535,8 @@ class SqliteStore final : public Store {
     if (!query.tag.empty()) select.bind(8, query.tag);
     if (query.after) select.bind(9, query.after->first).bind(10, query.after->second);
     select.bind(11, query.limit + 1);  // one more: is there another page?
+    if (query.status) select.bind(12, model::toString(*query.status));
+    if (!query.resource_id.empty()) select.bind(13, query.resource_id);
     auto rows = all<AlertRecord>(select, alertFrom, "query alerts");
     if (!rows) return tl::unexpected(rows.error());
     AlertPage page;
@@ -1583,7 +1587,43 @@ class SqliteStore final : public Store {
     });
   }
 
+  core::Status setAlertResource(std::string_view alert_id, std::string_view resource_id) override {
+    return posture(false, [&](posture_sql::Sql& sql) {
+      return posture_sql::setAlertResource(sql, alert_id, resource_id);
+    });
+  }
+
+  core::Result<std::vector<AlertRecord>> alertsReceivedAfter(const FeedMark& after,
+                                                             std::int64_t limit) override {
+    STORE_TRY(posture_sql::checkFeedLimit(limit));
+    std::lock_guard lock(mutex_);
+    Statement select(db_, sql({"SELECT ", kAlertColumns, kAlertTriageColumns,
+                               " FROM alerts WHERE (received_ms, alert_id) > (?1, ?2) "
+                               "ORDER BY received_ms, alert_id LIMIT ?3"}));
+    select.bind(1, after.at).bind(2, after.key).bind(3, limit);
+    return all<AlertRecord>(select, alertFrom, "alerts received after");
+  }
+
   // ---- posture (posture_store.h) ----
+
+  core::Result<std::vector<ImageKey>> imagesPushedAfter(const ImageKey& after,
+                                                        std::int64_t limit) override {
+    return posture(false, [&](posture_sql::Sql& sql) {
+      return posture_sql::imagesPushedAfter(sql, after, limit);
+    });
+  }
+
+  core::Result<std::vector<FeedMark>> resultsEvaluatedAfter(const FeedMark& after,
+                                                            std::int64_t limit) override {
+    return posture(false, [&](posture_sql::Sql& sql) {
+      return posture_sql::resultsEvaluatedAfter(sql, after, limit);
+    });
+  }
+
+  core::Result<std::vector<ImageKey>> imagesOfDigest(std::string_view digest) override {
+    return posture(false,
+                   [&](posture_sql::Sql& sql) { return posture_sql::imagesOfDigest(sql, digest); });
+  }
 
   core::Result<ApplyResult> applyAssessments(const AssessmentBatch& batch) override {
     STORE_TRY(posture_sql::checkBatch(batch));
@@ -1724,6 +1764,12 @@ class SqliteStore final : public Store {
   core::Status deleteInput(std::string_view sha256) override {
     return posture(true,
                    [&](posture_sql::Sql& sql) { return posture_sql::deleteInput(sql, sha256); });
+  }
+
+  // ---- posture API queries (P4)
+  core::Result<CrossFindingPage> crossImageFindings(const CrossFindingQuery& query) override {
+    return posture(
+        false, [&](posture_sql::Sql& sql) { return posture_sql::crossImageFindings(sql, query); });
   }
 
  private:

@@ -41,6 +41,7 @@ std::string_view toString(JobKind kind) {
   switch (kind) {
     case JobKind::Scan: return "scan";
     case JobKind::Promote: return "promote";
+    case JobKind::Bench: return "bench";
   }
   return "scan";
 }
@@ -57,10 +58,10 @@ std::string_view toString(JobState state) {
 }
 
 core::Result<JobKind> parseJobKind(std::string_view text) {
-  for (JobKind kind : {JobKind::Scan, JobKind::Promote}) {
+  for (JobKind kind : {JobKind::Scan, JobKind::Promote, JobKind::Bench}) {
     if (text == toString(kind)) return kind;
   }
-  return core::fail(ErrorCode::Input, "unknown job kind '{}' (scan, promote)", text);
+  return core::fail(ErrorCode::Input, "unknown job kind '{}' (scan, promote, bench)", text);
 }
 
 core::Result<JobState> parseJobState(std::string_view text) {

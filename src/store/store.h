@@ -69,9 +69,11 @@ struct Registry {
 
 // ---- jobs -----------------------------------------------------------------------------------
 
-enum class JobKind { Scan, Promote };
+// Bench: evaluate a posted posture snapshot (docs/dev/posture-design.md §1.4): `repository` is
+// the target's resource key, `digest` the stored input's SHA-256, `registry` empty.
+enum class JobKind { Scan, Promote, Bench };
 enum class JobState { Queued, Running, Done, Failed, Dead };
-std::string_view toString(JobKind kind);    // "scan", "promote"
+std::string_view toString(JobKind kind);    // "scan", "promote", "bench"
 std::string_view toString(JobState state);  // "queued", "running", "done", "failed", "dead"
 core::Result<JobKind> parseJobKind(std::string_view text);
 core::Result<JobState> parseJobState(std::string_view text);
@@ -284,6 +286,8 @@ struct AlertQuery {
   std::string container;  // container_id
   std::string k8s_ns;
   std::string tag;  // one of the tags
+  std::optional<model::AlertStatus> status;
+  std::string resource_id;  // the posture resource the alert was resolved to
   std::int64_t limit = 100;
   // Cursor: the (time_ms, alert_id) of the last alert of the previous page; the page continues
   // strictly after it.
@@ -325,7 +329,10 @@ struct AssessmentBatch {
   std::string scope_id;  // "": upsert only
   std::vector<model::SourceKind> kinds = {model::SourceKind::Check};
   bool complete = false;  // a complete run of the scope: unseen descendants are gone
-  std::string cause;      // of the change rows: "run:12", "scan", "alert", "reevaluate"
+  // With `complete`: only unseen descendants of these types are gone (empty: of every type) —
+  // a cluster's manifest run says nothing of the nodes its node runs report.
+  std::vector<model::ResourceType> gone_types;
+  std::string cause;  // of the change rows: "run:12", "scan", "alert", "reevaluate"
   Millis at = 0;
 };
 
@@ -497,6 +504,27 @@ struct PostureInput {
   friend bool operator==(const PostureInput&, const PostureInput&) = default;
 };
 
+// A position in one of the posture sync's change feeds (docs/dev/posture-design.md §2.4): the
+// feed continues strictly after (at, key) in (at, key) order. The last row of a page is the
+// next mark, so rows of equal time are never skipped between pages.
+struct FeedMark {
+  Millis at = 0;
+  std::string key;  // results: the digest; alerts: the alert id
+  friend bool operator==(const FeedMark&, const FeedMark&) = default;
+};
+
+// An image row of the images feed, ordered by (at = last_pushed, registry, repository, digest);
+// a row is its own mark.
+struct ImageKey {
+  std::string registry;
+  std::string repository;
+  std::string digest;
+  Millis at = 0;
+  friend bool operator==(const ImageKey&, const ImageKey&) = default;
+};
+
+inline constexpr std::int64_t kMaxFeedPage = 10000;
+
 // ---- the interface --------------------------------------------------------------------------
 
 class Store {
@@ -614,8 +642,23 @@ class Store {
   // Deletes the alerts with time_ms < before; returns how many.
   virtual core::Result<std::int64_t> pruneAlerts(Millis before) = 0;
   // Triage: sets status, status_at = at, status_by = by. NotFound for an unknown alert_id.
+  // The posture resource an alert concerns (NotFound for an unknown alert).
+  virtual core::Status setAlertResource(std::string_view alert_id,
+                                        std::string_view resource_id) = 0;
   virtual core::Status setAlertStatus(std::string_view alert_id, model::AlertStatus status,
                                       std::string_view by, Millis at) = 0;
+
+  // Change feeds of the posture sync (FeedMark, ImageKey): image rows by last_pushed, results by
+  // evaluated_at (a scan saved or a re-evaluation, by any process), alerts by received_ms.
+  // limit 1 to kMaxFeedPage (Input otherwise).
+  virtual core::Result<std::vector<ImageKey>> imagesPushedAfter(const ImageKey& after,
+                                                                std::int64_t limit) = 0;
+  virtual core::Result<std::vector<FeedMark>> resultsEvaluatedAfter(const FeedMark& after,
+                                                                    std::int64_t limit) = 0;
+  virtual core::Result<std::vector<AlertRecord>> alertsReceivedAfter(const FeedMark& after,
+                                                                     std::int64_t limit) = 0;
+  // The image rows of a digest (every registry and repository it was pushed to), sorted.
+  virtual core::Result<std::vector<ImageKey>> imagesOfDigest(std::string_view digest) = 0;
 
   // Posture (see AssessmentBatch). All of a batch or nothing is written.
   virtual core::Result<ApplyResult> applyAssessments(const AssessmentBatch& batch) = 0;
@@ -683,6 +726,37 @@ class Store {
   virtual core::Result<bool> putInput(const PostureInput& input) = 0;
   virtual core::Result<std::optional<PostureInput>> getInput(std::string_view sha256) = 0;
   virtual core::Status deleteInput(std::string_view sha256) = 0;
+
+  // ---- posture API queries (P4)
+  // Findings across images (GET /api/v1/posture/findings): one row per image row (registry,
+  // repository, digest) and finding of its digest. Every filter is optional; `images` is how
+  // many digests have the vulnerability. Sorts, each ending with (vulnerability_id,
+  // package_name, installed_version, registry, repository, digest) for stable pages:
+  // "severity" (worst first), "id", "package", "first_seen" (newest first), "images" (most
+  // first). Input for another sort or a negative limit/offset.
+  struct CrossFindingQuery {
+    std::string registry;
+    std::string repository;
+    std::optional<model::Severity> min_severity;
+    bool fixable_only = false;
+    std::string search;         // case-insensitive substring of the vulnerability id or package
+    std::string vulnerability;  // one vulnerability id, exactly
+    std::string sort = "severity";
+    std::int64_t limit = 100;
+    std::int64_t offset = 0;
+  };
+  struct CrossFinding {
+    std::string registry;
+    std::string repository;
+    std::string digest;
+    FindingRecord finding;  // detail_json left empty
+    std::int64_t images = 0;
+  };
+  struct CrossFindingPage {
+    std::vector<CrossFinding> findings;
+    std::int64_t total = 0;  // matching, before limit/offset
+  };
+  virtual core::Result<CrossFindingPage> crossImageFindings(const CrossFindingQuery& query) = 0;
 };
 
 inline constexpr std::int64_t kMaxAlertPage = 1000;

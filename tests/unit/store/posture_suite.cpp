@@ -4,6 +4,7 @@
 // seeded random data, queries, score history and alert triage. Part of the shared suite
 // (store_suite.h); both backends' tests link it.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -792,4 +793,113 @@ TEST_P(StoreSuite, InputsRoundTripOnceAndAreDeleted) {
   MUST(store().deleteInput(input.sha256));
   EXPECT_FALSE(MUST(store().getInput(input.sha256)).has_value());
   EXPECT_EQ(store().deleteInput(input.sha256).error().code, ErrorCode::NotFound);
+}
+
+// ---- posture API queries (P4) -----------------------------------------------------------------
+
+namespace {
+
+FindingRecord crossFinding(const std::string& id, const std::string& package, Severity severity,
+                           const std::string& fixed = "") {
+  FindingRecord record;
+  record.vulnerability_id = id;
+  record.package_name = package;
+  record.installed_version = "1.0";
+  record.fixed_version = fixed;
+  record.severity = severity;
+  record.detail_json = "{}";
+  return record;
+}
+
+ScanResult crossResult(const std::string& digest, std::vector<FindingRecord> findings, Millis at) {
+  ScanResult scan;
+  scan.digest = digest;
+  scan.inventory_json = R"({"packages":[]})";
+  scan.findings = std::move(findings);
+  scan.metadata.db_build_id = "db-1";
+  scan.metadata.scanned_at = at;
+  scan.metadata.evaluated_at = at;
+  return scan;
+}
+
+std::vector<std::string> crossRows(const Store::CrossFindingPage& page) {
+  std::vector<std::string> out;
+  for (const auto& row : page.findings) {
+    out.push_back(row.finding.vulnerability_id + " " + row.registry + "/" + row.repository + "@" +
+                  row.digest.substr(7, 1));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_P(StoreSuite, FindingsAcrossImagesFilterSortAndPage) {
+  const std::string a = "sha256:" + std::string(64, 'a');
+  const std::string b = "sha256:" + std::string(64, 'b');
+  const std::string c = "sha256:" + std::string(64, 'c');
+  MUST(store().recordPush("r1", "app", a, "latest", kT0));
+  MUST(store().recordPush("r1", "web", a, "v1", kT0));  // one digest, two repositories
+  MUST(store().recordPush("r2", "app", b, "latest", kT0));
+  MUST(store().saveResult(crossResult(a,
+                                      {crossFinding("CVE-1", "openssl", Severity::Critical, "3.1"),
+                                       crossFinding("CVE-2", "curl", Severity::Low)},
+                                      kT0)));
+  MUST(store().saveResult(crossResult(b,
+                                      {crossFinding("CVE-1", "openssl", Severity::Critical, "3.1"),
+                                       crossFinding("CVE-3", "zlib", Severity::High)},
+                                      kT0 + kDay)));
+  // A result no image row points at is not listed, though it counts in `images`.
+  MUST(store().saveResult(
+      crossResult(c, {crossFinding("CVE-1", "openssl", Severity::Critical)}, kT0)));
+
+  Store::CrossFindingQuery query;
+  auto page = MUST(store().crossImageFindings(query));
+  EXPECT_EQ(page.total, 6);
+  EXPECT_EQ(crossRows(page),
+            (std::vector<std::string>{"CVE-1 r1/app@a", "CVE-1 r1/web@a", "CVE-1 r2/app@b",
+                                      "CVE-3 r2/app@b", "CVE-2 r1/app@a", "CVE-2 r1/web@a"}));
+  EXPECT_EQ(page.findings[0].images, 3);
+  EXPECT_EQ(page.findings[3].images, 1);
+  EXPECT_EQ(page.findings[0].finding.fixed_version, "3.1");
+  EXPECT_EQ(page.findings[0].finding.severity, Severity::Critical);
+  EXPECT_EQ(page.findings[0].digest, a);
+
+  const auto count = [&](const std::function<void(Store::CrossFindingQuery&)>& set) {
+    Store::CrossFindingQuery filtered;
+    set(filtered);
+    return MUST(store().crossImageFindings(filtered)).total;
+  };
+  EXPECT_EQ(count([](auto& q) { q.registry = "r2"; }), 2);
+  EXPECT_EQ(count([](auto& q) { q.repository = "web"; }), 2);
+  EXPECT_EQ(count([](auto& q) { q.min_severity = Severity::High; }), 4);
+  EXPECT_EQ(count([](auto& q) { q.fixable_only = true; }), 3);
+  EXPECT_EQ(count([](auto& q) { q.search = "OPEN"; }), 3);
+  EXPECT_EQ(count([](auto& q) { q.search = "cve-2"; }), 2);
+  EXPECT_EQ(count([](auto& q) { q.search = "%"; }), 0);  // no wildcard of the user's
+  EXPECT_EQ(count([](auto& q) { q.vulnerability = "CVE-3"; }), 1);
+  EXPECT_EQ(count([](auto& q) { q.vulnerability = "CVE-9"; }), 0);
+
+  query.sort = "package";
+  EXPECT_EQ(MUST(store().crossImageFindings(query)).findings.front().finding.package_name, "curl");
+  query.sort = "images";
+  EXPECT_EQ(MUST(store().crossImageFindings(query)).findings.front().finding.vulnerability_id,
+            "CVE-1");
+  query.sort = "id";
+  EXPECT_EQ(crossRows(MUST(store().crossImageFindings(query))).front(), "CVE-1 r1/app@a");
+  query.sort = "first_seen";
+  const auto newest = MUST(store().crossImageFindings(query));
+  for (std::size_t i = 1; i < newest.findings.size(); ++i) {
+    EXPECT_GE(newest.findings[i - 1].finding.first_seen, newest.findings[i].finding.first_seen);
+  }
+  query.sort = "severity";
+  query.limit = 2;
+  query.offset = 4;
+  page = MUST(store().crossImageFindings(query));
+  EXPECT_EQ(page.total, 6);
+  EXPECT_EQ(crossRows(page), (std::vector<std::string>{"CVE-2 r1/app@a", "CVE-2 r1/web@a"}));
+  query.sort = "severity; DROP TABLE findings";
+  EXPECT_EQ(store().crossImageFindings(query).error().code, ErrorCode::Input);
+  query.sort = "id";
+  query.offset = -1;
+  EXPECT_EQ(store().crossImageFindings(query).error().code, ErrorCode::Input);
 }
