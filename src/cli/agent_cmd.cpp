@@ -26,6 +26,7 @@
 #include "pipeline/agent/metrics.h"
 #include "pipeline/agent/spool_sink.h"
 #include "pipeline/agent/uploader.h"
+#include "pipeline/posture/post_snapshot.h"
 #include "pipeline/service/service_config.h"
 
 namespace bulwark::cli {
@@ -159,7 +160,10 @@ int runAgent(AgentArgs args) {
                  resumed.torn > 0 ? " (a line a crash left half-written was cut off)" : "");
   }
   pipeline::agent::UploaderOptions upload;
-  upload.url = server + "/api/v1/alerts";
+  // The host names the agent's heartbeats (its runtime sensor in the posture).
+  upload.url =
+      server + "/api/v1/alerts?host=" +
+      pipeline::queryValue(args.detect.hostname.empty() ? hostName() : args.detect.hostname);
   upload.token = *token;
   upload.ca = args.ca;
   upload.version = BULWARK_VERSION;

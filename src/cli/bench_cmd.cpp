@@ -17,15 +17,20 @@
 #include <fmt/format.h>
 
 #include "checks/check.h"
+#include "checks/docker/snapshot.h"
 #include "checks/dockerfile/dockerfile.h"
 #include "checks/evaluate.h"
+#include "checks/k8s/node_snapshot.h"
+#include "checks/k8s/snapshot.h"
 #include "cli/commands.h"
 #include "cli/docker_options.h"
 #include "cli/output.h"
+#include "core/date.h"
 #include "core/text.h"
 #include "pipeline/harden.h"
 #include "pipeline/harden_k8s.h"
 #include "pipeline/harden_node.h"
+#include "pipeline/posture/post_snapshot.h"
 #include "report/check_report.h"
 
 #ifndef BULWARK_VERSION
@@ -45,8 +50,17 @@ struct BenchArgs {
   int exit_code = 0;
 };
 
+// --post: the snapshot also goes to a bulwark serve, which evaluates and keeps it (posture).
+struct PostArgs {
+  std::string server;                       // --post URL
+  std::string token_env = "BULWARK_TOKEN";  // an ingest (or admin) token; never on argv
+  std::string ca;
+  std::string cluster;  // k8s: the cluster's name on the server
+};
+
 struct DockerArgs {
   BenchArgs common;
+  PostArgs post;
   DockerHostArgs host;
   std::string snapshot;
   std::string benchmark;
@@ -58,6 +72,7 @@ struct DockerArgs {
 
 struct K8sArgs {
   BenchArgs common;
+  PostArgs post;
   std::string kubeconfig;
   std::string context;
   std::string snapshot;
@@ -122,6 +137,34 @@ core::Result<std::string> readText(const std::string& path) {
   return text.str();
 }
 
+// The token of --post from its environment variable; an error when it is not set.
+core::Result<pipeline::PostSnapshotOptions> postOptions(const PostArgs& args) {
+  const char* token = std::getenv(args.token_env.c_str());
+  if (token == nullptr || *token == '\0') {
+    return core::fail(core::ErrorCode::Usage, "--post: set {} to a bulwark ingest token",
+                      args.token_env);
+  }
+  pipeline::PostSnapshotOptions options;
+  options.server = args.server;
+  options.token = token;
+  options.ca = args.ca;
+  options.cluster = args.cluster;
+  options.version = BULWARK_VERSION;
+  return options;
+}
+
+// Sends one snapshot; says on stderr what the server made of it.
+int postSnapshot(const pipeline::PostSnapshotOptions& options, std::string_view what,
+                 const std::string& body) {
+  auto posted = pipeline::postSnapshot(options, body);
+  if (!posted) return fail(posted.error().message);
+  std::fprintf(stderr, "bulwark: %s posted to %s: %s, job %lld %s\n", std::string(what).c_str(),
+               core::printable(options.server).c_str(), core::printable(posted->target).c_str(),
+               static_cast<long long>(posted->job_id),
+               posted->created ? posted->state.c_str() : "(already waiting)");
+  return kExitOk;
+}
+
 bool validFormat(std::string_view format) {
   return format == "table" || format == "json" || format == "sarif" || format == "junit";
 }
@@ -178,6 +221,18 @@ int runBenchDockerfile(const BenchArgs& args) {
 
 int runBenchDocker(const DockerArgs& args) {
   if (!validFormat(args.common.format)) return fail(formatError(args.common.format));
+  std::optional<pipeline::PostSnapshotOptions> post;
+  if (!args.post.server.empty()) {
+    // The server takes a snapshot for the whole host: what it does not hold is gone.
+    if (!args.host.include.empty() || !args.host.exclude.empty() || args.host.containers != "all") {
+      return fail(
+          "--post sends the whole host: leave out --containers, --include-container "
+          "and --exclude-container");
+    }
+    auto options = postOptions(args.post);
+    if (!options) return fail(options.error().message);
+    post = std::move(*options);
+  }
   auto collect = dockerCollectOptions(args.host);
   if (!collect) return fail(collect.error().message);
   pipeline::DockerBenchOptions options;
@@ -205,6 +260,13 @@ int runBenchDocker(const DockerArgs& args) {
                  bench->timings.load_ms, args.snapshot.empty() ? "collect" : "read snapshot",
                  bench->timings.collect_ms, bench->timings.evaluate_ms, render.count());
   }
+  if (post) {
+    if (const int posted = postSnapshot(*post, "the host's snapshot",
+                                        checks::docker::writeSnapshot(bench->snapshot));
+        posted != kExitOk) {
+      return posted;
+    }
+  }
   return code;
 }
 int runBenchK8s(const K8sArgs& args) {
@@ -213,6 +275,13 @@ int runBenchK8s(const K8sArgs& args) {
     return kExitOk;
   }
   if (!validFormat(args.common.format)) return fail(formatError(args.common.format));
+  std::optional<pipeline::PostSnapshotOptions> post;
+  if (!args.post.server.empty()) {
+    if (args.post.cluster.empty()) return fail("--post: name the cluster with --cluster");
+    auto options = postOptions(args.post);
+    if (!options) return fail(options.error().message);
+    post = std::move(*options);
+  }
   pipeline::K8sBenchOptions options;
   options.paths = args.common.paths;
   const bool live = !args.kubeconfig.empty() || !args.context.empty();
@@ -286,6 +355,13 @@ int runBenchK8s(const K8sArgs& args) {
     auto checked = pipeline::runNodeChecks(node_options);
     if (!checked) return fail(checked.error().message);
     node = std::move(*checked);
+    if (post) {
+      if (const int posted = postSnapshot(*post, "the node's snapshot",
+                                          checks::k8s::writeNodeSnapshot(node->node));
+          posted != kExitOk) {
+        return posted;
+      }
+    }
     if (!with_objects) {
       printDiagnostics(node->diagnostics);
       const auto render_start = std::chrono::steady_clock::now();
@@ -309,6 +385,14 @@ int runBenchK8s(const K8sArgs& args) {
   }
   auto bench = pipeline::runK8sBench(options);
   if (!bench) return fail(bench.error().message);
+  if (post) {
+    if (const int posted = postSnapshot(
+            *post, "the cluster's snapshot",
+            checks::k8s::writeK8sSnapshot(bench->inventory, core::nowUtc(), BULWARK_VERSION));
+        posted != kExitOk) {
+      return posted;
+    }
+  }
   std::vector<report::HostSummary> hosts;
   if (node) {
     // One report: the objects' results, then the node's (§1.5 order: node results last).
@@ -351,6 +435,20 @@ void addReportOptions(CLI::App* cmd, BenchArgs& args) {
       ->check(CLI::Range(0, 125));
 }
 
+// --post, --post-token-env, --post-ca (and --cluster for Kubernetes).
+void addPostOptions(CLI::App* cmd, PostArgs& args, bool cluster) {
+  cmd->add_option("--post", args.server,
+                  "Also send the snapshot to this bulwark serve (https://HOST:PORT), which "
+                  "evaluates and keeps it for the posture dashboard");
+  cmd->add_option("--post-token-env", args.token_env,
+                  "The environment variable holding its ingest token")
+      ->capture_default_str();
+  cmd->add_option("--post-ca", args.ca, "PEM file to trust for an https server");
+  if (cluster) {
+    cmd->add_option("--cluster", args.cluster, "The cluster's name on the server (with --post)");
+  }
+}
+
 // --ignorefile and --show-suppressed.
 void addExceptionOptions(CLI::App* cmd, std::string& ignorefile, bool& show_suppressed) {
   cmd->add_option("--ignorefile", ignorefile,
@@ -385,6 +483,7 @@ void addBenchCommand(CLI::App& root, Action& action) {
                    "Values checks ask for: NAME=V1,V2 (trusted_users, trusted_registries)");
   dcmd->add_flag("--timings", docker->timings, "Print how long collecting and evaluating took");
   addExceptionOptions(dcmd, docker->ignorefile, docker->show_suppressed);
+  addPostOptions(dcmd, docker->post, false);
   addReportOptions(dcmd, docker->common);
   dcmd->callback([docker, &action] { action = [docker] { return runBenchDocker(*docker); }; });
 
@@ -437,6 +536,7 @@ void addBenchCommand(CLI::App& root, Action& action) {
   kcmd->add_option("--scan-ca", k8s->scan_ca, "PEM file to trust for an https scan server");
   kcmd->add_flag("--timings", k8s->timings, "Print how long reading and evaluating took");
   addExceptionOptions(kcmd, k8s->ignorefile, k8s->show_suppressed);
+  addPostOptions(kcmd, k8s->post, true);
   addReportOptions(kcmd, k8s->common);
   kcmd->callback([k8s, &action] { action = [k8s] { return runBenchK8s(*k8s); }; });
 }

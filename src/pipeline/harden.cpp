@@ -178,16 +178,23 @@ core::Result<DockerBenchReport> runDockerBench(const DockerBenchOptions& options
   core::Diagnostics diagnostics;
   std::string source;
   const auto collect_start = Clock::now();
-  if (!options.snapshot_path.empty()) {
-    auto json = readLimited(options.snapshot_path);
-    if (!json) return tl::unexpected(json.error());
-    auto snapshot = checks::docker::readSnapshot(*json, diagnostics);
+  const bool from_snapshot = !options.snapshot_path.empty() || !options.snapshot_json.empty();
+  if (from_snapshot) {
+    const std::string name =
+        options.snapshot_path.empty() ? std::string("posted snapshot") : options.snapshot_path;
+    std::string read;
+    if (options.snapshot_json.empty()) {
+      auto json = readLimited(options.snapshot_path);
+      if (!json) return tl::unexpected(json.error());
+      read = std::move(*json);
+    }
+    auto snapshot = checks::docker::readSnapshot(
+        options.snapshot_json.empty() ? read : options.snapshot_json, diagnostics);
     if (!snapshot) {
-      return core::fail(snapshot.error().code, "{}: {}", options.snapshot_path,
-                        snapshot.error().message);
+      return core::fail(snapshot.error().code, "{}: {}", name, snapshot.error().message);
     }
     out.snapshot = std::move(*snapshot);
-    source = fmt::format("snapshot {}{}", options.snapshot_path,
+    source = fmt::format("snapshot {}{}", name,
                          out.snapshot.collected_at.empty()
                              ? ""
                              : fmt::format(", collected {}", out.snapshot.collected_at));
@@ -198,8 +205,7 @@ core::Result<DockerBenchReport> runDockerBench(const DockerBenchOptions& options
     source = out.snapshot.engine.endpoint;
   }
   out.timings.collect_ms = millisecondsSince(collect_start);
-  selectContainers(out.snapshot, options,
-                   options.collect.running_only && !options.snapshot_path.empty());
+  selectContainers(out.snapshot, options, options.collect.running_only && from_snapshot);
   diagnostics.append(out.snapshot.diagnostics);
 
   const auto evaluate_start = Clock::now();

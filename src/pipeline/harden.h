@@ -31,7 +31,10 @@ struct DockerCollectOptions {
 struct DockerBenchOptions {
   DockerCollectOptions collect;
   std::string snapshot_path;  // evaluate this snapshot instead of collecting
-  std::string benchmark;      // a profile ("cis-docker-1.6"); empty: every Docker check
+  // Or a snapshot document already read (one posted to serve); snapshot_path, when set, only
+  // names it in the report's source line.
+  std::string snapshot_json;
+  std::string benchmark;  // a profile ("cis-docker-1.6"); empty: every Docker check
   std::vector<std::string> only;
   std::vector<std::string> skip;
   std::map<std::string, std::vector<std::string>> inputs;  // --input NAME=a,b

@@ -195,6 +195,16 @@ core::Result<checks::k8s::Inventory> readSnapshotFile(const K8sBenchOptions& opt
 // Manifests, a snapshot, or the live cluster.
 core::Result<checks::k8s::Inventory> readInventory(const K8sBenchOptions& options,
                                                    core::Diagnostics& diagnostics) {
+  if (!options.snapshot_json.empty()) {
+    if (options.snapshot_json.size() > std::min(kMaxSnapshotBytes, options.max_file_bytes)) {
+      return core::fail(core::ErrorCode::Limit, "the snapshot is larger than {} bytes",
+                        std::min(kMaxSnapshotBytes, options.max_file_bytes));
+    }
+    return checks::k8s::readK8sSnapshot(
+        options.snapshot_json,
+        options.snapshot_path.empty() ? std::string_view("posted snapshot") : options.snapshot_path,
+        diagnostics);
+  }
   if (!options.snapshot_path.empty()) return readSnapshotFile(options, diagnostics);
   if (options.paths.empty()) return collectK8s(options, diagnostics);
   checks::k8s::ManifestOptions manifest;

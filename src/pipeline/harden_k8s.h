@@ -26,7 +26,9 @@ struct K8sBenchOptions {
   // $KUBECONFIG, else ~/.kube/config) and its context (empty: current-context).
   std::string kubeconfig;
   std::string context;
-  std::string snapshot_path;            // `bulwark collect k8s` output
+  std::string snapshot_path;  // `bulwark collect k8s` output
+  // Or such a snapshot already read (one posted to serve); snapshot_path, when set, names it.
+  std::string snapshot_json;
   std::vector<std::string> namespaces;  // live: read only these namespaces
   bool include_owned_pods = false;      // live: check controller-owned pods too
   bool kubelet_configz = false;  // live: each Node's kubelet /configz → CIS 4.2 checks per node

@@ -55,15 +55,29 @@ core::Result<checks::k8s::NodeSnapshot> collectNodeSnapshot(const NodeBenchOptio
   return checks::k8s::collectNode(collect);
 }
 
+namespace {
+
+// A node snapshot's text: ours, or kubescape host-sensor JSON.
+core::Result<checks::k8s::NodeSnapshot> readNodeSnapshotText(std::string_view text,
+                                                             std::string_view name,
+                                                             core::Diagnostics& diagnostics) {
+  if (text.size() > kMaxSnapshotBytes) {
+    return core::fail(core::ErrorCode::Limit, "{}: larger than {} bytes", name, kMaxSnapshotBytes);
+  }
+  const bool ours = text.find(checks::k8s::kNodeSnapshotSchema) != std::string_view::npos;
+  auto node = ours ? checks::k8s::readNodeSnapshot(text, diagnostics)
+                   : checks::k8s::nodeSnapshotFromHostSensor(text, diagnostics);
+  if (!node) return core::fail(node.error().code, "{}: {}", name, node.error().message);
+  return node;
+}
+
+}  // namespace
+
 core::Result<checks::k8s::NodeSnapshot> readNodeSnapshotFile(const std::string& path,
                                                              core::Diagnostics& diagnostics) {
   auto text = readBoundedFile(path, kMaxSnapshotBytes);
   if (!text) return tl::unexpected(text.error());
-  const bool ours = text->find(checks::k8s::kNodeSnapshotSchema) != std::string::npos;
-  auto node = ours ? checks::k8s::readNodeSnapshot(*text, diagnostics)
-                   : checks::k8s::nodeSnapshotFromHostSensor(*text, diagnostics);
-  if (!node) return core::fail(node.error().code, "{}: {}", path, node.error().message);
-  return node;
+  return readNodeSnapshotText(*text, path, diagnostics);
 }
 
 core::Result<NodeBenchReport> runNodeChecks(const NodeBenchOptions& options) {
@@ -79,12 +93,16 @@ core::Result<NodeBenchReport> runNodeChecks(const NodeBenchOptions& options) {
   core::Diagnostics diagnostics;
   std::string source;
   const auto collect_start = Clock::now();
-  if (!options.node_snapshot_path.empty()) {
-    auto node = readNodeSnapshotFile(options.node_snapshot_path, diagnostics);
+  if (!options.node_snapshot_path.empty() || !options.node_snapshot_json.empty()) {
+    const std::string name = options.node_snapshot_path.empty() ? std::string("posted snapshot")
+                                                                : options.node_snapshot_path;
+    auto node = options.node_snapshot_json.empty()
+                    ? readNodeSnapshotFile(options.node_snapshot_path, diagnostics)
+                    : readNodeSnapshotText(options.node_snapshot_json, name, diagnostics);
     if (!node) return tl::unexpected(node.error());
     out.node = std::move(*node);
     source = fmt::format(
-        "node snapshot {}{}", options.node_snapshot_path,
+        "node snapshot {}{}", name,
         out.node.collected_at.empty() ? "" : fmt::format(", collected {}", out.node.collected_at));
   } else {
     auto node = collectNodeSnapshot(options);

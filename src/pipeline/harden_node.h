@@ -20,9 +20,11 @@ namespace bulwark::pipeline {
 struct NodeBenchOptions {
   std::string host_root = "/";     // the node's / (a DaemonSet mounts it read-only at /host)
   std::string node_snapshot_path;  // evaluate this file instead of collecting
-  std::string benchmark;           // "cis-k8s-node-1.12"; empty: every node check
-  std::vector<std::string> only;   // --check
-  std::vector<std::string> skip;   // --skip
+  // Or such a snapshot already read (one posted to serve); node_snapshot_path, when set, names it.
+  std::string node_snapshot_json;
+  std::string benchmark;          // "cis-k8s-node-1.12"; empty: every node check
+  std::vector<std::string> only;  // --check
+  std::vector<std::string> skip;  // --skip
   std::map<std::string, std::vector<std::string>> inputs;  // --input NAME=a,b
   std::string ignorefile;
   std::string tool_version;  // recorded in a collected snapshot

@@ -11,9 +11,11 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "core/sha256.h"
+#include "core/text.h"
 #include "events/k8s_audit/audit_event.h"
 #include "server/alert_ndjson.h"
 
@@ -103,6 +105,12 @@ class K8sAuditApi {
     }
     if (options_.metrics != nullptr) {
       options_.metrics->countK8sAudit(batch->events, batch->skipped, batch->raised);
+    }
+    // The webhook is the cluster's runtime sensor (posture: BW-REC-061); the sync maps the
+    // token's name to its cluster (posture.agents).
+    if (auto touched = store_.touchSensor({agent, "", agent, store::nowMillis()}); !touched) {
+      spdlog::warn("k8s-audit: recording the sensor {}: {}", core::printable(agent),
+                   touched.error().message);
     }
     sendJson(res, 200,
              Json{{"events", batch->events},

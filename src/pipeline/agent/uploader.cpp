@@ -158,7 +158,17 @@ void Uploader::loop() {
       }
       return;
     }
-    if (!spool_.waitForData(std::chrono::milliseconds(1000))) continue;
+    if (!spool_.waitForData(
+            std::chrono::milliseconds(options_.heartbeat.count() > 0
+                                          ? std::min<std::int64_t>(1000, options_.heartbeat.count())
+                                          : 1000))) {
+      if (options_.heartbeat.count() > 0 &&
+          std::chrono::steady_clock::now() - last_contact_ >= options_.heartbeat) {
+        sendHeartbeat(options_.request_timeout);
+        last_contact_ = std::chrono::steady_clock::now();  // failed or not: next one later
+      }
+      continue;
+    }
     // Let a batch fill for batch_wait, or until it is full (stop() ends the wait, too).
     spool_.waitForBytes(batch_bytes_, std::chrono::steady_clock::now() + options_.batch_wait);
     {
@@ -182,6 +192,23 @@ void Uploader::loop() {
       if (stopping_) break;
     }
   }
+}
+
+bool Uploader::sendHeartbeat(std::chrono::milliseconds timeout) {
+  CURL* handle = curl_->handle;
+  curl_->response.clear();
+  curl_easy_setopt(handle, CURLOPT_POSTFIELDS, "");
+  curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(0));
+  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(std::max<std::int64_t>(1, timeout.count())));
+  long status = 0;
+  if (curl_easy_perform(handle) == CURLE_OK) {
+    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+  }
+  std::lock_guard lock(mutex_);
+  stats_.reachable = status >= 200 && status < 300;
+  if (stats_.reachable) ++stats_.heartbeats;
+  return stats_.reachable;
 }
 
 bool Uploader::sendOne(std::chrono::milliseconds timeout) {
@@ -226,6 +253,7 @@ bool Uploader::sendOne(std::chrono::milliseconds timeout) {
     stats_.duplicates += duplicates;
     stats_.rejected += rejected;
     stats_.last_success_ms = nowMillis();
+    last_contact_ = std::chrono::steady_clock::now();
     stats_.reachable = true;
     if (!error.empty()) stats_.last_error = std::move(error);
     return true;

@@ -2,6 +2,7 @@
 // serve` as NDJSON batches (POST /api/v1/alerts, the ingest token as bearer, TLS verified) and
 // acknowledges each batch in the spool once the server answered it. A batch waits up to
 // batch_wait for more alerts, so a burst is one request and a single alert is out in a second.
+// With nothing to send for `heartbeat`, an empty batch says the agent is alive.
 // Failures (network, 5xx, 429, a refused token) are retried with exponential backoff and
 // jitter, forever: the spool holds the alerts meanwhile. What the server refuses for its
 // content (400, a line it rejects) is counted and not sent again; a 413 halves the batch.
@@ -33,6 +34,9 @@ struct UploaderOptions {
   std::chrono::milliseconds backoff_min{1000};
   std::chrono::milliseconds backoff_max{60000};
   std::chrono::milliseconds request_timeout{30000};
+  // With nothing to send for this long, an empty batch tells the server the agent is alive
+  // (posture: the host's runtime sensor). 0: never.
+  std::chrono::milliseconds heartbeat{60000};
 };
 
 struct UploaderStats {
@@ -41,6 +45,7 @@ struct UploaderStats {
   std::uint64_t duplicates = 0;      // alerts it had already (resent after a lost answer)
   std::uint64_t rejected = 0;        // alerts it refused for their content (not sent again)
   std::uint64_t failures = 0;        // attempts that failed and were retried
+  std::uint64_t heartbeats = 0;      // empty batches the server answered
   std::int64_t last_success_ms = 0;  // Unix time of the last answered batch; 0: none yet
   std::string last_error;
   bool reachable = false;  // the last attempt reached the server and was answered
@@ -64,6 +69,8 @@ class Uploader {
   void loop();
   // One batch, within `timeout`: true when the spool moved on (sent, or refused for good).
   bool sendOne(std::chrono::milliseconds timeout);
+  // An empty batch (the heartbeat); true when the server answered 2xx.
+  bool sendHeartbeat(std::chrono::milliseconds timeout);
   // Sleeps `duration` unless stopped meanwhile.
   void pause(std::chrono::milliseconds duration);
 
@@ -76,6 +83,8 @@ class Uploader {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::chrono::steady_clock::time_point drain_deadline_{};
+  // The last answered batch or heartbeat (the uploader thread's alone).
+  std::chrono::steady_clock::time_point last_contact_ = std::chrono::steady_clock::now();
   std::atomic<bool> abort_transfer_{false};
   // A transfer under way when stop()'s bound runs out is ended then (steady-clock ns; max:
   // never).

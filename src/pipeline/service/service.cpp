@@ -39,6 +39,24 @@ core::Status Service::start() {
     if (!loaded) return tl::unexpected(loaded.error());
     quarantine = std::move(*loaded);
   }
+  AfterSaveHook after_save = parts_.after_save;
+  if (parts_.roles.posture) {
+    auto catalogue = posture::builtinCatalogue();
+    if (!catalogue) return tl::unexpected(catalogue.error());
+    catalogue_ = std::move(*catalogue);
+    PostureSyncOptions options;
+    options.holder = defaultWorkerName(0) + ":posture";
+    options.windows.alert_window_ms = config_.posture.alert_window.count();
+    options.windows.sensor_timeout_ms = config_.posture.sensor_timeout.count();
+    options.windows.scan_max_age_ms = config_.posture.scan_max_age.count();
+    options.windows.scan_grace_ms = config_.posture.scan_grace.count();
+    options.agent_clusters = config_.posture.agents;
+    posture_ = std::make_unique<PostureSync>(store_, *catalogue_, std::move(options));
+    after_save = [hook = parts_.after_save, sync = posture_.get()](const SavedScan& saved) {
+      if (hook) hook(saved);
+      sync->wake();
+    };
+  }
   for (int i = 0; i < config_.workers; ++i) {
     WorkerOptions options;
     options.name = defaultWorkerName(i);
@@ -46,7 +64,7 @@ core::Status Service::start() {
     options.database = databasePath(config_);
     options.bulwark_version = parts_.bulwark_version;
     options.credentials = parts_.credentials;
-    options.after_save = parts_.after_save;
+    options.after_save = after_save;
     options.quarantine = quarantine;
     options.wake = wake_;
     options.promote_max_attempts = config_.max_attempts;
@@ -54,6 +72,9 @@ core::Status Service::start() {
   }
   for (auto& worker : workers_) {
     threads_.emplace_back([&worker](const std::stop_token& stop) { worker->run(stop); });
+  }
+  if (posture_) {
+    threads_.emplace_back([this](const std::stop_token& stop) { posture_->run(stop); });
   }
   if (parts_.roles.poller) {
     threads_.emplace_back([this](const std::stop_token& stop) { pollLoop(stop); });
@@ -70,9 +91,14 @@ void Service::stop() {
   sleep_.notify_all();
   threads_.clear();  // joins
   workers_.clear();
+  posture_.reset();
 }
 
 void Service::wake() { wake_->notify(); }
+
+void Service::wakePosture() {
+  if (posture_) posture_->wake();
+}
 
 void Service::requestReevaluation() {
   reevaluate_requested_ = true;

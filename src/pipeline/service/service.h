@@ -6,6 +6,9 @@
 //   poller      every registry with a poll interval is polled when due (poller.h); a tag whose
 //               digest the store has not seen is recorded as a push and a scan is enqueued.
 //   db update   every db_update_interval, `db update` with the configured feeds.
+//   posture     the posture sync (pipeline/posture/sync.h): resources and assessments from
+//               pushes, scans, re-evaluations and alerts, the secure score's history; a saved
+//               scan and wakePosture() start a pass soon.
 //   re-evaluate every reevaluate_check_interval the database's build id is compared with the one
 //               the stored findings were matched against (reevaluate.h's setting); when it
 //               changed — an update, or a `db import` by someone else — every stored inventory is
@@ -18,11 +21,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/result.h"
+#include "pipeline/posture/sync.h"
 #include "pipeline/service/reevaluate.h"
 #include "pipeline/service/service_config.h"
 #include "pipeline/service/worker.h"
@@ -34,6 +39,7 @@ struct ServiceRoles {
   bool poller = true;      // poll registries with a poll interval
   bool db_update = true;   // run scheduled database updates (when an interval is configured)
   bool reevaluate = true;  // re-evaluate when the database changes
+  bool posture = true;     // keep the posture state in step (pipeline/posture/sync.h)
 };
 
 struct ServiceParts {
@@ -58,6 +64,8 @@ class Service {
 
   // A job was enqueued in this process.
   void wake();
+  // Something posture follows changed (alerts stored, an exemption): a sync pass soon.
+  void wakePosture();
   // Re-evaluates every stored inventory soon, even when the database did not change.
   void requestReevaluation();
 
@@ -81,6 +89,8 @@ class Service {
   ServiceParts parts_;
   std::shared_ptr<WakeSignal> wake_ = std::make_shared<WakeSignal>();
   std::vector<std::unique_ptr<ScanWorker>> workers_;
+  std::optional<posture::Catalogue> catalogue_;
+  std::unique_ptr<PostureSync> posture_;
   std::vector<std::jthread> threads_;
   std::atomic<bool> reevaluate_requested_{false};
   std::atomic<bool> stopping_{false};

@@ -102,6 +102,20 @@ class YamlReader {
         });
       } else if (key == "quarantine") {
         quarantine(value);
+      } else if (key == "posture") {
+        mapping(value, [&](const std::string& k, const YAML::Node& v) {
+          auto& posture = config_.posture;
+          if (k == "alert_window") return duration(v, posture.alert_window);
+          if (k == "sensor_timeout") return duration(v, posture.sensor_timeout);
+          if (k == "scan_max_age") return duration(v, posture.scan_max_age);
+          if (k == "scan_grace") return duration(v, posture.scan_grace);
+          if (k == "agents") {
+            return mapping(v, [&](const std::string& agent, const YAML::Node& cluster) {
+              scalar(cluster, posture.agents[agent]);
+            });
+          }
+          return unknown(v, "posture." + k);
+        });
       } else if (key == "admission") {
         mapping(value, [&](const std::string& k, const YAML::Node& v) {
           auto& admission = config_.admission;

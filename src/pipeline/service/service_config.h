@@ -20,6 +20,11 @@
 //              max_scan_age: 24h}
 //   admission: {allowed_registries: ["registry.example.com", "*.corp"], audit_only: false,
 //               require_scanned: true}
+//   posture:                        # docs/posture.md
+//     alert_window: 7d              # open alerts older than this no longer make a resource
+//     unhealthy sensor_timeout: 10m scan_max_age: 30d             # an older scan is stale
+//     (BW-REC-004) scan_grace: 1h                # time a pushed image has to be scanned agents:
+//     {prod-audit: prod}    # ingest token name → cluster of its Kubernetes audit alerts
 // Durations are integers with a unit: ms, s, m, h, d.
 #pragma once
 
@@ -55,6 +60,15 @@ struct AdmissionConfig {
   bool require_scanned = true;
 };
 
+// The posture sync's windows and the cluster of each audit webhook sender.
+struct PostureConfig {
+  std::chrono::milliseconds alert_window{std::chrono::hours(24 * 7)};
+  std::chrono::milliseconds sensor_timeout{std::chrono::minutes(10)};
+  std::chrono::milliseconds scan_max_age{std::chrono::hours(24 * 30)};
+  std::chrono::milliseconds scan_grace{std::chrono::hours(1)};
+  std::map<std::string, std::string> agents;  // ingest token name → cluster
+};
+
 struct ServiceConfig {
   std::string listen = "127.0.0.1:8080";
   std::string tls_cert;
@@ -76,6 +90,7 @@ struct ServiceConfig {
   std::vector<QuarantineMapping> quarantine;
   PolicyConfig policy;
   AdmissionConfig admission;
+  PostureConfig posture;
 
   // "host:port" split; the host may be an [IPv6] literal.
   [[nodiscard]] core::Result<std::pair<std::string, int>> listenAddress() const;

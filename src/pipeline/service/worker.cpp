@@ -13,9 +13,14 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "checks/check.h"
+#include "checks/evaluate.h"
+#include "checks/metadata_scanner.h"
 #include "core/text.h"
 #include "image/registry/reference.h"
 #include "image/registry/registry_source.h"
+#include "pipeline/posture/ingest_run.h"
+#include "pipeline/posture/result_checks.h"
 #include "pipeline/sbom.h"
 #include "pipeline/service/finding_records.h"
 #include "pipeline/service/inventory_codec.h"
@@ -299,8 +304,11 @@ core::Result<std::optional<JobOutcome>> ScanWorker::runOnce(store::Millis now) {
   bool released = false;
   {
     LeaseKeeper lease(store_, job, options_, stop_);
-    attempt =
-        job.request.kind == store::JobKind::Scan ? scan(job, now, outcome, lease) : promote(job);
+    switch (job.request.kind) {
+      case store::JobKind::Scan: attempt = scan(job, now, outcome, lease); break;
+      case store::JobKind::Promote: attempt = promote(job); break;
+      case store::JobKind::Bench: attempt = bench(job, now); break;
+    }
     lost = lease.lost();
     released = lease.released();
   }
@@ -445,8 +453,15 @@ ScanWorker::Attempt ScanWorker::scan(const store::Job& job, store::Millis now, J
   sbom.source = options_.source;
   sbom.source.platform = platform;
   auto image = image::makeLayeredImage(std::move(target), std::move(layers), sbom.source);
-  auto inventory = inventoryOf(*image, sbom);
+  // The image configuration checks see the layers' metadata as they stream (posture assesses
+  // every registry image on them).
+  static const core::Result<checks::CheckSet> kImageChecks = checks::loadBuiltinChecks();
+  if (!kImageChecks) return Attempt::failed(kImageChecks.error(), "image checks");
+  checks::MetadataScanner image_files;
+  auto inventory = inventoryOf(*image, sbom, {&image_files});
   if (!inventory) return Attempt::failed(inventory.error(), name);
+  const std::vector<model::CheckResult> config_results =
+      checks::evaluateImage(*kImageChecks, inventory->target, image_files.results());
 
   auto database = vulndb::Database::open(options_.database.empty() ? vulndb::defaultDatabasePath()
                                                                    : options_.database);
@@ -458,10 +473,11 @@ ScanWorker::Attempt ScanWorker::scan(const store::Job& job, store::Millis now, J
   if (!findings) return Attempt::failed(findings.error(), name);
 
   model::ScanReport report;
-  report.scanners = {"vuln"};
+  report.scanners = {"vuln", "config"};
   report.db_build_id = db->build_id;
   report.db_built_at = db->built_at;
   report.findings = std::move(*findings);
+  report.misconfigurations = config_results;
   report.inventory = std::move(*inventory);
   report.diagnostics = diagnostics.sorted();
 
@@ -484,6 +500,10 @@ ScanWorker::Attempt ScanWorker::scan(const store::Job& job, store::Millis now, J
 
   auto changes = store_.saveResult(result);
   if (!changes) return Attempt::failed(changes.error(), "store");
+  if (auto kept = store_.replaceResultChecks(request.digest, toResultChecks(config_results));
+      !kept) {
+    return Attempt::failed(kept.error(), "store");
+  }
   outcome.findings = static_cast<std::int64_t>(result.findings.size());
   if (options_.after_save) options_.after_save(SavedScan{job, result, report, *changes});
   judgeQuarantine(job, result, finished, outcome);
@@ -642,6 +662,21 @@ void ScanWorker::recordPlatformDead(const store::Job& job, std::string_view erro
     spdlog::warn("job {}: recording the quarantine decision of index {} failed: {}", job.id,
                  request.parent_digest, ok.error().message);
   }
+}
+
+ScanWorker::Attempt ScanWorker::bench(const store::Job& job, store::Millis now) {
+  // The catalogue is embedded: loaded once, on the first bench job.
+  static const core::Result<posture::Catalogue> kCatalogue = posture::builtinCatalogue();
+  if (!kCatalogue) return Attempt::permanentFailure(kCatalogue.error().message);
+  auto outcome = runBenchJob(store_, *kCatalogue, job, now);
+  if (!outcome && outcome.error().code == core::ErrorCode::NotFound) {
+    return Attempt::permanentFailure(outcome.error().message);  // the input will not come back
+  }
+  if (!outcome) return Attempt::failed(outcome.error(), job.request.repository);
+  spdlog::info("bench job {}: {} run {} stored ({} results, {} resources, {} changes)", job.id,
+               core::printable(job.request.repository), outcome->run.id, outcome->run.results,
+               outcome->applied.resources, outcome->applied.changes);
+  return {};
 }
 
 ScanWorker::Attempt ScanWorker::promote(const store::Job& job) {

@@ -3,7 +3,8 @@
 //   Scan     look the registry up in the store (unknown → permanent failure), read the image
 //            host/repository@digest through the Registry API with the registry's credentials,
 //            catalog it, match it against the vulnerability database, and save the result for
-//            the digest (inventory, findings, metadata), then complete the job. The platform of
+//            the digest (inventory, findings, metadata, the image configuration checks'
+//            results), then complete the job. The platform of
 //            the job picks the child of an index. A job for an index digest without a platform
 //            is expanded HERE, by the worker: one Scan job per platform child (digest = the
 //            child's manifest digest, platform = "os/arch[/variant]", attestation entries left
@@ -21,6 +22,9 @@
 //            platforms together promote it once); when one fails, the index's decision names
 //            the failing platforms. A platform job that dies records a decision for the index.
 //   Promote  copies the image to `target_repository` (promote.h, promoteImage) and tags it.
+//   Bench    evaluates a posture snapshot posted to serve (runBenchJob) and stores the run,
+//            the target's resources and their check assessments; a snapshot that is not one,
+//            or is gone, fails for good.
 //
 // Failures: the job goes back to the queue with run_after by exponential back-off (with a cap
 // and jitter) until max_attempts, then dead-letters; input errors (an image that does not parse,
@@ -106,7 +110,8 @@ struct WorkerOptions {
   std::chrono::milliseconds idle_poll{std::chrono::seconds(2)};
   Backoff backoff;
   std::string database;  // the vulnerability database; "" = vulndb::defaultDatabasePath()
-  // Only Scanner::Vuln is run by the worker (the store keeps vulnerability findings).
+  // The worker runs Scanner::Vuln (findings) and the image configuration checks (their results
+  // kept per digest as result_checks, for posture) on every scan.
   std::vector<Scanner> scanners = {Scanner::Vuln};
   std::string bulwark_version;  // ScanMetadata::bulwark_version
   // The registry's options and credentials (registry_access.h: sealedCredentials). Without
@@ -168,6 +173,8 @@ class ScanWorker {
   Attempt scan(const store::Job& job, store::Millis now, JobOutcome& outcome,
                const LeaseKeeper& lease);
   Attempt promote(const store::Job& job);
+  // A posted posture snapshot evaluated and stored (pipeline/posture/ingest_run.h).
+  Attempt bench(const store::Job& job, store::Millis now);
   // The job's registry and how to reach it (its credentials opened), or a failed Attempt: an
   // unknown registry fails for good, a store or key error is retried.
   Attempt reach(const store::JobRequest& request, store::Registry& registry,

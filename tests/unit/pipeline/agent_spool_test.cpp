@@ -342,6 +342,21 @@ TEST(AgentUploader, SendsNdjsonBatchesWithTheTokenAndAcknowledgesThem) {
   EXPECT_GT(stats.last_success_ms, 0);
 }
 
+TEST(AgentUploader, AnIdleAgentSendsHeartbeats) {
+  TempDir dir;
+  auto spool = openSpool(dir.path());
+  FakeServer server({});
+  UploaderOptions options = fastOptions(server);
+  options.heartbeat = std::chrono::milliseconds(50);
+  auto uploader = Uploader::start(*spool, options);
+  ASSERT_TRUE(uploader) << uploader.error().message;
+  EXPECT_TRUE(eventually([&] { return (*uploader)->stats().heartbeats >= 2; }));
+  EXPECT_GE(server.requests(), 2);
+  EXPECT_EQ(server.received(), "");  // empty batches
+  EXPECT_EQ(server.authorization(), "Bearer bwk_test-token");
+  (*uploader)->stop(std::chrono::milliseconds(100));
+}
+
 TEST(AgentUploader, AFullBatchGoesWithoutWaitingOutTheBatchWait) {
   TempDir dir;
   auto spool = openSpool(dir.path());

@@ -1,6 +1,9 @@
 // The service configuration: YAML, then environment, then flags (the CLI applies the last).
 #include "pipeline/service/service_config.h"
 
+#include <map>
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace bulwark::pipeline {
@@ -74,6 +77,39 @@ TEST(ServiceConfig, ReportsEveryProblemWithItsLine) {
   EXPECT_NE(message.find("bad.yaml:1:"), std::string::npos) << message;
   EXPECT_NE(message.find("bad.yaml:2: unknown key 'listen_on'"), std::string::npos) << message;
   EXPECT_NE(message.find("bad.yaml:3:"), std::string::npos) << message;
+}
+
+TEST(ServiceConfig, PostureWindowsAndAgents) {
+  ServiceConfig config;
+  EXPECT_EQ(config.posture.alert_window, 7 * 24h);  // the defaults of docs/posture.md
+  EXPECT_EQ(config.posture.sensor_timeout, 10min);
+  EXPECT_EQ(config.posture.scan_max_age, 30 * 24h);
+  EXPECT_EQ(config.posture.scan_grace, 1h);
+  const auto applied = applyConfigYaml(config, R"(
+posture:
+  alert_window: 3d
+  sensor_timeout: 5m
+  scan_max_age: 14d
+  scan_grace: 30m
+  agents: {prod-audit: prod, edge-audit: edge}
+)",
+                                       "posture.yaml");
+  ASSERT_TRUE(applied) << applied.error().message;
+  EXPECT_EQ(config.posture.alert_window, 3 * 24h);
+  EXPECT_EQ(config.posture.sensor_timeout, 5min);
+  EXPECT_EQ(config.posture.scan_max_age, 14 * 24h);
+  EXPECT_EQ(config.posture.scan_grace, 30min);
+  EXPECT_EQ(config.posture.agents,
+            (std::map<std::string, std::string>{{"edge-audit", "edge"}, {"prod-audit", "prod"}}));
+
+  const auto refused = applyConfigYaml(
+      config, "posture:\n  alert_window: soon\n  windows: 3\n  agents: [a]\n", "bad.yaml");
+  ASSERT_FALSE(refused);
+  const auto& message = refused.error().message;
+  EXPECT_NE(message.find("bad.yaml:2:"), std::string::npos) << message;
+  EXPECT_NE(message.find("bad.yaml:3: unknown key 'posture.windows'"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("bad.yaml:4: expected a mapping"), std::string::npos) << message;
 }
 
 TEST(ServiceConfig, MalformedYamlIsOneClearError) {
