@@ -4,12 +4,16 @@
 #include <charconv>
 #include <chrono>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <utility>
 
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "server/posture_query.h"
+#include "server/query.h"
 
 namespace bulwark::server {
 namespace {
@@ -18,11 +22,10 @@ using Json = nlohmann::json;
 using Response = httplib::Response;
 using core::ErrorCode;
 
-constexpr std::size_t kMaxQueryBytes = 256;
 constexpr std::int64_t kDefaultAlertLimit = 100;
 constexpr store::Millis kDefaultSummaryWindowMs = std::int64_t{24} * 3600 * 1000;
-// Years 1970..9999: what RFC 3339 can write and a signed 64-bit millisecond count holds.
-constexpr store::Millis kMaxMillis = std::int64_t{253402300799999};
+// A host name (RFC 1123: 253 bytes) as the `host` of an agent's requests.
+constexpr std::size_t kMaxSensorHostBytes = 253;
 
 std::string dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -50,53 +53,16 @@ Json alertJson(const store::AlertRecord& alert) {
           {"tags", std::move(tags)},
           {"output", alert.output},
           {"output_fields", std::move(fields)},
-          {"simulated", alert.simulated}};
+          {"simulated", alert.simulated},
+          {"status", std::string(model::toString(alert.status))},
+          {"status_at", alert.status_at ? Json(*alert.status_at) : Json(nullptr)},
+          {"status_by", alert.status_by},
+          {"resource_id", alert.resource_id}};
 }
 
 void sendStoreFailure(Response& res, const core::Error& error) {
   if (error.code == ErrorCode::Input) return sendError(res, 400, "bad_request", error.message);
   sendError(res, 500, "store_error", "the store failed: " + error.message);
-}
-
-// A time query parameter: RFC 3339, Unix milliseconds, or a duration back from now ("24h").
-// nullopt and a 400 sent when malformed; `absent` when the parameter is not there.
-std::optional<std::optional<store::Millis>> timeQuery(const RequestContext& context, Response& res,
-                                                      const std::string& name, store::Millis now) {
-  if (!context.http.has_param(name)) return std::optional<store::Millis>();
-  const std::string text = context.http.get_param_value(name);
-  std::optional<store::Millis> at;
-  if (!text.empty() && text.size() <= kMaxQueryBytes) {
-    const char last = text.back();
-    if (last == 's' || last == 'm' || last == 'h' || last == 'd' || last == 'w') {
-      if (auto seconds = core::parseDurationSeconds(text)) at = now - *seconds * 1000;
-    } else if (std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      store::Millis value = 0;
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (error == std::errc() && end == text.data() + text.size() && value <= kMaxMillis) {
-        at = value;
-      }
-    } else {
-      at = parseRfc3339Millis(text);
-    }
-  }
-  if (!at) {
-    sendError(res, 400, "bad_request",
-              fmt::format("query parameter '{}' must be an RFC 3339 time, Unix milliseconds or a "
-                          "duration such as 24h",
-                          name));
-    return std::nullopt;
-  }
-  return std::optional<store::Millis>(at);
-}
-
-// A text filter of at most kMaxQueryBytes; false (and a 400 sent) when longer.
-bool textQuery(const RequestContext& context, Response& res, const std::string& name,
-               std::string& out) {
-  out = context.query(name);
-  if (out.size() <= kMaxQueryBytes && out.find('\0') == std::string::npos) return true;
-  sendError(res, 400, "bad_request",
-            fmt::format("query parameter '{}' is longer than {} bytes", name, kMaxQueryBytes));
-  return false;
 }
 
 // "<time_ms>_<alert_id>" ↔ the store's cursor.
@@ -125,6 +91,7 @@ class AlertsApi : public std::enable_shared_from_this<AlertsApi> {
     // Before /api/v1/alerts/{id}: the first route whose pattern matches serves.
     add(server, "GET", "/api/v1/alerts/summary", Access::Reader, &AlertsApi::summary);
     add(server, "GET", "/api/v1/alerts/{id}", Access::Reader, &AlertsApi::getAlert);
+    add(server, "PUT", "/api/v1/alerts/{id}/status", Access::Admin, &AlertsApi::setStatus);
   }
 
  private:
@@ -139,6 +106,25 @@ class AlertsApi : public std::enable_shared_from_this<AlertsApi> {
     if (!added) throw std::logic_error(added.error().message);
   }
 
+  // The sender watches the hosts it reports for (posture: the runtime sensor, BW-REC-061): the
+  // host its requests name (`?host=`, also on an empty batch: the agent's heartbeat) and the
+  // host of each alert. A failure here costs no alert: logged.
+  void touchSensors(const std::string& agent, const std::string& host,
+                    const std::vector<store::AlertRecord>& alerts) {
+    std::set<std::string> hosts;
+    if (!host.empty()) hosts.insert(host);
+    for (const store::AlertRecord& alert : alerts) {
+      if (!alert.simulated && !alert.host.empty()) hosts.insert(alert.host);
+    }
+    const store::Millis now = store::nowMillis();
+    for (const std::string& name : hosts) {
+      if (auto touched = store_.touchSensor({agent, name, "", now}); !touched) {
+        spdlog::warn("alerts: recording the sensor {} on {}: {}", core::printable(agent),
+                     core::printable(name), touched.error().message);
+      }
+    }
+  }
+
   void postAlerts(const RequestContext& context, Response& res) {
     const std::string& body = context.http.body;
     if (body.size() > kMaxAlertBodyBytes) {
@@ -146,6 +132,16 @@ class AlertsApi : public std::enable_shared_from_this<AlertsApi> {
                        fmt::format("the alert batch is larger than {} bytes", kMaxAlertBodyBytes));
     }
     const std::string agent = context.token ? context.token->name : std::string();
+    if (const std::string host = context.query("host");
+        host.size() > kMaxSensorHostBytes || host.find('\0') != std::string::npos) {
+      return sendError(res, 400, "bad_request",
+                       fmt::format("host: at most {} bytes, without NUL", kMaxSensorHostBytes));
+    }
+    if (body.empty()) {  // an idle agent's heartbeat
+      touchSensors(agent, context.query("host"), {});
+      return sendJson(res, 200,
+                      dump({{"accepted", 0}, {"duplicates", 0}, {"rejected", Json::array()}}));
+    }
     auto batch = parseAlertBatch(body, store::nowMillis(), agent);
     if (!batch) return sendError(res, 400, "bad_request", batch.error().message);
     store::AlertInsertResult stored;
@@ -154,6 +150,7 @@ class AlertsApi : public std::enable_shared_from_this<AlertsApi> {
       if (!added) return sendStoreFailure(res, added.error());
       stored = *added;
     }
+    touchSensors(agent, context.query("host"), batch->alerts);
     Json rejected = Json::array();
     for (const auto& line : batch->rejected) {
       rejected.push_back({{"line", line.line}, {"error", line.error}});
@@ -179,6 +176,10 @@ class AlertsApi : public std::enable_shared_from_this<AlertsApi> {
         !textQuery(context, res, "namespace", query.k8s_ns) ||
         !textQuery(context, res, "tag", query.tag)) {
       return;
+    }
+    // Triage (docs/dev/posture-design.md §5.2): the status people gave and the resource.
+    if (auto triage = parseAlertTriageFilters(context.http.params, query); !triage) {
+      return sendError(res, 400, "bad_request", triage.error().message);
     }
     if (context.http.has_param("priority_min")) {
       auto level = parseAlertPriority(context.http.get_param_value("priority_min"));
@@ -223,6 +224,28 @@ class AlertsApi : public std::enable_shared_from_this<AlertsApi> {
     const std::string id = context.param("id");
     if (!validUuid(id)) return sendError(res, 400, "bad_request", "the alert id must be a UUID");
     auto alert = store_.getAlert(core::asciiLower(id));
+    if (!alert) return sendStoreFailure(res, alert.error());
+    if (!*alert) return sendError(res, 404, "not_found", fmt::format("no alert {}", id));
+    sendJson(res, 200, dump(alertJson(**alert)));
+  }
+
+  // PUT /api/v1/alerts/{id}/status: triage. The comment is accepted and not stored yet (the
+  // store keeps who set the status and when).
+  void setStatus(const RequestContext& context, Response& res) {
+    const std::string id = context.param("id");
+    if (!validUuid(id)) return sendError(res, 400, "bad_request", "the alert id must be a UUID");
+    auto body = parseAlertStatusBody(context.http.body);
+    if (!body) return sendError(res, 400, "bad_request", body.error().message);
+    const std::string alert_id = core::asciiLower(id);
+    const std::string by = context.token ? context.token->name : std::string();
+    auto set = store_.setAlertStatus(alert_id, body->status, by, store::nowMillis());
+    if (!set) {
+      if (set.error().code == ErrorCode::NotFound) {
+        return sendError(res, 404, "not_found", fmt::format("no alert {}", id));
+      }
+      return sendStoreFailure(res, set.error());
+    }
+    auto alert = store_.getAlert(alert_id);
     if (!alert) return sendStoreFailure(res, alert.error());
     if (!*alert) return sendError(res, 404, "not_found", fmt::format("no alert {}", id));
     sendJson(res, 200, dump(alertJson(**alert)));

@@ -10,7 +10,8 @@
 namespace bulwark::server {
 
 // POST /api/v1/alerts (ingest), GET /api/v1/alerts, /api/v1/alerts/summary,
-// /api/v1/alerts/{id} (reader). Called by registerApiRoutes.
+// /api/v1/alerts/{id} (reader), PUT /api/v1/alerts/{id}/status (admin: triage). Called by
+// registerApiRoutes.
 void registerAlertRoutes(Server& server, store::Store& store);
 
 }  // namespace bulwark::server

@@ -6,9 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/service/inventory_codec.h"
 #include "server/alerts_api.h"
 #include "server/api_bodies.h"
+#include "server/posture_api.h"
+#include "server/posture_ingest_api.h"
+#include "server/query.h"
 #include "server/tokens.h"
+#include "server/whoami_api.h"
 
 namespace bulwark::server {
 namespace {
@@ -16,13 +21,9 @@ namespace {
 using Json = nlohmann::json;
 using Response = httplib::Response;
 
-constexpr std::int64_t kDefaultLimit = 100;
-constexpr std::int64_t kMaxLimit = 1000;
-constexpr std::int64_t kMaxOffset = std::int64_t{1} << 40;
 constexpr std::int64_t kMaxChanges = 1000;
 constexpr std::int64_t kCountPage = 500;
 constexpr std::int64_t kMaxCountedJobs = 10000;
-constexpr std::size_t kMaxQueryBytes = 256;
 
 std::string dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -147,65 +148,7 @@ Json decisionJson(const store::QuarantineDecision& decision) {
           {"reason", decision.reason},     {"at", decision.at}};
 }
 
-Json jobJson(const store::Job& job) {
-  const store::JobRequest& request = job.request;
-  return {{"id", job.id},
-          {"kind", std::string(store::toString(request.kind))},
-          {"state", std::string(store::toString(job.state))},
-          {"registry", request.registry},
-          {"repository", request.repository},
-          {"digest", request.digest},
-          {"tag", request.tag},
-          {"platform", request.platform},
-          {"source", request.source},
-          {"target_repository", request.target_repository},
-          {"parent_digest", request.parent_digest},
-          {"parent_job_id", request.parent_job_id},
-          {"attempts", job.attempts},
-          {"max_attempts", request.max_attempts},
-          {"last_error", job.last_error},
-          {"worker", job.worker},
-          {"created_at", job.created_at},
-          {"updated_at", job.updated_at},
-          {"run_after", job.run_after},
-          {"started_at", optionalMillis(job.started_at)},
-          {"finished_at", optionalMillis(job.finished_at)}};
-}
-
-// ---- query parameters ---------------------------------------------------------------------
-
-// An integer query parameter within [min, max]; `fallback` when absent; nullopt (and a 400
-// sent) when malformed.
-std::optional<std::int64_t> intQuery(const RequestContext& context, Response& res,
-                                     const std::string& name, std::int64_t fallback,
-                                     std::int64_t min, std::int64_t max) {
-  if (!context.http.has_param(name)) return fallback;
-  const std::string text = context.http.get_param_value(name);
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    sendError(res, 400, "bad_request",
-              fmt::format("query parameter '{}' must be an integer from {} to {}", name, min, max));
-    return std::nullopt;
-  }
-  return value;
-}
-
-struct Page {
-  std::int64_t limit = kDefaultLimit;
-  std::int64_t offset = 0;
-};
-
-std::optional<Page> pageQuery(const RequestContext& context, Response& res) {
-  Page page;
-  auto limit = intQuery(context, res, "limit", kDefaultLimit, 1, kMaxLimit);
-  if (!limit) return std::nullopt;
-  auto offset = intQuery(context, res, "offset", 0, 0, kMaxOffset);
-  if (!offset) return std::nullopt;
-  page.limit = *limit;
-  page.offset = *offset;
-  return page;
-}
+// ---- query parameters (server/query.h) ---------------------------------------------------
 
 // A page of a vector already in memory, as a JSON array.
 template <class T, class Encode>
@@ -268,6 +211,36 @@ core::Result<store::SeverityCounts> digestCounts(store::Store& store, const std:
     above = std::max(above, page->total);
   }
   return counts;
+}
+
+// The layer that brought a finding's package (docs/dev/posture-design.md §5.2): the
+// package's `location.layer` in the finding's detail, joined with the stored inventory's target
+// layers, so that the details pane shows the instruction that added it. Null when the detail
+// names no layer or the inventory does not list it; an inventory that does not decode is null
+// too (the finding is still worth showing).
+core::Result<Json> findingLayer(store::Store& store, const std::string& digest,
+                                const Json& detail) {
+  if (!detail.is_object()) return Json(nullptr);
+  const Json* layer = &detail;
+  for (const char* key : {"package", "location", "layer"}) {
+    if (!layer->is_object() || !layer->contains(key)) return Json(nullptr);
+    layer = &(*layer)[key];
+  }
+  if (!layer->is_string() || layer->get_ref<const std::string&>().empty()) return Json(nullptr);
+  auto text = store.inventory(digest);
+  if (!text) return tl::unexpected(text.error());
+  if (!*text) return Json(nullptr);
+  auto inventory = pipeline::service::decodeInventory(**text);
+  if (!inventory) return Json(nullptr);
+  const auto& layers = inventory->target.layers;
+  for (std::size_t index = 0; index < layers.size(); ++index) {
+    if (layers[index].digest != layer->get_ref<const std::string&>()) continue;
+    return Json{{"index", index},
+                {"digest", layers[index].digest},
+                {"created_by", layers[index].created_by},
+                {"size", layers[index].size}};
+  }
+  return Json(nullptr);
 }
 
 // ---- handlers -----------------------------------------------------------------------------
@@ -643,6 +616,9 @@ class Api : public std::enable_shared_from_this<Api> {
     if (!*finding) return sendError(res, 404, "not_found", "no such finding");
     Json out = findingJson(**finding);
     Json detail = Json::parse((*finding)->detail_json, nullptr, false);
+    auto layer = findingLayer(store_, *digest, detail);
+    if (!layer) return sendStoreError(res, layer.error());
+    out["layer"] = std::move(*layer);
     out["detail"] = detail.is_discarded() ? Json(nullptr) : std::move(detail);
     out["digest"] = *digest;
     sendValue(res, 200, out);
@@ -833,10 +809,39 @@ class Api : public std::enable_shared_from_this<Api> {
 
 }  // namespace
 
+// (api.h)
+nlohmann::json jobJson(const store::Job& job) {
+  const store::JobRequest& request = job.request;
+  return {{"id", job.id},
+          {"kind", std::string(store::toString(request.kind))},
+          {"state", std::string(store::toString(job.state))},
+          {"registry", request.registry},
+          {"repository", request.repository},
+          {"digest", request.digest},
+          {"tag", request.tag},
+          {"platform", request.platform},
+          {"source", request.source},
+          {"target_repository", request.target_repository},
+          {"parent_digest", request.parent_digest},
+          {"parent_job_id", request.parent_job_id},
+          {"attempts", job.attempts},
+          {"max_attempts", request.max_attempts},
+          {"last_error", job.last_error},
+          {"worker", job.worker},
+          {"created_at", job.created_at},
+          {"updated_at", job.updated_at},
+          {"run_after", job.run_after},
+          {"started_at", optionalMillis(job.started_at)},
+          {"finished_at", optionalMillis(job.finished_at)}};
+}
+
 void registerApiRoutes(Server& server, store::Store& store, const Hooks& hooks, Metrics& metrics) {
   // Kept alive by the route handlers, which hold it.
   std::make_shared<Api>(store, hooks, metrics)->registerOn(server);
   registerAlertRoutes(server, store);
+  registerWhoamiRoute(server);
+  registerPostureRoutes(server, store);
+  registerPostureIngestRoutes(server, store, hooks);
 }
 
 }  // namespace bulwark::server

@@ -2,6 +2,8 @@
 // Server by its constructor. Internal to src/server.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include "server/metrics.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -9,5 +11,8 @@
 namespace bulwark::server {
 
 void registerApiRoutes(Server& server, store::Store& store, const Hooks& hooks, Metrics& metrics);
+
+// A job as the jobs routes answer it (the schema Job of docs/openapi.yaml).
+nlohmann::json jobJson(const store::Job& job);
 
 }  // namespace bulwark::server

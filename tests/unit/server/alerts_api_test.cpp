@@ -205,6 +205,29 @@ TEST(AlertRoutes, PostCountsDuplicatesAndNamesRejectedLines) {
   EXPECT_EQ(one.body["k8s_ns"], "shop");
 }
 
+TEST(AlertRoutes, AgentsAndTheirHostsAreRecordedAsSensors) {
+  Harness h;
+  // An idle agent's heartbeat: an empty batch naming its host.
+  Call beat = call(h, "POST", "/api/v1/alerts?host=node-9", h.ingest_, "");
+  ASSERT_EQ(beat.status, 200) << beat.text;
+  EXPECT_EQ(beat.body["accepted"], 0);
+  // A batch: the host of each alert too.
+  Call posted =
+      call(h, "POST", "/api/v1/alerts", h.ingest_,
+           ndjson({alertLine(1, "2026-11-24T06:00:00Z", "Terminal shell", "Warning", "node-1")}));
+  ASSERT_EQ(posted.status, 200) << posted.text;
+  auto sensors = h.store().listSensors();
+  ASSERT_TRUE(sensors) << sensors.error().message;
+  ASSERT_EQ(sensors->size(), 2U);
+  EXPECT_EQ((*sensors)[0].agent, "node-agent");
+  EXPECT_EQ((*sensors)[0].host, "node-1");
+  EXPECT_EQ((*sensors)[1].host, "node-9");
+  EXPECT_GT((*sensors)[1].last_seen, 0);
+
+  Call refused = call(h, "POST", "/api/v1/alerts?host=" + std::string(254, 'h'), h.ingest_, "");
+  EXPECT_EQ(refused.status, 400) << refused.text;
+}
+
 TEST(AlertRoutes, TokenLevels) {
   Harness h;
   const std::string body = ndjson({alertLine(1, "2026-11-24T06:00:00Z")});
@@ -288,7 +311,9 @@ TEST(AlertRoutes, BadQueriesAreClientErrorsNeverServerErrors) {
   EXPECT_EQ(call(h, "GET", "/api/v1/alerts/" + uuid(404), h.reader_).status, 404);
   EXPECT_EQ(call(h, "GET", "/api/v1/alerts/summary?by=color", h.reader_).status, 400);
   EXPECT_EQ(call(h, "GET", "/api/v1/alerts/summary?since=soon", h.reader_).status, 400);
-  EXPECT_EQ(call(h, "POST", "/api/v1/alerts", h.ingest_, "").status, 400);
+  // An empty body is an agent's heartbeat (AgentsAndTheirHostsAreRecordedAsSensors); blank
+  // lines alone hold no alert.
+  EXPECT_EQ(call(h, "POST", "/api/v1/alerts", h.ingest_, "\n\n").status, 400);
   EXPECT_EQ(
       call(h, "POST", "/api/v1/alerts", h.ingest_, std::string(kMaxAlertLines + 1, '\n')).status,
       400);
