@@ -32,6 +32,7 @@
 #include "server/metrics.h"
 #include "server/server.h"
 #include "server/service_routes.h"
+#include "server/web_assets.h"
 
 #ifndef BULWARK_VERSION
 #define BULWARK_VERSION "0.0.0"
@@ -200,6 +201,8 @@ int runServe(const ServeArgs& args) {
   if (auto added = server::registerK8sAuditRoutes(http, **store, std::move(k8s_audit)); !added) {
     return failWith(added.error().message);
   }
+  // The dashboard at / (docs/dashboard.md).
+  if (auto added = server::registerWebRoutes(http); !added) return failWith(added.error().message);
 
   std::optional<store::Millis> retention_ms;
   if (!args.alert_retention.empty()) {
@@ -242,7 +245,7 @@ int runWorker(const ServeArgs& args) {
   parts.bulwark_version = BULWARK_VERSION;
   parts.credentials = service::sealedCredentials(*box);
   // Polling, database updates and re-evaluation belong to the server; workers only scan.
-  parts.roles = {.poller = false, .db_update = false, .reevaluate = false};
+  parts.roles = {.poller = false, .db_update = false, .reevaluate = false, .posture = false};
   service::Service background(**store, *config, parts);
   if (auto started = background.start(); !started) return failWith(started.error().message);
   spdlog::info("bulwark worker: {} worker(s) on the {} store", config->workers,

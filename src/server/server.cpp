@@ -112,6 +112,7 @@ std::string_view toString(Access access) {
     case Access::Reader: return "reader";
     case Access::Ingest: return "ingest";
     case Access::Admin: return "admin";
+    case Access::AnyToken: return "any";
   }
   return "admin";
 }
@@ -122,6 +123,7 @@ bool allows(store::Role role, Access access) {
     case Access::Reader: return role == store::Role::Reader || role == store::Role::Admin;
     case Access::Ingest: return role == store::Role::Ingest || role == store::Role::Admin;
     case Access::Admin: return role == store::Role::Admin;
+    case Access::AnyToken: return true;
   }
   return false;
 }
@@ -348,7 +350,9 @@ core::Status Server::addRoute(std::string_view method, std::string_view pattern,
   route.info = RouteInfo{std::string(method), std::string(pattern), access, max_body_bytes};
   for (std::string_view segment : splitPath(pattern)) {
     const bool param = !segment.empty() && segment.front() == '{';
-    if (segment.empty() || (param && (segment.size() < 3 || segment.back() != '}'))) {
+    // "/" splits into one empty segment, which matches the request path "/" alone.
+    if ((segment.empty() && pattern != "/") ||
+        (param && (segment.size() < 3 || segment.back() != '}'))) {
       return core::fail(core::ErrorCode::Input, "bad route pattern '{}'", pattern);
     }
     route.segments.emplace_back(segment);

@@ -6,7 +6,8 @@
 // Routes are a table of (method, pattern, access, handler). The API routes are registered by the
 // constructor; other modules (registry webhooks, admission, Harbor's scanner API) plug theirs in
 // with addRoute() before start(). Patterns are OpenAPI paths: "/api/v1/jobs/{id}" — a
-// "{name}" segment matches one path segment (no '/'), available as RequestContext::param("name").
+// "{name}" segment matches one path segment (no '/'), available as RequestContext::param("name");
+// "/" is the root alone.
 //
 // Every request goes through the same steps: route lookup (404/405), authentication (401 with
 // WWW-Authenticate: Bearer, 403 for a role that is not enough), rate limit (429 with
@@ -37,10 +38,11 @@ class logger;
 namespace bulwark::server {
 
 // Who may call a route. A token of role admin may call every route; a reader token the Reader
-// routes; an ingest token the Ingest routes. Public routes need no token (they may check their
-// own secret, as the registry notification endpoint does).
-enum class Access { Public, Reader, Ingest, Admin };
-std::string_view toString(Access access);  // "public", "reader", "ingest", "admin"
+// routes; an ingest token the Ingest routes; any valid token the AnyToken routes (whoami).
+// Public routes need no token (they may check their own secret, as the registry notification
+// endpoint does).
+enum class Access { Public, Reader, Ingest, Admin, AnyToken };
+std::string_view toString(Access access);  // "public", "reader", "ingest", "admin", "any"
 bool allows(store::Role role, Access access);
 
 struct ServerOptions {
