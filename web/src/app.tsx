@@ -5,15 +5,19 @@ import { ApiClient } from './api/client';
 import type { WhoAmI } from './api/types';
 import { AppContext } from './components/context';
 import { AlertsPage } from './pages/Alerts';
+import { ContainersPage, ResourcePage } from './pages/Containers';
 import { FindingsPage } from './pages/Findings';
 import { Login } from './pages/Login';
 import { OverviewPage } from './pages/Overview';
+import { RecommendationPage, RecommendationsPage } from './pages/Recommendations';
 import { ImagesPage, RegistriesPage, RepositoriesPage } from './pages/Registries';
 import { formatHash, parseHash, type Route } from './state/hash';
 import { endSession, loadToken, takeLoginMessage } from './state/session';
 
 const NAV: { label: string; href: string; section: string }[] = [
   { label: 'Overview', href: formatHash(['overview']), section: 'overview' },
+  { label: 'Recommendations', href: formatHash(['recommendations']), section: 'recommendations' },
+  { label: 'Containers', href: formatHash(['containers']), section: 'containers' },
   { label: 'Registries', href: formatHash(['registries']), section: 'registries' },
   { label: 'Security alerts', href: formatHash(['alerts']), section: 'alerts' },
 ];
@@ -43,6 +47,14 @@ function page(route: Route) {
   if (section === 'images' && a !== undefined && b === undefined) {
     return { title: 'Findings', body: <FindingsPage digest={a} /> };
   }
+  if (section === 'recommendations' && a === undefined)
+    return { title: 'Recommendations', body: <RecommendationsPage /> };
+  if (section === 'recommendations' && b === undefined)
+    return { title: a, body: <RecommendationPage id={a} /> };
+  if (section === 'containers' && a === undefined)
+    return { title: 'Containers', body: <ContainersPage /> };
+  if (section === 'resources' && a !== undefined && b === undefined)
+    return { title: 'Resource', body: <ResourcePage id={a} /> };
   if (section === 'alerts' && a === undefined)
     return { title: 'Security alerts', body: <AlertsPage /> };
   return {
@@ -158,7 +170,8 @@ export function App() {
                   href={item.href}
                   aria-current={
                     section === item.section ||
-                    (item.section === 'registries' && section === 'images')
+                    (item.section === 'registries' && section === 'images') ||
+                    (item.section === 'containers' && section === 'resources')
                       ? 'page'
                       : undefined
                   }

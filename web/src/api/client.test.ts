@@ -42,6 +42,35 @@ describe('ApiClient', () => {
     expect(sent[0].init.method).toBe('GET');
   });
 
+  it('POSTs a JSON body and DELETEs with no body, taking 204 as done', async () => {
+    const sent: Sent[] = [];
+    const api = new ApiClient({ token: () => 't', fetch: fakeFetch(201, '{"id":3}', sent) });
+    const created = await api.post<{ id: number }>('/api/v1/posture/exemptions', { reason: 'r' });
+    expect(created.id).toBe(3);
+    expect(sent[0].init.method).toBe('POST');
+    expect(sent[0].init.body).toBe('{"reason":"r"}');
+    expect(headersOf(sent[0].init)['Content-Type']).toBe('application/json');
+    const deleting = new ApiClient({ token: () => 't', fetch: fakeFetch(204, '', sent) });
+    await expect(deleting.delete('/api/v1/posture/exemptions/3')).resolves.toBeUndefined();
+    expect(sent[1].init.method).toBe('DELETE');
+    expect(sent[1].init.body).toBeUndefined();
+  });
+
+  it("rejects a refused exemption with the server's 4xx message", async () => {
+    const api = new ApiClient({
+      token: () => 't',
+      fetch: fakeFetch(
+        409,
+        '{"error":{"code":"conflict","message":"exemption 2 already covers this; revoke it first"}}',
+      ),
+    });
+    const error = (await api
+      .post('/api/v1/posture/exemptions', {})
+      .catch((e: unknown) => e)) as ApiError;
+    expect(error.status).toBe(409);
+    expect(error.message).toBe('exemption 2 already covers this; revoke it first');
+  });
+
   it('sends no Authorization header without a token', async () => {
     const sent: Sent[] = [];
     const api = new ApiClient({ token: () => null, fetch: fakeFetch(200, '{}', sent) });

@@ -1,4 +1,4 @@
-// The one way the dashboard talks to the server: GET and PUT under /api/v1 with the session's
+// The one way the dashboard talks to the server: GET, PUT, POST and DELETE under /api/v1 with the session's
 // bearer token. Every failure becomes an ApiError carrying the server's {"error": {code,
 // message}}; a 401 also tells the app (onUnauthorized), which sends the user back to the login
 // page with the server's message.
@@ -54,6 +54,14 @@ export class ApiClient {
 
   put<T>(path: string, body: unknown, request: RequestOptions = {}): Promise<T> {
     return this.send<T>('PUT', path, JSON.stringify(body), request);
+  }
+
+  post<T>(path: string, body: unknown, request: RequestOptions = {}): Promise<T> {
+    return this.send<T>('POST', path, JSON.stringify(body), request);
+  }
+
+  delete(path: string, request: RequestOptions = {}): Promise<void> {
+    return this.send<void>('DELETE', path, undefined, request);
   }
 
   private async send<T>(

@@ -227,3 +227,124 @@ export interface PostureOverview {
   };
   top_recommendations: Recommendation[];
 }
+
+// ---- posture: recommendations, resources, exemptions (src/server/posture_api.cpp) ----------
+
+export type Health = 'unhealthy' | 'healthy' | 'not-evaluated' | 'not-applicable';
+export const HEALTHS: Health[] = ['unhealthy', 'healthy', 'not-evaluated', 'not-applicable'];
+
+export interface RecommendationFull extends Recommendation {
+  description: string;
+  remediation: string[];
+  sources: { checks: string[]; rules: string[]; derived: string[] };
+  counts: Recommendation['counts'] & { not_applicable: number; unhealthy_only: number };
+}
+
+export interface RecommendationList {
+  recommendations: RecommendationFull[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export type ExemptionCategory = 'mitigated' | 'risk-accepted' | 'false-positive';
+export const EXEMPTION_CATEGORIES: ExemptionCategory[] = [
+  'mitigated',
+  'risk-accepted',
+  'false-positive',
+];
+
+export interface Exemption {
+  id: number;
+  recommendation: string;
+  scope: string;
+  source: string;
+  category: ExemptionCategory;
+  reason: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  active: boolean;
+}
+
+export interface RecommendationDetail extends RecommendationFull {
+  control_score: ControlScore | null;
+  exemptions: Exemption[];
+}
+
+export interface PostureResource {
+  id: string;
+  key: string;
+  type: string;
+  parent_id: string;
+  name: string;
+  labels: Record<string, string>;
+  attrs: Record<string, string>;
+  first_seen: number;
+  last_seen: number;
+  gone_at: number | null;
+  ancestors: string[];
+  health: Health;
+  unhealthy: number;
+  severity: Severity;
+}
+
+export interface ResourceList {
+  resources: PostureResource[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface Evidence {
+  observed: string;
+  where: string;
+  expected: string;
+}
+
+export interface Assessment {
+  resource_id: string;
+  source: string;
+  kind: string;
+  recommendation: string;
+  control: string;
+  status: Health;
+  severity: Severity;
+  reason: string;
+  cause: string;
+  evidence: Evidence[];
+  run_id: number;
+  assessed_at: number;
+  status_since: number;
+  exempt_id: number;
+}
+
+export interface AffectedList {
+  items: { resource: PostureResource | null; assessment: Assessment }[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface AssessmentList {
+  assessments: Assessment[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface ResourceDetail {
+  resource: PostureResource;
+  breadcrumb: { id: string; type: string; name: string }[];
+  children: Record<Health, number>;
+  recommendations: {
+    id: string;
+    title: string;
+    control: string;
+    status: Health | 'exempt';
+    severity: Severity;
+    sources: number;
+  }[];
+  last_run: { id: number; kind: string; started_at: number; status: string } | null;
+}

@@ -67,3 +67,22 @@ export function PriorityBadge({ priority }: { priority: string }) {
     </span>
   );
 }
+
+// A resource's or assessment's health as a word with a shape: ✕ unhealthy, ✓ healthy, – the rest.
+const HEALTH_SHAPE: Record<string, [string, string]> = {
+  unhealthy: ['✕', 'sev-high'],
+  healthy: ['✓', 'health-ok'],
+  'not-evaluated': ['?', 'sev-unknown'],
+  'not-applicable': ['–', 'sev-unknown'],
+  exempt: ['⊘', 'sev-unknown'],
+};
+
+export function HealthBadge({ health }: { health: string }) {
+  const [shape, style] = HEALTH_SHAPE[health] ?? ['?', 'sev-unknown'];
+  return (
+    <span class={`sev ${style}`}>
+      <span aria-hidden="true">{shape} </span>
+      {health.replace('-', ' ')}
+    </span>
+  );
+}
