@@ -179,6 +179,7 @@ core::Result<PostureSyncStats> PostureSync::runOnce(store::Millis now) {
   if (!*leader) return stats;
   stats.leader = true;
   assessed_.clear();
+  registries_.clear();
   SYNC_TRY(restartOnNewCatalogue());
   SYNC_TRY(syncImages(now, stats));
   SYNC_TRY(syncResults(now, stats));
@@ -219,6 +220,7 @@ core::Status PostureSync::syncImages(store::Millis now, PostureSyncStats& stats)
     auto page = store_.imagesPushedAfter(mark, options_.page);
     if (!page) return tl::unexpected(page.error());
     for (const store::ImageKey& image : *page) SYNC_TRY(assessImage(image, now, stats));
+    SYNC_TRY(flushImages(stats));
     if (page->empty()) return {};
     mark = page->back();
     const Json next = {{"at", mark.at},
@@ -244,6 +246,7 @@ core::Status PostureSync::syncResults(store::Millis now, PostureSyncStats& stats
       for (const store::ImageKey& image : *images) SYNC_TRY(assessImage(image, now, stats));
       digests.push_back(result.key);
     }
+    SYNC_TRY(flushImages(stats));
     if (!digests.empty()) SYNC_TRY(assessRunning(digests, now, stats));
     if (page->empty()) return {};
     mark = page->back();
@@ -254,6 +257,9 @@ core::Status PostureSync::syncResults(store::Millis now, PostureSyncStats& stats
 
 core::Status PostureSync::assessImage(const store::ImageKey& key, store::Millis now,
                                       PostureSyncStats& stats) {
+  const std::string id = posture::imageResource(key.registry, key.repository, key.digest).id;
+  // In the pending batch already, or written earlier in this pass (from the other feed).
+  if (image_batch_ids_.count(id) != 0 || assessed_.count(id) != 0) return {};
   auto found = store_.findImage(key.registry, key.repository, key.digest);
   if (!found) return tl::unexpected(found.error());
   if (!*found) return {};  // removed since the feed listed it
@@ -262,12 +268,16 @@ core::Status PostureSync::assessImage(const store::ImageKey& key, store::Millis 
   context.now_ms = now;
 
   Resource registry = posture::registryResource(key.registry);
-  auto stored_registry = store_.findRegistry(key.registry);
-  if (!stored_registry) return tl::unexpected(stored_registry.error());
-  if (*stored_registry) {
-    registry.attrs["url"] = (*stored_registry)->url;
-    registry.attrs["poll_interval_s"] = std::to_string((*stored_registry)->poll_interval_s);
-    registry.first_seen = (*stored_registry)->created_at;
+  auto known = registries_.find(key.registry);
+  if (known == registries_.end()) {
+    auto stored_registry = store_.findRegistry(key.registry);
+    if (!stored_registry) return tl::unexpected(stored_registry.error());
+    known = registries_.emplace(key.registry, std::move(*stored_registry)).first;
+  }
+  if (known->second) {
+    registry.attrs["url"] = known->second->url;
+    registry.attrs["poll_interval_s"] = std::to_string(known->second->poll_interval_s);
+    registry.first_seen = known->second->created_at;
   }
   Resource repository = posture::repositoryResource(key.registry, key.repository);
   Resource resource = posture::imageResource(key.registry, key.repository, key.digest);
@@ -307,26 +317,37 @@ core::Status PostureSync::assessImage(const store::ImageKey& key, store::Millis 
   state.pushed_at = image.last_pushed;
   if (image.scan) state.scanned_at = image.scan->scanned_at;
 
-  store::AssessmentBatch batch;
+  // Into the pending batch (flushImages writes a page of images in one transaction).
+  store::AssessmentBatch& batch = images_;
   batch.at = now;
   batch.cause = "scan";
-  batch.resources = {registry, repository, resource};
-  batch.assessments = posture::assessImageVulnerabilities(catalogue_, resource.id, counts, context);
-  if (auto scan = posture::assessScan(catalogue_, resource.id, state, context)) {
+  for (Resource* r : {&registry, &repository, &resource}) {
+    if (image_batch_ids_.insert(r->id).second) batch.resources.push_back(std::move(*r));
+  }
+  for (auto& assessment : posture::assessImageVulnerabilities(catalogue_, id, counts, context)) {
+    batch.assessments.push_back(std::move(assessment));
+  }
+  if (auto scan = posture::assessScan(catalogue_, id, state, context)) {
     batch.assessments.push_back(std::move(*scan));
   }
   auto checks = store_.resultChecks(key.digest);
   if (!checks) return tl::unexpected(checks.error());
   for (const store::ResultCheck& row : *checks) {
-    if (auto assessment =
-            posture::assessCheck(catalogue_, resource.id, fromResultCheck(row), context)) {
+    if (auto assessment = posture::assessCheck(catalogue_, id, fromResultCheck(row), context)) {
       batch.assessments.push_back(std::move(*assessment));
     }
   }
-  auto applied = store_.applyAssessments(batch);
-  if (!applied) return tl::unexpected(applied.error());
-  assessed_.insert(resource.id);
+  assessed_.insert(id);
   ++stats.images;
+  return {};
+}
+
+core::Status PostureSync::flushImages(PostureSyncStats& stats) {
+  if (images_.resources.empty()) return {};
+  auto applied = store_.applyAssessments(images_);
+  images_ = {};
+  image_batch_ids_.clear();
+  if (!applied) return tl::unexpected(applied.error());
   stats.changes += applied->changes;
   return {};
 }
@@ -418,12 +439,20 @@ core::Status PostureSync::syncAlerts(store::Millis now, PostureSyncStats& stats)
     auto page = store_.alertsReceivedAfter(mark, options_.page);
     if (!page) return tl::unexpected(page.error());
     std::set<std::string> resources;
+    // Alerts of one page mostly come from a few containers: each is resolved once.
+    std::map<std::string, std::string, std::less<>> resolved_ids;
     for (const store::AlertRecord& alert : *page) {
       std::string resource_id = alert.resource_id;
       if (resource_id.empty()) {
-        auto resolved = resolveAlert(alert, now);
-        if (!resolved) return tl::unexpected(resolved.error());
-        resource_id = std::move(*resolved);
+        const std::string where = fmt::format("{}\n{}\n{}\n{}\n{}", alert.source, alert.agent,
+                                              alert.host, alert.container_id, alert.k8s_ns);
+        auto known = resolved_ids.find(where);
+        if (known == resolved_ids.end()) {
+          auto resolved = resolveAlert(alert, now);
+          if (!resolved) return tl::unexpected(resolved.error());
+          known = resolved_ids.emplace(where, std::move(*resolved)).first;
+        }
+        resource_id = known->second;
         SYNC_TRY(store_.setAlertResource(alert.alert_id, resource_id));
       }
       if (!alert.simulated) resources.insert(resource_id);
@@ -602,8 +631,11 @@ core::Status PostureSync::recheckImages(store::Millis now, bool all, PostureSync
     if (!all && waiting.count(record.resource.id) == 0) continue;
     if (assessed_.count(record.resource.id) != 0) continue;  // this pass, from a feed
     SYNC_TRY(assessImage({registry->second, repository->second, digest->second, 0}, now, stats));
+    if (images_.resources.size() >= static_cast<std::size_t>(options_.page)) {
+      SYNC_TRY(flushImages(stats));
+    }
   }
-  return {};
+  return flushImages(stats);
 }
 
 core::Status PostureSync::updateScore(store::Millis now, PostureSyncStats& stats) {

@@ -91,8 +91,10 @@ class PostureSync {
   core::Status syncSensors(store::Millis now, PostureSyncStats& stats);
   // `scan` again for images waiting for theirs, or (all) for every registry image.
   core::Status recheckImages(store::Millis now, bool all, PostureSyncStats& stats);
+  // Adds an image row's resources and assessments to images_; flushImages writes them.
   core::Status assessImage(const store::ImageKey& image, store::Millis now,
                            PostureSyncStats& stats);
+  core::Status flushImages(PostureSyncStats& stats);
   core::Status assessRunning(const std::vector<std::string>& digests, store::Millis now,
                              PostureSyncStats& stats);
   core::Status assessAlertsOf(const std::string& resource_id, store::Millis now,
@@ -106,7 +108,10 @@ class PostureSync {
   PostureSyncOptions options_;
   store::Millis last_alert_check_ = 0;
   store::Millis last_image_check_ = 0;
-  std::set<std::string, std::less<>> assessed_;    // images assessed in this pass
+  std::set<std::string, std::less<>> assessed_;         // images assessed in this pass
+  store::AssessmentBatch images_;                       // image assessments not written yet
+  std::set<std::string, std::less<>> image_batch_ids_;  // the resources in images_
+  std::map<std::string, std::optional<store::Registry>, std::less<>> registries_;  // this pass
   std::set<std::string, std::less<>> live_roots_;  // hosts and clusters a live sensor watches
   std::optional<store::ScorePoint> last_total_;    // the last point appended (or read)
   std::mutex mutex_;
