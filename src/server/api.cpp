@@ -11,6 +11,7 @@
 #include "server/api_bodies.h"
 #include "server/posture_api.h"
 #include "server/posture_ingest_api.h"
+#include "server/posture_query.h"
 #include "server/query.h"
 #include "server/tokens.h"
 #include "server/whoami_api.h"
@@ -38,27 +39,6 @@ void sendStoreError(Response& res, const core::Error& error) {
     case core::ErrorCode::Input: sendError(res, 400, "bad_request", error.message); return;
     default: sendError(res, 500, "store_error", "the store failed: " + error.message); return;
   }
-}
-
-std::string severityName(model::Severity severity) {
-  switch (severity) {
-    case model::Severity::Critical: return "critical";
-    case model::Severity::High: return "high";
-    case model::Severity::Medium: return "medium";
-    case model::Severity::Low: return "low";
-    case model::Severity::Negligible: return "negligible";
-    case model::Severity::Unknown: return "unknown";
-  }
-  return "unknown";
-}
-
-std::optional<model::Severity> parseSeverityName(std::string_view text) {
-  for (auto severity :
-       {model::Severity::Critical, model::Severity::High, model::Severity::Medium,
-        model::Severity::Low, model::Severity::Negligible, model::Severity::Unknown}) {
-    if (text == severityName(severity)) return severity;
-  }
-  return std::nullopt;
 }
 
 Json optionalMillis(const std::optional<store::Millis>& at) {
@@ -127,7 +107,7 @@ Json findingJson(const store::FindingRecord& finding) {
           {"installed_version", finding.installed_version},
           {"fixed_version", finding.fixed_version},
           {"fixable", !finding.fixed_version.empty()},
-          {"severity", severityName(finding.severity)},
+          {"severity", std::string(severityText(finding.severity))},
           {"first_seen", finding.first_seen}};
 }
 
@@ -136,7 +116,7 @@ Json changeJson(const store::FindingChange& change) {
           {"vulnerability_id", change.vulnerability_id},
           {"package_name", change.package_name},
           {"installed_version", change.installed_version},
-          {"severity", severityName(change.severity)},
+          {"severity", std::string(severityText(change.severity))},
           {"db_build_id", change.db_build_id},
           {"at", change.at}};
 }
@@ -541,7 +521,7 @@ class Api : public std::enable_shared_from_this<Api> {
     store::FindingQuery query;
     const std::string severity = context.query("severity");
     if (!severity.empty()) {
-      query.min_severity = parseSeverityName(severity);
+      query.min_severity = parseSeverityText(severity);
       if (!query.min_severity) {
         return sendError(res, 400, "bad_request",
                          "'severity' must be critical, high, medium, low, negligible or unknown");
