@@ -60,9 +60,10 @@ TEST(ServiceE2E, PushedImageIsScannedAndItsFindingsServed) {
   EXPECT_NE(res->body.find("iconv"), std::string::npos) << res->body;
 
   // The job that did it is visible.
-  res = service.get("/api/v1/jobs?digest=" + digest, service.admin());
-  ASSERT_TRUE(res);
-  const Json jobs = Json::parse(res->body);
+  // The scan is stored before its job is marked done (two commits): wait for the job too.
+  Json jobs = service.waitFor("/api/v1/jobs?digest=" + digest, [](const Json& j) {
+    return j.contains("jobs") && !j["jobs"].empty() && j["jobs"][0]["state"] == "done";
+  });
   ASSERT_GE(jobs["jobs"].size(), 1U) << jobs.dump(2);
   EXPECT_EQ(jobs["jobs"][0]["state"], "done");
   EXPECT_EQ(jobs["jobs"][0]["source"], "webhook:distribution");

@@ -163,9 +163,10 @@ TEST(ServiceTlsE2E, ImageInAPasswordProtectedTlsRegistryIsScannedWithTheSealedPa
   ASSERT_EQ(findings["total"], 1) << findings.dump(2);
   EXPECT_EQ(findings["findings"][0]["vulnerability_id"], "CVE-2024-2961");
 
-  res = service.get("/api/v1/jobs?digest=" + digest, service.admin());
-  ASSERT_TRUE(res);
-  const Json jobs = Json::parse(res->body);
+  // The scan is stored before its job is marked done (two commits): wait for the job too.
+  Json jobs = service.waitFor("/api/v1/jobs?digest=" + digest, [](const Json& j) {
+    return j.contains("jobs") && !j["jobs"].empty() && j["jobs"][0]["state"] == "done";
+  });
   ASSERT_EQ(jobs["jobs"].size(), 1U) << jobs.dump(2);
   EXPECT_EQ(jobs["jobs"][0]["state"], "done");
   EXPECT_EQ(jobs["jobs"][0]["attempts"], 1) << jobs.dump(2);
