@@ -5,7 +5,6 @@
 #include <chrono>
 #include <memory>
 #include <set>
-#include <stdexcept>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -14,6 +13,7 @@
 #include "core/text.h"
 #include "server/posture_query.h"
 #include "server/query.h"
+#include "server/routes.h"
 
 namespace bulwark::server {
 namespace {
@@ -57,6 +57,7 @@ Json alertJson(const store::AlertRecord& alert) {
           {"status", std::string(model::toString(alert.status))},
           {"status_at", alert.status_at ? Json(*alert.status_at) : Json(nullptr)},
           {"status_by", alert.status_by},
+          {"status_comment", alert.status_comment},
           {"resource_id", alert.resource_id}};
 }
 
@@ -86,26 +87,16 @@ class AlertsApi : public std::enable_shared_from_this<AlertsApi> {
   explicit AlertsApi(store::Store& store) : store_(store) {}
 
   void registerOn(Server& server) {
-    add(server, "POST", "/api/v1/alerts", Access::Ingest, &AlertsApi::postAlerts);
-    add(server, "GET", "/api/v1/alerts", Access::Reader, &AlertsApi::listAlerts);
+    const MemberRoutes routes(server, shared_from_this());
+    routes.add("POST", "/api/v1/alerts", Access::Ingest, &AlertsApi::postAlerts);
+    routes.add("GET", "/api/v1/alerts", Access::Reader, &AlertsApi::listAlerts);
     // Before /api/v1/alerts/{id}: the first route whose pattern matches serves.
-    add(server, "GET", "/api/v1/alerts/summary", Access::Reader, &AlertsApi::summary);
-    add(server, "GET", "/api/v1/alerts/{id}", Access::Reader, &AlertsApi::getAlert);
-    add(server, "PUT", "/api/v1/alerts/{id}/status", Access::Admin, &AlertsApi::setStatus);
+    routes.add("GET", "/api/v1/alerts/summary", Access::Reader, &AlertsApi::summary);
+    routes.add("GET", "/api/v1/alerts/{id}", Access::Reader, &AlertsApi::getAlert);
+    routes.add("PUT", "/api/v1/alerts/{id}/status", Access::Admin, &AlertsApi::setStatus);
   }
 
  private:
-  using Method = void (AlertsApi::*)(const RequestContext&, Response&);
-
-  void add(Server& server, const char* method, const char* pattern, Access access, Method handler) {
-    auto added = server.addRoute(
-        method, pattern, access,
-        [self = shared_from_this(), handler](const RequestContext& context, Response& res) {
-          (self.get()->*handler)(context, res);
-        });
-    if (!added) throw std::logic_error(added.error().message);
-  }
-
   // The sender watches the hosts it reports for (posture: the runtime sensor, BW-REC-061): the
   // host its requests name (`?host=`, also on an empty batch: the agent's heartbeat) and the
   // host of each alert. A failure here costs no alert: logged.
@@ -229,8 +220,8 @@ class AlertsApi : public std::enable_shared_from_this<AlertsApi> {
     sendJson(res, 200, dump(alertJson(**alert)));
   }
 
-  // PUT /api/v1/alerts/{id}/status: triage. The comment is accepted and not stored yet (the
-  // store keeps who set the status and when).
+  // PUT /api/v1/alerts/{id}/status: triage. The store keeps the status with who set it, when and
+  // the comment (replaced by each call). The comment is the caller's text: never logged.
   void setStatus(const RequestContext& context, Response& res) {
     const std::string id = context.param("id");
     if (!validUuid(id)) return sendError(res, 400, "bad_request", "the alert id must be a UUID");
@@ -238,7 +229,7 @@ class AlertsApi : public std::enable_shared_from_this<AlertsApi> {
     if (!body) return sendError(res, 400, "bad_request", body.error().message);
     const std::string alert_id = core::asciiLower(id);
     const std::string by = context.token ? context.token->name : std::string();
-    auto set = store_.setAlertStatus(alert_id, body->status, by, store::nowMillis());
+    auto set = store_.setAlertStatus(alert_id, body->status, by, store::nowMillis(), body->comment);
     if (!set) {
       if (set.error().code == ErrorCode::NotFound) {
         return sendError(res, 404, "not_found", fmt::format("no alert {}", id));

@@ -7,12 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/service/inventory_codec.h"
+#include "posture/resource_key.h"
 #include "server/alerts_api.h"
 #include "server/api_bodies.h"
 #include "server/posture_api.h"
 #include "server/posture_ingest_api.h"
 #include "server/posture_query.h"
 #include "server/query.h"
+#include "server/routes.h"
 #include "server/tokens.h"
 #include "server/whoami_api.h"
 
@@ -231,47 +233,36 @@ class Api : public std::enable_shared_from_this<Api> {
       : store_(store), hooks_(hooks), metrics_(metrics) {}
 
   void registerOn(Server& server) {
+    const MemberRoutes routes(server, shared_from_this());
     using A = Access;
-    add(server, "GET", "/healthz", A::Public, &Api::healthz);
-    add(server, "GET", "/readyz", A::Public, &Api::readyz);
-    add(server, "GET", "/metrics", A::Reader, &Api::metrics);
-    add(server, "GET", "/api/v1/status", A::Reader, &Api::status);
-    add(server, "GET", "/api/v1/tokens", A::Admin, &Api::listTokens);
-    add(server, "POST", "/api/v1/tokens", A::Admin, &Api::createToken);
-    add(server, "DELETE", "/api/v1/tokens/{id}", A::Admin, &Api::revokeToken);
-    add(server, "GET", "/api/v1/registries", A::Reader, &Api::listRegistries);
-    add(server, "POST", "/api/v1/registries", A::Admin, &Api::addRegistry);
-    add(server, "GET", "/api/v1/registries/{name}", A::Reader, &Api::getRegistry);
-    add(server, "DELETE", "/api/v1/registries/{name}", A::Admin, &Api::removeRegistry);
-    add(server, "GET", "/api/v1/registries/{name}/repositories", A::Reader, &Api::listRepositories);
-    add(server, "GET", "/api/v1/registries/{name}/images", A::Reader, &Api::listImages);
-    add(server, "GET", "/api/v1/registries/{name}/tags/{tag}", A::Reader, &Api::getTag);
-    add(server, "GET", "/api/v1/images/{digest}", A::Reader, &Api::getImage);
-    add(server, "GET", "/api/v1/images/{digest}/findings", A::Reader, &Api::listFindings);
-    add(server, "GET", "/api/v1/images/{digest}/findings/{vulnerability_id}", A::Reader,
-        &Api::getFinding);
-    add(server, "GET", "/api/v1/images/{digest}/inventory", A::Reader, &Api::getInventory);
-    add(server, "GET", "/api/v1/images/{digest}/changes", A::Reader, &Api::listChanges);
-    add(server, "GET", "/api/v1/images/{digest}/decisions", A::Reader, &Api::listDecisions);
-    add(server, "POST", "/api/v1/scans", A::Ingest, &Api::requestScan);
-    add(server, "GET", "/api/v1/jobs", A::Reader, &Api::listJobs);
-    add(server, "GET", "/api/v1/jobs/{id}", A::Reader, &Api::getJob);
-    add(server, "POST", "/api/v1/reevaluate", A::Admin, &Api::reevaluate);
+    routes.add("GET", "/healthz", A::Public, &Api::healthz);
+    routes.add("GET", "/readyz", A::Public, &Api::readyz);
+    routes.add("GET", "/metrics", A::Reader, &Api::metrics);
+    routes.add("GET", "/api/v1/status", A::Reader, &Api::status);
+    routes.add("GET", "/api/v1/tokens", A::Admin, &Api::listTokens);
+    routes.add("POST", "/api/v1/tokens", A::Admin, &Api::createToken);
+    routes.add("DELETE", "/api/v1/tokens/{id}", A::Admin, &Api::revokeToken);
+    routes.add("GET", "/api/v1/registries", A::Reader, &Api::listRegistries);
+    routes.add("POST", "/api/v1/registries", A::Admin, &Api::addRegistry);
+    routes.add("GET", "/api/v1/registries/{name}", A::Reader, &Api::getRegistry);
+    routes.add("DELETE", "/api/v1/registries/{name}", A::Admin, &Api::removeRegistry);
+    routes.add("GET", "/api/v1/registries/{name}/repositories", A::Reader, &Api::listRepositories);
+    routes.add("GET", "/api/v1/registries/{name}/images", A::Reader, &Api::listImages);
+    routes.add("GET", "/api/v1/registries/{name}/tags/{tag}", A::Reader, &Api::getTag);
+    routes.add("GET", "/api/v1/images/{digest}", A::Reader, &Api::getImage);
+    routes.add("GET", "/api/v1/images/{digest}/findings", A::Reader, &Api::listFindings);
+    routes.add("GET", "/api/v1/images/{digest}/findings/{vulnerability_id}", A::Reader,
+               &Api::getFinding);
+    routes.add("GET", "/api/v1/images/{digest}/inventory", A::Reader, &Api::getInventory);
+    routes.add("GET", "/api/v1/images/{digest}/changes", A::Reader, &Api::listChanges);
+    routes.add("GET", "/api/v1/images/{digest}/decisions", A::Reader, &Api::listDecisions);
+    routes.add("POST", "/api/v1/scans", A::Ingest, &Api::requestScan);
+    routes.add("GET", "/api/v1/jobs", A::Reader, &Api::listJobs);
+    routes.add("GET", "/api/v1/jobs/{id}", A::Reader, &Api::getJob);
+    routes.add("POST", "/api/v1/reevaluate", A::Admin, &Api::reevaluate);
   }
 
  private:
-  using Method = void (Api::*)(const RequestContext&, Response&);
-
-  void add(Server& server, const char* method, const char* pattern, Access access, Method handler) {
-    // The table above is static: a failure here is a programming error caught by the tests.
-    auto added = server.addRoute(
-        method, pattern, access,
-        [self = shared_from_this(), handler](const RequestContext& context, Response& res) {
-          (self.get()->*handler)(context, res);
-        });
-    if (!added) throw std::logic_error(added.error().message);
-  }
-
   void healthz(const RequestContext&, Response& res) { sendValue(res, 200, {{"status", "ok"}}); }
 
   void readyz(const RequestContext&, Response& res) {
@@ -484,19 +475,50 @@ class Api : public std::enable_shared_from_this<Api> {
       auto image = store_.findImage(registry, repository, digest);
       if (!image) return sendStoreError(res, image.error());
       if (!*image) return sendError(res, 404, "not_found", "no such image in that repository");
-      return sendValue(res, 200, imageJson(**image));
+      auto repositories = imageRepositories(digest);
+      if (!repositories) return sendStoreError(res, repositories.error());
+      Json out = imageJson(**image);
+      out["resource_id"] = nullptr;
+      for (const Json& place : *repositories) {
+        if (place["registry"] == registry && place["repository"] == repository) {
+          out["resource_id"] = place["resource_id"];
+        }
+      }
+      out["repositories"] = std::move(*repositories);
+      return sendValue(res, 200, out);
     }
     auto metadata = store_.resultMetadata(digest);
     if (!metadata) return sendStoreError(res, metadata.error());
     if (!*metadata) return sendError(res, 404, "not_found", "no scan result for this digest");
     auto counts = digestCounts(store_, digest);
     if (!counts) return sendStoreError(res, counts.error());
+    auto repositories = imageRepositories(digest);
+    if (!repositories) return sendStoreError(res, repositories.error());
     sendValue(res, 200,
               {{"digest", digest},
                {"tags", Json::array()},
                {"scanned", true},
                {"scan", scanJson(**metadata)},
-               {"counts", countsJson(*counts)}});
+               {"counts", countsJson(*counts)},
+               {"repositories", std::move(*repositories)}});
+  }
+
+  // Every registry and repository the digest was pushed to, with the posture resource of the
+  // image there (posture/resource_key.h): [{"registry", "repository", "resource_id"}], by
+  // registry and repository. resource_id is null until the posture sync has that resource.
+  core::Result<Json> imageRepositories(const std::string& digest) {
+    auto places = store_.imagesOfDigest(digest);
+    if (!places) return tl::unexpected(places.error());
+    Json out = Json::array();
+    for (const store::ImageKey& place : *places) {
+      const std::string id = posture::imageResource(place.registry, place.repository, digest).id;
+      auto resource = store_.getResource(id);
+      if (!resource) return tl::unexpected(resource.error());
+      out.push_back({{"registry", place.registry},
+                     {"repository", place.repository},
+                     {"resource_id", *resource ? Json(id) : Json(nullptr)}});
+    }
+    return out;
   }
 
   // The digest in the path when it has a scan result; else nullopt with 400/404 sent.
@@ -820,7 +842,7 @@ void registerApiRoutes(Server& server, store::Store& store, const Hooks& hooks, 
   std::make_shared<Api>(store, hooks, metrics)->registerOn(server);
   registerAlertRoutes(server, store);
   registerWhoamiRoute(server);
-  registerPostureRoutes(server, store);
+  registerPostureRoutes(server, store, hooks);
   registerPostureIngestRoutes(server, store, hooks);
 }
 

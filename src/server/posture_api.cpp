@@ -1,8 +1,10 @@
 #include "server/posture_api.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <utility>
 
@@ -19,6 +21,7 @@
 #include "server/alert_ndjson.h"
 #include "server/posture_query.h"
 #include "server/query.h"
+#include "server/routes.h"
 
 namespace bulwark::server {
 namespace {
@@ -65,6 +68,31 @@ Json storedJson(const std::string& text, Json fallback) {
   Json value = Json::parse(text, nullptr, false);
   if (value.is_discarded() || value.type() != fallback.type()) return fallback;
   return value;
+}
+
+// The request's query parameters with each `label` taken whole after its first '=' from the raw
+// target: `label=env=prod` is the label env=prod (httplib keeps the text after the last '=').
+QueryParams labelledParams(const httplib::Request& request) {
+  QueryParams params = request.params;
+  params.erase("label");
+  const auto question = request.target.find('?');
+  if (question == std::string::npos) return params;
+  std::string_view rest = std::string_view(request.target).substr(question + 1);
+  rest = rest.substr(0, rest.find('#'));
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    const auto equals = pair.find('=');  // npos: "label" alone, an empty (bad) label
+    if (httplib::detail::decode_url(std::string(pair.substr(0, equals)), true) == "label") {
+      params.emplace("label",
+                     equals == std::string_view::npos
+                         ? std::string()
+                         : httplib::detail::decode_url(std::string(pair.substr(equals + 1)), true));
+    }
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return params;
 }
 
 // "/a/b/c/" → ["a", "b", "c"]
@@ -237,51 +265,40 @@ Json recommendationJson(const RecommendationView& view) {
 
 class PostureApi : public std::enable_shared_from_this<PostureApi> {
  public:
-  PostureApi(store::Store& store, posture::Catalogue catalogue)
-      : store_(store), catalogue_(std::move(catalogue)) {}
+  PostureApi(store::Store& store, posture::Catalogue catalogue,
+             std::function<std::vector<PostureTargetInfo>()> targets)
+      : store_(store), catalogue_(std::move(catalogue)), targets_(std::move(targets)) {}
 
   void registerOn(Server& server) {
+    const MemberRoutes routes(server, shared_from_this());
     using A = Access;
-    add(server, "GET", "/api/v1/posture/overview", A::Reader, &PostureApi::overview);
-    add(server, "GET", "/api/v1/posture/score", A::Reader, &PostureApi::score);
-    add(server, "GET", "/api/v1/posture/score/history", A::Reader, &PostureApi::scoreHistory);
-    add(server, "GET", "/api/v1/posture/recommendations", A::Reader,
-        &PostureApi::listRecommendations);
-    add(server, "GET", "/api/v1/posture/recommendations/{id}", A::Reader,
-        &PostureApi::getRecommendation);
-    add(server, "GET", "/api/v1/posture/recommendations/{id}/resources", A::Reader,
-        &PostureApi::recommendationResources);
-    add(server, "GET", "/api/v1/posture/resources", A::Reader, &PostureApi::listResources);
-    add(server, "GET", "/api/v1/posture/resources/{id}", A::Reader, &PostureApi::getResource);
-    add(server, "GET", "/api/v1/posture/resources/{id}/children", A::Reader,
-        &PostureApi::listChildren);
-    add(server, "GET", "/api/v1/posture/resources/{id}/assessments", A::Reader,
-        &PostureApi::listAssessments);
-    add(server, "GET", "/api/v1/posture/resources/{id}/history", A::Reader,
-        &PostureApi::resourceHistory);
-    add(server, "GET", "/api/v1/posture/exemptions", A::Reader, &PostureApi::listExemptions);
-    add(server, "POST", "/api/v1/posture/exemptions", A::Admin, &PostureApi::createExemption);
-    add(server, "GET", "/api/v1/posture/exemptions/{id}", A::Reader, &PostureApi::getExemption);
-    add(server, "DELETE", "/api/v1/posture/exemptions/{id}", A::Admin,
-        &PostureApi::revokeExemption);
-    add(server, "GET", "/api/v1/posture/findings", A::Reader, &PostureApi::listFindings);
-    add(server, "GET", "/api/v1/posture/runs", A::Reader, &PostureApi::listRuns);
-    add(server, "GET", "/api/v1/posture/schedules", A::Reader, &PostureApi::listSchedules);
+    routes.add("GET", "/api/v1/posture/overview", A::Reader, &PostureApi::overview);
+    routes.add("GET", "/api/v1/posture/score", A::Reader, &PostureApi::score);
+    routes.add("GET", "/api/v1/posture/score/history", A::Reader, &PostureApi::scoreHistory);
+    routes.add("GET", "/api/v1/posture/recommendations", A::Reader,
+               &PostureApi::listRecommendations);
+    routes.add("GET", "/api/v1/posture/recommendations/{id}", A::Reader,
+               &PostureApi::getRecommendation);
+    routes.add("GET", "/api/v1/posture/recommendations/{id}/resources", A::Reader,
+               &PostureApi::recommendationResources);
+    routes.add("GET", "/api/v1/posture/resources", A::Reader, &PostureApi::listResources);
+    routes.add("GET", "/api/v1/posture/resources/{id}", A::Reader, &PostureApi::getResource);
+    routes.add("GET", "/api/v1/posture/resources/{id}/children", A::Reader,
+               &PostureApi::listChildren);
+    routes.add("GET", "/api/v1/posture/resources/{id}/assessments", A::Reader,
+               &PostureApi::listAssessments);
+    routes.add("GET", "/api/v1/posture/resources/{id}/history", A::Reader,
+               &PostureApi::resourceHistory);
+    routes.add("GET", "/api/v1/posture/exemptions", A::Reader, &PostureApi::listExemptions);
+    routes.add("POST", "/api/v1/posture/exemptions", A::Admin, &PostureApi::createExemption);
+    routes.add("GET", "/api/v1/posture/exemptions/{id}", A::Reader, &PostureApi::getExemption);
+    routes.add("DELETE", "/api/v1/posture/exemptions/{id}", A::Admin, &PostureApi::revokeExemption);
+    routes.add("GET", "/api/v1/posture/findings", A::Reader, &PostureApi::listFindings);
+    routes.add("GET", "/api/v1/posture/runs", A::Reader, &PostureApi::listRuns);
+    routes.add("GET", "/api/v1/posture/schedules", A::Reader, &PostureApi::listSchedules);
   }
 
  private:
-  using Method = void (PostureApi::*)(const RequestContext&, Response&);
-
-  void add(Server& server, const char* method, const char* pattern, Access access, Method handler) {
-    // The table above is static: a failure here is a programming error caught by the tests.
-    auto added = server.addRoute(
-        method, pattern, access,
-        [self = shared_from_this(), handler](const RequestContext& context, Response& res) {
-          (self.get()->*handler)(context, res);
-        });
-    if (!added) throw std::logic_error(added.error().message);
-  }
-
   // ---- shared lookups -------------------------------------------------------------------
 
   // The current score from the store's counts: live, so an exemption shows at once.
@@ -597,13 +614,13 @@ class PostureApi : public std::enable_shared_from_this<PostureApi> {
   }
 
   void listResources(const RequestContext& context, Response& res) {
-    auto query = parseResourceQuery(context.http.params);
+    auto query = parseResourceQuery(labelledParams(context.http));
     if (!query) return sendError(res, 400, "bad_request", query.error().message);
     sendResources(*query, res);
   }
 
   void listChildren(const RequestContext& context, Response& res) {
-    auto query = parseResourceQuery(context.http.params);
+    auto query = parseResourceQuery(labelledParams(context.http));
     if (!query) return sendError(res, 400, "bad_request", query.error().message);
     if (query->parent_id) {
       return sendError(res, 400, "bad_request", "the parent is the path's resource: drop 'parent'");
@@ -852,42 +869,75 @@ class PostureApi : public std::enable_shared_from_this<PostureApi> {
     if (!query) return sendError(res, 400, "bad_request", query.error().message);
     auto runs = store_.listRuns(*query);
     if (!runs) return sendStoreError(res, runs.error());
+    auto total = store_.countRuns(*query);
+    if (!total) return sendStoreError(res, total.error());
     Json items = Json::array();
     for (const auto& run : *runs) items.push_back(runJson(run));
     sendValue(res, 200,
-              {{"runs", std::move(items)}, {"limit", query->limit}, {"offset", query->offset}});
+              {{"runs", std::move(items)},
+               {"total", *total},
+               {"limit", query->limit},
+               {"offset", query->offset}});
   }
 
+  // The stored schedules (every server's), each with what this server's configuration says
+  // of it; then this server's targets that have no schedule yet (a Docker host whose name is
+  // still to be learnt).
   void listSchedules(const RequestContext&, Response& res) {
     auto schedules = store_.listSchedules();
     if (!schedules) return sendStoreError(res, schedules.error());
+    std::vector<PostureTargetInfo> targets;
+    if (targets_) targets = targets_();
+    const auto configured = [](Json& item, const PostureTargetInfo* target) {
+      item["configured"] = target != nullptr;
+      item["kind"] = target != nullptr ? Json(target->kind) : Json(nullptr);
+      item["name"] = target != nullptr ? Json(target->name) : Json(nullptr);
+      item["interval_ms"] = target != nullptr ? Json(target->interval_ms) : Json(nullptr);
+    };
     Json items = Json::array();
+    std::set<std::string, std::less<>> listed;
     for (const auto& schedule : *schedules) {
       store::PostureRunQuery runs;
       runs.target_key = schedule.target_key;
       runs.limit = 1;
       auto last = store_.listRuns(runs);
       if (!last) return sendStoreError(res, last.error());
-      items.push_back({{"target", schedule.target_key},
-                       {"next_run_at", schedule.next_run_at},
-                       {"last_run_id", schedule.last_run_id},
-                       {"last_run", last->empty() ? Json(nullptr) : runJson(last->front())}});
+      Json item = {{"target", schedule.target_key},
+                   {"next_run_at", schedule.next_run_at},
+                   {"last_run_id", schedule.last_run_id},
+                   {"last_run", last->empty() ? Json(nullptr) : runJson(last->front())}};
+      const auto target = std::find_if(targets.begin(), targets.end(),
+                                       [&](const auto& t) { return t.key == schedule.target_key; });
+      configured(item, target != targets.end() ? &*target : nullptr);
+      listed.insert(schedule.target_key);
+      items.push_back(std::move(item));
+    }
+    for (const auto& target : targets) {
+      if (!target.key.empty() && listed.contains(target.key)) continue;
+      Json item = {{"target", target.key.empty() ? Json(nullptr) : Json(target.key)},
+                   {"next_run_at", nullptr},
+                   {"last_run_id", 0},
+                   {"last_run", nullptr}};
+      configured(item, &target);
+      items.push_back(std::move(item));
     }
     sendValue(res, 200, {{"schedules", std::move(items)}});
   }
 
   store::Store& store_;
   posture::Catalogue catalogue_;
+  std::function<std::vector<PostureTargetInfo>()> targets_;
 };
 
 }  // namespace
 
-void registerPostureRoutes(Server& server, store::Store& store) {
+void registerPostureRoutes(Server& server, store::Store& store, const Hooks& hooks) {
   // The catalogue is embedded in the binary: failing to load it is a build defect.
   auto catalogue = posture::builtinCatalogue();
   if (!catalogue) throw std::logic_error("the built-in catalogue: " + catalogue.error().message);
   // Kept alive by the route handlers, which hold it.
-  std::make_shared<PostureApi>(store, std::move(*catalogue))->registerOn(server);
+  std::make_shared<PostureApi>(store, std::move(*catalogue), hooks.posture_targets)
+      ->registerOn(server);
 }
 
 }  // namespace bulwark::server

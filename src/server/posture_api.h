@@ -12,6 +12,6 @@
 namespace bulwark::server {
 
 // Called by registerApiRoutes.
-void registerPostureRoutes(Server& server, store::Store& store);
+void registerPostureRoutes(Server& server, store::Store& store, const Hooks& hooks);
 
 }  // namespace bulwark::server

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
+#include <map>
 #include <stdexcept>
 #include <tuple>
 #include <utility>
@@ -9,6 +11,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
+#include "core/utf8.h"
 #include "posture/resource_key.h"
 #include "server/alert_ndjson.h"
 #include "server/api_bodies.h"
@@ -22,6 +26,7 @@ using Json = nlohmann::json;
 constexpr store::Millis kDefaultScoreWindowMs = std::int64_t{30} * 24 * 3600 * 1000;
 constexpr std::size_t kMaxCommentBytes = 1000;
 constexpr std::size_t kMaxBodyTextBytes = 4096;
+constexpr std::size_t kMaxLabelFilters = 16;
 
 core::Error bad(std::string message) { return {core::ErrorCode::Input, std::move(message)}; }
 
@@ -120,6 +125,61 @@ core::Result<std::optional<bool>> boolParam(const QueryParams& params, const std
   return std::optional<bool>(*value == "true");
 }
 
+// A comma list of resource types, each once (empty when absent).
+core::Result<std::vector<model::ResourceType>> typesParam(const QueryParams& params,
+                                                          const std::string& name) {
+  auto types = text(params, name);
+  if (!types) return tl::unexpected(types.error());
+  std::vector<model::ResourceType> out;
+  std::string_view rest = *types;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    auto type = model::parseResourceType(rest.substr(0, comma));
+    if (!type) {
+      return tl::unexpected(bad(fmt::format(
+          "query parameter '{}' must be a comma list of: registry, repository, image, host, "
+          "container, cluster, node, namespace, workload, k8s-object",
+          name)));
+    }
+    if (std::find(out.begin(), out.end(), *type) == out.end()) out.push_back(*type);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+    if (rest.empty()) {
+      return tl::unexpected(bad(fmt::format("query parameter '{}' ends with a comma", name)));
+    }
+  }
+  return out;
+}
+
+// `label=key=value`, repeatable (every one must match): at most kMaxLabelFilters, each a
+// non-empty key, '=', a value that may be empty, as UTF-8 text of at most kMaxQueryBytes.
+core::Result<std::map<std::string, std::string>> labelParams(const QueryParams& params) {
+  std::map<std::string, std::string> out;
+  const auto [first, last] = params.equal_range("label");
+  if (std::distance(first, last) > static_cast<std::ptrdiff_t>(kMaxLabelFilters)) {
+    return tl::unexpected(
+        bad(fmt::format("query parameter 'label' is given more than {} times", kMaxLabelFilters)));
+  }
+  for (auto it = first; it != last; ++it) {
+    const std::string& text = it->second;
+    const auto equals = text.find('=');
+    if (equals == std::string::npos || equals == 0 || !validQueryText(text)) {
+      return tl::unexpected(
+          bad(fmt::format("query parameter 'label' must be key=value (a non-empty key; UTF-8, at "
+                          "most {} bytes, no NUL)",
+                          kMaxQueryBytes)));
+    }
+    std::string key = text.substr(0, equals);
+    std::string value = text.substr(equals + 1);
+    const auto [at, added] = out.emplace(key, value);
+    if (!added && at->second != value) {
+      return tl::unexpected(bad(fmt::format("query parameter 'label' gives the key '{}' two values",
+                                            core::printable(key))));
+    }
+  }
+  return out;
+}
+
 core::Status page(const QueryParams& params, std::int64_t& limit, std::int64_t& offset) {
   auto parsed_limit = integer(params, "limit", 1, kMaxLimit);
   if (!parsed_limit) return tl::unexpected(parsed_limit.error());
@@ -128,6 +188,20 @@ core::Status page(const QueryParams& params, std::int64_t& limit, std::int64_t& 
   limit = parsed_limit->value_or(kDefaultLimit);
   offset = parsed_offset->value_or(0);
   return {};
+}
+
+// UTF-8 without control characters but tab and newline (as exemption reasons; NUL refused).
+bool cleanText(std::string_view text) {
+  while (!text.empty()) {
+    const std::size_t length = core::utf8SequenceLength(text);
+    if (length == 0) return false;
+    const auto byte = static_cast<unsigned char>(text.front());
+    if (length == 1 && (byte < 0x20 || byte == 0x7f) && byte != '\t' && byte != '\n') {
+      return false;
+    }
+    text.remove_prefix(length);
+  }
+  return true;
 }
 
 // Takes the value of `field` when the body's object has it: a string or nothing.
@@ -198,25 +272,9 @@ bool validCatalogueId(std::string_view text) {
 
 core::Result<store::ResourceQuery> parseResourceQuery(const QueryParams& params) {
   store::ResourceQuery query;
-  auto types = text(params, "type");
+  auto types = typesParam(params, "type");
   if (!types) return tl::unexpected(types.error());
-  std::string_view rest = *types;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    const std::string_view name = rest.substr(0, comma);
-    auto type = model::parseResourceType(name);
-    if (!type) {
-      return tl::unexpected(
-          bad("query parameter 'type' must be a comma list of: registry, repository, image, "
-              "host, container, cluster, node, namespace, workload, k8s-object"));
-    }
-    if (std::find(query.types.begin(), query.types.end(), *type) == query.types.end()) {
-      query.types.push_back(*type);
-    }
-    if (comma == std::string_view::npos) break;
-    rest.remove_prefix(comma + 1);
-    if (rest.empty()) return tl::unexpected(bad("query parameter 'type' ends with a comma"));
-  }
+  query.types = std::move(*types);
   auto parent = resourceIdParam(params, "parent");
   if (!parent) return tl::unexpected(parent.error());
   if (!parent->empty()) query.parent_id = *parent;
@@ -229,6 +287,9 @@ core::Result<store::ResourceQuery> parseResourceQuery(const QueryParams& params)
   auto search = text(params, "q");
   if (!search) return tl::unexpected(search.error());
   query.search = *search;
+  auto labels = labelParams(params);
+  if (!labels) return tl::unexpected(labels.error());
+  query.labels = std::move(*labels);
   auto gone = boolParam(params, "include_gone");
   if (!gone) return tl::unexpected(gone.error());
   query.include_gone = gone->value_or(false);
@@ -271,6 +332,21 @@ core::Result<store::AssessmentQuery> parseAffectedQuery(const QueryParams& param
   auto exempt = boolParam(params, "exempt");
   if (!exempt) return tl::unexpected(exempt.error());
   query.exempt = *exempt;
+  auto types = typesParam(params, "type");
+  if (!types) return tl::unexpected(types.error());
+  query.resource_types = std::move(*types);
+  auto search = text(params, "q");
+  if (!search) return tl::unexpected(search.error());
+  query.search = *search;
+  auto sort = choice(params, "sort", {"severity", "name", "since"});
+  if (!sort) return tl::unexpected(sort.error());
+  auto order = choice(params, "order", {"asc", "desc"});
+  if (!order) return tl::unexpected(order.error());
+  if (!sort->empty()) query.sort = *sort;
+  // Each sort's natural order: the worst and the newest first, names A to Z; without a sort,
+  // by resource id (order turns it around).
+  const bool natural_descending = query.sort == "severity" || query.sort == "since";
+  query.descending = order->empty() ? natural_descending : *order == "desc";
   if (auto paged = page(params, query.limit, query.offset); !paged) {
     return tl::unexpected(paged.error());
   }
@@ -286,9 +362,10 @@ core::Result<store::ExemptionQuery> parseExemptionQuery(const QueryParams& param
   auto scope = resourceIdParam(params, "scope");
   if (!scope) return tl::unexpected(scope.error());
   query.scope_id = *scope;
-  auto active = choice(params, "active", {"true", "all"});
+  auto active = choice(params, "active", {"true", "false", "all"});
   if (!active) return tl::unexpected(active.error());
   if (*active == "true") query.active_at = now;
+  if (*active == "false") query.inactive_at = now;
   if (auto paged = page(params, query.limit, query.offset); !paged) {
     return tl::unexpected(paged.error());
   }
@@ -479,6 +556,10 @@ core::Result<AlertStatusBody> parseAlertStatusBody(std::string_view body) {
   }
   if (out.comment.size() > kMaxCommentBytes) {
     return tl::unexpected(bad(fmt::format("'comment' is longer than {} bytes", kMaxCommentBytes)));
+  }
+  if (!cleanText(out.comment)) {
+    return tl::unexpected(
+        bad("'comment' holds a control character (only tab and newline are allowed)"));
   }
   return out;
 }

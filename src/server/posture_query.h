@@ -26,6 +26,7 @@ using QueryParams = std::multimap<std::string, std::string>;
 
 // GET /api/v1/posture/resources (and …/{id}/children, which sets parent_id itself): `type` (a
 // comma list of resource types), `parent` and `scope` (resource ids), `health`, `q`,
+// `label=key=value` (up to 16, every one must match; the one parameter that may repeat),
 // `include_gone=true|false`, `sort=name|health|last_seen|unhealthy`.
 core::Result<store::ResourceQuery> parseResourceQuery(const QueryParams& params);
 
@@ -34,11 +35,13 @@ core::Result<store::ResourceQuery> parseResourceQuery(const QueryParams& params)
 core::Result<store::AssessmentQuery> parseAssessmentQuery(const QueryParams& params);
 
 // GET /api/v1/posture/recommendations/{id}/resources: `status`, `scope` (an ancestor's id),
-// `exempt=true|false`. The caller sets the recommendation.
+// `exempt=true|false`, `type` (a comma list of resource types), `q` (the resource's name or
+// key), `sort=severity|name|since` (absent: by resource id), `order=asc|desc` (default: worst,
+// newest first; names A to Z). The caller sets the recommendation.
 core::Result<store::AssessmentQuery> parseAffectedQuery(const QueryParams& params);
 
-// GET /api/v1/posture/exemptions: `recommendation`, `scope`, `active=true|all` (true: neither
-// revoked nor expired at `now`).
+// GET /api/v1/posture/exemptions: `recommendation`, `scope`, `active=true|false|all` (true:
+// neither revoked nor expired at `now`; false: revoked or expired).
 core::Result<store::ExemptionQuery> parseExemptionQuery(const QueryParams& params,
                                                         store::Millis now);
 
@@ -93,7 +96,8 @@ core::Status parseAlertTriageFilters(const QueryParams& params, store::AlertQuer
 // expires_at: Unix ms or RFC 3339). Shape only: posture::validateExemption checks the content.
 core::Result<model::Exemption> parseExemptionBody(std::string_view body);
 
-// PUT /api/v1/alerts/{id}/status: {"status": "dismissed", "comment"?: "…" (≤ 1000 bytes)}.
+// PUT /api/v1/alerts/{id}/status: {"status": "dismissed", "comment"?: "…" (≤ 1000 bytes of
+// UTF-8, no control character but tab and newline)}.
 struct AlertStatusBody {
   model::AlertStatus status = model::AlertStatus::New;
   std::string comment;

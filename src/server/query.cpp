@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/text.h"
+#include "core/utf8.h"
 #include "server/alert_ndjson.h"
 
 namespace bulwark::server {
@@ -37,7 +38,14 @@ std::optional<store::Millis> parseQueryTime(std::string_view text, store::Millis
 }
 
 bool validQueryText(std::string_view text) {
-  return text.size() <= kMaxQueryBytes && text.find('\0') == std::string_view::npos;
+  if (text.size() > kMaxQueryBytes || text.find('\0') != std::string_view::npos) return false;
+  // Well-formed UTF-8: PostgreSQL refuses other bytes in a text parameter (a 500, not a 400).
+  while (!text.empty()) {
+    const std::size_t length = core::utf8SequenceLength(text);
+    if (length == 0) return false;
+    text.remove_prefix(length);
+  }
+  return true;
 }
 
 std::string intQueryMessage(std::string_view name, std::int64_t min, std::int64_t max) {
@@ -51,8 +59,8 @@ std::string timeQueryMessage(std::string_view name) {
 }
 
 std::string textQueryMessage(std::string_view name) {
-  return fmt::format("query parameter '{}' is longer than {} bytes or holds a NUL", name,
-                     kMaxQueryBytes);
+  return fmt::format("query parameter '{}' is longer than {} bytes, holds a NUL or is not UTF-8",
+                     name, kMaxQueryBytes);
 }
 
 std::optional<std::int64_t> intQuery(const RequestContext& context, httplib::Response& res,

@@ -33,7 +33,7 @@ std::optional<std::int64_t> parseQueryInt(std::string_view text, std::int64_t mi
 // malformed or longer than kMaxQueryBytes.
 std::optional<store::Millis> parseQueryTime(std::string_view text, store::Millis now);
 
-// A text filter: at most kMaxQueryBytes, no NUL.
+// A text filter: at most kMaxQueryBytes of UTF-8, no NUL.
 bool validQueryText(std::string_view text);
 
 // The messages of the 400s, shared so that every route words them alike.
@@ -61,8 +61,8 @@ std::optional<std::optional<store::Millis>> timeQuery(const RequestContext& cont
                                                       httplib::Response& res,
                                                       const std::string& name, store::Millis now);
 
-// A text filter ("" when absent); false (and a 400 sent) when longer than kMaxQueryBytes or
-// holding a NUL.
+// A text filter ("" when absent); false (and a 400 sent) when longer than kMaxQueryBytes,
+// holding a NUL or not UTF-8.
 bool textQuery(const RequestContext& context, httplib::Response& res, const std::string& name,
                std::string& out);
 

@@ -69,6 +69,14 @@ struct StatusInfo {
 
 // Callbacks into the rest of the service; the lead wires them to the pipeline. Every one may be
 // empty: the route that needs it then answers 503 (or, for on_enqueue, nothing happens).
+// A target serve collects itself on a schedule (posture.docker / posture.kubernetes).
+struct PostureTargetInfo {
+  std::string key;   // its schedule's key ("host:web-1", "cluster:prod"); "" until learnt
+  std::string kind;  // "docker" or "k8s"
+  std::string name;  // the configured name, or the Docker endpoint when none
+  std::int64_t interval_ms = 0;
+};
+
 struct Hooks {
   // A job was enqueued: wake in-process workers.
   std::function<void()> on_enqueue;
@@ -81,6 +89,8 @@ struct Hooks {
       resolve_tag;
   // Starts a re-evaluation of every stored inventory; returns at once.
   std::function<core::Status()> reevaluate;
+  // The targets this server collects itself (GET /api/v1/posture/schedules); unset: none.
+  std::function<std::vector<PostureTargetInfo>()> posture_targets;
 };
 
 // What a handler sees: the request, its path parameters and the caller's token.

@@ -338,6 +338,10 @@ std::vector<std::vector<const char*>> allMigrations() {
       R"(CREATE INDEX findings_severity ON findings (severity, vulnerability_id, digest))",
       R"(CREATE INDEX findings_vulnerability ON findings (vulnerability_id))",
   });
+  // Version 5: the comment of an alert's triage status.
+  versions.push_back({
+      R"(ALTER TABLE alerts ADD COLUMN status_comment text COLLATE "C" NOT NULL DEFAULT '')",
+  });
   return versions;
 }
 
@@ -638,11 +642,12 @@ constexpr const char* kAlertColumns =
     "alert_id, time_ms, received_ms, rule, rule_id, priority, source, host, agent, container_id, "
     "container_image, k8s_ns, k8s_pod, tags_json, output, fields_json, simulated";
 
-// kAlertColumns and the triage columns of schema 4 (addAlerts leaves those to their defaults).
+// kAlertColumns and the triage columns of schemas 4 and 5 (addAlerts leaves those to their
+// defaults).
 constexpr const char* kAlertSelect =
     "alert_id, time_ms, received_ms, rule, rule_id, priority, source, host, agent, container_id, "
     "container_image, k8s_ns, k8s_pod, tags_json, output, fields_json, simulated, status, "
-    "status_at, status_by, resource_id";
+    "status_at, status_by, resource_id, status_comment";
 
 AlertRecord alertFromRow(const pqxx::row& row) {
   AlertRecord alert;
@@ -668,6 +673,7 @@ AlertRecord alertFromRow(const pqxx::row& row) {
   alert.status_at = optionalField(row["status_at"]);
   alert.status_by = row["status_by"].as<std::string>();
   alert.resource_id = row["resource_id"].as<std::string>();
+  alert.status_comment = row["status_comment"].as<std::string>();
   return alert;
 }
 
@@ -714,6 +720,10 @@ std::string hexBytea(std::string_view bytes) {
 class PgSql final : public posture_sql::Sql {
  public:
   explicit PgSql(pqxx::work& tx) : tx_(tx) {}
+
+  [[nodiscard]] posture_sql::Dialect dialect() const override {
+    return posture_sql::Dialect::Postgres;
+  }
 
   core::Result<std::vector<posture_sql::SqlRow>> query(
       std::string_view text, std::span<const posture_sql::SqlValue> params) override {
@@ -1565,9 +1575,16 @@ class PostgresStore final : public Store {
     });
   }
   core::Status setAlertStatus(std::string_view alert_id, model::AlertStatus status,
-                              std::string_view by, Millis at) override {
+                              std::string_view by, Millis at, std::string_view comment) override {
     return posture("set alert status", [&](posture_sql::Sql& sql) {
-      return posture_sql::setAlertStatus(sql, alert_id, status, by, at);
+      return posture_sql::setAlertStatus(sql, alert_id, status, by, at, comment);
+    });
+  }
+
+  core::Result<std::int64_t> setAlertsResource(std::span<const std::string> alert_ids,
+                                               std::string_view resource_id) override {
+    return posture("set alerts' resource", [&](posture_sql::Sql& sql) {
+      return posture_sql::setAlertsResource(sql, alert_ids, resource_id);
     });
   }
 
@@ -1725,6 +1742,11 @@ class PostgresStore final : public Store {
                    [&](posture_sql::Sql& sql) { return posture_sql::putSchedule(sql, schedule); });
   }
 
+  core::Result<bool> addSchedule(const ScheduleRecord& schedule) override {
+    return posture("add schedule",
+                   [&](posture_sql::Sql& sql) { return posture_sql::addSchedule(sql, schedule); });
+  }
+
   core::Result<std::vector<ScheduleRecord>> listSchedules() override {
     return posture("list schedules",
                    [&](posture_sql::Sql& sql) { return posture_sql::listSchedules(sql); });
@@ -1749,6 +1771,11 @@ class PostgresStore final : public Store {
   core::Result<std::vector<PostureRun>> listRuns(const PostureRunQuery& query) override {
     return posture("list runs",
                    [&](posture_sql::Sql& sql) { return posture_sql::listRuns(sql, query); });
+  }
+
+  core::Result<std::int64_t> countRuns(const PostureRunQuery& query) override {
+    return posture("count runs",
+                   [&](posture_sql::Sql& sql) { return posture_sql::countRuns(sql, query); });
   }
 
   core::Status replaceResultChecks(std::string_view digest,

@@ -509,12 +509,12 @@ const char* const kRecountResult =
     "AND f.fixed_version <> '') WHERE digest = $1";
 
 core::Status setAlertStatus(Sql& sql, std::string_view alert_id, model::AlertStatus status,
-                            std::string_view by, Millis at) {
-  auto changed =
-      run(sql,
-          "UPDATE alerts SET status = $1, status_at = $2, status_by = $3 "
-          "WHERE alert_id = $4",
-          {std::string(model::toString(status)), at, std::string(by), std::string(alert_id)});
+                            std::string_view by, Millis at, std::string_view comment) {
+  auto changed = run(sql,
+                     "UPDATE alerts SET status = $1, status_at = $2, status_by = $3, "
+                     "status_comment = $4 WHERE alert_id = $5",
+                     {std::string(model::toString(status)), at, std::string(by),
+                      std::string(comment), std::string(alert_id)});
   if (!changed) return tl::unexpected(changed.error());
   if (*changed == 0) return core::fail(ErrorCode::NotFound, "no alert {}", alert_id);
   return {};
@@ -526,6 +526,27 @@ core::Status setAlertResource(Sql& sql, std::string_view alert_id, std::string_v
   if (!changed) return tl::unexpected(changed.error());
   if (*changed == 0) return core::fail(ErrorCode::NotFound, "no alert {}", alert_id);
   return {};
+}
+
+core::Result<std::int64_t> setAlertsResource(Sql& sql, std::span<const std::string> alert_ids,
+                                             std::string_view resource_id) {
+  // One statement per 500 alerts: a round trip each, not one per alert.
+  constexpr std::size_t kChunk = 500;
+  std::int64_t changed = 0;
+  for (std::size_t start = 0; start < alert_ids.size(); start += kChunk) {
+    const auto chunk = alert_ids.subspan(start, std::min(kChunk, alert_ids.size() - start));
+    std::string statement = "UPDATE alerts SET resource_id = $1 WHERE alert_id IN (";
+    std::vector<SqlValue> params{std::string(resource_id)};
+    for (const std::string& id : chunk) {
+      statement += fmt::format("{}${}", params.size() > 1 ? ", " : "", params.size() + 1);
+      params.emplace_back(id);
+    }
+    statement += ")";
+    auto updated = sql.exec(statement, params);
+    if (!updated) return tl::unexpected(updated.error());
+    changed += *updated;
+  }
+  return changed;
 }
 
 core::Status checkFeedLimit(std::int64_t limit) {
@@ -718,14 +739,25 @@ core::Result<ResourcePage> queryResources(Sql& sql, const ResourceQuery& query) 
   std::string types;  // ",image,host," (enum names: no LIKE wildcard)
   for (model::ResourceType type : query.types) types += "," + std::string(model::toString(type));
   if (!types.empty()) types += ",";
+  // The labels as one JSON object ($8, "{}" for none), contained in labels_json: PostgreSQL's
+  // jsonb containment; SQLite's json_each of both, no wanted pair missing.
+  const std::string labels = encodeMap(query.labels);
+  const char* const label_filter =
+      sql.dialect() == Dialect::Postgres
+          ? " AND CAST(r.labels_json AS jsonb) @> CAST($8 AS jsonb)"
+          : " AND (CAST($8 AS TEXT) = '{}' OR NOT EXISTS ("
+            "SELECT 1 FROM json_each(CAST($8 AS TEXT)) w WHERE NOT EXISTS ("
+            "SELECT 1 FROM json_each(r.labels_json) l WHERE l.key = w.key AND l.value = w.value)))";
   const std::string where =
-      " WHERE (CAST($1 AS BIGINT) = 1 OR r.gone_at IS NULL)"
-      " AND (CAST($2 AS TEXT) = '' OR CAST($2 AS TEXT) LIKE '%,' || r.type || ',%')"
-      " AND (CAST($3 AS BIGINT) = 0 OR r.parent_id = CAST($4 AS TEXT))"
-      " AND (CAST($5 AS TEXT) = '' OR r.path LIKE CAST($5 AS TEXT))"
-      " AND (CAST($6 AS BIGINT) < 0 OR r.health = CAST($6 AS BIGINT))"
-      " AND (CAST($7 AS TEXT) = '%%' OR lower(r.name) LIKE CAST($7 AS TEXT) ESCAPE '!'"
-      " OR lower(r.key) LIKE CAST($7 AS TEXT) ESCAPE '!')";
+      std::string(
+          " WHERE (CAST($1 AS BIGINT) = 1 OR r.gone_at IS NULL)"
+          " AND (CAST($2 AS TEXT) = '' OR CAST($2 AS TEXT) LIKE '%,' || r.type || ',%')"
+          " AND (CAST($3 AS BIGINT) = 0 OR r.parent_id = CAST($4 AS TEXT))"
+          " AND (CAST($5 AS TEXT) = '' OR r.path LIKE CAST($5 AS TEXT))"
+          " AND (CAST($6 AS BIGINT) < 0 OR r.health = CAST($6 AS BIGINT))"
+          " AND (CAST($7 AS TEXT) = '%%' OR lower(r.name) LIKE CAST($7 AS TEXT) ESCAPE '!'"
+          " OR lower(r.key) LIKE CAST($7 AS TEXT) ESCAPE '!')") +
+      label_filter;
   std::vector<SqlValue> params = {
       std::int64_t{query.include_gone ? 1 : 0},
       types,
@@ -734,13 +766,14 @@ core::Result<ResourcePage> queryResources(Sql& sql, const ResourceQuery& query) 
       query.scope_id.empty() ? std::string() : "%/" + query.scope_id + "/%",
       query.health ? rank(*query.health) : std::int64_t{-1},
       containsPattern(query.search),
+      labels,
   };
   auto total = sql.query("SELECT COUNT(*) FROM posture_resources r" + where, params);
   if (!total) return tl::unexpected(total.error());
   params.emplace_back(query.limit);
   params.emplace_back(query.offset);
   auto found = sql.query(fmt::format("SELECT {} FROM posture_resources r{} ORDER BY {} "
-                                     "LIMIT CAST($8 AS BIGINT) OFFSET CAST($9 AS BIGINT)",
+                                     "LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)",
                                      kResourceColumns, where, sort->second),
                          params);
   if (!found) return tl::unexpected(found.error());
@@ -755,6 +788,28 @@ core::Result<AssessmentPage> queryAssessments(Sql& sql, const AssessmentQuery& q
   if (!query.scope_id.empty() && !isId(query.scope_id)) {
     return core::fail(ErrorCode::Input, "scope '{}' is not a resource id", query.scope_id);
   }
+  // Fixed ORDER BY texts: the sort is an allow-list, never the caller's text.
+  const char* const direction = query.descending ? " DESC" : "";
+  std::string order;
+  if (query.sort == "resource") {
+    order = fmt::format("a.resource_id{0}, a.source{0}", direction);
+  } else if (query.sort == "severity") {
+    order = fmt::format("a.status{0}, a.severity{0}, r.name, a.resource_id, a.source", direction);
+  } else if (query.sort == "name") {
+    order = fmt::format("r.name{}, a.resource_id, a.source", direction);
+  } else if (query.sort == "since") {
+    order = fmt::format("a.status_since{}, a.resource_id, a.source", direction);
+  } else {
+    return core::fail(ErrorCode::Input,
+                      "unknown assessment sort '{}' (resource, severity, name, "
+                      "since)",
+                      query.sort);
+  }
+  std::string types;  // ",image,host," as queryResources
+  for (model::ResourceType type : query.resource_types) {
+    types += "," + std::string(model::toString(type));
+  }
+  if (!types.empty()) types += ",";
   const std::string from =
       " FROM posture_assessments a JOIN posture_resources r ON r.id = a.resource_id"
       " WHERE (CAST($1 AS BIGINT) = 1 OR r.gone_at IS NULL)"
@@ -764,7 +819,10 @@ core::Result<AssessmentPage> queryAssessments(Sql& sql, const AssessmentQuery& q
       " AND (CAST($5 AS TEXT) = '' OR a.control = CAST($5 AS TEXT))"
       " AND (CAST($6 AS BIGINT) < 0 OR a.status = CAST($6 AS BIGINT))"
       " AND (CAST($7 AS TEXT) = '' OR a.kind = CAST($7 AS TEXT))"
-      " AND (CAST($8 AS BIGINT) < 0 OR (CAST($8 AS BIGINT) = 1) = (a.exempt_id <> 0))";
+      " AND (CAST($8 AS BIGINT) < 0 OR (CAST($8 AS BIGINT) = 1) = (a.exempt_id <> 0))"
+      " AND (CAST($9 AS TEXT) = '' OR CAST($9 AS TEXT) LIKE '%,' || r.type || ',%')"
+      " AND (CAST($10 AS TEXT) = '%%' OR lower(r.name) LIKE CAST($10 AS TEXT) ESCAPE '!'"
+      " OR lower(r.key) LIKE CAST($10 AS TEXT) ESCAPE '!')";
   std::vector<SqlValue> params = {
       std::int64_t{query.include_gone ? 1 : 0},
       query.resource_id,
@@ -774,14 +832,16 @@ core::Result<AssessmentPage> queryAssessments(Sql& sql, const AssessmentQuery& q
       query.status ? rank(*query.status) : std::int64_t{-1},
       query.kind ? std::string(model::toString(*query.kind)) : std::string(),
       query.exempt ? std::int64_t{*query.exempt ? 1 : 0} : std::int64_t{-1},
+      types,
+      containsPattern(query.search),
   };
   auto total = sql.query("SELECT COUNT(*)" + from, params);
   if (!total) return tl::unexpected(total.error());
   params.emplace_back(query.limit);
   params.emplace_back(query.offset);
-  auto found = sql.query(fmt::format("SELECT {}{} ORDER BY a.resource_id, a.source "
-                                     "LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)",
-                                     kAssessmentColumns, from),
+  auto found = sql.query(fmt::format("SELECT {}{} ORDER BY {} "
+                                     "LIMIT CAST($11 AS BIGINT) OFFSET CAST($12 AS BIGINT)",
+                                     kAssessmentColumns, from, order),
                          params);
   if (!found) return tl::unexpected(found.error());
   AssessmentPage page;
@@ -898,10 +958,13 @@ core::Result<std::vector<model::Exemption>> listExemptions(Sql& sql, const Exemp
                        "AND (CAST($2 AS TEXT) = '' OR scope_id = CAST($2 AS TEXT)) "
                        "AND (CAST($3 AS BIGINT) = 0 OR (revoked_at IS NULL "
                        "AND expires_at > CAST($4 AS BIGINT))) "
-                       "ORDER BY id LIMIT CAST($5 AS BIGINT) OFFSET CAST($6 AS BIGINT)",
+                       "AND (CAST($5 AS BIGINT) = 0 OR revoked_at IS NOT NULL "
+                       "OR expires_at <= CAST($6 AS BIGINT)) "
+                       "ORDER BY id LIMIT CAST($7 AS BIGINT) OFFSET CAST($8 AS BIGINT)",
                        kExemptionColumns),
            {query.recommendation, query.scope_id, std::int64_t{query.active_at ? 1 : 0},
-            query.active_at.value_or(0), query.limit, query.offset});
+            query.active_at.value_or(0), std::int64_t{query.inactive_at ? 1 : 0},
+            query.inactive_at.value_or(0), query.limit, query.offset});
   if (!found) return tl::unexpected(found.error());
   std::vector<model::Exemption> out;
   for (const SqlRow& row : *found) out.push_back(exemptionFrom(row));
@@ -1003,6 +1066,16 @@ core::Status putSchedule(Sql& sql, const ScheduleRecord& schedule) {
   return {};
 }
 
+core::Result<bool> addSchedule(Sql& sql, const ScheduleRecord& schedule) {
+  if (schedule.target_key.empty()) return core::fail(ErrorCode::Input, "schedule without target");
+  auto added = run(sql,
+                   "INSERT INTO posture_schedules (target_key, next_run_at, last_run_id) "
+                   "VALUES ($1, $2, $3) ON CONFLICT (target_key) DO NOTHING",
+                   {schedule.target_key, schedule.next_run_at, schedule.last_run_id});
+  if (!added) return tl::unexpected(added.error());
+  return *added > 0;
+}
+
 core::Result<std::vector<ScheduleRecord>> listSchedules(Sql& sql) {
   auto found = rows(sql,
                     "SELECT target_key, next_run_at, last_run_id FROM posture_schedules "
@@ -1091,20 +1164,29 @@ core::Status finishRun(Sql& sql, const PostureRun& run_record) {
   return {};
 }
 
+// The filters of listRuns and countRuns.
+constexpr const char* kRunWhere =
+    "WHERE (CAST($1 AS TEXT) = '' OR target_key = CAST($1 AS TEXT)) "
+    "AND (CAST($2 AS TEXT) = '' OR kind = CAST($2 AS TEXT))";
+
 core::Result<std::vector<PostureRun>> listRuns(Sql& sql, const PostureRunQuery& query) {
   POSTURE_TRY(checkPage(query.limit, query.offset));
   auto found = rows(sql,
-                    fmt::format("SELECT {} FROM posture_runs "
-                                "WHERE (CAST($1 AS TEXT) = '' OR target_key = CAST($1 AS TEXT)) "
-                                "AND (CAST($2 AS TEXT) = '' OR kind = CAST($2 AS TEXT)) "
-                                "ORDER BY started_at DESC, id DESC "
+                    fmt::format("SELECT {} FROM posture_runs {} ORDER BY started_at DESC, id DESC "
                                 "LIMIT CAST($3 AS BIGINT) OFFSET CAST($4 AS BIGINT)",
-                                kRunColumns),
+                                kRunColumns, kRunWhere),
                     {query.target_key, query.kind, query.limit, query.offset});
   if (!found) return tl::unexpected(found.error());
   std::vector<PostureRun> out;
   for (const SqlRow& row : *found) out.push_back(runFrom(row));
   return out;
+}
+
+core::Result<std::int64_t> countRuns(Sql& sql, const PostureRunQuery& query) {
+  auto found = rows(sql, fmt::format("SELECT COUNT(*) FROM posture_runs {}", kRunWhere),
+                    {query.target_key, query.kind});
+  if (!found) return tl::unexpected(found.error());
+  return found->empty() ? std::int64_t{0} : integer(found->front(), 0);
 }
 
 core::Status replaceResultChecks(Sql& sql, std::string_view digest,

@@ -31,11 +31,15 @@ struct Bytes {
 using SqlValue = std::variant<std::int64_t, double, std::string, Bytes>;
 using SqlRow = std::vector<std::optional<std::string>>;  // columns as text; NULL = nullopt
 
+// Where the two backends' SQL parts (JSON functions), a statement picks its text by this.
+enum class Dialect { Sqlite, Postgres };
+
 // One transaction's statements. Errors are the backend's (it may also throw, as pqxx does,
 // when its transaction wrapper turns exceptions into errors).
 class Sql {
  public:
   virtual ~Sql() = default;
+  [[nodiscard]] virtual Dialect dialect() const = 0;
   // The rows of a query; a REAL column's text round-trips exactly.
   virtual core::Result<std::vector<SqlRow>> query(std::string_view sql,
                                                   std::span<const SqlValue> params) = 0;
@@ -51,8 +55,10 @@ std::string sqliteParams(std::string_view sql);
 extern const char* const kRecountResult;
 
 core::Status setAlertStatus(Sql& sql, std::string_view alert_id, model::AlertStatus status,
-                            std::string_view by, Millis at);
+                            std::string_view by, Millis at, std::string_view comment);
 core::Status setAlertResource(Sql& sql, std::string_view alert_id, std::string_view resource_id);
+core::Result<std::int64_t> setAlertsResource(Sql& sql, std::span<const std::string> alert_ids,
+                                             std::string_view resource_id);
 
 // The change feeds (Store::imagesPushedAfter …). Alerts are read by the backend (its columns).
 core::Result<std::vector<ImageKey>> imagesPushedAfter(Sql& sql, const ImageKey& after,
@@ -87,6 +93,7 @@ core::Result<bool> takeLease(Sql& sql, std::string_view name, std::string_view h
 core::Status touchSensor(Sql& sql, const SensorRecord& sensor);
 core::Result<std::vector<SensorRecord>> listSensors(Sql& sql);
 core::Status putSchedule(Sql& sql, const ScheduleRecord& schedule);
+core::Result<bool> addSchedule(Sql& sql, const ScheduleRecord& schedule);
 core::Result<std::vector<ScheduleRecord>> listSchedules(Sql& sql);
 core::Result<bool> claimSchedule(Sql& sql, std::string_view target_key, Millis expected,
                                  Millis next, std::int64_t run_id);
@@ -94,6 +101,7 @@ core::Result<bool> claimSchedule(Sql& sql, std::string_view target_key, Millis e
 core::Result<PostureRun> startRun(Sql& sql, const PostureRun& run);
 core::Status finishRun(Sql& sql, const PostureRun& run);
 core::Result<std::vector<PostureRun>> listRuns(Sql& sql, const PostureRunQuery& query);
+core::Result<std::int64_t> countRuns(Sql& sql, const PostureRunQuery& query);
 core::Status replaceResultChecks(Sql& sql, std::string_view digest,
                                  std::span<const ResultCheck> checks);
 core::Result<std::vector<ResultCheck>> resultChecks(Sql& sql, std::string_view digest);

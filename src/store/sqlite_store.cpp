@@ -332,6 +332,9 @@ CREATE INDEX images_pushed ON images (last_pushed);
 CREATE INDEX findings_severity ON findings (severity, vulnerability_id, digest);
 CREATE INDEX findings_vulnerability ON findings (vulnerability_id);
 )sql"},
+    {5, R"sql(
+ALTER TABLE alerts ADD COLUMN status_comment TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
@@ -526,8 +529,9 @@ constexpr std::string_view kFindingColumns =
 constexpr std::string_view kAlertColumns =
     "alert_id, time_ms, received_ms, rule, rule_id, priority, source, host, agent, container_id, "
     "container_image, k8s_ns, k8s_pod, tags_json, output, fields_json, simulated";
-// Read after kAlertColumns (schema 4); addAlerts leaves them to their defaults.
-constexpr std::string_view kAlertTriageColumns = ", status, status_at, status_by, resource_id";
+// Read after kAlertColumns (schema 4, status_comment 5); addAlerts leaves them to their defaults.
+constexpr std::string_view kAlertTriageColumns =
+    ", status, status_at, status_by, resource_id, status_comment";
 constexpr std::string_view kChangeColumns =
     "digest, kind, vulnerability_id, package_name, installed_version, severity, db_build_id, at";
 // An image, its result's metadata (column 6 is NULL when never scanned) and counts.
@@ -669,6 +673,7 @@ AlertRecord alertFrom(const Statement& row) {
   alert.status_at = row.optionalInteger(18);
   alert.status_by = row.text(19);
   alert.resource_id = row.text(20);
+  alert.status_comment = row.text(21);
   return alert;
 }
 
@@ -698,6 +703,10 @@ core::Status checkPage(std::int64_t limit, std::int64_t offset) {
 class SqliteSql final : public posture_sql::Sql {
  public:
   explicit SqliteSql(sqlite3* db) : db_(db) {}
+
+  [[nodiscard]] posture_sql::Dialect dialect() const override {
+    return posture_sql::Dialect::Sqlite;
+  }
 
   core::Result<std::vector<posture_sql::SqlRow>> query(
       std::string_view text, std::span<const posture_sql::SqlValue> params) override {
@@ -1581,9 +1590,16 @@ class SqliteStore final : public Store {
   }
 
   core::Status setAlertStatus(std::string_view alert_id, model::AlertStatus status,
-                              std::string_view by, Millis at) override {
+                              std::string_view by, Millis at, std::string_view comment) override {
     return posture(false, [&](posture_sql::Sql& sql) {
-      return posture_sql::setAlertStatus(sql, alert_id, status, by, at);
+      return posture_sql::setAlertStatus(sql, alert_id, status, by, at, comment);
+    });
+  }
+
+  core::Result<std::int64_t> setAlertsResource(std::span<const std::string> alert_ids,
+                                               std::string_view resource_id) override {
+    return posture(true, [&](posture_sql::Sql& sql) {
+      return posture_sql::setAlertsResource(sql, alert_ids, resource_id);
     });
   }
 
@@ -1719,6 +1735,11 @@ class SqliteStore final : public Store {
                    [&](posture_sql::Sql& sql) { return posture_sql::putSchedule(sql, schedule); });
   }
 
+  core::Result<bool> addSchedule(const ScheduleRecord& schedule) override {
+    return posture(true,
+                   [&](posture_sql::Sql& sql) { return posture_sql::addSchedule(sql, schedule); });
+  }
+
   core::Result<std::vector<ScheduleRecord>> listSchedules() override {
     return posture(false, [&](posture_sql::Sql& sql) { return posture_sql::listSchedules(sql); });
   }
@@ -1739,6 +1760,11 @@ class SqliteStore final : public Store {
 
   core::Result<std::vector<PostureRun>> listRuns(const PostureRunQuery& query) override {
     return posture(false, [&](posture_sql::Sql& sql) { return posture_sql::listRuns(sql, query); });
+  }
+
+  core::Result<std::int64_t> countRuns(const PostureRunQuery& query) override {
+    return posture(false,
+                   [&](posture_sql::Sql& sql) { return posture_sql::countRuns(sql, query); });
   }
 
   core::Status replaceResultChecks(std::string_view digest,

@@ -19,6 +19,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -266,8 +267,9 @@ struct AlertRecord {
   // Triage (schema 4): stored "new" until setAlertStatus; addAlerts ignores these fields.
   model::AlertStatus status = model::AlertStatus::New;
   std::optional<Millis> status_at;
-  std::string status_by;    // the token's name that set the status
-  std::string resource_id;  // the posture resource the alert concerns ("" = not resolved yet)
+  std::string status_by;       // the token's name that set the status
+  std::string resource_id;     // the posture resource the alert concerns ("" = not resolved yet)
+  std::string status_comment;  // why the status was set (schema 5; "" = none)
   friend bool operator==(const AlertRecord&, const AlertRecord&) = default;
 };
 
@@ -362,6 +364,8 @@ struct ResourceQuery {
   std::string scope_id;                    // the resource and its descendants
   std::optional<model::Health> health;
   std::string search;  // case-insensitive substring of the name or key (no wildcards)
+  // Labels the resource has, every one with exactly this value (byte for byte; "" is a value).
+  std::map<std::string, std::string> labels;
   bool include_gone = false;
   std::string sort = "name";
   std::int64_t limit = 100;
@@ -373,7 +377,10 @@ struct ResourcePage {
   std::int64_t total = 0;  // matching, before limit/offset
 };
 
-// Ordered by resource_id, then source.
+// Every filter is optional. Sorts: "resource" (resource_id, source), "severity" (status, then
+// severity, then the resource's name), "name" (the resource's name), "since" (status_since); the
+// last three end with (resource_id, source) ascending. `descending` turns the sort's own keys
+// around (both keys of "resource"). Input for another sort.
 struct AssessmentQuery {
   std::string resource_id;  // one resource
   std::string scope_id;     // a resource and its descendants
@@ -382,7 +389,11 @@ struct AssessmentQuery {
   std::optional<model::Health> status;
   std::optional<model::SourceKind> kind;
   std::optional<bool> exempt;
+  std::vector<model::ResourceType> resource_types;  // the resource is any of them
+  std::string search;  // case-insensitive substring of the resource's name or key
   bool include_gone = false;
+  std::string sort = "resource";
+  bool descending = false;
   std::int64_t limit = 100;
   std::int64_t offset = 0;
 };
@@ -426,7 +437,8 @@ struct PostureRecommendationCount {
 struct ExemptionQuery {
   std::string recommendation;
   std::string scope_id;
-  std::optional<Millis> active_at;  // only those neither revoked nor expired then
+  std::optional<Millis> active_at;    // only those neither revoked nor expired then
+  std::optional<Millis> inactive_at;  // only those revoked or expired then
   std::int64_t limit = 100;
   std::int64_t offset = 0;
 };
@@ -641,12 +653,17 @@ class Store {
   virtual core::Result<std::vector<AlertCount>> alertSummary(AlertGroup by, Millis since) = 0;
   // Deletes the alerts with time_ms < before; returns how many.
   virtual core::Result<std::int64_t> pruneAlerts(Millis before) = 0;
-  // Triage: sets status, status_at = at, status_by = by. NotFound for an unknown alert_id.
   // The posture resource an alert concerns (NotFound for an unknown alert).
   virtual core::Status setAlertResource(std::string_view alert_id,
                                         std::string_view resource_id) = 0;
+  // The same for many alerts of one resource, in one transaction; the number of alerts found.
+  virtual core::Result<std::int64_t> setAlertsResource(std::span<const std::string> alert_ids,
+                                                       std::string_view resource_id) = 0;
+  // Triage: sets status, status_at = at, status_by = by and status_comment = comment (replaced
+  // by each call: "" clears it; the caller bounds its length). NotFound for an unknown alert_id.
   virtual core::Status setAlertStatus(std::string_view alert_id, model::AlertStatus status,
-                                      std::string_view by, Millis at) = 0;
+                                      std::string_view by, Millis at,
+                                      std::string_view comment = {}) = 0;
 
   // Change feeds of the posture sync (FeedMark, ImageKey): image rows by last_pushed, results by
   // evaluated_at (a scan saved or a re-evaluation, by any process), alerts by received_ms.
@@ -701,10 +718,12 @@ class Store {
   virtual core::Status touchSensor(const SensorRecord& sensor) = 0;
   virtual core::Result<std::vector<SensorRecord>> listSensors() = 0;
 
-  // Schedules: putSchedule creates or replaces a target's; listed by target_key. claimSchedule
-  // moves next_run_at from `expected` to `next` and records `run_id` (compare-and-set): of
-  // several servers claiming a due target, one gets true.
+  // Schedules: putSchedule creates or replaces a target's; addSchedule creates it unless it
+  // exists (true when it did); listed by target_key. claimSchedule moves next_run_at from
+  // `expected` to `next` and records `run_id` (compare-and-set): of several servers claiming a
+  // due target, one gets true.
   virtual core::Status putSchedule(const ScheduleRecord& schedule) = 0;
+  virtual core::Result<bool> addSchedule(const ScheduleRecord& schedule) = 0;
   virtual core::Result<std::vector<ScheduleRecord>> listSchedules() = 0;
   virtual core::Result<bool> claimSchedule(std::string_view target_key, Millis expected,
                                            Millis next, std::int64_t run_id) = 0;
@@ -713,7 +732,9 @@ class Store {
   // finished_at, status, summary, results and diagnostics (NotFound for an unknown id).
   virtual core::Result<PostureRun> startRun(const PostureRun& run) = 0;
   virtual core::Status finishRun(const PostureRun& run) = 0;
+  // Newest first (started_at, then id); countRuns: how many match (limit and offset ignored).
   virtual core::Result<std::vector<PostureRun>> listRuns(const PostureRunQuery& query) = 0;
+  virtual core::Result<std::int64_t> countRuns(const PostureRunQuery& query) = 0;
 
   // Image configuration checks of a digest: replaced as a whole (NotFound when the digest has
   // no result; deleted with it); listed by check_id.
@@ -762,7 +783,7 @@ class Store {
 inline constexpr std::int64_t kMaxAlertPage = 1000;
 
 // The schema version this program writes; both backends migrate to it at open.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Opens a store by URL:
 //   "sqlite:PATH", a plain PATH, or ""  → SQLite (""= defaultStorePath()); parent dirs created;

@@ -49,13 +49,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       __builtin_trap();
     }
     if (parsed->parent_id && !bulwark::posture::isResourceId(*parsed->parent_id)) __builtin_trap();
+    if (parsed->labels.size() > 16) __builtin_trap();
+    for (const auto& [key, value] : parsed->labels) {
+      if (key.empty() || key.find('=') != std::string::npos ||
+          key.find('\0') != std::string::npos || key.size() + value.size() >= kMaxQueryBytes) {
+        __builtin_trap();
+      }
+    }
   }
   if (auto parsed = parseAssessmentQuery(params);
       parsed && !pageOk(parsed->limit, parsed->offset)) {
     __builtin_trap();
   }
-  if (auto parsed = parseAffectedQuery(params); parsed && !pageOk(parsed->limit, parsed->offset)) {
-    __builtin_trap();
+  if (auto parsed = parseAffectedQuery(params)) {
+    if (!pageOk(parsed->limit, parsed->offset) || parsed->search.size() > kMaxQueryBytes) {
+      __builtin_trap();
+    }
+    if (parsed->sort != "resource" && parsed->sort != "severity" && parsed->sort != "name" &&
+        parsed->sort != "since") {
+      __builtin_trap();
+    }
   }
   if (auto parsed = parseFindingQuery(params)) {
     if (!pageOk(parsed->limit, parsed->offset) || parsed->search.size() > kMaxQueryBytes) {
@@ -75,7 +88,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bulwark::store::AlertQuery alerts;
   (void)parseAlertTriageFilters(params, alerts);
   (void)parseExemptionBody(body);
-  if (auto parsed = parseAlertStatusBody(body); parsed && parsed->comment.size() > 1000) {
+  if (auto parsed = parseAlertStatusBody(body);
+      parsed &&
+      (parsed->comment.size() > 1000 || parsed->comment.find('\0') != std::string::npos)) {
     __builtin_trap();
   }
   (void)parseQueryTime(query, kNow);

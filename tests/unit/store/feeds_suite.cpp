@@ -118,6 +118,12 @@ TEST_P(StoreSuite, AlertsFeedAndResolution) {
   MUST(store().setAlertResource("a", host));
   MUST(store().setAlertResource("c", host));
   EXPECT_EQ(MUST(store().getAlert("a"))->resource_id, host);
+  // Many alerts of one resource at once; unknown ids are not counted.
+  const std::vector<std::string> many = {"a", "b", "nope"};
+  EXPECT_EQ(MUST(store().setAlertsResource(many, "0123456789abcdef")), 2);
+  EXPECT_EQ(MUST(store().getAlert("b"))->resource_id, "0123456789abcdef");
+  EXPECT_EQ(MUST(store().setAlertsResource({}, host)), 0);
+  MUST(store().setAlertResource("a", host));
   const auto missing = store().setAlertResource("nope", host);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::NotFound);

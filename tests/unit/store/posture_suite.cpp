@@ -347,7 +347,34 @@ TEST_P(StoreSuite, PostureExemptionsCoverAScopeAndItsDescendants) {
   EXPECT_EQ(MUST(store().getResource(app1.id))->health, Health::Unhealthy);
   // Revoked, the same exemption may be granted again.
   exemption.created_at = kT0 + 40;
-  EXPECT_GT(MUST(store().addExemption(exemption)).id, second.id);
+  const auto regranted = MUST(store().addExemption(exemption));
+  EXPECT_GT(regranted.id, second.id);
+
+  // Inactive ones: revoked (whenever) or expired at the time; the complement of active.
+  const auto ids = [&](const ExemptionQuery& query) {
+    std::vector<std::int64_t> out;
+    for (const auto& found : MUST(store().listExemptions(query))) out.push_back(found.id);
+    return out;
+  };
+  ExemptionQuery inactive;
+  inactive.inactive_at = kT0 + 5;
+  EXPECT_EQ(ids(inactive), (std::vector<std::int64_t>{added.id}));
+  inactive.inactive_at = kT0 + 10;  // expires_at is exclusive
+  EXPECT_EQ(ids(inactive), (std::vector<std::int64_t>{added.id, second.id}));
+  inactive.inactive_at = kT0 + 31 * kDay;
+  EXPECT_EQ(ids(inactive), (std::vector<std::int64_t>{added.id, second.id, regranted.id}));
+  inactive.inactive_at = kT0 + 50;
+  inactive.scope_id = registry.id;
+  EXPECT_EQ(ids(inactive), (std::vector<std::int64_t>{second.id}));
+  inactive.scope_id.clear();
+  inactive.limit = 1;
+  inactive.offset = 1;
+  EXPECT_EQ(ids(inactive), (std::vector<std::int64_t>{second.id}));
+  active = {};
+  active.active_at = kT0 + 50;
+  EXPECT_EQ(ids(active), (std::vector<std::int64_t>{regranted.id}));
+  active.inactive_at = kT0 + 50;  // both: nothing is
+  EXPECT_TRUE(ids(active).empty());
 }
 
 // Random posture state through the Store; the SQL counts must equal the in-memory reference over
@@ -580,6 +607,69 @@ TEST_P(StoreSuite, PostureQueryResourcesFiltersSortsAndPages) {
   EXPECT_EQ(got->resource.attrs, labelled.attrs);
 }
 
+TEST_P(StoreSuite, PostureQueryResourcesFilterOnLabels) {
+  // Hosts with labels; a filter keeps those that have every wanted label with exactly its value.
+  const auto host = [](const std::string& name, std::map<std::string, std::string> labels) {
+    Resource resource = posture::hostResource(name);
+    resource.labels = std::move(labels);
+    return resource;
+  };
+  AssessmentBatch batch;
+  batch.resources = {host("h1", {{"team", "payments"}, {"env", "prod"}}),
+                     host("h2", {{"team", "payments"}, {"env", "dev"}}),
+                     host("h3", {{"app.kubernetes.io/name", "web"}, {"Team", "Payments"}}),
+                     host("h4", {{"quote", "a\"b"}, {"pct", "100%"}, {"empty", ""}}),
+                     host("h5", {}),
+                     host("h6", {{"team", "payments-eu"}, {"n", "1"}})};
+  batch.at = kT0;
+  MUST(store().applyAssessments(batch));
+  // A container under h1 with the same labels: the type filter and labels combine.
+  Resource container = posture::dockerContainerResource("h1", std::string(64, 'c'), "c1");
+  container.labels = {{"team", "payments"}};
+  AssessmentBatch child;
+  child.resources = {container};
+  child.at = kT0;
+  MUST(store().applyAssessments(child));
+
+  const auto names = [&](std::map<std::string, std::string> labels,
+                         std::vector<ResourceType> types = {ResourceType::Host}) {
+    ResourceQuery query;
+    query.labels = std::move(labels);
+    query.types = std::move(types);
+    const auto page = MUST(store().queryResources(query));
+    std::vector<std::string> out;
+    for (const auto& record : page.resources) out.push_back(record.resource.name);
+    EXPECT_EQ(page.total, static_cast<std::int64_t>(out.size()));
+    return out;
+  };
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(names({}), (Names{"h1", "h2", "h3", "h4", "h5", "h6"}));
+  EXPECT_EQ(names({{"team", "payments"}}), (Names{"h1", "h2"}));  // exact: not payments-eu
+  EXPECT_EQ(names({{"team", "payments"}}, {}), (Names{"c1", "h1", "h2"}));
+  EXPECT_EQ(names({{"team", "payments"}, {"env", "prod"}}), (Names{"h1"}));
+  EXPECT_EQ(names({{"team", "payments"}, {"env", "staging"}}), Names{});
+  EXPECT_EQ(names({{"env", "PROD"}}), Names{});       // values are case-sensitive
+  EXPECT_EQ(names({{"team", "Payments"}}), Names{});  // and keys
+  EXPECT_EQ(names({{"Team", "Payments"}}), (Names{"h3"}));
+  EXPECT_EQ(names({{"app.kubernetes.io/name", "web"}}), (Names{"h3"}));  // no JSON path
+  EXPECT_EQ(names({{"quote", "a\"b"}}), (Names{"h4"}));
+  EXPECT_EQ(names({{"pct", "100%"}}), (Names{"h4"}));
+  EXPECT_EQ(names({{"pct", "1%"}}), Names{});  // no wildcards
+  EXPECT_EQ(names({{"empty", ""}}), (Names{"h4"}));
+  EXPECT_EQ(names({{"missing", ""}}), Names{});  // absent is not empty
+  EXPECT_EQ(names({{"n", "1"}}), (Names{"h6"}));
+  EXPECT_EQ(names({{"team\":\"payments", "x"}}), Names{});
+  // Paging counts the filtered rows.
+  ResourceQuery query;
+  query.labels = {{"team", "payments"}};
+  query.limit = 1;
+  query.offset = 1;
+  const auto page = MUST(store().queryResources(query));
+  EXPECT_EQ(page.total, 3);
+  ASSERT_EQ(page.resources.size(), 1U);
+  EXPECT_EQ(page.resources[0].resource.name, "h1");
+}
+
 TEST_P(StoreSuite, PostureQueryAssessmentsFilters) {
   const HostTree tree;
   MUST(store().applyAssessments(
@@ -619,6 +709,88 @@ TEST_P(StoreSuite, PostureQueryAssessmentsFilters) {
   EXPECT_EQ(page.assessments[0].status, Health::NotEvaluated);
 }
 
+TEST_P(StoreSuite, PostureQueryAssessmentsByResourceTypeAndNameSorted) {
+  // BW-REC-010 on h1's containers web-1 (unhealthy, critical, since t0 + 2), db-1 (healthy,
+  // since t0) and the cluster's workload "api_1%" (unhealthy, high, since t0 + 1).
+  const HostTree tree;
+  auto web = assessment(tree.c1, "BW-DKR-505", Health::Healthy);
+  const auto db = assessment(tree.c2, "BW-DKR-505", Health::Healthy);
+  MUST(store().applyAssessments(run(tree, kT0, {web, db})));
+  web.status = Health::Unhealthy;  // web-1 turns unhealthy at t0 + 2
+  web.severity = Severity::Critical;
+  MUST(store().applyAssessments(run(tree, kT0 + 2, {web, db})));
+  const Resource cluster = posture::clusterResource("prod");
+  const Resource ns = posture::namespaceResource("prod", "shop");
+  const Resource workload = posture::workloadResource("prod", "shop", "Deployment", "api_1%");
+  AssessmentBatch k8s;
+  k8s.resources = {cluster, ns, workload};
+  k8s.assessments = {assessment(workload, "BW-K8S-001", Health::Unhealthy)};
+  k8s.at = kT0 + 1;
+  MUST(store().applyAssessments(k8s));
+
+  const auto names = [&](const AssessmentQuery& query) {
+    const auto page = MUST(store().queryAssessments(query));
+    std::vector<std::string> out;
+    for (const auto& found : page.assessments) {
+      out.push_back(MUST(store().getResource(found.resource_id))->resource.name);
+    }
+    EXPECT_EQ(page.total, static_cast<std::int64_t>(out.size()));
+    return out;
+  };
+  using Names = std::vector<std::string>;
+  const std::string api_name = "Deployment/api_1%";  // a workload's name has its kind
+  AssessmentQuery query;
+  query.recommendation = "BW-REC-010";
+  query.sort = "name";
+  EXPECT_EQ(names(query), (Names{api_name, "db-1", "web-1"}));
+  query.descending = true;
+  EXPECT_EQ(names(query), (Names{"web-1", "db-1", api_name}));
+  // Severity: by status (unhealthy first), then severity, then name.
+  query.sort = "severity";
+  EXPECT_EQ(names(query), (Names{"web-1", api_name, "db-1"}));
+  query.descending = false;
+  EXPECT_EQ(names(query), (Names{"db-1", api_name, "web-1"}));
+  // Since: status_since, newest first.
+  query.sort = "since";
+  query.descending = true;
+  EXPECT_EQ(names(query), (Names{"web-1", api_name, "db-1"}));
+  query.descending = false;
+  EXPECT_EQ(names(query), (Names{"db-1", api_name, "web-1"}));
+  // Resource types and a search on the name or key (case-insensitive, no wildcards).
+  query = {};
+  query.recommendation = "BW-REC-010";
+  query.resource_types = {ResourceType::Workload};
+  EXPECT_EQ(names(query), (Names{api_name}));
+  query.resource_types = {ResourceType::Container, ResourceType::Host};
+  EXPECT_EQ(names(query).size(), 2U);
+  query.resource_types = {ResourceType::Image};
+  EXPECT_TRUE(names(query).empty());
+  query = {};
+  query.recommendation = "BW-REC-010";
+  query.search = "WEB";
+  EXPECT_EQ(names(query), (Names{"web-1"}));
+  query.search = "_1%";
+  EXPECT_EQ(names(query), (Names{api_name}));
+  query.search = "i%1";  // a wildcard would match "api_1%"
+  EXPECT_TRUE(names(query).empty());
+  query.search = "h1";  // the containers' keys name their host
+  EXPECT_EQ(names(query).size(), 2U);
+  // Paging follows the sort.
+  query = {};
+  query.recommendation = "BW-REC-010";
+  query.sort = "severity";
+  query.descending = true;
+  query.limit = 1;
+  query.offset = 1;
+  const auto page = MUST(store().queryAssessments(query));
+  EXPECT_EQ(page.total, 3);
+  ASSERT_EQ(page.assessments.size(), 1U);
+  EXPECT_EQ(MUST(store().getResource(page.assessments[0].resource_id))->resource.name, api_name);
+  // Another sort is refused.
+  query.sort = "r.name; DROP TABLE posture_assessments";
+  EXPECT_EQ(store().queryAssessments(query).error().code, ErrorCode::Input);
+}
+
 TEST_P(StoreSuite, PostureScoreHistoryKeepsExactPoints) {
   const std::vector<ScorePoint> points = {
       {"", kT0, 19.486 / 32 * 100, 32, 0, 0},
@@ -649,22 +821,37 @@ TEST_P(StoreSuite, AlertStatusIsSetAndRead) {
   alert.time_ms = kT0;
   alert.received_ms = kT0 + 1;
   alert.status = bulwark::model::AlertStatus::Resolved;  // ignored: new alerts are "new"
+  alert.status_comment = "ignored too";
   ASSERT_EQ(MUST(store().addAlerts(std::vector<AlertRecord>{alert})).inserted, 1);
   auto stored = MUST(store().getAlert(alert.alert_id));
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->status, bulwark::model::AlertStatus::New);
   EXPECT_FALSE(stored->status_at.has_value());
+  EXPECT_EQ(stored->status_comment, "");
 
+  // The comment is kept as given (quotes, newlines, UTF-8) and read by every alert read.
+  const std::string comment = "a debugging session: 'kubectl exec' by \"ops\"\nsee INC-42 \xc3\xa9";
   MUST(store().setAlertStatus(alert.alert_id, bulwark::model::AlertStatus::Dismissed, "admin",
-                              kT0 + 10));
+                              kT0 + 10, comment));
   stored = MUST(store().getAlert(alert.alert_id));
   EXPECT_EQ(stored->status, bulwark::model::AlertStatus::Dismissed);
   EXPECT_EQ(stored->status_at, kT0 + 10);
   EXPECT_EQ(stored->status_by, "admin");
+  EXPECT_EQ(stored->status_comment, comment);
   AlertQuery query;
   const auto page = MUST(store().queryAlerts(query));
   ASSERT_EQ(page.alerts.size(), 1U);
   EXPECT_EQ(page.alerts[0].status, bulwark::model::AlertStatus::Dismissed);
+  EXPECT_EQ(page.alerts[0].status_comment, comment);
+  const auto fed = MUST(store().alertsReceivedAfter(FeedMark{}, 10));
+  ASSERT_EQ(fed.size(), 1U);
+  EXPECT_EQ(fed[0].status_comment, comment);
+  // A later status without a comment clears it: the comment explains the current status.
+  MUST(
+      store().setAlertStatus(alert.alert_id, bulwark::model::AlertStatus::Active, "bob", kT0 + 20));
+  stored = MUST(store().getAlert(alert.alert_id));
+  EXPECT_EQ(stored->status_by, "bob");
+  EXPECT_EQ(stored->status_comment, "");
   EXPECT_EQ(store()
                 .setAlertStatus("no-such-alert", bulwark::model::AlertStatus::Active, "admin", 1)
                 .error()
@@ -705,6 +892,15 @@ TEST_P(StoreSuite, ScheduleClaimIsACompareAndSet) {
             (std::vector<ScheduleRecord>{{"cluster:prod", kT0 + 5, 0},
                                          {"host:local", kT0 + 3'600'000, 11}}));
   EXPECT_EQ(store().putSchedule({"", 1, 0}).error().code, ErrorCode::Input);
+
+  // addSchedule never moves a schedule another server made.
+  EXPECT_FALSE(MUST(store().addSchedule({"host:local", kT0, 0})));
+  EXPECT_TRUE(MUST(store().addSchedule({"host:web-2", kT0 + 7, 0})));
+  EXPECT_EQ(MUST(store().listSchedules()),
+            (std::vector<ScheduleRecord>{{"cluster:prod", kT0 + 5, 0},
+                                         {"host:local", kT0 + 3'600'000, 11},
+                                         {"host:web-2", kT0 + 7, 0}}));
+  EXPECT_EQ(store().addSchedule({"", 1, 0}).error().code, ErrorCode::Input);
 }
 
 TEST_P(StoreSuite, RunsAreStartedFinishedAndListedNewestFirst) {
@@ -745,6 +941,16 @@ TEST_P(StoreSuite, RunsAreStartedFinishedAndListedNewestFirst) {
   by_kind.kind = "k8s";
   by_kind.limit = 1;
   EXPECT_EQ(MUST(store().listRuns(by_kind)), std::vector<PostureRun>{other});
+  // countRuns: the matching runs, whatever the page.
+  EXPECT_EQ(MUST(store().countRuns({})), 2);
+  EXPECT_EQ(MUST(store().countRuns(for_host)), 1);
+  by_kind.offset = 5;
+  EXPECT_EQ(MUST(store().countRuns(by_kind)), 1);
+  PostureRunQuery none;
+  none.target_key = "host:h1";
+  none.kind = "k8s";
+  EXPECT_EQ(MUST(store().countRuns(none)), 0);
+  EXPECT_TRUE(MUST(store().listRuns(none)).empty());
   PostureRun nameless;
   EXPECT_EQ(store().startRun(nameless).error().code, ErrorCode::Input);
 }

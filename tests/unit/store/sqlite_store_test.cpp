@@ -178,7 +178,7 @@ TEST(SqliteStore, Version3DatabaseGainsPostureAndKeepsItsData) {
 
   auto store = openSqliteStore(path);
   ASSERT_TRUE(store.has_value()) << store.error().message;
-  EXPECT_EQ((*store)->schemaVersion().value_or(-1), 4);
+  EXPECT_EQ((*store)->schemaVersion().value_or(-1), kSchemaVersion);
   EXPECT_EQ(queryText(path, "SELECT fixable FROM results WHERE digest = 'sha256:03'"), "2");
   auto image = (*store)->findTag("local", "library/app", "latest");
   ASSERT_TRUE(image.has_value() && image->has_value());
@@ -221,6 +221,34 @@ TEST(SqliteStore, Version3DatabaseGainsPostureAndKeepsItsData) {
   fixed.severity = model::Severity::Critical;
   ASSERT_TRUE((*store)->replaceFindings("sha256:03", {fixed}, "db-2", 70));
   EXPECT_EQ(queryText(path, "SELECT fixable FROM results WHERE digest = 'sha256:03'"), "1");
+  EXPECT_EQ(queryText(path, "SELECT COUNT(*) FROM schema_version"), std::to_string(kSchemaVersion));
+}
+
+TEST(SqliteStore, Version4DatabaseGainsTheAlertStatusComment) {
+  // A database as version 4 left it: an alert someone dismissed (no comment column yet).
+  const std::string path = temp().fresh("v4.db");
+  ASSERT_TRUE(migrateSqliteStore(path, 4));
+  ASSERT_EQ(queryText(path, "SELECT MAX(version) FROM schema_version"), "4");
+  execOn(path,
+         "INSERT INTO alerts (alert_id, time_ms, received_ms, rule, rule_id, priority, source, "
+         "host, agent, container_id, container_image, k8s_ns, k8s_pod, tags_json, output, "
+         "fields_json, simulated, status, status_at, status_by, resource_id) VALUES "
+         "('6f1c2a3b-0000-4abc-9def-000000000004', 40, 41, 'r', 'BW-RT-207', 5, 'syscall', 'h1', "
+         "'agent', 'abc', 'nginx', '', '', '[]', 'out', '{}', 0, 'dismissed', 45, 'alice', "
+         "'0123456789abcdef')");
+
+  auto store = openSqliteStore(path);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  EXPECT_EQ((*store)->schemaVersion().value_or(-1), kSchemaVersion);
+  auto alert = (*store)->getAlert("6f1c2a3b-0000-4abc-9def-000000000004");
+  ASSERT_TRUE(alert.has_value() && alert->has_value());
+  EXPECT_EQ((*alert)->status, model::AlertStatus::Dismissed);
+  EXPECT_EQ((*alert)->status_by, "alice");
+  EXPECT_EQ((*alert)->resource_id, "0123456789abcdef");
+  EXPECT_EQ((*alert)->status_comment, "");
+  ASSERT_TRUE((*store)->setAlertStatus((*alert)->alert_id, model::AlertStatus::Resolved, "bob", 50,
+                                       "patched the image"));
+  EXPECT_EQ(queryText(path, "SELECT status_comment FROM alerts"), "patched the image");
   EXPECT_EQ(queryText(path, "SELECT COUNT(*) FROM schema_version"), std::to_string(kSchemaVersion));
 }
 

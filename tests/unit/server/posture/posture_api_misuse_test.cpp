@@ -46,6 +46,8 @@ std::vector<Misuse> misuses(const testing::PostureSeed& seed) {
   const std::string e = "/api/v1/posture/exemptions";
   const std::string long_q(257, 'a');
   const std::string unknown_id = "0123456789abcdef";
+  std::string many_labels = "?label=k0=v";  // one more than the 16 allowed
+  for (int i = 1; i < 17; ++i) many_labels += "&label=k" + std::to_string(i) + "=v";
   std::vector<Misuse> out = {
       // Paging, on every list.
       {"GET", r + "?limit=1001", "", 400, "bad_request"},
@@ -69,6 +71,16 @@ std::vector<Misuse> misuses(const testing::PostureSeed& seed) {
       {"GET", r + "?type=host,vm", "", 400, "bad_request"},
       {"GET", r + "?type=host,", "", 400, "bad_request"},
       {"GET", r + "?include_gone=yes", "", 400, "bad_request"},
+      {"GET", r + "?label=app", "", 400, "bad_request"},
+      {"GET", r + "?label==web", "", 400, "bad_request"},
+      {"GET", r + "?label=", "", 400, "bad_request"},
+      {"GET", r + "?label", "", 400, "bad_request"},
+      {"GET", r + "?label=a%00=b", "", 400, "bad_request"},
+      {"GET", r + "?label=a=%ff", "", 400, "bad_request"},
+      {"GET", r + "?label=a=" + long_q, "", 400, "bad_request"},
+      {"GET", r + "?label=app=web&label=app=db", "", 400, "bad_request"},
+      {"GET", r + many_labels, "", 400, "bad_request"},
+      {"GET", host + "/children?label=app", "", 400, "bad_request"},
       {"GET", "/api/v1/posture/recommendations?sort=id", "", 400, "bad_request"},
       {"GET", "/api/v1/posture/recommendations?order=up", "", 400, "bad_request"},
       {"GET", "/api/v1/posture/recommendations?state=broken", "", 400, "bad_request"},
@@ -80,10 +92,26 @@ std::vector<Misuse> misuses(const testing::PostureSeed& seed) {
        "bad_request"},
       {"GET", "/api/v1/posture/recommendations/BW-REC-010/resources?exempt=1", "", 400,
        "bad_request"},
+      {"GET", "/api/v1/posture/recommendations/BW-REC-010/resources?sort=title", "", 400,
+       "bad_request"},
+      {"GET", "/api/v1/posture/recommendations/BW-REC-010/resources?sort=resource", "", 400,
+       "bad_request"},
+      {"GET", "/api/v1/posture/recommendations/BW-REC-010/resources?order=up", "", 400,
+       "bad_request"},
+      {"GET", "/api/v1/posture/recommendations/BW-REC-010/resources?type=vm", "", 400,
+       "bad_request"},
+      {"GET", "/api/v1/posture/recommendations/BW-REC-010/resources?type=container,", "", 400,
+       "bad_request"},
+      {"GET", "/api/v1/posture/recommendations/BW-REC-010/resources?q=" + long_q, "", 400,
+       "bad_request"},
+      {"GET", "/api/v1/posture/recommendations/BW-REC-010/resources?q=a%00", "", 400,
+       "bad_request"},
       {"GET", host + "/assessments?kind=probe", "", 400, "bad_request"},
       {"GET", host + "/assessments?recommendation=bw-rec-010", "", 400, "bad_request"},
-      {"GET", e + "?active=false", "", 400, "bad_request"},
+      {"GET", e + "?active=maybe", "", 400, "bad_request"},
+      {"GET", e + "?active=false&active=true", "", 400, "bad_request"},
       {"GET", "/api/v1/posture/runs?kind=cron", "", 400, "bad_request"},
+      {"GET", "/api/v1/posture/runs?limit=0", "", 400, "bad_request"},
       {"GET", "/api/v1/posture/score/history?bucket=week", "", 400, "bad_request"},
       {"GET", "/api/v1/posture/score/history?control=CTL-NOPE", "", 400, "bad_request"},
       {"GET", "/api/v1/posture/score/history?control=x%20y", "", 400, "bad_request"},
@@ -104,6 +132,9 @@ std::vector<Misuse> misuses(const testing::PostureSeed& seed) {
       // Text: over 256 bytes, or with a NUL.
       {"GET", r + "?q=" + long_q, "", 400, "bad_request"},
       {"GET", r + "?q=a%00b", "", 400, "bad_request"},
+      {"GET", r + "?q=%ff%fe", "", 400, "bad_request"},  // not UTF-8 (PostgreSQL would refuse it)
+      {"GET", "/api/v1/posture/findings?repository=%c3", "", 400, "bad_request"},
+      {"GET", "/api/v1/alerts?rule=%80", "", 400, "bad_request"},
       {"GET", "/api/v1/posture/recommendations?q=" + long_q, "", 400, "bad_request"},
       {"GET", "/api/v1/posture/runs?target=" + long_q, "", 400, "bad_request"},
       // Ids: malformed 400, unknown 404.
@@ -153,6 +184,12 @@ std::vector<Misuse> misuses(const testing::PostureSeed& seed) {
       {"PUT", "/api/v1/alerts/" + seed.alert_ids[0] + "/status",
        Json({{"status", "dismissed"}, {"comment", std::string(1001, 'c')}}).dump(), 400,
        "bad_request"},
+      {"PUT", "/api/v1/alerts/" + seed.alert_ids[0] + "/status",
+       R"({"status":"dismissed","comment":"a\u0000b"})", 400, "bad_request"},
+      {"PUT", "/api/v1/alerts/" + seed.alert_ids[0] + "/status",
+       R"({"status":"dismissed","comment":"bell\u0007"})", 400, "bad_request"},
+      {"PUT", "/api/v1/alerts/" + seed.alert_ids[0] + "/status",
+       R"({"status":"dismissed","comment":42})", 400, "bad_request"},
       {"PUT", "/api/v1/alerts/" + seed.alert_ids[0] + "/status", "not json", 400, "bad_request"},
       {"PUT", "/api/v1/alerts/not-a-uuid/status", R"({"status":"dismissed"})", 400, "bad_request"},
       {"PUT", "/api/v1/alerts/6f1c2a3b-0000-4abc-9def-000000000999/status",

@@ -171,6 +171,32 @@ TEST_F(PostureApiTest, OneRecommendationAndItsResources) {
   auto paged = get("/api/v1/posture/recommendations/BW-REC-010/resources?limit=1&offset=2");
   EXPECT_EQ(paged.body["total"], 3);
   EXPECT_EQ(paged.body["items"].size(), 1U);
+
+  // Sorts: severity (unhealthy first, then the worst), name, since; order turns them around.
+  const std::string base = "/api/v1/posture/recommendations/BW-REC-010/resources";
+  const auto names = [&](const std::string& query) {
+    auto answer = get(base + query);
+    EXPECT_EQ(answer.status, 200) << answer.text;
+    std::vector<std::string> out;
+    for (const auto& item : answer.body["items"]) {
+      out.push_back(item["resource"]["name"].get<std::string>());
+    }
+    return out;
+  };
+  using Names = std::vector<std::string>;
+  // c1 unhealthy, c2 healthy, c3 not evaluated.
+  EXPECT_EQ(names("?sort=severity"), (Names{"c1", "c2", "c3"}));
+  EXPECT_EQ(names("?sort=severity&order=asc"), (Names{"c3", "c2", "c1"}));
+  EXPECT_EQ(names("?sort=name"), (Names{"c1", "c2", "c3"}));
+  EXPECT_EQ(names("?sort=name&order=desc"), (Names{"c3", "c2", "c1"}));
+  EXPECT_EQ(names("?sort=since").size(), 3U);
+  EXPECT_EQ(names("?sort=name&order=desc&limit=1&offset=1"), (Names{"c2"}));
+  // Filters on the resource: its type, its name or key.
+  EXPECT_EQ(names("?type=container,image").size(), 3U);
+  EXPECT_TRUE(names("?type=host").empty());
+  EXPECT_EQ(names("?q=C2"), (Names{"c2"}));
+  EXPECT_EQ(names("?q=web-1&status=unhealthy"), (Names{"c1"}));  // the containers' keys
+  EXPECT_EQ(get(base + "?q=c&sort=severity&limit=1").body["total"], 3);
 }
 
 TEST_F(PostureApiTest, ResourcesFilterSortAndPage) {
@@ -213,6 +239,23 @@ TEST_F(PostureApiTest, ResourcesFilterSortAndPage) {
   auto by_name = get("/api/v1/posture/resources?q=App");
   EXPECT_EQ(field(by_name.body["resources"], "id"),
             (std::vector<std::string>{seed().repository.id, seed().image.id}));
+
+  // Labels: key=value split at the first '=', every one must match, exactly.
+  auto web = get("/api/v1/posture/resources?label=app=web");
+  ASSERT_EQ(web.status, 200) << web.text;
+  EXPECT_EQ(web.body["total"], 1);
+  EXPECT_EQ(field(web.body["resources"], "id"), (std::vector<std::string>{seed().c1.id}));
+  EXPECT_EQ(get("/api/v1/posture/resources?label=app=web&label=tier=front%3Dend").body["total"], 1);
+  EXPECT_EQ(get("/api/v1/posture/resources?label=app=web&label=tier=front").body["total"], 0);
+  EXPECT_EQ(get("/api/v1/posture/resources?label=app=WEB").body["total"], 0);
+  EXPECT_EQ(get("/api/v1/posture/resources?lab%65l=app%3Dweb").body["total"], 1);  // encoded
+  EXPECT_EQ(get("/api/v1/posture/resources?label=app%3Dweb&label=app=web").body["total"], 1);
+  EXPECT_EQ(get("/api/v1/posture/resources?label=app=").body["total"], 0);
+  EXPECT_EQ(get("/api/v1/posture/resources?label=env=prod&type=host").body["total"], 1);
+  EXPECT_EQ(get("/api/v1/posture/resources?label=env=prod&type=container").body["total"], 0);
+  auto apps = get("/api/v1/posture/resources/" + seed().host.id + "/children?label=app=db");
+  ASSERT_EQ(apps.status, 200) << apps.text;
+  EXPECT_EQ(field(apps.body["resources"], "name"), (std::vector<std::string>{"c2"}));
 
   const Json& host = roots.body["resources"][1];
   EXPECT_EQ(host["type"], "host");
@@ -321,6 +364,7 @@ TEST_F(PostureApiTest, AnExemptionMovesTheScoreAtOnceAndItsRevocationBack) {
   EXPECT_EQ(one.body["scope"], seed().host.id);
   auto active = get("/api/v1/posture/exemptions?active=true&recommendation=BW-REC-020");
   EXPECT_EQ(active.body["total"], 1);
+  EXPECT_EQ(get("/api/v1/posture/exemptions?active=false").body["total"], 0);
 
   auto revoked =
       server_->call("DELETE", "/api/v1/posture/exemptions/" + std::to_string(id), server_->admin_);
@@ -328,6 +372,12 @@ TEST_F(PostureApiTest, AnExemptionMovesTheScoreAtOnceAndItsRevocationBack) {
   score = get("/api/v1/posture/score");
   EXPECT_DOUBLE_EQ(score.body["points"].get<double>(), 14.5);
   EXPECT_EQ(get("/api/v1/posture/exemptions?active=true").body["total"], 0);
+  auto inactive = get("/api/v1/posture/exemptions?active=false");
+  ASSERT_EQ(inactive.status, 200) << inactive.text;
+  EXPECT_EQ(inactive.body["total"], 1);
+  EXPECT_EQ(inactive.body["exemptions"][0]["id"], id);
+  EXPECT_FALSE(inactive.body["exemptions"][0]["active"]);
+  EXPECT_EQ(get("/api/v1/posture/exemptions?active=all").body["total"], 1);
   auto history = get("/api/v1/posture/exemptions?scope=" + seed().host.id);
   EXPECT_EQ(history.body["total"], 1);
   EXPECT_FALSE(history.body["exemptions"][0]["revoked_at"].is_null());
@@ -376,6 +426,7 @@ TEST_F(PostureApiTest, RunsAndSchedules) {
   auto runs = get("/api/v1/posture/runs");
   ASSERT_EQ(runs.status, 200) << runs.text;
   ASSERT_EQ(runs.body["runs"].size(), 2U);
+  EXPECT_EQ(runs.body["total"], 2);
   EXPECT_EQ(runs.body["runs"][0]["id"], seed().sync_run);  // newest first
   EXPECT_EQ(runs.body["runs"][0]["status"], "running");
   EXPECT_TRUE(runs.body["runs"][0]["finished_at"].is_null());
@@ -384,7 +435,13 @@ TEST_F(PostureApiTest, RunsAndSchedules) {
   ASSERT_EQ(docker.body["runs"].size(), 1U);
   EXPECT_EQ(docker.body["runs"][0]["target"], seed().host.key);
   EXPECT_EQ(get("/api/v1/posture/runs?target=sync").body["runs"].size(), 1U);
-  EXPECT_EQ(get("/api/v1/posture/runs?limit=1&offset=1").body["runs"][0]["id"], seed().docker_run);
+  auto second = get("/api/v1/posture/runs?limit=1&offset=1");
+  EXPECT_EQ(second.body["runs"][0]["id"], seed().docker_run);
+  EXPECT_EQ(second.body["total"], 2);  // the matching runs, not the page
+  EXPECT_EQ(docker.body["total"], 1);
+  auto none = get("/api/v1/posture/runs?kind=k8s&offset=5");
+  EXPECT_EQ(none.body["total"], 0);
+  EXPECT_TRUE(none.body["runs"].empty());
 
   auto schedules = get("/api/v1/posture/schedules");
   ASSERT_EQ(schedules.status, 200) << schedules.text;
@@ -405,6 +462,18 @@ TEST_F(PostureApiTest, AlertTriageAndItsFilters) {
   EXPECT_EQ(set.body["status_by"], "admin");
   EXPECT_FALSE(set.body["status_at"].is_null());
   EXPECT_EQ(set.body["resource_id"], seed().c1.id);
+  EXPECT_EQ(set.body["status_comment"], "expected: a debugging session");
+  // Stored: a later read has it; the logs never do.
+  auto read = get("/api/v1/alerts/" + first);
+  ASSERT_EQ(read.status, 200) << read.text;
+  EXPECT_EQ(read.body["status_comment"], "expected: a debugging session");
+  EXPECT_EQ(server_->logs().find("debugging session"), std::string::npos) << server_->logs();
+  // UTF-8, tab and newline are kept as given.
+  const Json multi_line = {{"status", "dismissed"}, {"comment", "line 1\n\tline 2 \u00e9"}};
+  auto again = server_->call("PUT", "/api/v1/alerts/" + first + "/status", server_->admin_,
+                             multi_line.dump());
+  ASSERT_EQ(again.status, 200) << again.text;
+  EXPECT_EQ(again.body["status_comment"], "line 1\n\tline 2 \u00e9");
 
   auto dismissed = get("/api/v1/alerts?status=dismissed");
   ASSERT_EQ(dismissed.status, 200) << dismissed.text;
@@ -438,6 +507,41 @@ TEST_F(PostureApiTest, OverviewInOneCall) {
   EXPECT_EQ(alerts, 2);  // the simulated one is left out
   EXPECT_EQ(priorities, (std::set<std::string>{"Critical", "Warning"}));
   EXPECT_FALSE(overview.body["alerts"]["truncated"]);
+}
+
+// Its own server: it pushes the seeded digest to a second repository.
+TEST(PostureImageLinks, AnImageNamesItsPostureResourcePerRepository) {
+  PostureServer server("posture-images");
+  const testing::PostureSeed& seed = server.seed();
+  // The same digest in a repository the posture sync has not seen (no resource yet).
+  ASSERT_TRUE(server.store().recordPush("r1", "mirror", seed.digest, "v1", seed.now));
+  const Json expected =
+      Json::array({{{"registry", "r1"}, {"repository", "app"}, {"resource_id", seed.image.id}},
+                   {{"registry", "r1"}, {"repository", "mirror"}, {"resource_id", nullptr}}});
+
+  auto scan = server.call("GET", "/api/v1/images/" + seed.digest, server.reader_);
+  ASSERT_EQ(scan.status, 200) << scan.text;
+  EXPECT_EQ(scan.body["repositories"], expected);
+  EXPECT_FALSE(scan.body.contains("resource_id"));
+
+  auto app = server.call("GET", "/api/v1/images/" + seed.digest + "?registry=r1&repository=app",
+                         server.reader_);
+  ASSERT_EQ(app.status, 200) << app.text;
+  EXPECT_EQ(app.body["resource_id"], seed.image.id);
+  EXPECT_EQ(app.body["repositories"], expected);
+  auto mirror = server.call(
+      "GET", "/api/v1/images/" + seed.digest + "?registry=r1&repository=mirror", server.reader_);
+  ASSERT_EQ(mirror.status, 200) << mirror.text;
+  EXPECT_TRUE(mirror.body["resource_id"].is_null());
+  EXPECT_EQ(mirror.body["tags"], Json::array({"v1"}));
+
+  // The id links to the posture resource of the image in that repository.
+  auto resource =
+      server.call("GET", "/api/v1/posture/resources/" + app.body["resource_id"].get<std::string>(),
+                  server.reader_);
+  ASSERT_EQ(resource.status, 200) << resource.text;
+  EXPECT_EQ(resource.body["resource"]["type"], "image");
+  EXPECT_EQ(resource.body["resource"]["key"], seed.image.key);
 }
 
 }  // namespace

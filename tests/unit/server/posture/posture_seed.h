@@ -3,11 +3,12 @@
 // whose answers are checked against docs/openapi.yaml. Header-only.
 //
 //   registry r1 → repository app → image (vuln:severe healthy: CTL-VULN)
-//   host web-1 (BW-DKR-101 unhealthy: BW-REC-020, CTL-HOST; BW-DKR-207 healthy: BW-REC-021;
+//   host web-1, label env=prod (BW-DKR-101 unhealthy: BW-REC-020, CTL-HOST; BW-DKR-207 healthy:
+//   BW-REC-021;
 //               BW-DKR-102 unhealthy at t0, healthy at t1: BW-REC-032, CTL-ACCESS)
-//     container c1 (BW-DKR-505 unhealthy: BW-REC-010, CTL-PRIV; BW-DKR-511 healthy: CTL-CONF)
-//     container c2 (BW-DKR-505 healthy; BW-DKR-511 unhealthy: BW-REC-050)
-//     container c3 (BW-DKR-505 not-evaluated)
+//     container c1, labels app=web, tier=front=end (BW-DKR-505 unhealthy: BW-REC-010, CTL-PRIV;
+//     BW-DKR-511 healthy: CTL-CONF) container c2, label app=db (BW-DKR-505 healthy; BW-DKR-511
+//     unhealthy: BW-REC-050) container c3 (BW-DKR-505 not-evaluated)
 //
 // CTL-VULN 6 × 1/1 = 6, CTL-PRIV 6 × 1/2 = 3, CTL-HOST 5 × 0/1 = 0, CTL-ACCESS 4 × 1/1 = 4,
 // CTL-CONF 3 × 1/2 = 1.5; CTL-NET and CTL-RUNTIME not applicable: 14.5 of 24 = 60.42 %.
@@ -77,6 +78,8 @@ inline PostureSeed seedPosture(store::Store& store) {
   seed.c2 = posture::dockerContainerResource("web-1", std::string(64, '2'), "c2");
   seed.c3 = posture::dockerContainerResource("web-1", std::string(64, '3'), "c3");
   seed.host.labels["env"] = "prod";
+  seed.c1.labels = {{"app", "web"}, {"tier", "front=end"}};
+  seed.c2.labels = {{"app", "db"}};
 
   store::AssessmentBatch first;
   first.resources = {seed.registry, seed.repository, seed.image, seed.host,
@@ -189,10 +192,17 @@ inline PostureSeed seedPosture(store::Store& store) {
   return seed;
 }
 
-// A server with the seeded store, started.
+// A server with the seeded store, started; without the per-client rate limit: the misuse table
+// alone sends more requests than a client's burst.
+inline server::ServerOptions unlimitedOptions() {
+  server::ServerOptions options;
+  options.requests_per_second = 0;
+  return options;
+}
+
 class PostureServer : public TestServer {
  public:
-  explicit PostureServer(const std::string& name) : TestServer(name) {
+  explicit PostureServer(const std::string& name) : TestServer(name, unlimitedOptions()) {
     seed_ = seedPosture(store());
     start();
   }

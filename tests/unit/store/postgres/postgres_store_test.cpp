@@ -209,7 +209,7 @@ TEST(PostgresStore, Version3DatabaseGainsPostureAndSeverityColumns) {
 
   auto store = openOrFail(*url);
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->schemaVersion().value_or(-1), 4);
+  EXPECT_EQ(store->schemaVersion().value_or(-1), kSchemaVersion);
   EXPECT_EQ(queryCount(*url, "SELECT count(*) FROM schema_version"), kSchemaVersion);
   // Back-filled from findings.
   EXPECT_EQ(queryCount(*url, "SELECT high FROM results"), 1);
@@ -267,6 +267,41 @@ TEST(PostgresStore, Version3DatabaseGainsPostureAndSeverityColumns) {
                        "SELECT critical * 100 + medium * 10 + fixable FROM results "
                        "WHERE digest = 'sha256:04'"),
             111);
+}
+
+TEST(PostgresStore, Version4DatabaseGainsTheAlertStatusComment) {
+  // A database as version 4 left it: an alert someone dismissed (no comment column yet).
+  PgCluster& cluster = PgCluster::shared();
+  BULWARK_REQUIRE_PG(cluster);
+  auto url = cluster.createDatabase("v4");
+  ASSERT_TRUE(url) << url.error().message;
+  ASSERT_TRUE(migratePostgresStore(*url, 4));
+  EXPECT_EQ(queryCount(*url, "SELECT max(version) FROM schema_version"), 4);
+  const std::string database = url->substr(url->rfind('/') + 1);
+  ASSERT_TRUE(cluster.execute(
+      database,
+      "INSERT INTO alerts (alert_id, time_ms, received_ms, rule, rule_id, priority, source, "
+      "host, agent, container_id, container_image, k8s_ns, k8s_pod, tags_json, output, "
+      "fields_json, simulated, status, status_at, status_by, resource_id) VALUES "
+      "('6f1c2a3b-0000-4abc-9def-000000000004', 40, 41, 'r', 'BW-RT-207', 5, 'syscall', 'h1', "
+      "'agent', 'abc', 'nginx', '', '', '[]', 'out', '{}', false, 'dismissed', 45, 'alice', "
+      "'0123456789abcdef');"));
+
+  auto store = openOrFail(*url);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->schemaVersion().value_or(-1), kSchemaVersion);
+  auto alert = store->getAlert("6f1c2a3b-0000-4abc-9def-000000000004");
+  ASSERT_TRUE(alert && alert->has_value());
+  EXPECT_EQ((*alert)->status, model::AlertStatus::Dismissed);
+  EXPECT_EQ((*alert)->status_by, "alice");
+  EXPECT_EQ((*alert)->resource_id, "0123456789abcdef");
+  EXPECT_EQ((*alert)->status_comment, "");
+  ASSERT_TRUE(store->setAlertStatus((*alert)->alert_id, model::AlertStatus::Resolved, "bob", 50,
+                                    "patched the image"));
+  alert = store->getAlert("6f1c2a3b-0000-4abc-9def-000000000004");
+  ASSERT_TRUE(alert && alert->has_value());
+  EXPECT_EQ((*alert)->status_comment, "patched the image");
+  EXPECT_EQ(queryCount(*url, "SELECT count(*) FROM schema_version"), kSchemaVersion);
 }
 
 TEST(PostgresStore, RefusesANewerSchema) {
