@@ -382,6 +382,18 @@ core::Status PostureSync::assessRunning(const std::vector<std::string>& digests,
   return {};
 }
 
+namespace {
+
+// output_fields' container.name of a stored alert ("" when absent or not text).
+std::string containerNameOf(const store::AlertRecord& alert) {
+  const Json fields = Json::parse(alert.fields_json, nullptr, false);
+  if (!fields.is_object()) return {};
+  const auto it = fields.find("container.name");
+  return it != fields.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
 core::Result<std::string> PostureSync::resolveAlert(const store::AlertRecord& alert,
                                                     store::Millis now) {
   // The resources an alert needs that nothing stored yet (an agent's host no bench run saw).
@@ -417,16 +429,23 @@ core::Result<std::string> PostureSync::resolveAlert(const store::AlertRecord& al
   }
   const Resource host = posture::hostResource(alert.host.empty() ? "unknown" : alert.host);
   SYNC_TRY(ensure({host}));
-  if (alert.container_id.empty() || alert.container_id == "host") return host.id;
+  if (alert.container_id == "host") return host.id;
+  // The container by its id when the rule's output names it, else by its name (most rules'
+  // outputs print %container.name only; a name is unique among a host's containers).
+  const std::string name = alert.container_id.empty() ? containerNameOf(alert) : std::string();
+  if (alert.container_id.empty() && (name.empty() || name == "host")) return host.id;
   store::ResourceQuery query;
   query.types = {model::ResourceType::Container};
   query.parent_id = host.id;
-  query.search = alert.container_id;
+  query.search = alert.container_id.empty() ? name : alert.container_id;
   query.limit = 10;
   auto page = store_.queryResources(query);
   if (!page) return tl::unexpected(page.error());
   for (const store::ResourceRecord& record : page->resources) {
-    if (idStartsWith(record.resource.key, alert.container_id)) return record.resource.id;
+    if (alert.container_id.empty() ? record.resource.name == name
+                                   : idStartsWith(record.resource.key, alert.container_id)) {
+      return record.resource.id;
+    }
   }
   return host.id;
 }
@@ -441,11 +460,13 @@ core::Status PostureSync::syncAlerts(store::Millis now, PostureSyncStats& stats)
     std::set<std::string> resources;
     // Alerts of one page mostly come from a few containers: each is resolved once.
     std::map<std::string, std::string, std::less<>> resolved_ids;
+    std::map<std::string, std::vector<std::string>> placed;  // resource id → its new alerts
     for (const store::AlertRecord& alert : *page) {
       std::string resource_id = alert.resource_id;
       if (resource_id.empty()) {
-        const std::string where = fmt::format("{}\n{}\n{}\n{}\n{}", alert.source, alert.agent,
-                                              alert.host, alert.container_id, alert.k8s_ns);
+        const std::string where = fmt::format(
+            "{}\n{}\n{}\n{}\n{}\n{}", alert.source, alert.agent, alert.host, alert.container_id,
+            alert.k8s_ns, alert.container_id.empty() ? containerNameOf(alert) : std::string());
         auto known = resolved_ids.find(where);
         if (known == resolved_ids.end()) {
           auto resolved = resolveAlert(alert, now);
@@ -453,10 +474,14 @@ core::Status PostureSync::syncAlerts(store::Millis now, PostureSyncStats& stats)
           known = resolved_ids.emplace(where, std::move(*resolved)).first;
         }
         resource_id = known->second;
-        SYNC_TRY(store_.setAlertResource(alert.alert_id, resource_id));
+        placed[resource_id].push_back(alert.alert_id);
       }
       if (!alert.simulated) resources.insert(resource_id);
       ++stats.alerts;
+    }
+    for (const auto& [resource_id, alert_ids] : placed) {
+      auto set = store_.setAlertsResource(alert_ids, resource_id);
+      if (!set) return tl::unexpected(set.error());
     }
     for (const std::string& id : resources) SYNC_TRY(assessAlertsOf(id, now, stats));
     if (page->empty()) return {};

@@ -21,6 +21,7 @@
 #include "posture/resource_key.h"
 #include "store/store.h"
 #include "testdata.h"
+#include "unit/pipeline/posture/store_fixture.h"
 #include "unit/posture/loaded_catalogue.h"
 
 namespace {
@@ -38,23 +39,8 @@ std::string fixture(const std::string& relative) {
   return bulwark::testing::readFile(bulwark::testing::fixtures() / relative);
 }
 
-class IngestRunTest : public ::testing::Test {
+class IngestRunTest : public bulwark::testing::SqliteStoreTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("ingest-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto opened = store::openStore("sqlite:" + (dir_ / "posture.db").string());
-    ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
   // Identifies and ingests a snapshot; the test fails on an error.
   pipeline::IngestOutcome ingest(const std::string& body, const std::string& cluster = "",
                                  std::int64_t now = kNow) {
@@ -87,9 +73,6 @@ class IngestRunTest : public ::testing::Test {
     EXPECT_TRUE(page) << page.error().message;
     return page ? page->assessments : std::vector<model::Assessment>{};
   }
-
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(IngestRunTest, IdentifiesEachSchemaAndRefusesTheRest) {

@@ -22,6 +22,7 @@
 #include "posture/resource_key.h"
 #include "store/store.h"
 #include "testdata.h"
+#include "unit/pipeline/posture/store_fixture.h"
 #include "unit/posture/loaded_catalogue.h"
 
 namespace {
@@ -38,24 +39,17 @@ constexpr std::int64_t kMinute = 60'000;
 constexpr const char* kDigest = "sha256:0123";  // what the web container's image has
 const std::string kWebId = "bbbb000000000000000000000000000000000000000000000000000000000002";
 
-class PostureSyncTest : public ::testing::Test {
+class PostureSyncTest : public bulwark::testing::SqliteStoreTest {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("sync-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto opened = store::openStore("sqlite:" + (dir_ / "posture.db").string());
-    ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
+    SqliteStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     sync_ = std::make_unique<pipeline::PostureSync>(*store_, posture::loadedCatalogue(),
                                                     options("serve-a"));
   }
   void TearDown() override {
     sync_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
+    SqliteStoreTest::TearDown();
   }
 
   static pipeline::PostureSyncOptions options(const std::string& holder) {
@@ -133,8 +127,6 @@ class PostureSyncTest : public ::testing::Test {
     ASSERT_TRUE(outcome) << outcome.error().message;
   }
 
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
   std::unique_ptr<pipeline::PostureSync> sync_;
 };
 
@@ -280,6 +272,42 @@ TEST_F(PostureSyncTest, AnAlertMakesItsContainerUnhealthyUntilDismissed) {
   // Eight days later the other one has left the alert window.
   pass(kNow + 8 * 24 * 60 * kMinute);
   EXPECT_EQ(status(edge, "BW-RT-207"), "healthy");
+}
+
+// Most rules print %container.name, not %container.id: the name finds the container too.
+TEST_F(PostureSyncTest, AnAlertNamingOnlyItsContainerFindsIt) {
+  ingestHost(kNow);
+  store::AlertRecord alert;
+  alert.alert_id = "n-1";
+  alert.time_ms = kNow + kMinute;
+  alert.received_ms = kNow + kMinute;
+  alert.rule = "Download Tool Run in Container";
+  alert.rule_id = "BW-RT-209";
+  alert.priority = 4;
+  alert.source = "syscall";
+  alert.host = "build-7";
+  alert.fields_json = R"({"container.name":"web","proc.cmdline":"curl -O http://x"})";
+  store::AlertRecord unknown = alert;  // a container no run has seen: its host
+  unknown.alert_id = "n-2";
+  unknown.fields_json = R"({"container.name":"gone-away"})";
+  store::AlertRecord on_host = alert;  // the host itself
+  on_host.alert_id = "n-3";
+  on_host.fields_json = R"({"container.name":"host"})";
+  const std::vector<store::AlertRecord> alerts = {alert, unknown, on_host};
+  ASSERT_TRUE(store_->addAlerts(alerts));
+
+  pass(kNow + 2 * kMinute);
+  const std::string web = posture::dockerContainerResource("build-7", kWebId, "web").id;
+  const std::string host = posture::hostResource("build-7").id;
+  const auto resource_of = [&](const std::string& id) {
+    auto stored = store_->getAlert(id);
+    return stored && *stored ? (*stored)->resource_id : std::string("?");
+  };
+  EXPECT_EQ(resource_of("n-1"), web);
+  EXPECT_EQ(resource_of("n-2"), host);
+  EXPECT_EQ(resource_of("n-3"), host);
+  // BW-RT-209 counts under the runtime recommendation (BW-REC-060), source "runtime".
+  EXPECT_EQ(status(web, "runtime"), "unhealthy");
 }
 
 TEST_F(PostureSyncTest, SensorsWatchTheirHostsAndClusters) {
