@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -22,6 +23,7 @@
 #include "cli/detect_cmd.h"
 #include "cli/service_options.h"
 #include "core/text.h"
+#include "pipeline/agent/bench_runner.h"
 #include "pipeline/agent/cluster_sets.h"
 #include "pipeline/agent/metrics.h"
 #include "pipeline/agent/spool_sink.h"
@@ -50,6 +52,10 @@ struct AgentArgs {
   std::string kubeconfig;
   std::string cluster_refresh = "5m";
   bool plain_http = false;
+  std::vector<std::string> bench;  // docker, node
+  std::string bench_interval = "1h";
+  std::string cluster;  // the cluster a node bench's node is in
+  std::string host_root = "/";
 };
 
 // The host sources the agent runs when none is given: eBPF where the kernel has BTF (else the
@@ -142,6 +148,24 @@ int runAgent(AgentArgs args) {
       cluster = [] { return pipeline::agent::inClusterConfig(); };
     }
   }
+  pipeline::agent::BenchRunnerOptions bench;
+  for (const auto& kind : args.bench) {
+    auto parsed = pipeline::agent::parseBenchKind(kind);
+    if (!parsed) return failWith("--bench: " + parsed.error().message);
+    if (std::find(bench.kinds.begin(), bench.kinds.end(), *parsed) == bench.kinds.end()) {
+      bench.kinds.push_back(*parsed);
+    }
+  }
+  if (!bench.kinds.empty()) {
+    auto interval = pipeline::parseDuration(args.bench_interval);
+    if (!interval) return failWith("--bench-interval: " + interval.error().message);
+    bench.interval = *interval;
+    if (args.detect.docker_host == "none" &&
+        std::find(bench.kinds.begin(), bench.kinds.end(), pipeline::agent::BenchKind::Docker) !=
+            bench.kinds.end()) {
+      return failWith("--bench docker needs the Docker socket (--docker-host is none)");
+    }
+  }
   std::optional<std::pair<std::string, int>> metrics_address;
   if (!args.metrics_listen.empty()) {
     auto address = splitListen(args.metrics_listen);
@@ -171,6 +195,24 @@ int runAgent(AgentArgs args) {
   upload.batch_wait = *batch_wait;
   auto uploader = pipeline::agent::Uploader::start(**spool, upload);
   if (!uploader) return failWith(uploader.error().message);
+
+  // Scheduled bench runs of this host: snapshots posted to serve, evaluated by its workers.
+  std::unique_ptr<pipeline::agent::BenchRunner> bench_runner;
+  if (!bench.kinds.empty()) {
+    bench.post.server = server;
+    bench.post.token = *token;
+    bench.post.ca = args.ca;
+    bench.post.cluster = args.cluster;
+    bench.post.version = BULWARK_VERSION;
+    bench.docker_endpoint = args.detect.docker_host;
+    bench.host_root = args.host_root;
+    bench.log = [](const std::string& message) {
+      std::fprintf(stderr, "bulwark: agent: %s\n", core::printable(message).c_str());
+    };
+    auto started = pipeline::agent::BenchRunner::start(std::move(bench));
+    if (!started) return failWith("--bench: " + started.error().message);
+    bench_runner = std::move(*started);
+  }
 
   // What the metrics read: counters the engine's alert hook bumps, and the spool sink's
   // queue counts while the outputs exist (their last counts once they are gone).
@@ -241,6 +283,7 @@ int runAgent(AgentArgs args) {
   std::fprintf(stderr, "bulwark: agent: delivering to %s\n", upload.url.c_str());
   const int code = runDetectCommand(args.detect, hooks);
   refresher.reset();
+  bench_runner.reset();  // a run under way finishes (its own timeouts) and is posted
 
   // The spool has every alert now; send what the server takes before the bound, keep the rest.
   (*uploader)->stop(kStopBound);
@@ -304,6 +347,19 @@ void addAgentCommand(CLI::App& root, Action& action) {
   command
       ->add_option("--cluster-refresh", args->cluster_refresh,
                    "Read the cluster's addresses again this often")
+      ->capture_default_str();
+  command
+      ->add_option("--bench", args->bench,
+                   "Also check this host on a schedule and post the snapshots to the server: "
+                   "docker (its Docker Engine, as `bench docker`), node (its kubelet, as "
+                   "`bench k8s --node`; needs --cluster); repeatable or comma-separated")
+      ->delimiter(',');
+  command->add_option("--bench-interval", args->bench_interval, "How often --bench runs")
+      ->capture_default_str();
+  command->add_option("--cluster", args->cluster, "The cluster this node is in (--bench node)");
+  command
+      ->add_option("--host-root", args->host_root,
+                   "The host's / for --bench (a container mounts it read-only, e.g. /host)")
       ->capture_default_str();
   command->add_option("--metrics-listen", args->metrics_listen,
                       "Serve Prometheus metrics and /healthz on HOST:PORT (default: off)");

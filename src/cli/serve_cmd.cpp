@@ -170,6 +170,14 @@ int runServe(const ServeArgs& args) {
     if (!head) return tl::unexpected(head.error());
     return head->digest;
   };
+  hooks.posture_targets = [&background] {
+    std::vector<server::PostureTargetInfo> out;
+    for (auto& target : background.postureTargets()) {
+      out.push_back({std::move(target.key), std::move(target.kind), std::move(target.name),
+                     target.interval_ms});
+    }
+    return out;
+  };
   hooks.reevaluate = [&background]() -> core::Status {
     background.requestReevaluation();
     return {};
@@ -245,7 +253,11 @@ int runWorker(const ServeArgs& args) {
   parts.bulwark_version = BULWARK_VERSION;
   parts.credentials = service::sealedCredentials(*box);
   // Polling, database updates and re-evaluation belong to the server; workers only scan.
-  parts.roles = {.poller = false, .db_update = false, .reevaluate = false, .posture = false};
+  parts.roles = {.poller = false,
+                 .db_update = false,
+                 .reevaluate = false,
+                 .posture = false,
+                 .schedule = false};
   service::Service background(**store, *config, parts);
   if (auto started = background.start(); !started) return failWith(started.error().message);
   spdlog::info("bulwark worker: {} worker(s) on the {} store", config->workers,

@@ -132,17 +132,17 @@ nlohmann::json clusterSummaryJson(const report::ClusterSummary& c) {
           {"configz_nodes", c.configz_nodes}};
 }
 
-std::string diagnosticsJson(const std::vector<core::Diagnostic>& diagnostics) {
+std::string percentText(double value) { return fmt::format("{:.1f}", value); }
+
+}  // namespace
+
+std::string runDiagnosticsJson(const std::vector<core::Diagnostic>& diagnostics) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& d : diagnostics) {
     out.push_back({{"kind", d.kind}, {"where", d.where}, {"detail", d.detail}});
   }
   return out.dump();
 }
-
-std::string percentText(double value) { return fmt::format("{:.1f}", value); }
-
-}  // namespace
 
 std::string_view toString(SnapshotKind kind) {
   switch (kind) {
@@ -424,7 +424,7 @@ core::Result<IngestOutcome> ingestSnapshot(store::Store& store, const posture::C
   const auto fail_run = [&](const core::Error& error) -> core::Result<IngestOutcome> {
     run.status = "failed";
     run.finished_at = store::nowMillis();
-    run.diagnostics_json = diagnosticsJson({{"posture.run-failed", "", error.message}});
+    run.diagnostics_json = runDiagnosticsJson({{"posture.run-failed", "", error.message}});
     (void)store.finishRun(run);  // the error below is what matters
     return tl::unexpected(error);
   };
@@ -482,7 +482,7 @@ core::Result<IngestOutcome> ingestSnapshot(store::Store& store, const posture::C
   run.finished_at = std::max(store::nowMillis(), run.started_at);
   run.summary_json = batch.summary_json;
   run.results = batch.results;
-  run.diagnostics_json = diagnosticsJson(diagnostics);
+  run.diagnostics_json = runDiagnosticsJson(diagnostics);
   if (auto finished = store.finishRun(run); !finished) return tl::unexpected(finished.error());
   return IngestOutcome{std::move(run), *applied, std::move(diagnostics)};
 }

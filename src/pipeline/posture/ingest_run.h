@@ -29,6 +29,9 @@ enum class SnapshotKind : std::uint8_t { Docker, K8s, Node };
 
 std::string_view toString(SnapshotKind kind);  // "docker", "k8s", "node"
 
+// A run's diagnostics as stored (PostureRun::diagnostics_json): [{kind, where, detail}].
+std::string runDiagnosticsJson(const std::vector<core::Diagnostic>& diagnostics);
+
 // What a posted snapshot is about: its kind (by its `schema` member) and its target's resource
 // key — docker: the host's name (/info Name, else the hostname, as the checks name it); k8s:
 // the cluster given; node: the node's hostname in the cluster given.

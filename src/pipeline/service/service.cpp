@@ -20,6 +20,8 @@ namespace {
 
 // How often the poller looks for registries that are due.
 constexpr std::chrono::milliseconds kPollTick{std::chrono::seconds(1)};
+// How often serve looks for a due posture target (intervals are a minute at least).
+constexpr std::chrono::milliseconds kScheduleTick{std::chrono::seconds(10)};
 
 std::string databasePath(const ServiceConfig& config) {
   return config.database.empty() ? vulndb::defaultDatabasePath() : config.database;
@@ -82,6 +84,17 @@ core::Status Service::start() {
   if (parts_.roles.reevaluate || parts_.roles.db_update) {
     threads_.emplace_back([this](const std::stop_token& stop) { maintenanceLoop(stop); });
   }
+  if (parts_.roles.schedule &&
+      (!config_.posture.docker.empty() || !config_.posture.kubernetes.empty())) {
+    PostureSchedulerOptions options;
+    options.docker = config_.posture.docker;
+    options.kubernetes = config_.posture.kubernetes;
+    options.source = "schedule:" + defaultWorkerName(0);
+    options.bulwark_version = parts_.bulwark_version;
+    scheduler_ = std::make_unique<PostureScheduler>(store_, std::move(options));
+    targets_ = scheduler_->targets();
+    threads_.emplace_back([this](const std::stop_token& stop) { scheduleLoop(stop); });
+  }
   return {};
 }
 
@@ -90,6 +103,7 @@ void Service::stop() {
   for (auto& thread : threads_) thread.request_stop();
   sleep_.notify_all();
   threads_.clear();  // joins
+  scheduler_.reset();
   workers_.clear();
   posture_.reset();
 }
@@ -194,6 +208,29 @@ void Service::pollLoop(const std::stop_token& stop) {
         spdlog::info("poll {}: {} new image(s) queued for scanning", registry.name, *enqueued);
       }
     }
+  }
+}
+
+std::vector<ScheduledTarget> Service::postureTargets() const {
+  std::lock_guard lock(targets_mutex_);
+  return targets_;
+}
+
+void Service::scheduleLoop(const std::stop_token& stop) {
+  // The first pass runs at once: targets due while the service was down are collected now.
+  std::chrono::milliseconds wait{0};
+  while (sleepFor(stop, wait)) {
+    wait = kScheduleTick;
+    auto pass = scheduler_->runDue(store::nowMillis());
+    {
+      std::lock_guard lock(targets_mutex_);
+      targets_ = scheduler_->targets();
+    }
+    if (!pass) {
+      spdlog::warn("posture schedule: {}", pass.error().message);
+      continue;
+    }
+    if (!pass->jobs.empty()) wake();
   }
 }
 

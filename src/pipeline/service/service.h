@@ -9,6 +9,9 @@
 //   posture     the posture sync (pipeline/posture/sync.h): resources and assessments from
 //               pushes, scans, re-evaluations and alerts, the secure score's history; a saved
 //               scan and wakePosture() start a pass soon.
+//   schedule    the Docker hosts and Kubernetes clusters of `posture.docker`/`kubernetes`,
+//               each collected when due (pipeline/posture/schedule.h) and handed to the
+//               workers as a bench job.
 //   re-evaluate every reevaluate_check_interval the database's build id is compared with the one
 //               the stored findings were matched against (reevaluate.h's setting); when it
 //               changed — an update, or a `db import` by someone else — every stored inventory is
@@ -27,6 +30,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "pipeline/posture/schedule.h"
 #include "pipeline/posture/sync.h"
 #include "pipeline/service/reevaluate.h"
 #include "pipeline/service/service_config.h"
@@ -40,6 +44,7 @@ struct ServiceRoles {
   bool db_update = true;   // run scheduled database updates (when an interval is configured)
   bool reevaluate = true;  // re-evaluate when the database changes
   bool posture = true;     // keep the posture state in step (pipeline/posture/sync.h)
+  bool schedule = true;    // collect the configured posture targets (pipeline/posture/schedule.h)
 };
 
 struct ServiceParts {
@@ -69,6 +74,9 @@ class Service {
   // Re-evaluates every stored inventory soon, even when the database did not change.
   void requestReevaluation();
 
+  // The posture targets this process collects (none when its role has no schedule).
+  [[nodiscard]] std::vector<ScheduledTarget> postureTargets() const;
+
   // Polls one registry now: records pushes and enqueues scans for digests not seen before.
   // Returns the number of scans enqueued.
   core::Result<std::size_t> pollNow(const store::Registry& registry);
@@ -81,6 +89,7 @@ class Service {
  private:
   void pollLoop(const std::stop_token& stop);
   void maintenanceLoop(const std::stop_token& stop);
+  void scheduleLoop(const std::stop_token& stop);
   void reevaluateIfChanged(bool force);
   bool sleepFor(const std::stop_token& stop, std::chrono::milliseconds duration);
 
@@ -91,6 +100,9 @@ class Service {
   std::vector<std::unique_ptr<ScanWorker>> workers_;
   std::optional<posture::Catalogue> catalogue_;
   std::unique_ptr<PostureSync> posture_;
+  std::unique_ptr<PostureScheduler> scheduler_;
+  mutable std::mutex targets_mutex_;
+  std::vector<ScheduledTarget> targets_;  // scheduler_'s, as of its last pass
   std::vector<std::jthread> threads_;
   std::atomic<bool> reevaluate_requested_{false};
   std::atomic<bool> stopping_{false};

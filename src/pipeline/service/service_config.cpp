@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
@@ -114,6 +115,8 @@ class YamlReader {
               scalar(cluster, posture.agents[agent]);
             });
           }
+          if (k == "docker") return dockerTargets(v);
+          if (k == "kubernetes") return kubernetesTargets(v);
           return unknown(v, "posture." + k);
         });
       } else if (key == "admission") {
@@ -243,6 +246,76 @@ class YamlReader {
         continue;
       }
       config_.quarantine.push_back(std::move(mapping_entry));
+    }
+  }
+
+  // A collection interval: at least a minute (the collectors are not free for the host).
+  void interval(const YAML::Node& node, std::chrono::milliseconds& out) {
+    std::chrono::milliseconds value = out;
+    duration(node, value);
+    if (value < std::chrono::minutes(1)) {
+      errors_.add(node, "an interval of at least 1m");
+      return;
+    }
+    out = value;
+  }
+
+  void dockerTargets(const YAML::Node& node) {
+    if (!node.IsSequence()) {
+      errors_.add(node, "posture.docker must be a list");
+      return;
+    }
+    config_.posture.docker.clear();
+    for (const auto& item : node) {
+      DockerTargetConfig target;
+      mapping(item, [&](const std::string& k, const YAML::Node& v) {
+        if (k == "endpoint") return scalar(v, target.endpoint);
+        if (k == "name") return scalar(v, target.name);
+        if (k == "host_root") return scalar(v, target.host_root);
+        if (k == "interval") return interval(v, target.interval);
+        return unknown(v, "posture.docker." + k);
+      });
+      if (!target.endpoint.empty() && !target.endpoint.starts_with("unix://")) {
+        errors_.add(item, "a Docker endpoint is unix:///PATH");
+        continue;
+      }
+      config_.posture.docker.push_back(std::move(target));
+    }
+  }
+
+  void kubernetesTargets(const YAML::Node& node) {
+    if (!node.IsSequence()) {
+      errors_.add(node, "posture.kubernetes must be a list");
+      return;
+    }
+    config_.posture.kubernetes.clear();
+    std::set<std::string> names;
+    for (const auto& item : node) {
+      KubernetesTargetConfig target;
+      mapping(item, [&](const std::string& k, const YAML::Node& v) {
+        if (k == "name") return scalar(v, target.name);
+        if (k == "kubeconfig") return scalar(v, target.kubeconfig);
+        if (k == "context") return scalar(v, target.context);
+        if (k == "namespaces") return strings(v, k, target.namespaces);
+        if (k == "kubelet_configz") return boolean(v, target.kubelet_configz);
+        if (k == "timeout") return duration(v, target.timeout);
+        if (k == "interval") return interval(v, target.interval);
+        return unknown(v, "posture.kubernetes." + k);
+      });
+      if (target.name.empty()) {
+        errors_.add(item, "a Kubernetes target needs its cluster's 'name'");
+        continue;
+      }
+      if (!names.insert(target.name).second) {
+        errors_.add(item, "the cluster '" + target.name + "' is listed twice");
+        continue;
+      }
+      if (target.timeout <= std::chrono::milliseconds(0) ||
+          target.timeout > std::chrono::hours(1)) {
+        errors_.add(item, "a timeout between 1ms and 1h");
+        continue;
+      }
+      config_.posture.kubernetes.push_back(std::move(target));
     }
   }
 

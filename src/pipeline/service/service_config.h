@@ -22,9 +22,16 @@
 //               require_scanned: true}
 //   posture:                        # docs/posture.md
 //     alert_window: 7d              # open alerts older than this no longer make a resource
-//     unhealthy sensor_timeout: 10m scan_max_age: 30d             # an older scan is stale
-//     (BW-REC-004) scan_grace: 1h                # time a pushed image has to be scanned agents:
-//     {prod-audit: prod}    # ingest token name → cluster of its Kubernetes audit alerts
+//                                   # unhealthy
+//     sensor_timeout: 10m
+//     scan_max_age: 30d             # an older scan is stale (BW-REC-004)
+//     scan_grace: 1h                # time a pushed image has to be scanned
+//     agents: {prod-audit: prod}    # ingest token name → cluster of its Kubernetes audit alerts
+//     docker:                       # Docker hosts serve checks itself, on a schedule
+//       - {endpoint: unix:///var/run/docker.sock, interval: 1h, name: web-1, host_root: /}
+//     kubernetes:                   # clusters serve checks itself, on a schedule
+//       - {name: prod, kubeconfig: FILE, context: prod, namespaces: [a, b], interval: 6h,
+//          kubelet_configz: false, timeout: 10s}
 // Durations are integers with a unit: ms, s, m, h, d.
 #pragma once
 
@@ -60,13 +67,37 @@ struct AdmissionConfig {
   bool require_scanned = true;
 };
 
-// The posture sync's windows and the cluster of each audit webhook sender.
+// A Docker host serve collects and checks itself every `interval` (posture.docker).
+struct DockerTargetConfig {
+  std::string endpoint;  // unix:///…; empty: $DOCKER_HOST, else the default socket
+  // The host's name as Docker reports it (/info Name), which names its posture resource; empty:
+  // learnt from the first collection.
+  std::string name;
+  std::string host_root = "/";
+  std::chrono::milliseconds interval{std::chrono::hours(1)};
+};
+
+// A Kubernetes cluster serve reads and checks itself every `interval` (posture.kubernetes).
+struct KubernetesTargetConfig {
+  std::string name;        // the cluster's name: its posture resource is cluster:<name>
+  std::string kubeconfig;  // empty: $KUBECONFIG, else ~/.kube/config
+  std::string context;     // empty: the kubeconfig's current-context
+  std::vector<std::string> namespaces;  // empty: every namespace
+  bool kubelet_configz = false;
+  std::chrono::milliseconds timeout{std::chrono::seconds(10)};  // per API request
+  std::chrono::milliseconds interval{std::chrono::hours(6)};
+};
+
+// The posture sync's windows, the cluster of each audit webhook sender, and the targets serve
+// collects on its own schedule.
 struct PostureConfig {
   std::chrono::milliseconds alert_window{std::chrono::hours(24 * 7)};
   std::chrono::milliseconds sensor_timeout{std::chrono::minutes(10)};
   std::chrono::milliseconds scan_max_age{std::chrono::hours(24 * 30)};
   std::chrono::milliseconds scan_grace{std::chrono::hours(1)};
   std::map<std::string, std::string> agents;  // ingest token name → cluster
+  std::vector<DockerTargetConfig> docker;
+  std::vector<KubernetesTargetConfig> kubernetes;
 };
 
 struct ServiceConfig {

@@ -21,6 +21,7 @@
 #include "image/registry/registry_source.h"
 #include "pipeline/posture/ingest_run.h"
 #include "pipeline/posture/result_checks.h"
+#include "pipeline/posture/schedule.h"
 #include "pipeline/sbom.h"
 #include "pipeline/service/finding_records.h"
 #include "pipeline/service/inventory_codec.h"
@@ -673,6 +674,13 @@ ScanWorker::Attempt ScanWorker::bench(const store::Job& job, store::Millis now) 
     return Attempt::permanentFailure(outcome.error().message);  // the input will not come back
   }
   if (!outcome) return Attempt::failed(outcome.error(), job.request.repository);
+  if (job.request.source.starts_with("schedule")) {
+    if (auto recorded = recordScheduledRun(store_, job.request.repository, outcome->run.id);
+        !recorded) {
+      spdlog::warn("bench job {}: recording the schedule's last run: {}", job.id,
+                   recorded.error().message);
+    }
+  }
   spdlog::info("bench job {}: {} run {} stored ({} results, {} resources, {} changes)", job.id,
                core::printable(job.request.repository), outcome->run.id, outcome->run.results,
                outcome->applied.resources, outcome->applied.changes);

@@ -460,6 +460,80 @@ TEST_F(DockerBenchE2e, DetectFollowsContainerEvents) {
   EXPECT_FALSE(alerts.contains("Launch Privileged Container")) << detect.out();
 }
 
+// `bulwark serve` with this dockerd as a `posture.docker` target: serve collects the host on its
+// own schedule (no agent, no --post), its worker evaluates the snapshot, the host and its
+// containers become posture resources, and /posture/schedules shows the target's last run.
+TEST_F(DockerBenchE2e, ServeCollectsTheHostOnItsSchedule) {
+  if (missingTools({"curl"}) != "") GTEST_SKIP() << "needs curl";
+  TempDir work("bulwark-serve-schedule");
+  const int port = bulwark::testing::freePort();
+  const auto config = work.path() / "serve.yaml";
+  writeFile(config, "listen: 127.0.0.1:" + std::to_string(port) +
+                        "\nstore: sqlite:" + (work.path() / "bulwark.db").string() +
+                        "\nsecret_key_file: " + (work.path() / "secret.key").string() +
+                        "\nworkers: 1\nposture:\n  docker:\n    - {endpoint: '" + dockerd().host() +
+                        "', interval: 1h}\n");
+  const auto token = runBulwark("token create --config " + shellQuote(config.string()) +
+                                " --name e2e --role reader");
+  ASSERT_EQ(token.status, 0) << token.out;
+  // The secret is the last line (stdout); the line before it is stderr's notice.
+  std::string secret = token.out;
+  while (!secret.empty() && secret.back() == '\n') secret.pop_back();
+  secret = secret.substr(secret.rfind('\n') + 1);
+  const char* bin = std::getenv("BULWARK_BIN");
+  bulwark::testing::ChildProcess serve(
+      {bin != nullptr ? bin : "build/bin/bulwark", "serve", "--config", config.string()},
+      work.path() / "serve.log");
+  const auto get = [&](const std::string& path) {
+    std::string out;
+    (void)runCommand("curl -fsS -H 'Authorization: Bearer " + secret +
+                         "' http://127.0.0.1:" + std::to_string(port) + path,
+                     &out);
+    return Json::parse(out, nullptr, false);
+  };
+  const auto at = [](const Json& doc, const std::string& pointer) {
+    const Json::json_pointer where(pointer);
+    return doc.is_object() && doc.contains(where) ? doc.at(where) : Json();
+  };
+
+  // The host appears with its containers (the suite's, created before serve started).
+  Json hosts;
+  Json children;
+  for (int i = 0; i < 300; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    hosts = get("/api/v1/posture/resources?type=host");
+    if (at(hosts, "/total") != 1) continue;
+    children = get("/api/v1/posture/resources/" + at(hosts, "/resources/0/id").get<std::string>() +
+                   "/children?limit=100");
+    if (at(children, "/total").is_number() && at(children, "/total").get<int>() > 0) break;
+  }
+  const std::string log = bulwark::testing::readFile(work.path() / "serve.log");
+  ASSERT_EQ(at(hosts, "/total"), 1) << hosts.dump(2) << "\n" << log;
+  std::set<std::string> names;
+  for (const Json& child : at(children, "/resources")) {
+    if (at(child, "/type") == "container") names.insert(at(child, "/name").get<std::string>());
+  }
+  EXPECT_TRUE(names.contains("capadd")) << children.dump(2);
+  EXPECT_TRUE(names.contains("good")) << children.dump(2);
+
+  // The schedule: the host's key, next run an hour on, its last run done by the schedule.
+  const Json schedules = get("/api/v1/posture/schedules");
+  ASSERT_EQ(at(schedules, "/schedules").size(), 1U) << schedules.dump(2);
+  EXPECT_EQ(at(schedules, "/schedules/0/target"), at(hosts, "/resources/0/key"))
+      << schedules.dump(2) << hosts.dump(2);
+  EXPECT_EQ(at(schedules, "/schedules/0/last_run/status"), "done") << schedules.dump(2);
+  EXPECT_EQ(at(schedules, "/schedules/0/last_run/kind"), "docker") << schedules.dump(2);
+  EXPECT_EQ(at(schedules, "/schedules/0/configured"), true) << schedules.dump(2);
+  EXPECT_EQ(at(schedules, "/schedules/0/kind"), "docker") << schedules.dump(2);
+  EXPECT_EQ(at(schedules, "/schedules/0/name"), dockerd().host()) << schedules.dump(2);
+  EXPECT_EQ(at(schedules, "/schedules/0/interval_ms"), 3'600'000) << schedules.dump(2);
+  EXPECT_NE(at(schedules, "/schedules/0/last_run_id"), 0) << schedules.dump(2);
+  const std::int64_t next = at(schedules, "/schedules/0/next_run_at").get<std::int64_t>();
+  const std::int64_t started =
+      at(schedules, "/schedules/0/last_run/started_at").get<std::int64_t>();
+  EXPECT_GE(next - started, 3'500'000) << schedules.dump(2);
+}
+
 // The host sensors and a container's writable layer, on a dockerd with overlay2 (the storage
 // driver of real nodes): a program copied into a running container's /tmp under a hidden name
 // and run is in the writable layer (BW-RT-217 fires); one the image itself ships in /tmp is not.

@@ -38,6 +38,17 @@ class AgentE2E : public ::testing::Test {
 
   std::string server() const { return "http://127.0.0.1:" + service_.servicePort(); }
 
+  // The argv of an agent that runs until stopped, delivering to the service, with `rest`.
+  std::vector<std::string> liveAgent(const std::vector<std::string>& rest) const {
+    std::vector<std::string> argv = {bulwarkBin(),   "agent",
+                                     "--server",     server(),
+                                     "--token-file", token_.string(),
+                                     "--spool-dir",  spool_.string(),
+                                     "--state-dir",  (service_.dir() / "state").string()};
+    argv.insert(argv.end(), rest.begin(), rest.end());
+    return argv;
+  }
+
   Json stored(const std::string& query = "") {
     const auto res =
         service_.get("/api/v1/alerts?limit=1000&since=3650d" + query, service_.admin());
@@ -107,22 +118,9 @@ TEST_F(AgentE2E, RunningAgentDeliversAsEventsComeAndServesMetrics) {
   // A live source: the Kubernetes audit webhook (loopback, so no token), the built-in rules.
   const int webhook = freePort();
   const int metrics = freePort();
-  const std::vector<std::string> argv = {bulwarkBin(),
-                                         "agent",
-                                         "--server",
-                                         server(),
-                                         "--token-file",
-                                         token_.string(),
-                                         "--spool-dir",
-                                         spool_.string(),
-                                         "--state-dir",
-                                         (service_.dir() / "state").string(),
-                                         "--batch-wait",
-                                         "100ms",
-                                         "--metrics-listen",
-                                         "127.0.0.1:" + std::to_string(metrics),
-                                         "-s",
-                                         "k8s-audit-webhook:127.0.0.1:" + std::to_string(webhook)};
+  const std::vector<std::string> argv = liveAgent(
+      {"--batch-wait", "100ms", "--metrics-listen", "127.0.0.1:" + std::to_string(metrics), "-s",
+       "k8s-audit-webhook:127.0.0.1:" + std::to_string(webhook)});
   ChildProcess agent(argv, service_.dir() / "agent.log");
   ASSERT_TRUE(agent.waitForPort(webhook)) << readFile(service_.dir() / "agent.log");
   ASSERT_TRUE(agent.waitForPort(metrics)) << readFile(service_.dir() / "agent.log");
@@ -180,6 +178,46 @@ TEST_F(AgentE2E, RunningAgentDeliversAsEventsComeAndServesMetrics) {
       << readFile(service_.dir() / "agent.log");
   const std::string log = readFile(service_.dir() / "agent.log");
   EXPECT_NE(log.find("1 alert(s) delivered (1 new, 0 duplicate)"), std::string::npos) << log;
+}
+
+// `agent --bench docker`: the agent collects its host's Docker snapshot at start (here a host
+// whose daemon socket is absent: the snapshot says so) and posts it; serve's worker evaluates
+// it into the host's posture, with the run's source naming the agent's token.
+TEST_F(AgentE2E, BenchRunsOfTheHostArePostedAndEvaluated) {
+  const int webhook = freePort();
+  const fs::path host_root = service_.dir() / "host";
+  writeFile(host_root / "etc/hostname", "agent-bench-host\n");
+  const std::vector<std::string> argv =
+      liveAgent({"--bench", "docker", "--bench-interval", "1h", "--host-root", host_root.string(),
+                 "--docker-host", "unix://" + (service_.dir() / "no-docker.sock").string(), "-s",
+                 "k8s-audit-webhook:127.0.0.1:" + std::to_string(webhook)});
+  ChildProcess agent(argv, service_.dir() / "agent.log");
+  ASSERT_TRUE(agent.waitForPort(webhook)) << readFile(service_.dir() / "agent.log");
+
+  const auto total = [](const Json& page) {
+    const Json::json_pointer at("/total");
+    return page.contains(at) && page.at(at).is_number() ? page.at(at).get<int>() : -1;
+  };
+  Json hosts;
+  for (int i = 0; i < 300 && total(hosts) != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto res = service_.get("/api/v1/posture/resources?type=host", service_.admin());
+    if (res && res->status == 200) hosts = Json::parse(res->body);
+  }
+  ASSERT_EQ(total(hosts), 1) << hosts.dump(2) << readFile(service_.dir() / "agent.log");
+  EXPECT_EQ(hosts["resources"][0]["key"], "host:agent-bench-host");
+  const auto runs = service_.get("/api/v1/posture/runs?kind=docker", service_.admin());
+  ASSERT_TRUE(runs && runs->status == 200);
+  const Json page = Json::parse(runs->body);
+  ASSERT_EQ(page["runs"].size(), 1U) << page.dump(2);
+  EXPECT_EQ(page["runs"][0]["status"], "done") << page.dump(2);
+  EXPECT_EQ(page["runs"][0]["target"], "host:agent-bench-host");
+
+  const int status = agent.stop(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  const std::string log = readFile(service_.dir() / "agent.log");
+  EXPECT_NE(log.find("docker bench: snapshot of host:agent-bench-host posted"), std::string::npos)
+      << log;
 }
 
 // The cluster's addresses from the API server (a stand-in on loopback, through --kubeconfig):

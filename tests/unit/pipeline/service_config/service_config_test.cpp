@@ -112,6 +112,63 @@ posture:
   EXPECT_NE(message.find("bad.yaml:4: expected a mapping"), std::string::npos) << message;
 }
 
+TEST(ServiceConfig, PostureTargetsServeCollects) {
+  ServiceConfig config;
+  const auto applied = applyConfigYaml(config, R"(
+posture:
+  docker:
+    - {endpoint: unix:///run/docker.sock, interval: 30m, name: web-1}
+    - {}
+  kubernetes:
+    - name: prod
+      kubeconfig: /etc/bulwark/prod.kubeconfig
+      context: prod-admin
+      namespaces: [shop, payments]
+      kubelet_configz: true
+      timeout: 20s
+      interval: 2h
+)",
+                                       "targets.yaml");
+  ASSERT_TRUE(applied) << applied.error().message;
+  ASSERT_EQ(config.posture.docker.size(), 2U);
+  EXPECT_EQ(config.posture.docker[0].endpoint, "unix:///run/docker.sock");
+  EXPECT_EQ(config.posture.docker[0].name, "web-1");
+  EXPECT_EQ(config.posture.docker[0].interval, 30min);
+  EXPECT_EQ(config.posture.docker[1].endpoint, "");  // $DOCKER_HOST, else the default socket
+  EXPECT_EQ(config.posture.docker[1].interval, 1h);
+  EXPECT_EQ(config.posture.docker[1].host_root, "/");
+  ASSERT_EQ(config.posture.kubernetes.size(), 1U);
+  const auto& prod = config.posture.kubernetes[0];
+  EXPECT_EQ(prod.name, "prod");
+  EXPECT_EQ(prod.kubeconfig, "/etc/bulwark/prod.kubeconfig");
+  EXPECT_EQ(prod.context, "prod-admin");
+  EXPECT_EQ(prod.namespaces, (std::vector<std::string>{"shop", "payments"}));
+  EXPECT_TRUE(prod.kubelet_configz);
+  EXPECT_EQ(prod.timeout, 20s);
+  EXPECT_EQ(prod.interval, 2h);
+
+  const auto refused = applyConfigYaml(config, R"(posture:
+  docker:
+    - {endpoint: tcp://10.0.0.1:2375}
+    - {interval: 5s}
+  kubernetes:
+    - {kubeconfig: /k}
+    - {name: a}
+    - {name: a}
+)",
+                                       "bad.yaml");
+  ASSERT_FALSE(refused);
+  const auto& message = refused.error().message;
+  EXPECT_NE(message.find("bad.yaml:3: a Docker endpoint is unix:///PATH"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("bad.yaml:4: an interval of at least 1m"), std::string::npos) << message;
+  EXPECT_NE(message.find("bad.yaml:6: a Kubernetes target needs its cluster's 'name'"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("bad.yaml:8: the cluster 'a' is listed twice"), std::string::npos)
+      << message;
+}
+
 TEST(ServiceConfig, MalformedYamlIsOneClearError) {
   ServiceConfig config;
   const auto applied = applyConfigYaml(config, "listen: [unclosed\n", "broken.yaml");
