@@ -6,6 +6,7 @@ import type { WhoAmI } from './api/types';
 import { AppContext } from './components/context';
 import { AlertsPage } from './pages/Alerts';
 import { ContainersPage, ResourcePage } from './pages/Containers';
+import { ExemptionsPage } from './pages/Exemptions';
 import { FindingsPage } from './pages/Findings';
 import { Login } from './pages/Login';
 import { OverviewPage } from './pages/Overview';
@@ -17,6 +18,7 @@ import { endSession, loadToken, takeLoginMessage } from './state/session';
 const NAV: { label: string; href: string; section: string }[] = [
   { label: 'Overview', href: formatHash(['overview']), section: 'overview' },
   { label: 'Recommendations', href: formatHash(['recommendations']), section: 'recommendations' },
+  { label: 'Exemptions', href: formatHash(['exemptions']), section: 'exemptions' },
   { label: 'Containers', href: formatHash(['containers']), section: 'containers' },
   { label: 'Registries', href: formatHash(['registries']), section: 'registries' },
   { label: 'Security alerts', href: formatHash(['alerts']), section: 'alerts' },
@@ -51,6 +53,8 @@ function page(route: Route) {
     return { title: 'Recommendations', body: <RecommendationsPage /> };
   if (section === 'recommendations' && b === undefined)
     return { title: a, body: <RecommendationPage id={a} /> };
+  if (section === 'exemptions' && a === undefined)
+    return { title: 'Exemptions', body: <ExemptionsPage /> };
   if (section === 'containers' && a === undefined)
     return { title: 'Containers', body: <ContainersPage /> };
   if (section === 'resources' && a !== undefined && b === undefined)

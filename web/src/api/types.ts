@@ -169,6 +169,8 @@ export interface Alert {
   status?: AlertStatus;
   status_at?: number | null;
   status_by?: string;
+  // The posture resource the alert concerns ("" until the posture sync resolves it).
+  resource_id?: string;
 }
 
 export type AlertStatus = 'new' | 'active' | 'dismissed' | 'resolved';
@@ -329,6 +331,31 @@ export interface AffectedList {
 
 export interface AssessmentList {
   assessments: Assessment[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+// One change of an assessment's status on a resource; `from`/`to` are null when the assessment
+// appeared or went.
+export interface AssessmentChange {
+  id: number;
+  resource_id: string;
+  source: string;
+  recommendation: string;
+  from: Health | null;
+  to: Health | null;
+  cause: string;
+  at: number;
+}
+
+export interface AssessmentChangeList {
+  changes: AssessmentChange[];
+  limit: number;
+}
+
+export interface ExemptionList {
+  exemptions: Exemption[];
   total: number;
   limit: number;
   offset: number;

@@ -1,6 +1,7 @@
 // A data table: a caption, column headers with scope, sort buttons with aria-sort, and the rows
 // it is given (a page: the caller keeps the DOM under a few hundred rows).
 import type { ComponentChildren } from 'preact';
+import { bodyState } from './paging';
 import { ariaSort, type SortColumn, type SortState } from './sort';
 
 export interface Column<T> extends SortColumn {
@@ -21,6 +22,7 @@ interface TableProps<T> {
   onSort?: (column: Column<T>) => void;
   empty?: string;
   busy?: boolean;
+  failed?: boolean; // the rows could not be loaded (the error is shown above the table)
 }
 
 function cellClass<T>(column: Column<T>): string | undefined {
@@ -29,7 +31,8 @@ function cellClass<T>(column: Column<T>): string | undefined {
 }
 
 export function Table<T>(props: TableProps<T>) {
-  const { caption, columns, rows, rowKey, sort = null, onSort, empty, busy } = props;
+  const { caption, columns, rows, rowKey, sort = null, onSort, empty, busy, failed } = props;
+  const body = bodyState(Boolean(busy), Boolean(failed), rows.length);
   return (
     <div class="table-wrap">
       <table aria-busy={busy ? 'true' : undefined}>
@@ -62,10 +65,14 @@ export function Table<T>(props: TableProps<T>) {
           </tr>
         </thead>
         <tbody>
-          {rows.length === 0 ? (
+          {body !== 'rows' ? (
             <tr>
               <td colSpan={columns.length} class="empty">
-                {busy ? 'Loading…' : (empty ?? 'Nothing to show.')}
+                {body === 'loading'
+                  ? 'Loading…'
+                  : body === 'error'
+                    ? 'Could not load.'
+                    : (empty ?? 'Nothing to show.')}
               </td>
             </tr>
           ) : (

@@ -1,9 +1,10 @@
 // Sorting, filtering and paging of a list the server sent whole (registries, repositories,
 // images of a repository): at most PAGE rows reach the DOM.
 import { useMemo, useState } from 'preact/hooks';
+import { MAX_ROWS, type OffsetPaging } from './paging';
 import { nextSort, sortRows, type SortColumn, type SortState, type SortValue } from './sort';
 
-export const PAGE = 100;
+export const PAGE = MAX_ROWS;
 
 export function useClientTable<T>(
   rows: readonly T[],
@@ -26,5 +27,15 @@ export function useClientTable<T>(
     setOffset,
     total: sorted.length,
     page: sorted.slice(start, start + PAGE),
+    // The page buttons: shown once the list is longer than a page.
+    paging: (label: string): OffsetPaging => ({
+      kind: 'offset',
+      offset: start,
+      limit: PAGE,
+      total: sorted.length,
+      label,
+      onOffset: setOffset,
+      onlyWhenMany: true,
+    }),
   };
 }

@@ -1,6 +1,7 @@
 // Security alerts, newest first: filters in the hash (priority, status, time, rule, host,
-// namespace), pages linked by the server's cursor (kept here, so "Newer" goes back), and one
-// alert's details with every event field in a dialog, where an admin sets its status.
+// namespace, resource), pages linked by the server's cursor (kept here, so "Newer" goes back),
+// and one alert's details with every event field in a dialog, where an admin sets its status.
+// `alert=<id>` in the hash opens that alert's details (the resource page links there).
 import { useEffect, useState } from 'preact/hooks';
 import {
   ALERT_STATUSES,
@@ -12,11 +13,20 @@ import {
 import { useApp } from '../components/context';
 import { Dialog } from '../components/Dialog';
 import { formatTime } from '../components/format';
+import { PagedTable } from '../components/PagedTable';
+import {
+  cursorCurrent,
+  cursorFor,
+  cursorNewer,
+  cursorOlder,
+  cursorStart,
+} from '../components/paging';
 import { PriorityBadge } from '../components/Severity';
 import { LoadError, Loading } from '../components/Status';
-import { Table, type Column } from '../components/Table';
+import type { Column } from '../components/Table';
 import { useLoad } from '../components/useLoad';
-import { withQuery } from '../state/hash';
+import { formatHash, withQuery } from '../state/hash';
+import { isResourceId } from '../state/posture';
 
 const LIMIT = 100;
 const WINDOWS: { value: string; label: string }[] = [
@@ -47,18 +57,20 @@ export function AlertsPage() {
     rule: query.rule ?? '',
     host: query.host ?? '',
     namespace: query.namespace ?? '',
+    resource: isResourceId(query.resource ?? '') ? (query.resource as string) : '',
   };
   const filterKey = JSON.stringify(filters);
-  // cursors[i] is the cursor of page i (page 0 has none); other filters start at page 0.
-  const [paging, setPaging] = useState({ key: filterKey, cursors: [''] });
-  const cursors = paging.key === filterKey ? paging.cursors : [''];
-  const setCursors = (next: string[]) => setPaging({ key: filterKey, cursors: next });
-  const cursor = cursors[cursors.length - 1];
+  // The cursor of each page so far; other filters start again at page one.
+  const [stack, setStack] = useState(() => cursorStart(filterKey));
+  const pages = cursorFor(stack, filterKey);
+  const cursor = cursorCurrent(pages);
   // Alerts whose status was set here since the page loaded.
   const [changed, setChanged] = useState<Record<string, Alert>>({});
   const [drafts, setDrafts] = useState<Record<string, string>>(filters);
   useEffect(() => setDrafts(filters), [filterKey]);
   const [open, setOpen] = useState<Alert | null>(null);
+  // An alert named in the hash (a link from elsewhere) opens too.
+  const linked = query.alert && !open ? query.alert : '';
 
   const loaded = useLoad(`alerts:${filterKey}:${cursor}`, (signal) =>
     api.get<AlertPage>('/api/v1/alerts', { ...filters, limit: LIMIT, cursor }, { signal }),
@@ -169,40 +181,42 @@ export function AlertsPage() {
         ))}
         <button type="submit">Filter</button>
       </form>
-      <Loading loading={loaded.loading} />
-      <LoadError error={loaded.error} />
-      <Table
+      {filters.resource && (
+        <p class="notice">
+          Only the alerts of resource{' '}
+          <a href={formatHash(['resources', filters.resource])}>{filters.resource}</a>.{' '}
+          <a href={withQuery(route, { resource: '', alert: '' })}>Show all alerts</a>
+        </p>
+      )}
+      <PagedTable
         caption="Alerts, newest first"
         columns={columns}
         rows={alerts}
         rowKey={(a) => a.alert_id}
-        busy={loaded.loading}
+        loaded={loaded}
         empty="No alerts match."
+        paging={{
+          kind: 'cursor',
+          page: pages.cursors.length,
+          hasOlder: Boolean(next),
+          label: 'alerts',
+          onNewer: () => setStack(cursorNewer(pages)),
+          onOlder: () => setStack(cursorOlder(pages, next)),
+        }}
       />
-      <nav class="pager" aria-label="Pages of alerts">
-        <button
-          type="button"
-          disabled={cursors.length <= 1}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Newer
-        </button>
-        <span role="status">
-          Page {cursors.length}
-          {alerts.length ? `: ${alerts.length} alerts` : ''}
-        </span>
-        <button
-          type="button"
-          disabled={!next}
-          onClick={() => next && setCursors([...cursors, next])}
-        >
-          Older
-        </button>
-      </nav>
       {open && (
         <AlertDialog
+          id={open.alert_id}
           alert={changed[open.alert_id] ?? open}
           onClose={() => setOpen(null)}
+          onChanged={(a) => setChanged({ ...changed, [a.alert_id]: a })}
+        />
+      )}
+      {linked && (
+        <AlertDialog
+          id={linked}
+          alert={changed[linked] ?? alerts.find((a) => a.alert_id === linked) ?? null}
+          onClose={() => (window.location.hash = withQuery(route, { alert: '' }))}
           onChanged={(a) => setChanged({ ...changed, [a.alert_id]: a })}
         />
       )}
@@ -222,20 +236,47 @@ function fieldText(value: unknown): string {
 }
 
 interface AlertDialogProps {
-  alert: Alert;
+  id: string;
+  alert: Alert | null; // the list's copy, when the list has it
   onClose: () => void;
   onChanged: (alert: Alert) => void;
 }
 
-function AlertDialog({ alert, onClose, onChanged }: AlertDialogProps) {
-  const { api, user } = useApp();
-  const path = `/api/v1/alerts/${encodeURIComponent(alert.alert_id)}`;
+function AlertDialog({ id, alert, onClose, onChanged }: AlertDialogProps) {
+  const { api } = useApp();
+  const path = `/api/v1/alerts/${encodeURIComponent(id)}`;
   // The list's copy is complete; the alert's own route has its latest status.
-  const loaded = useLoad(`alert:${alert.alert_id}`, (signal) =>
-    api.get<Alert>(path, undefined, { signal }),
-  );
+  const loaded = useLoad(`alert:${id}`, (signal) => api.get<Alert>(path, undefined, { signal }));
   const [saved, setSaved] = useState<Alert | null>(null);
   const a = saved ?? loaded.data ?? alert;
+  // One dialog from the start (an alert opened by a link has no copy until it loads).
+  return (
+    <Dialog title={a ? a.rule : 'Alert'} onClose={onClose}>
+      <LoadError error={loaded.error} />
+      {a ? (
+        <AlertDetails
+          alert={a}
+          path={path}
+          onSaved={(updated) => {
+            setSaved(updated);
+            onChanged(updated);
+          }}
+        />
+      ) : (
+        <Loading loading={loaded.loading} />
+      )}
+    </Dialog>
+  );
+}
+
+interface AlertDetailsProps {
+  alert: Alert;
+  path: string;
+  onSaved: (alert: Alert) => void;
+}
+
+function AlertDetails({ alert: a, path, onSaved }: AlertDetailsProps) {
+  const { api, user } = useApp();
   const facts: [string, string][] = [
     ['Time', `${a.time} (received ${formatTime(a.received_ms)})`],
     ['Priority', a.priority],
@@ -254,8 +295,7 @@ function AlertDialog({ alert, onClose, onChanged }: AlertDialogProps) {
   if (a.simulated) facts.push(['Simulated', 'yes: raised by a simulation, not a real event']);
   const fields = Object.entries(a.output_fields).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
   return (
-    <Dialog title={a.rule} onClose={onClose}>
-      <LoadError error={loaded.error} />
+    <>
       <p class="output">{a.output}</p>
       <dl class="facts">
         {facts.map(([k, v]) => (
@@ -270,8 +310,7 @@ function AlertDialog({ alert, onClose, onChanged }: AlertDialogProps) {
           alert={a}
           save={async (status, comment) => {
             const updated = await api.put<Alert>(`${path}/status`, { status, comment });
-            setSaved(updated);
-            onChanged(updated);
+            onSaved(updated);
           }}
         />
       )}
@@ -301,7 +340,7 @@ function AlertDialog({ alert, onClose, onChanged }: AlertDialogProps) {
           </tbody>
         </table>
       )}
-    </Dialog>
+    </>
   );
 }
 

@@ -1,8 +1,9 @@
 // Containers (GET /api/v1/posture/resources?type=…): registries, Docker hosts and Kubernetes
 // clusters as three tabs (the tab, sort and page live in the hash), each row linking to its
 // resource. A resource (GET /api/v1/posture/resources/{id}): where it sits (breadcrumb), what
-// the inventory recorded (attrs, labels), its children by health, its recommendations, and its
-// assessments with their evidence, server-paged and filtered by status.
+// the inventory recorded (attrs, labels), its children by health, its recommendations, its
+// assessments with their evidence (server-paged, filtered by status), its assessment history and
+// its alerts (ResourceActivity.tsx).
 import { useRef } from 'preact/hooks';
 import {
   HEALTHS,
@@ -15,7 +16,7 @@ import {
 import { Breadcrumb, type Crumb } from '../components/Breadcrumb';
 import { useApp } from '../components/context';
 import { formatCount, formatTime } from '../components/format';
-import { Pager } from '../components/Pager';
+import { PagedTable } from '../components/PagedTable';
 import { HealthBadge, SeverityBadge } from '../components/Severity';
 import { LoadError, Loading } from '../components/Status';
 import { Table, type Column } from '../components/Table';
@@ -30,6 +31,7 @@ import {
   tabKeyTarget,
   type ResourceTab,
 } from '../state/posture';
+import { ResourceAlerts, ResourceHistory } from './ResourceActivity';
 
 const BASE = '/api/v1/posture/resources';
 
@@ -152,18 +154,16 @@ export function ContainersPage() {
         ))}
       </div>
       <div role="tabpanel" id="tab-panel" aria-labelledby={`tab-${tab}`}>
-        <Loading loading={loaded.loading} />
-        <LoadError error={loaded.error} />
-        <Table
+        <PagedTable
           caption={`${TAB_LABELS[tab]} with their health`}
           columns={columns}
           rows={list?.resources ?? []}
           rowKey={(r) => r.id}
+          loaded={loaded}
           sort={SORTS[params.sort || 'name']}
           onSort={(column) =>
             go(withQuery(route, { sort: column.key === 'name' ? '' : column.key }))
           }
-          busy={loaded.loading}
           empty={
             tab === 'registry'
               ? 'No registries yet.'
@@ -171,17 +171,15 @@ export function ContainersPage() {
                 ? 'No Docker hosts yet: bulwark bench docker --post sends one.'
                 : 'No clusters yet: bulwark bench k8s --post sends one.'
           }
+          paging={{
+            kind: 'offset',
+            offset: params.offset,
+            limit: params.limit,
+            total: list?.total ?? 0,
+            label: TAB_LABELS[tab].toLowerCase(),
+            onOffset: (next) => go(withQuery(route, { offset: next || '' })),
+          }}
         />
-        {list && list.total > 0 && (
-          <Pager
-            offset={params.offset}
-            limit={params.limit}
-            total={list.total}
-            shown={list.resources.length}
-            label={TAB_LABELS[tab].toLowerCase()}
-            onOffset={(next) => go(withQuery(route, { offset: next || '' }))}
-          />
-        )}
       </div>
     </>
   );
@@ -417,25 +415,34 @@ export function ResourcePage({ id }: { id: string }) {
           </select>
         </div>
       </form>
-      <Loading loading={assessments.loading} />
-      <LoadError error={valid ? assessments.error : null} />
-      <Table
+      <PagedTable
         caption="Assessments of this resource with their evidence"
         columns={assessmentColumns}
         rows={list?.assessments ?? []}
         rowKey={(a) => `${a.recommendation}|${a.source}`}
-        busy={assessments.loading}
+        loaded={{ loading: assessments.loading, error: valid ? assessments.error : null }}
         empty={status ? 'No assessment has this status.' : 'No assessments.'}
+        paging={{
+          kind: 'offset',
+          offset,
+          limit,
+          total: list?.total ?? 0,
+          label: 'assessments',
+          // The history keeps its page.
+          onOffset: (next) =>
+            go(
+              withQuery(route, {
+                offset: next || '',
+                history_offset: route.query.history_offset,
+              }),
+            ),
+        }}
       />
-      {list && list.total > 0 && (
-        <Pager
-          offset={offset}
-          limit={limit}
-          total={list.total}
-          shown={list.assessments.length}
-          label="assessments"
-          onOffset={(next) => go(withQuery(route, { offset: next || '' }))}
-        />
+      {valid && (
+        <>
+          <ResourceHistory id={id} path={path} />
+          <ResourceAlerts id={id} />
+        </>
       )}
     </>
   );

@@ -13,10 +13,10 @@ import { Breadcrumb, type Crumb } from '../components/Breadcrumb';
 import { useApp } from '../components/context';
 import { Dialog } from '../components/Dialog';
 import { formatCount, formatTime, shortDigest } from '../components/format';
-import { Pager } from '../components/Pager';
+import { PagedTable } from '../components/PagedTable';
 import { CountsBar, SeverityBadge, countsText } from '../components/Severity';
 import { LoadError, Loading } from '../components/Status';
-import { Table, type Column } from '../components/Table';
+import type { Column } from '../components/Table';
 import type { SortState } from '../components/sort';
 import { useLoad } from '../components/useLoad';
 import { formatHash, intParam, withQuery } from '../state/hash';
@@ -220,34 +220,30 @@ export function FindingsPage({ digest }: { digest: string }) {
         <button type="submit">Search</button>
       </form>
 
-      <Loading loading={findings.loading} />
-      <LoadError error={findings.error} />
-      <Table
+      <PagedTable
         caption="Findings of this image"
         columns={columns}
         rows={list?.findings ?? []}
         rowKey={(row) => `${row.vulnerability_id}|${row.package_name}`}
+        loaded={findings}
         sort={SORTS[sort]}
         onSort={(column) =>
           go(withQuery(route, { sort: column.key === 'severity' ? '' : column.key }))
         }
-        busy={findings.loading}
         empty={
           search || severity || fixable
             ? 'No finding matches these filters.'
             : 'No findings: nothing known to be vulnerable.'
         }
+        paging={{
+          kind: 'offset',
+          offset,
+          limit: LIMIT,
+          total: list?.total ?? 0,
+          label: 'findings',
+          onOffset: (next) => go(withQuery(route, { offset: next || '' })),
+        }}
       />
-      {list && list.total > 0 && (
-        <Pager
-          offset={offset}
-          limit={LIMIT}
-          total={list.total}
-          shown={list.findings.length}
-          label="findings"
-          onOffset={(next) => go(withQuery(route, { offset: next || '' }))}
-        />
-      )}
       {open && <FindingDialog digest={digest} finding={open} onClose={() => setOpen(null)} />}
     </>
   );

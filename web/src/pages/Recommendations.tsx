@@ -18,10 +18,11 @@ import { Breadcrumb } from '../components/Breadcrumb';
 import { useApp } from '../components/context';
 import { Dialog } from '../components/Dialog';
 import { formatCount, formatTime } from '../components/format';
-import { Pager } from '../components/Pager';
+import { PagedTable } from '../components/PagedTable';
 import { HealthBadge, SeverityBadge } from '../components/Severity';
 import { LoadError, Loading } from '../components/Status';
 import { Table, type Column } from '../components/Table';
+import { MAX_ROWS } from '../components/paging';
 import { useLoad } from '../components/useLoad';
 import { formatHash, withQuery } from '../state/hash';
 import {
@@ -38,6 +39,7 @@ import {
   type ExemptionForm,
   type RecSort,
 } from '../state/posture';
+import { RevokeDialog } from './Exemptions';
 
 const BASE = '/api/v1/posture/recommendations';
 
@@ -167,30 +169,26 @@ export function RecommendationsPage() {
           (score.data?.controls ?? []).map((c) => ({ value: c.id, label: `${c.title} (${c.id})` })),
         )}
       </form>
-      <Loading loading={loaded.loading} />
-      <LoadError error={loaded.error} />
-      <Table
+      <PagedTable
         caption="Recommendations with the resources they found unhealthy and what fixing them adds to the score"
         columns={columns}
         rows={list?.recommendations ?? []}
         rowKey={(r) => r.id}
+        loaded={loaded}
         sort={recommendationSortState(params)}
         onSort={(column) =>
           go(withQuery(route, recommendationSortChange(params, column.key as RecSort)))
         }
-        busy={loaded.loading}
         empty="No recommendation matches these filters."
+        paging={{
+          kind: 'offset',
+          offset: params.offset,
+          limit: params.limit,
+          total: list?.total ?? 0,
+          label: 'recommendations',
+          onOffset: (next) => go(withQuery(route, { offset: next || '' })),
+        }}
       />
-      {list && list.total > 0 && (
-        <Pager
-          offset={params.offset}
-          limit={params.limit}
-          total={list.total}
-          shown={list.recommendations.length}
-          label="recommendations"
-          onOffset={(next) => go(withQuery(route, { offset: next || '' }))}
-        />
-      )}
     </>
   );
 }
@@ -229,20 +227,7 @@ export function RecommendationPage({ id }: { id: string }) {
     if (item.resource) names.set(item.resource.id, resourceLabel(item.resource, item.resource.id));
   }
 
-  async function revoke(exemption: Exemption) {
-    if (!window.confirm(`Revoke exemption ${exemption.id}? The resource counts again at once.`)) {
-      return;
-    }
-    try {
-      await api.delete(`/api/v1/posture/exemptions/${exemption.id}`);
-      setMessage(`Exemption ${exemption.id} revoked; the score is updated.`);
-      setVersion(version + 1);
-    } catch (error) {
-      setMessage(
-        `Exemption ${exemption.id} not revoked: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  }
+  const [revoking, setRevoking] = useState<Exemption | null>(null);
 
   const affectedColumns: Column<Affected>[] = [
     {
@@ -326,7 +311,7 @@ export function RecommendationPage({ id }: { id: string }) {
                 <button
                   type="button"
                   aria-label={`Revoke exemption ${e.id}`}
-                  onClick={() => revoke(e)}
+                  onClick={() => setRevoking(e)}
                 >
                   Revoke
                 </button>
@@ -406,10 +391,18 @@ export function RecommendationPage({ id }: { id: string }) {
           <Table
             caption="Exemptions of this recommendation"
             columns={exemptionColumns}
-            rows={rec.exemptions}
+            rows={rec.exemptions.slice(0, MAX_ROWS)}
             rowKey={(e) => String(e.id)}
             empty="No exemptions."
           />
+          <p>
+            {rec.exemptions.length > MAX_ROWS &&
+              `The first ${MAX_ROWS} of ${formatCount(rec.exemptions.length)} are shown. `}
+            <a href={formatHash(['exemptions'], { recommendation: rec.id, active: 'all' })}>
+              All exemptions of {rec.id}
+            </a>{' '}
+            in the exemptions page.
+          </p>
         </>
       )}
       <h2>Affected resources</h2>
@@ -437,24 +430,32 @@ export function RecommendationPage({ id }: { id: string }) {
           </select>
         </div>
       </form>
-      <Loading loading={affected.loading} />
-      <LoadError error={affected.error} />
-      <Table
+      <PagedTable
         caption="Resources this recommendation assessed, one row per resource and source"
         columns={affectedColumns}
         rows={items}
         rowKey={(item) => `${item.assessment.resource_id}|${item.assessment.source}`}
-        busy={affected.loading}
+        loaded={affected}
         empty={status ? 'No resource has this status.' : 'No resource assessed yet.'}
+        paging={{
+          kind: 'offset',
+          offset,
+          limit,
+          total: affected.data?.total ?? 0,
+          label: 'resources',
+          onOffset: (next) => go(withQuery(route, { offset: next || '' })),
+        }}
       />
-      {affected.data && affected.data.total > 0 && (
-        <Pager
-          offset={offset}
-          limit={limit}
-          total={affected.data.total}
-          shown={items.length}
-          label="resources"
-          onOffset={(next) => go(withQuery(route, { offset: next || '' }))}
+      {revoking && (
+        <RevokeDialog
+          exemption={revoking}
+          label={names.get(revoking.scope) ?? revoking.scope}
+          onClose={() => setRevoking(null)}
+          onDone={() => {
+            setRevoking(null);
+            setMessage(`Exemption ${revoking.id} revoked; the score is updated.`);
+            setVersion(version + 1);
+          }}
         />
       )}
       {exempting && (
@@ -517,6 +518,11 @@ function ExemptDialog({ recommendation, item, onClose, onDone }: ExemptDialogPro
     }
   }
 
+  // A field's value changed: its error (from the last submit) no longer applies.
+  const change = (key: keyof ExemptionForm, value: string) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    setErrors((e) => ({ ...e, [key]: undefined }));
+  };
   const described = (key: keyof ExemptionForm, help?: string) => {
     const ids = [help, errors[key] ? `ex-${key}-error` : ''].filter(Boolean).join(' ');
     return ids || undefined;
@@ -549,9 +555,7 @@ function ExemptDialog({ recommendation, item, onClose, onDone }: ExemptDialogPro
             aria-invalid={errors.reason ? 'true' : undefined}
             aria-describedby={described('reason')}
             value={form.reason}
-            onInput={(e) =>
-              setForm((f) => ({ ...f, reason: (e.target as HTMLTextAreaElement).value }))
-            }
+            onInput={(e) => change('reason', (e.target as HTMLTextAreaElement).value)}
           />
           {fieldError('reason')}
         </div>
@@ -562,9 +566,7 @@ function ExemptDialog({ recommendation, item, onClose, onDone }: ExemptDialogPro
             value={form.category}
             aria-invalid={errors.category ? 'true' : undefined}
             aria-describedby={described('category')}
-            onChange={(e) =>
-              setForm((f) => ({ ...f, category: (e.target as HTMLSelectElement).value }))
-            }
+            onChange={(e) => change('category', (e.target as HTMLSelectElement).value)}
           >
             {EXEMPTION_CATEGORIES.map((c) => (
               <option key={c} value={c}>
@@ -585,9 +587,7 @@ function ExemptDialog({ recommendation, item, onClose, onDone }: ExemptDialogPro
             aria-invalid={errors.expires ? 'true' : undefined}
             aria-describedby={described('expires', 'ex-expires-help')}
             value={form.expires}
-            onInput={(e) =>
-              setForm((f) => ({ ...f, expires: (e.target as HTMLInputElement).value }))
-            }
+            onInput={(e) => change('expires', (e.target as HTMLInputElement).value)}
           />
           <p id="ex-expires-help" class="help">
             From {bounds.min} to {bounds.max}.

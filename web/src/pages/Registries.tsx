@@ -13,11 +13,10 @@ import type {
 import { Breadcrumb } from '../components/Breadcrumb';
 import { useApp } from '../components/context';
 import { formatCount, formatTime, shortDigest } from '../components/format';
-import { Pager } from '../components/Pager';
+import { PagedTable } from '../components/PagedTable';
 import { CountsBar } from '../components/Severity';
-import { LoadError, Loading } from '../components/Status';
-import { Table, type Column } from '../components/Table';
-import { PAGE, useClientTable } from '../components/useClientTable';
+import type { Column } from '../components/Table';
+import { useClientTable } from '../components/useClientTable';
 import { useLoad } from '../components/useLoad';
 import { formatHash } from '../state/hash';
 
@@ -103,17 +102,16 @@ export function RegistriesPage() {
   return (
     <>
       <h1 tabIndex={-1}>Registries</h1>
-      <Loading loading={loaded.loading} />
-      <LoadError error={loaded.error} />
-      <Table
+      <PagedTable
         caption="Registries with their findings by severity"
         columns={columns}
         rows={table.page}
         rowKey={(row) => row.name}
+        loaded={loaded}
         sort={table.sort}
         onSort={table.onSort}
-        busy={loaded.loading}
         empty="No registries yet: add one with bulwark registry add (docs/serve.md)."
+        paging={table.paging('registries')}
       />
       <TruncationNote shown={rows.length} total={loaded.data?.total ?? 0} />
     </>
@@ -216,28 +214,17 @@ export function RepositoriesPage({ registry }: { registry: string }) {
           onInput={setSearch}
         />
       </form>
-      <Loading loading={loaded.loading} />
-      <LoadError error={loaded.error} />
-      <Table
+      <PagedTable
         caption={`Repositories of ${registry} with their findings by severity`}
         columns={columns}
         rows={table.page}
         rowKey={(row) => row.repository}
+        loaded={loaded}
         sort={table.sort}
         onSort={table.onSort}
-        busy={loaded.loading}
         empty={needle ? 'No repository matches.' : 'No repositories in this registry yet.'}
+        paging={table.paging('repositories')}
       />
-      {table.total > PAGE && (
-        <Pager
-          offset={table.offset}
-          limit={PAGE}
-          total={table.total}
-          shown={table.page.length}
-          label="repositories"
-          onOffset={table.setOffset}
-        />
-      )}
       <TruncationNote shown={rows.length} total={loaded.data?.total ?? 0} />
     </>
   );
@@ -310,28 +297,17 @@ export function ImagesPage({ registry, repository }: { registry: string; reposit
         ]}
       />
       <h1 tabIndex={-1}>Images of {repository}</h1>
-      <Loading loading={loaded.loading} />
-      <LoadError error={loaded.error} />
-      <Table
+      <PagedTable
         caption={`Images of ${registry}/${repository}, newest push first`}
         columns={columns}
         rows={table.page}
         rowKey={(row) => row.digest}
+        loaded={loaded}
         sort={table.sort}
         onSort={table.onSort}
-        busy={loaded.loading}
         empty="No images in this repository."
+        paging={table.paging('images')}
       />
-      {table.total > PAGE && (
-        <Pager
-          offset={table.offset}
-          limit={PAGE}
-          total={table.total}
-          shown={table.page.length}
-          label="images"
-          onOffset={table.setOffset}
-        />
-      )}
       <TruncationNote shown={rows.length} total={loaded.data?.total ?? 0} />
     </>
   );

@@ -4,6 +4,7 @@ import {
   checkExemption,
   defaultExpiry,
   expiryBounds,
+  exemptionListParams,
   exemptionState,
   isResourceId,
   recommendationParams,
@@ -209,5 +210,43 @@ describe('exemptionState', () => {
     expect(exemptionState({ revoked_at: null, expires_at: now + 1, active: true }, now)).toBe(
       'active',
     );
+  });
+});
+
+describe('exemptionListParams', () => {
+  it('lists the active exemptions, first page, by default', () => {
+    const params = exemptionListParams({});
+    expect(params).toEqual({
+      active: 'true',
+      recommendation: '',
+      scope: '',
+      limit: 100,
+      offset: 0,
+    });
+    expect(buildQuery({ ...params })).toBe('?active=true&limit=100&offset=0');
+  });
+
+  it('keeps all, ended, a recommendation, a scope and an offset', () => {
+    const params = exemptionListParams({
+      active: 'all',
+      recommendation: 'BW-REC-010',
+      scope: '8c1f0e2d3a4b5c6d',
+      offset: '200',
+    });
+    expect(buildQuery({ ...params })).toBe(
+      '?active=all&recommendation=BW-REC-010&scope=8c1f0e2d3a4b5c6d&limit=100&offset=200',
+    );
+    expect(exemptionListParams({ active: 'false' }).active).toBe('false');
+  });
+
+  it('drops values the server would refuse', () => {
+    expect(
+      exemptionListParams({
+        active: 'yes',
+        recommendation: 'bw rec',
+        scope: '8C1F0E2D3A4B5C6D',
+        offset: 'x',
+      }),
+    ).toEqual({ active: 'true', recommendation: '', scope: '', limit: 100, offset: 0 });
   });
 });

@@ -221,3 +221,27 @@ export function exemptionState(
   if (!exemption.active || exemption.expires_at <= now) return 'expired';
   return 'active';
 }
+
+// The exemptions list from the hash: `active` true (default: in force now), all, or false
+// (revoked or expired); a recommendation and a scope when a link names them.
+export const EXEMPTION_STATES = ['true', 'all', 'false'] as const;
+export type ExemptionStateFilter = (typeof EXEMPTION_STATES)[number];
+
+export function exemptionListParams(query: Params): {
+  active: ExemptionStateFilter;
+  recommendation: string;
+  scope: string;
+  limit: number;
+  offset: number;
+} {
+  const recommendation = /^[A-Z0-9-]{1,64}$/.test(query.recommendation ?? '')
+    ? (query.recommendation as string)
+    : '';
+  return {
+    active: oneOf(query.active, EXEMPTION_STATES) || 'true',
+    recommendation,
+    scope: isResourceId(query.scope ?? '') ? (query.scope as string) : '',
+    limit: PAGE_LIMIT,
+    offset: intParam(query, 'offset'),
+  };
+}
