@@ -37,4 +37,19 @@ constexpr std::size_t utf8SequenceLength(std::string_view text) {
   return length;
 }
 
+// Well-formed UTF-8 with no control character but tab and newline: what a person typed as a
+// reason or comment (NUL, escapes and other control bytes refused).
+constexpr bool plainText(std::string_view text) {
+  while (!text.empty()) {
+    const std::size_t length = utf8SequenceLength(text);
+    if (length == 0) return false;
+    const auto byte = static_cast<unsigned char>(text.front());
+    if (length == 1 && (byte < 0x20 || byte == 0x7f) && byte != '\t' && byte != '\n') {
+      return false;
+    }
+    text.remove_prefix(length);
+  }
+  return true;
+}
+
 }  // namespace bulwark::core

@@ -26,20 +26,6 @@ bool hasSource(const Recommendation& recommendation, std::string_view source) {
   return in(recommendation.checks) || in(recommendation.rules) || in(recommendation.derived);
 }
 
-// Well-formed UTF-8 with no control character but tab and newline.
-bool cleanText(std::string_view text) {
-  while (!text.empty()) {
-    const std::size_t length = core::utf8SequenceLength(text);
-    if (length == 0) return false;
-    const auto byte = static_cast<unsigned char>(text.front());
-    if (length == 1 && (byte < 0x20 || byte == 0x7f) && byte != '\t' && byte != '\n') {
-      return false;
-    }
-    text.remove_prefix(length);
-  }
-  return true;
-}
-
 }  // namespace
 
 core::Status validateExemption(const model::Exemption& exemption, const Catalogue& catalogue,
@@ -60,7 +46,7 @@ core::Status validateExemption(const model::Exemption& exemption, const Catalogu
   if (exemption.reason.size() > kMaxExemptionReasonBytes) {
     return invalid(fmt::format("the reason is longer than {} bytes", kMaxExemptionReasonBytes));
   }
-  if (!cleanText(exemption.reason)) {
+  if (!core::plainText(exemption.reason)) {
     return invalid(
         "the reason is not UTF-8 text (control characters other than tab and newline "
         "are refused)");

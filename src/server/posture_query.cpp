@@ -190,20 +190,6 @@ core::Status page(const QueryParams& params, std::int64_t& limit, std::int64_t& 
   return {};
 }
 
-// UTF-8 without control characters but tab and newline (as exemption reasons; NUL refused).
-bool cleanText(std::string_view text) {
-  while (!text.empty()) {
-    const std::size_t length = core::utf8SequenceLength(text);
-    if (length == 0) return false;
-    const auto byte = static_cast<unsigned char>(text.front());
-    if (length == 1 && (byte < 0x20 || byte == 0x7f) && byte != '\t' && byte != '\n') {
-      return false;
-    }
-    text.remove_prefix(length);
-  }
-  return true;
-}
-
 // Takes the value of `field` when the body's object has it: a string or nothing.
 core::Status bodyString(const Json& object, const char* field, std::string& out, bool required) {
   const auto it = object.find(field);
@@ -557,7 +543,7 @@ core::Result<AlertStatusBody> parseAlertStatusBody(std::string_view body) {
   if (out.comment.size() > kMaxCommentBytes) {
     return tl::unexpected(bad(fmt::format("'comment' is longer than {} bytes", kMaxCommentBytes)));
   }
-  if (!cleanText(out.comment)) {
+  if (!core::plainText(out.comment)) {
     return tl::unexpected(
         bad("'comment' holds a control character (only tab and newline are allowed)"));
   }

@@ -53,6 +53,22 @@ export function RevokeDialog({ exemption, label, onClose, onDone }: RevokeDialog
   );
 }
 
+// The Revoke column of an exemptions table (admins only): a button on each active exemption.
+export function revokeColumn(now: number, revoke: (e: Exemption) => void): Column<Exemption> {
+  return {
+    key: 'revoke',
+    label: 'Revoke',
+    render: (e) =>
+      exemptionState(e, now) === 'active' ? (
+        <button type="button" aria-label={`Revoke exemption ${e.id}`} onClick={() => revoke(e)}>
+          Revoke
+        </button>
+      ) : (
+        '—'
+      ),
+  };
+}
+
 export function ExemptionsPage() {
   const { api, route, user } = useApp();
   const admin = user?.role === 'admin';
@@ -106,26 +122,7 @@ export function ExemptionsPage() {
       render: (e) =>
         e.revoked_at !== null ? `revoked ${formatTime(e.revoked_at)}` : exemptionState(e, now),
     },
-    ...(admin
-      ? [
-          {
-            key: 'revoke',
-            label: 'Revoke',
-            render: (e: Exemption) =>
-              exemptionState(e, now) === 'active' ? (
-                <button
-                  type="button"
-                  aria-label={`Revoke exemption ${e.id}`}
-                  onClick={() => setRevoking(e)}
-                >
-                  Revoke
-                </button>
-              ) : (
-                '—'
-              ),
-          },
-        ]
-      : []),
+    ...(admin ? [revokeColumn(now, setRevoking)] : []),
   ];
 
   const narrowed = [

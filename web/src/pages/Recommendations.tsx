@@ -39,7 +39,7 @@ import {
   type ExemptionForm,
   type RecSort,
 } from '../state/posture';
-import { RevokeDialog } from './Exemptions';
+import { RevokeDialog, revokeColumn } from './Exemptions';
 
 const BASE = '/api/v1/posture/recommendations';
 
@@ -301,26 +301,7 @@ export function RecommendationPage({ id }: { id: string }) {
     },
     { key: 'expires', label: 'Expires', nowrap: true, render: (e) => formatTime(e.expires_at) },
     { key: 'state', label: 'State', render: (e) => exemptionState(e, now) },
-    ...(admin
-      ? [
-          {
-            key: 'revoke',
-            label: 'Revoke',
-            render: (e: Exemption) =>
-              exemptionState(e, now) === 'active' ? (
-                <button
-                  type="button"
-                  aria-label={`Revoke exemption ${e.id}`}
-                  onClick={() => setRevoking(e)}
-                >
-                  Revoke
-                </button>
-              ) : (
-                '—'
-              ),
-          },
-        ]
-      : []),
+    ...(admin ? [revokeColumn(now, setRevoking)] : []),
   ];
 
   return (
