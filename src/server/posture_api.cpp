@@ -34,8 +34,6 @@ using posture::kHourMs;
 
 constexpr store::Millis kTrendWindowMs = 30 * kDayMs;
 constexpr store::Millis kAlertWindowMs = 14 * kDayMs;
-// The overview counts at most this many alerts of the last 14 days (ten store pages).
-constexpr std::int64_t kMaxOverviewAlerts = 10 * store::kMaxAlertPage;
 constexpr std::int64_t kTopRecommendations = 5;
 // Exemption ids are the store's row ids: JSON-safe integers.
 constexpr std::int64_t kMaxExemptionId = (std::int64_t{1} << 53) - 1;
@@ -451,37 +449,20 @@ class PostureApi : public std::enable_shared_from_this<PostureApi> {
                {"top_recommendations", std::move(top)}});
   }
 
-  // Alerts of the last 14 days per UTC day and priority (simulated ones left out), from at most
-  // kMaxOverviewAlerts alerts: {"since", "days": [{"day", "priority", "count"}], "truncated"}.
+  // Alerts of the last 14 days per UTC day and priority (simulated ones left out), counted by
+  // the store: {"since", "days": [{"day", "priority", "count"}], "truncated": false}.
   core::Result<Json> alertsPerDay(store::Millis now) {
     const store::Millis since = now - now % kDayMs - (kAlertWindowMs - kDayMs);
-    std::map<std::pair<store::Millis, int>, std::int64_t> counts;
-    store::AlertQuery query;
-    query.since = since;
-    query.limit = store::kMaxAlertPage;
-    std::int64_t seen = 0;
-    bool truncated = false;
-    for (;;) {
-      auto page = store_.queryAlerts(query);
-      if (!page) return tl::unexpected(page.error());
-      for (const auto& alert : page->alerts) {
-        if (!alert.simulated) ++counts[{alert.time_ms - alert.time_ms % kDayMs, alert.priority}];
-      }
-      seen += std::ssize(page->alerts);
-      if (!page->more || page->alerts.empty()) break;
-      if (seen >= kMaxOverviewAlerts) {
-        truncated = true;
-        break;
-      }
-      query.after = {page->alerts.back().time_ms, page->alerts.back().alert_id};
-    }
+    auto counted = store_.alertsPerDay(since);
+    if (!counted) return tl::unexpected(counted.error());
     Json days = Json::array();
-    for (const auto& [key, count] : counts) {
-      days.push_back({{"day", key.first},
-                      {"priority", std::string(alertPriorityName(key.second))},
-                      {"count", count}});
+    for (const auto& day : *counted) {
+      days.push_back({{"day", day.day},
+                      {"priority", std::string(alertPriorityName(day.priority))},
+                      {"count", day.count}});
     }
-    return Json{{"since", since}, {"days", std::move(days)}, {"truncated", truncated}};
+    // Exact counts: `truncated` (from when at most 10,000 alerts were read) stays false.
+    return Json{{"since", since}, {"days", std::move(days)}, {"truncated", false}};
   }
 
   // ---- recommendations ----------------------------------------------------------------------

@@ -1581,6 +1581,11 @@ class PostgresStore final : public Store {
     });
   }
 
+  core::Result<std::vector<AlertDayCount>> alertsPerDay(Millis since) override {
+    return posture("count alerts per day",
+                   [&](posture_sql::Sql& sql) { return posture_sql::alertsPerDay(sql, since); });
+  }
+
   core::Result<std::int64_t> setAlertsResource(std::span<const std::string> alert_ids,
                                                std::string_view resource_id) override {
     return posture("set alerts' resource", [&](posture_sql::Sql& sql) {

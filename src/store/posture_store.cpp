@@ -528,6 +528,21 @@ core::Status setAlertResource(Sql& sql, std::string_view alert_id, std::string_v
   return {};
 }
 
+core::Result<std::vector<AlertDayCount>> alertsPerDay(Sql& sql, Millis since) {
+  // `NOT simulated`: a boolean on PostgreSQL, 0 or 1 on SQLite.
+  auto found = rows(sql,
+                    "SELECT (time_ms / 86400000) * 86400000 AS day, priority, COUNT(*) "
+                    "FROM alerts WHERE time_ms >= CAST($1 AS BIGINT) AND NOT simulated "
+                    "GROUP BY 1, 2 ORDER BY 1, 2",
+                    {since});
+  if (!found) return tl::unexpected(found.error());
+  std::vector<AlertDayCount> out;
+  for (const SqlRow& row : *found) {
+    out.push_back({integer(row, 0), static_cast<int>(integer(row, 1)), integer(row, 2)});
+  }
+  return out;
+}
+
 core::Result<std::int64_t> setAlertsResource(Sql& sql, std::span<const std::string> alert_ids,
                                              std::string_view resource_id) {
   // One statement per 500 alerts: a round trip each, not one per alert.

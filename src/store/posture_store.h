@@ -57,6 +57,7 @@ extern const char* const kRecountResult;
 core::Status setAlertStatus(Sql& sql, std::string_view alert_id, model::AlertStatus status,
                             std::string_view by, Millis at, std::string_view comment);
 core::Status setAlertResource(Sql& sql, std::string_view alert_id, std::string_view resource_id);
+core::Result<std::vector<AlertDayCount>> alertsPerDay(Sql& sql, Millis since);
 core::Result<std::int64_t> setAlertsResource(Sql& sql, std::span<const std::string> alert_ids,
                                              std::string_view resource_id);
 

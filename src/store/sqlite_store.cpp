@@ -1596,6 +1596,11 @@ class SqliteStore final : public Store {
     });
   }
 
+  core::Result<std::vector<AlertDayCount>> alertsPerDay(Millis since) override {
+    return posture(false,
+                   [&](posture_sql::Sql& sql) { return posture_sql::alertsPerDay(sql, since); });
+  }
+
   core::Result<std::int64_t> setAlertsResource(std::span<const std::string> alert_ids,
                                                std::string_view resource_id) override {
     return posture(true, [&](posture_sql::Sql& sql) {

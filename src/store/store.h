@@ -309,6 +309,14 @@ struct AlertCount {
   Millis last_ms = 0;  // newest time_ms in the group
 };
 
+// The alerts of one UTC day (its first millisecond) and priority.
+struct AlertDayCount {
+  Millis day = 0;
+  int priority = 0;
+  std::int64_t count = 0;
+  friend bool operator==(const AlertDayCount&, const AlertDayCount&) = default;
+};
+
 // ---- posture (docs/dev/posture-design.md §1, §2, §4; schema 4) ----------------------------
 
 // One write of posture state: the resources a run, a sync or a scan saw and their assessments.
@@ -656,6 +664,9 @@ class Store {
   // The posture resource an alert concerns (NotFound for an unknown alert).
   virtual core::Status setAlertResource(std::string_view alert_id,
                                         std::string_view resource_id) = 0;
+  // The alerts with time_ms >= since, simulated ones left out, counted per UTC day and priority
+  // (by day, then priority).
+  virtual core::Result<std::vector<AlertDayCount>> alertsPerDay(Millis since) = 0;
   // The same for many alerts of one resource, in one transaction; the number of alerts found.
   virtual core::Result<std::int64_t> setAlertsResource(std::span<const std::string> alert_ids,
                                                        std::string_view resource_id) = 0;

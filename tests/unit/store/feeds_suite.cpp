@@ -165,3 +165,27 @@ TEST_P(StoreSuite, ACompleteBatchMarksGoneOnlyTheTypesItNames) {
   EXPECT_TRUE(MUST(store().getResource(ns.id))->resource.gone_at.has_value());
   EXPECT_FALSE(MUST(store().getResource(node.id))->resource.gone_at.has_value());
 }
+
+TEST_P(StoreSuite, AlertsAreCountedPerDayAndPriority) {
+  constexpr Millis kDay = 86'400'000;
+  const Millis day0 = (kT0 / kDay) * kDay;
+  std::vector<AlertRecord> alerts;
+  const auto add = [&](const std::string& id, Millis time, int priority, bool simulated) {
+    AlertRecord a = alert(id, time + 10);
+    a.time_ms = time;
+    a.priority = priority;
+    a.simulated = simulated;
+    alerts.push_back(std::move(a));
+  };
+  add("old", day0 - 1, 4, false);        // the day before `since`
+  add("a", day0, 4, false);              // the first millisecond of day 0
+  add("b", day0 + kDay - 1, 4, false);   // its last
+  add("c", day0 + 5, 1, false);          // another priority
+  add("d", day0 + kDay, 4, false);       // day 1
+  add("sim", day0 + kDay + 5, 4, true);  // simulated: left out
+  MUST(store().addAlerts(alerts));
+  EXPECT_EQ(MUST(store().alertsPerDay(day0)),
+            (std::vector<AlertDayCount>{{day0, 1, 1}, {day0, 4, 2}, {day0 + kDay, 4, 1}}));
+  EXPECT_EQ(MUST(store().alertsPerDay(day0 - kDay)).front(), (AlertDayCount{day0 - kDay, 4, 1}));
+  EXPECT_TRUE(MUST(store().alertsPerDay(day0 + 2 * kDay)).empty());
+}
