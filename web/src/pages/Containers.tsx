@@ -16,6 +16,7 @@ import {
 import { Breadcrumb, type Crumb } from '../components/Breadcrumb';
 import { useApp } from '../components/context';
 import { formatCount, formatTime } from '../components/format';
+import { HealthFilter } from '../components/HealthFilter';
 import { PagedTable } from '../components/PagedTable';
 import { HealthBadge, SeverityBadge } from '../components/Severity';
 import { LoadError, Loading } from '../components/Status';
@@ -391,30 +392,12 @@ export function ResourcePage({ id }: { id: string }) {
         </>
       )}
       <h2>Assessments</h2>
-      <form
-        class="filters"
-        role="search"
-        aria-label="Filter assessments"
-        onSubmit={(e) => e.preventDefault()}
-      >
-        <div class="field">
-          <label for="as-status">Status</label>
-          <select
-            id="as-status"
-            value={status}
-            onChange={(e) =>
-              go(withQuery(route, { status: (e.target as HTMLSelectElement).value }))
-            }
-          >
-            <option value="">any</option>
-            {HEALTHS.map((h) => (
-              <option key={h} value={h}>
-                {h.replace('-', ' ')}
-              </option>
-            ))}
-          </select>
-        </div>
-      </form>
+      <HealthFilter
+        id="as-status"
+        label="Filter assessments"
+        value={status}
+        onChange={(value) => go(withQuery(route, { status: value }))}
+      />
       <PagedTable
         caption="Assessments of this resource with their evidence"
         columns={assessmentColumns}

@@ -6,7 +6,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   EXEMPTION_CATEGORIES,
-  HEALTHS,
   type AffectedList,
   type Exemption,
   type PostureResource,
@@ -18,6 +17,7 @@ import { Breadcrumb } from '../components/Breadcrumb';
 import { useApp } from '../components/context';
 import { Dialog } from '../components/Dialog';
 import { formatCount, formatTime } from '../components/format';
+import { HealthFilter } from '../components/HealthFilter';
 import { PagedTable } from '../components/PagedTable';
 import { HealthBadge, SeverityBadge } from '../components/Severity';
 import { LoadError, Loading } from '../components/Status';
@@ -387,30 +387,12 @@ export function RecommendationPage({ id }: { id: string }) {
         </>
       )}
       <h2>Affected resources</h2>
-      <form
-        class="filters"
-        role="search"
-        aria-label="Filter affected resources"
-        onSubmit={(e) => e.preventDefault()}
-      >
-        <div class="field">
-          <label for="rr-status">Status</label>
-          <select
-            id="rr-status"
-            value={status}
-            onChange={(e) =>
-              go(withQuery(route, { status: (e.target as HTMLSelectElement).value }))
-            }
-          >
-            <option value="">any</option>
-            {HEALTHS.map((h) => (
-              <option key={h} value={h}>
-                {h.replace('-', ' ')}
-              </option>
-            ))}
-          </select>
-        </div>
-      </form>
+      <HealthFilter
+        id="rr-status"
+        label="Filter affected resources"
+        value={status}
+        onChange={(value) => go(withQuery(route, { status: value }))}
+      />
       <PagedTable
         caption="Resources this recommendation assessed, one row per resource and source"
         columns={affectedColumns}
