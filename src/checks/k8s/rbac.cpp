@@ -232,27 +232,23 @@ bool bootstrapLabelled(const Object& object) {
 std::string defaultRbacReason(const Object& object) {
   const bool binding = object.kind == "RoleBinding" || object.kind == "ClusterRoleBinding";
   if (!binding && object.kind != "Role" && object.kind != "ClusterRole") return {};
-  std::string why;
-  if (object.name.starts_with("system:")) {
-    why = "a system: name";
-  } else if (bootstrapLabelled(object)) {
-    why = "label kubernetes.io/bootstrapping=rbac-defaults";
-  } else if (object.kind == "ClusterRole" &&
-             (object.name == "cluster-admin" || object.name == "admin" || object.name == "edit" ||
-              object.name == "view")) {
-    why = "a ClusterRole of Kubernetes' bootstrap policy";
-  } else if (object.kind == "ClusterRoleBinding" && object.name == "cluster-admin") {
-    why = "the ClusterRoleBinding of Kubernetes' bootstrap policy";
+  if (object.name.starts_with("system:")) return "a system: name";
+  if (bootstrapLabelled(object)) return "label kubernetes.io/bootstrapping=rbac-defaults";
+  if (object.kind == "ClusterRole" && (object.name == "cluster-admin" || object.name == "admin" ||
+                                       object.name == "edit" || object.name == "view")) {
+    return "a ClusterRole of Kubernetes' bootstrap policy";
   }
-  if (why.empty() || !binding) return why;
-  const auto subjects = subjectsOf(object);
-  if (!subjects) return {};
-  for (const Subject& subject : *subjects) {
-    // Controllers and add-ons bind their service accounts (of any namespace) this way.
-    const bool system = subject.kind == "ServiceAccount" || subject.name.starts_with("system:");
-    if (!system) return {};
+  if (object.kind == "ClusterRoleBinding" && object.name == "cluster-admin") {
+    return "the ClusterRoleBinding of Kubernetes' bootstrap policy";
   }
-  return why + ", every subject a system identity";
+  // Managed platforms reserve a prefix for the roles and bindings they install and reconcile:
+  // GKE "gce:" (gce:podsecuritypolicy:calico-sa), EKS "eks:" (eks:node-manager).
+  for (const std::string_view prefix : {"gce:", "eks:"}) {
+    if (object.name.starts_with(prefix)) {
+      return fmt::format("a name with the {} prefix of a managed platform", prefix);
+    }
+  }
+  return {};
 }
 
 bool isDefaultRbac(const Object& object) { return !defaultRbacReason(object).empty(); }

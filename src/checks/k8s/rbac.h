@@ -98,12 +98,11 @@ struct ServiceAccountRef {
 ServiceAccountRef serviceAccountOf(const Inventory& inventory, const Object& workload);
 
 // Why a role or binding is one of the cluster's own, which the RBAC checks do not judge; empty
-// when it is not. A role: named "system:…", labelled kubernetes.io/bootstrapping=rbac-defaults,
-// or one of the user-facing ClusterRoles of Kubernetes' bootstrap policy (cluster-admin, admin,
-// edit, view), which the API server reconciles. A binding: named "system:…", labelled, or the
-// ClusterRoleBinding cluster-admin — and only while every subject is a system identity (a
-// service account, or a User or Group named "system:…"): a person or a group of people added
-// to a default binding is what an attacker does to stay, and is judged.
+// when it is not: a name "system:…", the label kubernetes.io/bootstrapping=rbac-defaults, a
+// user-facing ClusterRole of Kubernetes' bootstrap policy (cluster-admin, admin, edit, view, which
+// the API server reconciles), the ClusterRoleBinding cluster-admin, or a managed platform's
+// prefix ("gce:", "eks:"). Names and labels are only a claim: whoever can write bindings can
+// give one such a name, so BW-K8S-214 reports a person or an outside group bound through one.
 std::string defaultRbacReason(const Object& object);
 bool isDefaultRbac(const Object& object);
 

@@ -1,8 +1,9 @@
 // rbac-default: why a role or binding is one of the cluster's own (k8s/rbac.h
 // defaultRbacReason: a system: name, the bootstrap label, the bootstrap policy's user-facing
-// ClusterRoles; a default binding only while every subject is a system identity). One
-// observation, `default` with the reason, when it is; nothing otherwise. The RBAC checks gate
-// on it (`applies_when: {probe: rbac-default, compare: unset, missing: pass}`).
+// ClusterRoles and binding, a managed platform's prefix). One observation, `default` with the
+// reason, when it is; nothing otherwise. The RBAC checks gate on it (`applies_when: {probe:
+// rbac-default, compare: unset, missing: pass}`); BW-K8S-214 judges the subjects of such
+// bindings (`compare: set`).
 #include <fmt/format.h>
 
 #include "checks/k8s/rbac.h"

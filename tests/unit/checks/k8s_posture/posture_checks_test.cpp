@@ -290,6 +290,50 @@ TEST(PostureHardening, RuntimeSocketMountFails) {
              });
 }
 
+// What the container ends up with, as the runtimes read the names (any case): ALL, or each
+// default capability by name; NET_RAW dropped and not added back.
+TEST(PostureHardening, DefaultCapabilitiesAndNetRaw) {
+  const std::string app = "spec.containers[name=app].securityContext.capabilities";
+  const std::string init =
+      "spec.template.spec.initContainers[name=migrate].securityContext.capabilities";
+  expectRows("capabilities.yaml",
+             {
+                 {"k8s:prod/Pod/drops-all", "BW-K8S-505", CheckStatus::Pass},
+                 {"k8s:prod/Pod/drops-all", "BW-K8S-506", CheckStatus::Pass},
+                 {"k8s:prod/Pod/drops-all-lower", "BW-K8S-505", CheckStatus::Pass},
+                 {"k8s:prod/Pod/drops-all-lower", "BW-K8S-506", CheckStatus::Pass},
+                 {"k8s:prod/Pod/drops-each", "BW-K8S-505", CheckStatus::Pass},
+                 {"k8s:prod/Pod/drops-each", "BW-K8S-506", CheckStatus::Pass},
+                 {"k8s:prod/Pod/drops-most", "BW-K8S-505", CheckStatus::Fail, {app}},
+                 {"k8s:prod/Pod/drops-most", "BW-K8S-506", CheckStatus::Pass},
+                 {"k8s:prod/Pod/drops-net-raw", "BW-K8S-505", CheckStatus::Fail, {app}},
+                 {"k8s:prod/Pod/drops-net-raw", "BW-K8S-506", CheckStatus::Pass},
+                 {"k8s:prod/Pod/adds-net-raw-back", "BW-K8S-505", CheckStatus::Pass},
+                 {"k8s:prod/Pod/adds-net-raw-back", "BW-K8S-506", CheckStatus::Fail, {app}},
+                 {"k8s:prod/Pod/adds-all", "BW-K8S-505", CheckStatus::Fail, {app}},
+                 {"k8s:prod/Pod/adds-all-drops-all", "BW-K8S-505", CheckStatus::Pass},
+                 {"k8s:prod/Pod/not-a-list", "BW-K8S-505", CheckStatus::NotEvaluated},
+                 {"k8s:prod/Deployment/init-keeps", "BW-K8S-505", CheckStatus::Fail, {init}},
+                 {"k8s:prod/Deployment/init-keeps", "BW-K8S-506", CheckStatus::Fail, {init}},
+                 {"k8s:prod/Pod/windows", "BW-K8S-505", CheckStatus::NotApplicable},
+                 {"k8s:prod/Pod/windows", "BW-K8S-506", CheckStatus::NotApplicable},
+             });
+  // The evidence says what is kept.
+  const auto results = runFixture("capabilities.yaml");
+  const auto* most = resultFor(results, "k8s:prod/Pod/drops-most", "BW-K8S-505");
+  ASSERT_NE(most, nullptr);
+  ASSERT_EQ(most->evidence.size(), 1U);
+  EXPECT_EQ(most->evidence[0].observed, "container app does not drop SYS_CHROOT");
+  const auto* back = resultFor(results, "k8s:prod/Pod/adds-net-raw-back", "BW-K8S-506");
+  ASSERT_NE(back, nullptr);
+  ASSERT_EQ(back->evidence.size(), 1U);
+  EXPECT_EQ(back->evidence[0].observed, "container app keeps NET_RAW");
+  const auto* each = resultFor(results, "k8s:prod/Pod/drops-each", "BW-K8S-505");
+  ASSERT_NE(each, nullptr);
+  ASSERT_EQ(each->evidence.size(), 1U);
+  EXPECT_EQ(each->evidence[0].observed, "container app drops every default");
+}
+
 TEST(PostureHardening, DefaultNamespaceOrNoneFails) {
   expectRows(
       "default-namespace.yaml",
@@ -331,9 +375,9 @@ TEST(PostureFixtures, EveryWorkloadEvaluated) {
       "resources-limits.yaml",    "resources-limit-or-request.yaml", "resources-ephemeral.yaml",
       "resources-pod-level.yaml", "image-references.yaml",           "read-only-root.yaml",
       "runtime-sockets.yaml"};
-  const std::vector<std::string_view> ids = {"BW-K8S-401", "BW-K8S-402", "BW-K8S-403",
-                                             "BW-K8S-404", "BW-K8S-405", "BW-K8S-406",
-                                             "BW-K8S-501", "BW-K8S-503"};
+  const std::vector<std::string_view> ids = {"BW-K8S-401", "BW-K8S-402", "BW-K8S-403", "BW-K8S-404",
+                                             "BW-K8S-405", "BW-K8S-406", "BW-K8S-501", "BW-K8S-503",
+                                             "BW-K8S-505", "BW-K8S-506"};
   for (const auto file : files) {
     const auto results = runFixture(file);
     std::size_t workloads = 0;
@@ -359,7 +403,8 @@ TEST(PostureProfile, NamesEveryCheckOnce) {
   EXPECT_FALSE(profile->versioned);
   const std::vector<std::string> ids = {"BW-K8S-401", "BW-K8S-402", "BW-K8S-403", "BW-K8S-404",
                                         "BW-K8S-405", "BW-K8S-406", "BW-K8S-407", "BW-K8S-501",
-                                        "BW-K8S-502", "BW-K8S-503", "BW-K8S-504"};
+                                        "BW-K8S-502", "BW-K8S-503", "BW-K8S-504", "BW-K8S-505",
+                                        "BW-K8S-506"};
   ASSERT_EQ(profile->controls.size(), ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     EXPECT_EQ(profile->controls[i].id, ids[i]);

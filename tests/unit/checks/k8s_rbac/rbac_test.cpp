@@ -404,7 +404,7 @@ TEST(RbacChecks, ProfileNamesEveryRbacCheck) {
   EXPECT_EQ(ids, (std::vector<std::string>{"BW-K8S-201", "BW-K8S-202", "BW-K8S-203", "BW-K8S-204",
                                            "BW-K8S-205", "BW-K8S-206", "BW-K8S-207", "BW-K8S-208",
                                            "BW-K8S-209", "BW-K8S-210", "BW-K8S-211", "BW-K8S-212",
-                                           "BW-K8S-213"}));
+                                           "BW-K8S-213", "BW-K8S-214"}));
 }
 
 TEST(RbacChecks, ClusterAdminBindings) {
@@ -427,7 +427,11 @@ TEST(RbacChecks, ClusterAdminBindings) {
              {"_cluster/ClusterRoleBinding/ops-admins", "203", kFail,
               "verbs=[*] resources=[*] apiGroups=[*]",
               "ClusterRole/cluster-admin rules[0] (cluster-admin-bindings.yaml:"},
-             {"_cluster/ClusterRoleBinding/ops-admins", "213", kPass}});
+             {"_cluster/ClusterRoleBinding/ops-admins", "213", kPass},
+             // Default bindings of system identities pass BW-K8S-214; others are not its.
+             {"_cluster/ClusterRoleBinding/cluster-admin", "214", kPass, "Group:system:masters"},
+             {"_cluster/ClusterRoleBinding/system:controller:bootstrap-signer-admin", "214", kPass},
+             {"_cluster/ClusterRoleBinding/ops-admins", "214", kNa}});
 }
 
 TEST(RbacChecks, WildcardRoles) {
@@ -472,8 +476,9 @@ TEST(RbacChecks, SecretsReaders) {
 }
 
 // What counts as the cluster's own: names, the bootstrap label, the bootstrap policy's
-// user-facing ClusterRoles — and for bindings only while no person or outside group is bound.
-TEST(RbacDefaults, RolesByNameAndLabelBindingsOnlyWithSystemSubjects) {
+// user-facing ClusterRoles and binding, a managed platform's prefix. Subjects do not matter
+// here (BW-K8S-214 judges them).
+TEST(RbacDefaults, RolesAndBindingsByNameLabelOrPlatformPrefix) {
   const auto inventory = load(R"(
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -510,6 +515,20 @@ kind: RoleBinding
 metadata: {name: cluster-admin, namespace: prod}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
 subjects: [{kind: Group, name: "system:masters"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "gce:podsecuritypolicy:calico-sa"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "gce:podsecuritypolicy:calico-sa"}
+subjects: [{kind: ServiceAccount, name: calico-sa, namespace: kube-system}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: "eks:node-manager"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: "gke-admin"}
 )");
   const auto why = [&](std::string_view kind, std::string_view ns, std::string_view name) {
     const auto* object = inventory.find(kind, ns, name);
@@ -521,24 +540,28 @@ subjects: [{kind: Group, name: "system:masters"}]
   EXPECT_EQ(why("ClusterRole", "", "reconciled"),
             "label kubernetes.io/bootstrapping=rbac-defaults");
   EXPECT_EQ(why("ClusterRoleBinding", "", "cluster-admin"),
-            "the ClusterRoleBinding of Kubernetes' bootstrap policy, every subject a system "
-            "identity");
-  EXPECT_EQ(why("ClusterRoleBinding", "", "system:controller:job-controller"),
-            "a system: name, every subject a system identity");
-  EXPECT_EQ(why("ClusterRoleBinding", "", "system:persist"), "");  // mallory is judged
+            "the ClusterRoleBinding of Kubernetes' bootstrap policy");
+  EXPECT_EQ(why("ClusterRoleBinding", "", "system:controller:job-controller"), "a system: name");
+  EXPECT_EQ(why("ClusterRoleBinding", "", "system:persist"), "a system: name");
   EXPECT_EQ(why("RoleBinding", "prod", "cluster-admin"), "");
+  EXPECT_EQ(why("ClusterRoleBinding", "", "gce:podsecuritypolicy:calico-sa"),
+            "a name with the gce: prefix of a managed platform");
+  EXPECT_EQ(why("ClusterRole", "", "eks:node-manager"),
+            "a name with the eks: prefix of a managed platform");
+  EXPECT_EQ(why("ClusterRole", "", "gke-admin"), "");  // not a reserved prefix
 }
 
 TEST(RbacChecks, ExecRolesAndBindings) {
   const auto results = evaluateFixture("exec-roles.yaml");
-  expectAll(results, {{"_cluster/ClusterRole/debugger", "204", kFail,
-                       "resources=[pods/exec,pods/portforward]", "rules[1] (exec-roles.yaml:"},
-                      {"prod/RoleBinding/debuggers", "205", kFail, "pods/exec",
-                       "ClusterRole/debugger rules[1]"},
-                      // A system: name, but a group of people is bound: judged.
-                      {"_cluster/ClusterRoleBinding/system:debugger", "205", kFail, "pods/exec",
-                       "ClusterRole/debugger rules[1]"},
-                      {"_cluster/ClusterRole/pod-viewer", "204", kPass}});
+  expectAll(
+      results,
+      {{"_cluster/ClusterRole/debugger", "204", kFail, "resources=[pods/exec,pods/portforward]",
+        "rules[1] (exec-roles.yaml:"},
+       {"prod/RoleBinding/debuggers", "205", kFail, "pods/exec", "ClusterRole/debugger rules[1]"},
+       // A system: name, but a group of people is bound: BW-K8S-214.
+       {"_cluster/ClusterRoleBinding/system:debugger", "205", kNa},
+       {"_cluster/ClusterRoleBinding/system:debugger", "214", kFail, "Group:sre", "subjects[0]"},
+       {"_cluster/ClusterRole/pod-viewer", "204", kPass}});
 }
 
 TEST(RbacChecks, EscalationWorkloadsAndSubresources) {
