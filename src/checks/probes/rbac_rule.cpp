@@ -4,6 +4,9 @@
 // `verbs=[get,list] resources=[secrets] apiGroups=[""]`, where `rules[2]` (on a role) or
 // `ClusterRole/edit rules[2]` (through a binding) with the role's manifest line. A binding
 // whose role is not in the input is not evaluated: an absent role must never read as a pass.
+// With `cluster_scoped` the resources asked about exist outside namespaces (nodes/proxy,
+// persistentvolumes, webhook configurations): a Role or a RoleBinding grants only inside its
+// namespace, so it grants none of them and nothing is observed.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -27,6 +30,8 @@ constexpr ParamSpec kParams[] = {
     {"everything", ParamType::Boolean, false,
      "true: only rules granting every verb (or all seven read and write verbs) on * resources of "
      "* API groups — cluster-admin under another name"},
+    {"cluster_scoped", ParamType::Boolean, false,
+     "true: the resources are cluster-scoped, which a Role or RoleBinding never grants"},
     {"absent_role_grants_nothing", ParamType::Boolean, false,
      "true: a binding whose role is not in the input reads as granting nothing (for a gate that "
      "must not claim what it cannot see; default: not evaluated)"},
@@ -92,6 +97,13 @@ ProbeResult evaluateRbacRule(const Params& params, const Resource& resource) {
   const k8s::Object& object = *std::get<const k8s::Object*>(found);
   if (!isRole(object) && !isBinding(object)) {
     return ProbeResult::notApplicable(fmt::format("{} is not a role or binding", object.kind));
+  }
+  if (params.flag("cluster_scoped") && (object.kind == "Role" || object.kind == "RoleBinding")) {
+    ProbeResult nothing;
+    nothing.looked_at = fmt::format(
+        "{} {}: grants only inside namespace {}, and these resources are cluster-scoped",
+        object.kind, object.name, object.ns);
+    return nothing;
   }
   auto target = roleToRead(object, resource, params.flag("absent_role_grants_nothing"));
   if (auto* done = std::get_if<ProbeResult>(&target)) return std::move(*done);

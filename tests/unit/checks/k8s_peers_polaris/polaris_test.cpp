@@ -98,10 +98,10 @@ TEST(PolarisPeer, AgreesOnTheFixtures) {
     pairs.push_back(
         {f.relative, "*", f.check, f.theirs, peer_testing::ourVerdict(run, row->second)});
   }
-  // 215/222 (96.8 %): below the 98 % goal of docs/dev/k8s-design.md §6.1; every difference is
+  // 216/222 (97.3 %): below the 98 % goal of docs/dev/k8s-design.md §6.1; every difference is
   // listed with its reason in polaris.disagreements.tsv and docs/compat.md. The floor holds
   // today's figure so that a new disagreement still fails; raise it when the count drops.
-  peer_testing::expectAgreement("polaris", pairs, 215.0 / 222.0);
+  peer_testing::expectAgreement("polaris", pairs, 216.0 / 222.0);
 }
 
 }  // namespace

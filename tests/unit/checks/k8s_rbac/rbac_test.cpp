@@ -561,7 +561,13 @@ TEST(RbacChecks, ExecRolesAndBindings) {
        // A system: name, but a group of people is bound: BW-K8S-214.
        {"_cluster/ClusterRoleBinding/system:debugger", "205", kNa},
        {"_cluster/ClusterRoleBinding/system:debugger", "214", kFail, "Group:sre", "subjects[0]"},
-       {"_cluster/ClusterRole/pod-viewer", "204", kPass}});
+       {"_cluster/ClusterRole/pod-viewer", "204", kPass},
+       // nodes/proxy is exec through the kubelet, where it can be granted.
+       {"_cluster/ClusterRoleBinding/scraper", "205", kFail,
+        "resources=[nodes/proxy,nodes/metrics]", "ClusterRole/kubelet-scraper rules[0]"},
+       {"monitoring/RoleBinding/scraper", "205", kPass},
+       {"_cluster/ClusterRole/kubelet-scraper", "212", kFail, "nodes/proxy"},
+       {"monitoring/Role/node-proxy", "212", kPass}});
 }
 
 TEST(RbacChecks, EscalationWorkloadsAndSubresources) {
