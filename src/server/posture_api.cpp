@@ -304,10 +304,10 @@ class PostureApi : public std::enable_shared_from_this<PostureApi> {
     return pipeline::storedScore(store_, catalogue_);
   }
 
-  // Every catalogue recommendation with its counts, in catalogue order.
-  core::Result<std::vector<RecommendationView>> recommendationViews() {
-    auto score = currentScore();
-    if (!score) return tl::unexpected(score.error());
+  // Every catalogue recommendation with its counts, in catalogue order; `score` (the current
+  // one, which the caller has already) gives each its potential increase.
+  core::Result<std::vector<RecommendationView>> recommendationViews(
+      const posture::SecureScore& score) {
     auto by_id = pipeline::storedRecommendationCounts(store_);
     if (!by_id) return tl::unexpected(by_id.error());
     std::vector<RecommendationView> out;
@@ -316,7 +316,7 @@ class PostureApi : public std::enable_shared_from_this<PostureApi> {
       view.entry = &entry;
       if (auto it = by_id->find(entry.id); it != by_id->end()) view.count = it->second;
       view.count.recommendation = entry.id;
-      view.potential = posture::potentialIncrease(catalogue_, *score, view.count);
+      view.potential = posture::potentialIncrease(catalogue_, score, view.count);
       out.push_back(std::move(view));
     }
     return out;
@@ -430,7 +430,7 @@ class PostureApi : public std::enable_shared_from_this<PostureApi> {
     }
     auto alerts = alertsPerDay(now);
     if (!alerts) return sendStoreError(res, alerts.error());
-    auto views = recommendationViews();
+    auto views = recommendationViews(*current);
     if (!views) return sendStoreError(res, views.error());
     std::stable_sort(views->begin(), views->end(), [](const auto& a, const auto& b) {
       if (a.potential != b.potential) return a.potential > b.potential;
@@ -474,7 +474,9 @@ class PostureApi : public std::enable_shared_from_this<PostureApi> {
       return sendError(res, 400, "bad_request",
                        fmt::format("no control {} in the catalogue", query->control));
     }
-    auto views = recommendationViews();
+    auto current = currentScore();
+    if (!current) return sendStoreError(res, current.error());
+    auto views = recommendationViews(*current);
     if (!views) return sendStoreError(res, views.error());
     const std::string needle = core::asciiLower(query->search);
     std::vector<RecommendationView> kept;
@@ -533,10 +535,10 @@ class PostureApi : public std::enable_shared_from_this<PostureApi> {
   void getRecommendation(const RequestContext& context, Response& res) {
     const auto* entry = pathRecommendation(context, res);
     if (entry == nullptr) return;
-    auto views = recommendationViews();
-    if (!views) return sendStoreError(res, views.error());
     auto current = currentScore();
     if (!current) return sendStoreError(res, current.error());
+    auto views = recommendationViews(*current);
+    if (!views) return sendStoreError(res, views.error());
     const auto view = std::find_if(views->begin(), views->end(),
                                    [&](const auto& candidate) { return candidate.entry == entry; });
     Json out = recommendationJson(*view);
