@@ -148,4 +148,34 @@ ImageParts splitImage(std::string_view ref) {
   return parts;
 }
 
+std::optional<ProbeResult> forEachContainer(
+    const k8s::Object& object, const std::vector<std::string>& chosen,
+    const std::function<void(const nlohmann::json& container, const std::string& relative)>&
+        visit) {
+  struct ContainerList {
+    std::string_view kind;   // the `containers:` value
+    std::string_view field;  // the pod spec member
+  };
+  static constexpr ContainerList kLists[] = {
+      {"regular", "containers"}, {"init", "initContainers"}, {"ephemeral", "ephemeralContainers"}};
+  const nlohmann::json& spec = *object.podSpec();
+  for (const auto& list : kLists) {
+    if (!chosen.empty() && std::find(chosen.begin(), chosen.end(), list.kind) == chosen.end()) {
+      continue;
+    }
+    const nlohmann::json* containers = member(spec, list.field);
+    if (containers == nullptr) continue;
+    if (!containers->is_array()) {
+      return ProbeResult::notEvaluated(
+          fmt::format("{}.{} is not a list", object.pod_spec_path, list.field),
+          model::NotEvaluatedCause::Malformed);
+    }
+    for (std::size_t i = 0; i < containers->size(); ++i) {
+      const nlohmann::json& container = (*containers)[i];
+      visit(container, docker::elementPath(list.field, container, i));
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace bulwark::checks::probes

@@ -5,6 +5,8 @@
 // observation whose `where` is its path from the object root plus " (file:line)".
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -63,5 +65,17 @@ struct ImageParts {
 };
 
 ImageParts splitImage(std::string_view ref);
+
+// The `containers:` parameter of the per-container probes: which lists of the pod spec to visit.
+inline constexpr std::string_view kContainerKinds[] = {"regular", "init", "ephemeral"};
+
+// Each container of a workload's pod spec in the order the Pod Security admission controller
+// visits them — containers, initContainers, ephemeralContainers — keeping the kinds in `chosen`
+// (kContainerKinds; empty: all three). `visit` gets the container and its path under the pod
+// spec ("initContainers[name=init]"). A list that is not a list cannot be read, and skipping it
+// could pass a bad pod: the not-evaluated result (Malformed) to return; nullopt otherwise.
+std::optional<ProbeResult> forEachContainer(
+    const k8s::Object& object, const std::vector<std::string>& chosen,
+    const std::function<void(const nlohmann::json& container, const std::string& relative)>& visit);
 
 }  // namespace bulwark::checks::probes

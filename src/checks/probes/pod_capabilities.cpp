@@ -23,13 +23,11 @@ namespace bulwark::checks {
 
 namespace {
 
-constexpr std::string_view kContainerKinds[] = {"regular", "init", "ephemeral"};
-
 constexpr std::string_view kSets[] = {"effective", "not-dropped"};
 
 constexpr ParamSpec kParams[] = {
     {"containers", ParamType::StringList, false,
-     "which containers: regular, init, ephemeral (default: all three)", kContainerKinds},
+     "which containers: regular, init, ephemeral (default: all three)", probes::kContainerKinds},
     {"set", ParamType::String, false,
      "effective (default): what the container ends up with; not-dropped: the defaults it does "
      "not drop",
@@ -40,13 +38,6 @@ constexpr ParamSpec kParams[] = {
 constexpr std::string_view kDefaults[] = {
     "AUDIT_WRITE",      "CHOWN",   "DAC_OVERRIDE", "FOWNER", "FSETID",  "KILL",   "MKNOD",
     "NET_BIND_SERVICE", "NET_RAW", "SETFCAP",      "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"};
-
-struct ContainerList {
-  std::string_view kind;   // the `containers:` value
-  std::string_view field;  // the pod spec member
-};
-constexpr ContainerList kLists[] = {
-    {"regular", "containers"}, {"init", "initContainers"}, {"ephemeral", "ephemeralContainers"}};
 
 std::string upper(std::string_view text) {
   std::string out(text);
@@ -124,28 +115,16 @@ ProbeResult evaluatePodCapabilities(const Params& params, const Resource& resour
   auto found = probes::podObject(resource);
   if (auto* gate = std::get_if<ProbeResult>(&found)) return std::move(*gate);
   const k8s::Object& object = *std::get<const k8s::Object*>(found);
-  const nlohmann::json& spec = *object.podSpec();
   const auto chosen = params.list("containers");
   const bool effective = params.string("set", "effective") != "not-dropped";
   ProbeResult result;
   result.looked_at = fmt::format("{} containers securityContext.capabilities{}",
                                  object.pod_spec_path, object.locationSuffix(object.pod_spec_path));
-  for (const auto& list : kLists) {
-    if (!chosen.empty() && std::find(chosen.begin(), chosen.end(), list.kind) == chosen.end()) {
-      continue;
-    }
-    const nlohmann::json* containers = probes::member(spec, list.field);
-    if (containers == nullptr) continue;
-    if (!containers->is_array()) {
-      return ProbeResult::notEvaluated(
-          fmt::format("{}.{} is not a list", object.pod_spec_path, list.field),
-          model::NotEvaluatedCause::Malformed);
-    }
-    for (std::size_t i = 0; i < containers->size(); ++i) {
-      const nlohmann::json& container = (*containers)[i];
-      result.observations.push_back(
-          observe(object, container, docker::elementPath(list.field, container, i), effective));
-    }
+  if (auto malformed = probes::forEachContainer(
+          object, chosen, [&](const nlohmann::json& container, const std::string& relative) {
+            result.observations.push_back(observe(object, container, relative, effective));
+          })) {
+    return std::move(*malformed);
   }
   return result;
 }

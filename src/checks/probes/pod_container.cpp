@@ -19,14 +19,13 @@ namespace {
 
 using Named = docker::JsonPath::Named;
 
-constexpr std::string_view kContainerKinds[] = {"regular", "init", "ephemeral"};
 constexpr std::string_view kNormalise[] = {"none", "image-registry", "image-tag",
                                            "image-repository"};
 
 constexpr ParamSpec kParams[] = {
     {"path", ParamType::Path, true, "JSON path under each container (securityContext.privileged)"},
     {"containers", ParamType::StringList, false,
-     "which containers: regular, init, ephemeral (default: all three)", kContainerKinds},
+     "which containers: regular, init, ephemeral (default: all three)", probes::kContainerKinds},
     {"inherit", ParamType::Path, false,
      "JSON path under the pod spec, read for a container whose own path reaches nothing"},
     {"normalise", ParamType::String, false,
@@ -34,13 +33,6 @@ constexpr ParamSpec kParams[] = {
      "reference",
      kNormalise},
 };
-
-struct ContainerList {
-  std::string_view kind;   // the `containers:` value
-  std::string_view field;  // the pod spec member
-};
-constexpr ContainerList kLists[] = {
-    {"regular", "containers"}, {"init", "initContainers"}, {"ephemeral", "ephemeralContainers"}};
 
 std::string imageRegistry(const std::string& ref) {
   const auto registry = probes::splitImage(ref).registry;
@@ -62,10 +54,6 @@ probes::Normalise normaliser(std::string_view name) {
   if (name == "image-tag") return imageTag;
   if (name == "image-repository") return imageRepository;
   return {};
-}
-
-bool visits(const std::vector<std::string>& chosen, std::string_view kind) {
-  return chosen.empty() || std::find(chosen.begin(), chosen.end(), kind) != chosen.end();
 }
 
 // What one evaluation needs besides the container.
@@ -123,27 +111,17 @@ ProbeResult evaluatePodContainer(const Params& params, const Resource& resource)
   auto found = probes::podObject(resource);
   if (auto* gate = std::get_if<ProbeResult>(&found)) return std::move(*gate);
   const k8s::Object& object = *std::get<const k8s::Object*>(found);
-  const nlohmann::json& spec = *object.podSpec();
   const auto chosen = params.list("containers");
   ProbeResult result;
   result.looked_at = fmt::format("{} containers {}{}", object.pod_spec_path, path->text(),
                                  object.locationSuffix(object.pod_spec_path));
   const Visit visit{object, *path, params.path("inherit"), normaliser(params.string("normalise")),
                     result.observations};
-  for (const auto& list : kLists) {
-    if (!visits(chosen, list.kind)) continue;
-    const nlohmann::json* containers = probes::member(spec, list.field);
-    if (containers == nullptr) continue;
-    // Not a list: its containers cannot be read, and skipping them could pass a bad pod.
-    if (!containers->is_array()) {
-      return ProbeResult::notEvaluated(
-          fmt::format("{}.{} is not a list", object.pod_spec_path, list.field),
-          model::NotEvaluatedCause::Malformed);
-    }
-    for (std::size_t i = 0; i < containers->size(); ++i) {
-      const nlohmann::json& container = (*containers)[i];
-      visit.container(container, docker::elementPath(list.field, container, i));
-    }
+  if (auto malformed = probes::forEachContainer(
+          object, chosen, [&](const nlohmann::json& container, const std::string& relative) {
+            visit.container(container, relative);
+          })) {
+    return std::move(*malformed);
   }
   return result;
 }
