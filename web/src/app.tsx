@@ -1,6 +1,6 @@
 // The app shell: the session (login ↔ pages), the hash router, the navigation with a skip link,
 // and focus moved to the new page's heading when the page (not just its filters) changes.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiClient } from './api/client';
 import type { WhoAmI } from './api/types';
 import { AppContext } from './components/context';
@@ -115,19 +115,20 @@ export function App() {
 
   // Focus goes to the new page's heading when the user moves to another page or has just
   // logged in (the form they were in is gone), not on the first load: the skip link stays the
-  // first Tab stop there.
+  // first Tab stop there. A layout effect, so the focus moves in the same task as the page
+  // appears; and not waiting for whoami, which may answer after the first move.
   const pathKey = route.path.join('/');
   const shownPath = useRef<string | null>(null);
   const focusNext = useRef(false);
-  useEffect(() => {
-    if (!user) return;
+  useLayoutEffect(() => {
+    if (!token) return;
     const moved = shownPath.current !== null && shownPath.current !== pathKey;
     shownPath.current = pathKey;
     if (!moved && !focusNext.current) return;
     focusNext.current = false;
     const heading = main.current?.querySelector<HTMLElement>('h1');
     (heading ?? main.current)?.focus();
-  }, [pathKey, user]);
+  }, [pathKey, token]);
 
   if (route.path.length === 0 && token) {
     window.location.replace(formatHash(['overview']));
