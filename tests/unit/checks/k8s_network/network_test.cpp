@@ -525,6 +525,90 @@ spec: {selector: {app: web}}
   EXPECT_EQ(values(result), (std::vector<std::string>{"?spec.template.spec is missing"}));
 }
 
+TEST(ServicePortProbeTest, NumbersNamedPortsAndWhatTheApiServerRefuses) {
+  const auto inventory = inventoryOf(R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: a}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: ui
+          image: web
+          ports: [{name: http, containerPort: 8080}, {name: dns, containerPort: 53, protocol: UDP}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s, namespace: a}
+spec:
+  selector: {app: web}
+  ports:
+    - {port: 80, targetPort: http}
+    - {port: 53, targetPort: dns, protocol: UDP}
+    - {port: 443}
+    - {port: "8443", targetPort: "8443"}
+    - {port: 70000, targetPort: Http}
+    - {port: 81, targetPort: missing}
+    - {targetPort: 9}
+    - just-a-string
+---
+apiVersion: v1
+kind: Service
+metadata: {name: manual, namespace: a}
+spec: {ports: [{port: 80, targetPort: http}, {port: 81, targetPort: 8081}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: broken, namespace: a}
+spec: {ports: {port: 80}}
+)");
+  const auto* service = inventory.find("Service", "a", "s");
+  ASSERT_NE(service, nullptr);
+  const auto resource = resourceOf(inventory, *service);
+  EXPECT_EQ(values(probe("service-port", params({{"field", "port"}}), resource)),
+            (std::vector<std::string>{
+                "80", "53", "443",
+                "?spec.ports[3].port is 8443, not a port number; the API server refuses the "
+                "Service",
+                "?spec.ports[4].port is 70000, not a port number; the API server refuses the "
+                "Service",
+                "81", "?spec.ports[6].port is required", "?spec.ports[7] is not a map"}));
+  const auto targets = probe("service-port", params({{"field", "target-port"}}), resource);
+  // http → 8080 and dns (UDP) → 53; 443 has no targetPort (the port itself); "8443" is neither
+  // a number nor a name; "Http" is not a port name (upper case); `missing` names no port of the
+  // selected workload, so that Service port reaches nothing.
+  EXPECT_EQ(values(targets),
+            (std::vector<std::string>{
+                "8080", "53",
+                "?spec.ports[3].targetPort is 8443, not a port number or a port name; the API "
+                "server refuses the Service",
+                "?spec.ports[4].targetPort is Http, not a port number or a port name; the API "
+                "server refuses the Service",
+                "9", "?spec.ports[7] is not a map"}));
+  ASSERT_FALSE(targets.observations.empty());
+  EXPECT_EQ(targets.observations[0].display, "8080 (port http of Deployment a/web)");
+  EXPECT_EQ(targets.observations[0].where,
+            "Service selector app=web, spec.template.spec.containers[name=ui].ports[0]."
+            "containerPort (in.yaml:10)");
+
+  const auto* manual = inventory.find("Service", "a", "manual");
+  ASSERT_NE(manual, nullptr);
+  EXPECT_EQ(values(probe("service-port", params({{"field", "target-port"}}),
+                         resourceOf(inventory, *manual))),
+            (std::vector<std::string>{
+                "?the named target port http cannot be resolved: the Service has no selector; "
+                "its Endpoints, managed by hand, name the ports",
+                "8081"}));
+  const auto* broken = inventory.find("Service", "a", "broken");
+  ASSERT_NE(broken, nullptr);
+  const auto not_a_list =
+      probe("service-port", params({{"field", "port"}}), resourceOf(inventory, *broken));
+  EXPECT_EQ(not_a_list.state, ProbeState::NotEvaluated);
+  EXPECT_EQ(not_a_list.cause, model::NotEvaluatedCause::Malformed);
+}
+
 TEST(NetpolRuleProbeTest, PortsRestrictAndBrokenRulesAreUndetermined) {
   const auto inventory = inventoryOf(R"(
 apiVersion: networking.k8s.io/v1
@@ -684,6 +768,35 @@ TEST(NetworkChecksTest, ManagementPortsByPortAndByTargetPort) {
       (std::vector<std::string>{"10250 @ spec.ports[0].targetPort (management-ports.yaml:32)"}));
   EXPECT_EQ(run.at("k8s:ops/Service/ssh", "BW-K8S-309").status, CheckStatus::Pass);
   EXPECT_EQ(run.at("k8s:ops/Service/kubelet-proxy", "BW-K8S-309").status, CheckStatus::Fail);
+}
+
+TEST(NetworkChecksTest, NamedTargetPortsResolveThroughTheSelectedWorkloads) {
+  const auto run = evaluateFixture("named-target-ports.yaml");
+  const auto& db = run.at("k8s:named/Service/db-lb", "BW-K8S-302");
+  ASSERT_EQ(db.status, CheckStatus::Fail) << describe(db);
+  EXPECT_EQ(observed(db), (std::vector<std::string>{
+                              "5432 (port pg of Deployment named/postgres) @ Service selector "
+                              "app=postgres, spec.template.spec.containers[name=postgres]."
+                              "ports[0].containerPort (named-target-ports.yaml:23)"}));
+  const auto& ssh = run.at("k8s:named/Service/sidecar-ssh", "BW-K8S-303");
+  ASSERT_EQ(ssh.status, CheckStatus::Fail) << describe(ssh);
+  EXPECT_EQ(observed(ssh), (std::vector<std::string>{
+                               "22 (port ssh of Deployment named/postgres) @ Service selector "
+                               "app=postgres, spec.template.spec.initContainers[name=debug-sshd]."
+                               "ports[0].containerPort (named-target-ports.yaml:18)"}));
+  EXPECT_EQ(run.at("k8s:named/Service/db-lb", "BW-K8S-303").status, CheckStatus::Pass);
+  // Never a pass on a port that cannot be known.
+  const auto& elsewhere = run.at("k8s:named/Service/elsewhere", "BW-K8S-303");
+  EXPECT_EQ(elsewhere.status, CheckStatus::NotEvaluated) << describe(elsewhere);
+  EXPECT_EQ(elsewhere.reason,
+            "the named target port http cannot be resolved: no workload in the input matches the "
+            "selector app=deployed-elsewhere");
+  EXPECT_EQ(elsewhere.cause, model::NotEvaluatedCause::MissingInput);
+  const auto& templated = run.at("k8s:named/Service/templated", "BW-K8S-302");
+  EXPECT_EQ(templated.status, CheckStatus::NotEvaluated) << describe(templated);
+  EXPECT_EQ(templated.reason,
+            "spec.ports[0].port is ${PORT}, not a port number; the API server refuses the Service");
+  EXPECT_EQ(templated.cause, model::NotEvaluatedCause::Malformed);
 }
 
 TEST(NetworkChecksTest, ClusterIpServicesAreNotExposed) {
