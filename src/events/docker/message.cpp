@@ -39,6 +39,9 @@ core::Result<Message> decodeMessage(std::string_view line) {
   } else {
     out.action = std::string(action);
   }
+  if (out.action.empty()) {
+    return core::fail(core::ErrorCode::Input, "a Docker event whose Action has no verb");
+  }
   simdjson::dom::element actor;
   if (object["Actor"].get(actor) == simdjson::SUCCESS && actor.is_object()) {
     if (actor["ID"].get(value) == simdjson::SUCCESS) out.id = stringOf(value);

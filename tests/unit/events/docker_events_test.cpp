@@ -78,7 +78,9 @@ TEST(DockerMessage, RefusesWhatIsNotAnEvent) {
        {std::string_view("not json"), std::string_view("[]"), std::string_view("{}"),
         std::string_view(R"({"Action":"start"})"),
         std::string_view(R"({"Action":"start","Actor":{"ID":7}})"),
-        std::string_view(R"({"Type":"container","Actor":{"ID":"ab"}})")}) {
+        std::string_view(R"({"Type":"container","Actor":{"ID":"ab"}})"),
+        // a detail without its verb (found by the fuzzer): no action to match rules on
+        std::string_view(R"({"Type":"container","Action":": sh -c id","Actor":{"ID":"ab"}})")}) {
     const auto message = decodeMessage(bad);
     EXPECT_FALSE(message) << bad;
     if (!message) {
