@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "checks/k8s/network.h"
 #include "checks/probes/common.h"
 
 namespace bulwark::checks::probes {
@@ -176,6 +177,39 @@ std::optional<ProbeResult> forEachContainer(
     }
   }
   return std::nullopt;
+}
+
+std::variant<ServiceBackends, ProbeResult> serviceBackends(const Resource& resource,
+                                                           const k8s::Object& service) {
+  if (resource.inventory == nullptr) return noInput("Kubernetes inventory");
+  const k8s::Inventory& inventory = *resource.inventory;
+  if (auto lists = k8s::listState(inventory, k8s::workloadLists()); !lists.ok()) {
+    return notEvaluatedFor(lists.source, lists);
+  }
+  // A malformed selector is reported here, with its location.
+  auto selector = k8s::serviceSelector(service);
+  if (!selector) {
+    return ProbeResult::notEvaluated(
+        fmt::format("spec.selector{}: {}", service.locationSuffix("spec.selector"),
+                    selector.error().message),
+        model::NotEvaluatedCause::Malformed);
+  }
+  if (selector->selectsNothing()) {
+    return ProbeResult::notApplicable(
+        "the Service has no selector: its Endpoints are managed by hand, not by a workload");
+  }
+  auto selection = k8s::workloadsSelectedBy(inventory, service);
+  if (!selection) return ProbeResult::notEvaluated(selection.error().message);
+  if (!selection->unreadable.empty()) {
+    const k8s::Object& unreadable = *selection->unreadable.front();
+    return notEvaluatedFor(unreadable.resourceName(), unreadable.state);
+  }
+  if (selection->selected.empty()) {
+    return ProbeResult::notApplicable(
+        fmt::format("no workload in the input matches the selector {}", selector->text()));
+  }
+  return ServiceBackends{std::move(selection->selected),
+                         fmt::format("Service selector {}", selector->text())};
 }
 
 }  // namespace bulwark::checks::probes

@@ -78,4 +78,15 @@ std::optional<ProbeResult> forEachContainer(
     const k8s::Object& object, const std::vector<std::string>& chosen,
     const std::function<void(const nlohmann::json& container, const std::string& relative)>& visit);
 
+// The workloads a Service sends traffic to (k8s/network.h), with the selector as evidence
+// writes it ("Service selector app=web"); or why they cannot be known: not evaluated (workload
+// lists not read, a malformed selector, a workload that could not be read) or not applicable
+// (no selector: Endpoints managed by hand; a selector matching no workload of the input).
+struct ServiceBackends {
+  std::vector<const k8s::Object*> workloads;
+  std::string via;
+};
+std::variant<ServiceBackends, ProbeResult> serviceBackends(const Resource& resource,
+                                                           const k8s::Object& service);
+
 }  // namespace bulwark::checks::probes

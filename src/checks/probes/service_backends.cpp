@@ -104,37 +104,12 @@ ProbeResult evaluateServiceBackends(const Params& params, const Resource& resour
     return ProbeResult::notEvaluated(
         fmt::format("service-backends reads Services, not a {}", service.kind));
   }
-  if (resource.inventory == nullptr) return probes::noInput("Kubernetes inventory");
-  const k8s::Inventory& inventory = *resource.inventory;
-  if (auto lists = k8s::listState(inventory, k8s::workloadLists()); !lists.ok()) {
-    return probes::notEvaluatedFor(lists.source, lists);
-  }
-  // A malformed selector is reported here, with its location.
-  auto selector = k8s::serviceSelector(service);
-  if (!selector) {
-    return ProbeResult::notEvaluated(
-        fmt::format("spec.selector{}: {}", service.locationSuffix("spec.selector"),
-                    selector.error().message),
-        model::NotEvaluatedCause::Malformed);
-  }
-  if (selector->selectsNothing()) {
-    return ProbeResult::notApplicable(
-        "the Service has no selector: its Endpoints are managed by hand, not by a workload");
-  }
-  const auto selection = k8s::workloadsSelectedBy(inventory, service);
-  if (!selection) return ProbeResult::notEvaluated(selection.error().message);
-  if (!selection->unreadable.empty()) {
-    const k8s::Object& unreadable = *selection->unreadable.front();
-    return probes::notEvaluatedFor(unreadable.resourceName(), unreadable.state);
-  }
-  if (selection->selected.empty()) {
-    return ProbeResult::notApplicable(
-        fmt::format("no workload in the input matches the selector {}", selector->text()));
-  }
+  auto backends = probes::serviceBackends(resource, service);
+  if (auto* why = std::get_if<ProbeResult>(&backends)) return std::move(*why);
+  auto& [workloads, via] = std::get<probes::ServiceBackends>(backends);
   ProbeResult result;
   const std::string_view field = params.string("field", "name");
-  const std::string via = fmt::format("Service selector {}", selector->text());
-  for (const k8s::Object* workload : selection->selected) {
+  for (const k8s::Object* workload : workloads) {
     const Backend backend{*workload, field, params.string("normalise") == "image-name", via,
                           result.observations};
     if (field == "name") {

@@ -12,7 +12,6 @@
 // selector, no selected workload in the input, a workload list not read — is undetermined too.
 #include <fmt/format.h>
 
-#include "checks/k8s/network.h"
 #include "checks/probes/k8s_common.h"
 
 namespace bulwark::checks {
@@ -75,8 +74,8 @@ Observation undetermined(std::string display, std::string where, std::string not
 // Resolves named target ports through the workloads the Service selects (computed once).
 class NamedPorts {
  public:
-  NamedPorts(const k8s::Inventory* inventory, const k8s::Object& service)
-      : inventory_(inventory), service_(service) {}
+  NamedPorts(const Resource& resource, const k8s::Object& service)
+      : resource_(resource), service_(service) {}
 
   // The containerPorts named `name` with `protocol` on the selected workloads, each with its
   // workload and path; or why they cannot be known.
@@ -107,49 +106,18 @@ class NamedPorts {
  private:
   void select() {
     selected_ = true;
-    if (inventory_ == nullptr) {
-      problem_ = "no Kubernetes inventory";
-      problem_cause_ = model::NotEvaluatedCause::MissingInput;
+    auto backends = probes::serviceBackends(resource_, service_);
+    if (auto* why = std::get_if<ProbeResult>(&backends)) {
+      problem_ = why->reason;
+      // Not applicable for the Service (no selector, nothing selected) is unknown for a name.
+      problem_cause_ = why->state == ProbeState::NotApplicable
+                           ? model::NotEvaluatedCause::MissingInput
+                           : why->cause;
       return;
     }
-    if (auto lists = k8s::listState(*inventory_, k8s::workloadLists()); !lists.ok()) {
-      take(probes::notEvaluatedFor(lists.source, lists));
-      return;
-    }
-    auto selector = k8s::serviceSelector(service_);
-    if (!selector) {
-      problem_ = fmt::format("spec.selector: {}", selector.error().message);
-      problem_cause_ = model::NotEvaluatedCause::Malformed;
-      return;
-    }
-    if (selector->selectsNothing()) {
-      problem_ = "the Service has no selector; its Endpoints, managed by hand, name the ports";
-      problem_cause_ = model::NotEvaluatedCause::MissingInput;
-      return;
-    }
-    auto selection = k8s::workloadsSelectedBy(*inventory_, service_);
-    if (!selection) {
-      problem_ = selection.error().message;
-      problem_cause_ = model::NotEvaluatedCause::Malformed;
-      return;
-    }
-    if (!selection->unreadable.empty()) {
-      const k8s::Object& unreadable = *selection->unreadable.front();
-      take(probes::notEvaluatedFor(unreadable.resourceName(), unreadable.state));
-      return;
-    }
-    if (selection->selected.empty()) {
-      problem_ = fmt::format("no workload in the input matches the selector {}", selector->text());
-      problem_cause_ = model::NotEvaluatedCause::MissingInput;
-      return;
-    }
-    workloads_ = std::move(selection->selected);
-    via_ = fmt::format("Service selector {}", selector->text());
-  }
-
-  void take(const ProbeResult& why) {
-    problem_ = why.reason;
-    problem_cause_ = why.cause;
+    auto& found = std::get<probes::ServiceBackends>(backends);
+    workloads_ = std::move(found.workloads);
+    via_ = std::move(found.via);
   }
 
   // The first port of that name and protocol, as the endpoints controller takes it: regular
@@ -197,7 +165,7 @@ class NamedPorts {
     return std::nullopt;
   }
 
-  const k8s::Inventory* inventory_;
+  const Resource& resource_;
   const k8s::Object& service_;
   bool selected_ = false;
   std::string problem_;
@@ -225,7 +193,7 @@ ProbeResult evaluateServicePort(const Params& params, const Resource& resource) 
         model::NotEvaluatedCause::Malformed);
   }
   const bool target = params.string("field", "port") == "target-port";
-  NamedPorts named(resource.inventory, service);
+  NamedPorts named(resource, service);
   for (std::size_t i = 0; i < ports->size(); ++i) {
     const Json& port = (*ports)[i];
     const std::string base = docker::elementPath("spec.ports", port, i);

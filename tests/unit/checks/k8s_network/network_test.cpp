@@ -598,8 +598,8 @@ spec: {ports: {port: 80}}
   EXPECT_EQ(values(probe("service-port", params({{"field", "target-port"}}),
                          resourceOf(inventory, *manual))),
             (std::vector<std::string>{
-                "?the named target port http cannot be resolved: the Service has no selector; "
-                "its Endpoints, managed by hand, name the ports",
+                "?the named target port http cannot be resolved: the Service has no selector: "
+                "its Endpoints are managed by hand, not by a workload",
                 "8081"}));
   const auto* broken = inventory.find("Service", "a", "broken");
   ASSERT_NE(broken, nullptr);
