@@ -2,9 +2,11 @@
 // k8s/object.h), visited as the Pod Security admission controller does: containers, then
 // initContainers, then ephemeralContainers (`containers:` keeps some of them). Per container,
 // one observation per value its path reaches (a fan-out path: one per element); when it
-// reaches nothing, the `inherit:` path under the pod spec stands in (a pod-level
-// securityContext.runAsNonRoot applies to containers that set none). A container where neither
-// reaches anything gives one `absent` observation naming it, so the test's `absent:` judges
+// reaches nothing, the pod annotation `annotation:` + the container's name stands in (AppArmor's
+// `container.apparmor.security.beta.kubernetes.io/NAME`), then the `inherit:` path under the pod
+// spec (a pod-level securityContext.runAsNonRoot applies to containers that set none) — the
+// order in which the kubelet resolves a container's AppArmor profile. A container where none
+// of them reaches anything gives one `absent` observation naming it, so the test's `absent:` judges
 // each container; a pod with no containers at all observes nothing (the test's `missing:`).
 // `where` is the container's field path from the object root with its manifest line.
 #include <algorithm>
@@ -20,7 +22,7 @@ namespace {
 using Named = docker::JsonPath::Named;
 
 constexpr std::string_view kNormalise[] = {"none", "image-registry", "image-tag",
-                                           "image-repository"};
+                                           "image-repository", "apparmor-type"};
 
 constexpr ParamSpec kParams[] = {
     {"path", ParamType::Path, true, "JSON path under each container (securityContext.privileged)"},
@@ -28,9 +30,14 @@ constexpr ParamSpec kParams[] = {
      "which containers: regular, init, ephemeral (default: all three)", probes::kContainerKinds},
     {"inherit", ParamType::Path, false,
      "JSON path under the pod spec, read for a container whose own path reaches nothing"},
+    {"annotation", ParamType::String, false,
+     "pod annotation key prefix: the annotation PREFIX+container name is read for a container "
+     "whose own path reaches nothing, before `inherit` (with `normalise`, only a value it "
+     "translates)"},
     {"normalise", ParamType::String, false,
      "none (default); image-registry, image-tag or image-repository: that part of an image "
-     "reference",
+     "reference; apparmor-type: an AppArmor annotation value as its appArmorProfile.type "
+     "(runtime/default → RuntimeDefault, localhost/P → Localhost, unconfined → Unconfined)",
      kNormalise},
 };
 
@@ -49,7 +56,18 @@ std::string imageRepository(const std::string& ref) {
   return std::string(probes::splitImage(ref).repository);
 }
 
+// An AppArmor annotation value (k8s.io/api core/v1 DeprecatedAppArmorBeta*) as the
+// securityContext.appArmorProfile.type it stands for; anything else (a type already, or a
+// value the kubelet cannot parse) stays as written.
+std::string appArmorType(const std::string& value) {
+  if (value == "runtime/default") return "RuntimeDefault";
+  if (value == "unconfined") return "Unconfined";
+  if (value.starts_with("localhost/")) return "Localhost";
+  return value;
+}
+
 probes::Normalise normaliser(std::string_view name) {
+  if (name == "apparmor-type") return appArmorType;
   if (name == "image-registry") return imageRegistry;
   if (name == "image-tag") return imageTag;
   if (name == "image-repository") return imageRepository;
@@ -61,6 +79,7 @@ struct Visit {
   const k8s::Object& object;
   const docker::JsonPath& path;
   const docker::JsonPath* inherit;
+  std::string_view annotation;  // key prefix; empty: none
   probes::Normalise normalise;
   std::vector<Observation>& out;
 
@@ -70,6 +89,29 @@ struct Visit {
     o.note = std::move(note);
     o.where = where;
     out.push_back(std::move(o));
+  }
+
+  // The pod annotation `annotation` + `container` stands in for the container's own field;
+  // false when the pod sets none. With a normaliser, only a value it translates counts: the
+  // kubelet ignores an AppArmor annotation it cannot parse ("", "RuntimeDefault") and goes on
+  // to the pod's field.
+  bool fromAnnotation(const std::string& container, const std::string& field) const {
+    const nlohmann::json* meta = object.podMeta();
+    const nlohmann::json* annotations =
+        meta == nullptr ? nullptr : probes::member(*meta, "annotations");
+    const std::string key = fmt::format("{}{}", annotation, container);
+    const nlohmann::json* value =
+        annotations == nullptr ? nullptr : probes::member(*annotations, key);
+    if (value == nullptr || value->is_null()) return false;
+    const Named named{fmt::format("annotations[{}]", key), value, {}};
+    if (normalise && (!value->is_string() ||
+                      normalise(value->get<std::string>()) == value->get<std::string>())) {
+      return false;
+    }
+    const std::string where = probes::joinPath(object.pod_meta_path, named.path);
+    add(named, field,
+        fmt::format("from the pod annotation {}{}", where, object.locationSuffix(where)));
+    return true;
   }
 
   // `relative`: the container's path under the pod spec ("initContainers[name=init]").
@@ -83,6 +125,12 @@ struct Visit {
     }
     if (!own.empty()) return;
     const std::string field = fmt::format("{}.{}", full, path.text());
+    const auto name = probes::member(doc, "name");
+    const bool named = name != nullptr && name->is_string();
+    if (!annotation.empty() && named &&
+        fromAnnotation(name->get<std::string>(), field + location)) {
+      return;
+    }
     if (inherit != nullptr) {
       const std::vector<Named> pod = inherit->resolveNamed(*object.podSpec());
       for (const auto& named : pod) {
@@ -92,13 +140,12 @@ struct Visit {
       }
       if (!pod.empty()) return;
     }
-    const auto name = probes::member(doc, "name");
     Observation o;
     o.absent = true;
     // The where names the field; the display says which container and that it is unset.
     o.display =
-        fmt::format("not set in container {}{}",
-                    name != nullptr && name->is_string() ? name->get<std::string>() : relative,
+        fmt::format("not set in container {}{}{}", named ? name->get<std::string>() : relative,
+                    annotation.empty() ? "" : ", its pod annotation",
                     inherit != nullptr ? " nor on the pod" : "");
     o.where = field + location;
     out.push_back(std::move(o));
@@ -115,7 +162,12 @@ ProbeResult evaluatePodContainer(const Params& params, const Resource& resource)
   ProbeResult result;
   result.looked_at = fmt::format("{} containers {}{}", object.pod_spec_path, path->text(),
                                  object.locationSuffix(object.pod_spec_path));
-  const Visit visit{object, *path, params.path("inherit"), normaliser(params.string("normalise")),
+  const std::string_view annotation = params.string("annotation");
+  const Visit visit{object,
+                    *path,
+                    params.path("inherit"),
+                    annotation,
+                    normaliser(params.string("normalise")),
                     result.observations};
   if (auto malformed = probes::forEachContainer(
           object, chosen, [&](const nlohmann::json& container, const std::string& relative) {

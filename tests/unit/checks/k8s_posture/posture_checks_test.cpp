@@ -334,6 +334,64 @@ TEST(PostureHardening, DefaultCapabilitiesAndNetRaw) {
   EXPECT_EQ(each->evidence[0].observed, "container app drops every default");
 }
 
+// A profile named for every container, resolved as the kubelet does: the container's own
+// field, then its pod annotation (when the kubelet can parse it), then the pod's field.
+TEST(PostureHardening, AppArmorProfileChosenForEveryContainer) {
+  const std::string field = ".securityContext.appArmorProfile.type";
+  expectRows("apparmor.yaml",
+             {
+                 {"k8s:prod/Pod/pod-field", "BW-K8S-507", CheckStatus::Pass},
+                 {"k8s:prod/Pod/container-field", "BW-K8S-507", CheckStatus::Pass},
+                 {"k8s:prod/Deployment/annotated", "BW-K8S-507", CheckStatus::Pass},
+                 {"k8s:prod/Pod/unset",
+                  "BW-K8S-507",
+                  CheckStatus::Fail,
+                  {"spec.containers[name=app]" + field}},
+                 {"k8s:prod/Pod/annotation-for-one",
+                  "BW-K8S-507",
+                  CheckStatus::Fail,
+                  {"spec.containers[name=sidecar]" + field}},
+                 {"k8s:prod/Pod/precedence",
+                  "BW-K8S-507",
+                  CheckStatus::Fail,
+                  {"spec.containers[name=sidecar]" + field}},
+                 {"k8s:prod/Pod/empty-annotation",
+                  "BW-K8S-507",
+                  CheckStatus::Fail,
+                  {"spec.containers[name=app]" + field}},
+                 {"k8s:prod/Pod/empty-annotation-pod-field", "BW-K8S-507", CheckStatus::Pass},
+                 {"k8s:prod/Pod/windows", "BW-K8S-507", CheckStatus::NotApplicable},
+                 // An explicit unconfined is also the baseline standard's failure.
+                 {"k8s:prod/Pod/precedence",
+                  "BW-K8S-107",
+                  CheckStatus::Fail,
+                  {"metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]",
+                   "metadata.annotations[container.apparmor.security.beta.kubernetes.io/"
+                   "sidecar]"}},
+                 {"k8s:prod/Pod/unset", "BW-K8S-107", CheckStatus::Pass},
+             });
+  // The evidence says where each container's profile came from.
+  const auto results = runFixture("apparmor.yaml");
+  const auto* annotated = resultFor(results, "k8s:prod/Deployment/annotated", "BW-K8S-507");
+  ASSERT_NE(annotated, nullptr);
+  ASSERT_EQ(annotated->evidence.size(), 2U) << describe(*annotated);
+  // (The annotation's line is the object's: lines are kept for containers and volumes.)
+  EXPECT_EQ(annotated->evidence[0].observed,
+            "RuntimeDefault (from the pod annotation spec.template.metadata.annotations"
+            "[container.apparmor.security.beta.kubernetes.io/app] (apparmor.yaml:21))");
+  EXPECT_EQ(annotated->evidence[0].where,
+            "spec.template.spec.containers[name=app].securityContext.appArmorProfile.type "
+            "(apparmor.yaml:36)");
+  EXPECT_EQ(annotated->evidence[1].observed,
+            "Localhost (from the pod annotation spec.template.metadata.annotations"
+            "[container.apparmor.security.beta.kubernetes.io/migrate] (apparmor.yaml:21))");
+  const auto* unset = resultFor(results, "k8s:prod/Pod/unset", "BW-K8S-507");
+  ASSERT_NE(unset, nullptr);
+  ASSERT_EQ(unset->evidence.size(), 1U);
+  EXPECT_EQ(unset->evidence[0].observed,
+            "not set in container app, its pod annotation nor on the pod");
+}
+
 TEST(PostureHardening, DefaultNamespaceOrNoneFails) {
   expectRows(
       "default-namespace.yaml",
@@ -372,12 +430,13 @@ TEST(PostureHardening, DefaultNamespaceOrNoneFails) {
 // workloads, and every workload gets a result from each.
 TEST(PostureFixtures, EveryWorkloadEvaluated) {
   const std::vector<std::string_view> files = {
-      "resources-limits.yaml",    "resources-limit-or-request.yaml", "resources-ephemeral.yaml",
-      "resources-pod-level.yaml", "image-references.yaml",           "read-only-root.yaml",
-      "runtime-sockets.yaml"};
+      "resources-limits.yaml",    "resources-limit-or-request.yaml",
+      "resources-ephemeral.yaml", "resources-pod-level.yaml",
+      "image-references.yaml",    "read-only-root.yaml",
+      "runtime-sockets.yaml",     "apparmor.yaml"};
   const std::vector<std::string_view> ids = {"BW-K8S-401", "BW-K8S-402", "BW-K8S-403", "BW-K8S-404",
                                              "BW-K8S-405", "BW-K8S-406", "BW-K8S-501", "BW-K8S-503",
-                                             "BW-K8S-505", "BW-K8S-506"};
+                                             "BW-K8S-505", "BW-K8S-506", "BW-K8S-507"};
   for (const auto file : files) {
     const auto results = runFixture(file);
     std::size_t workloads = 0;
@@ -404,7 +463,7 @@ TEST(PostureProfile, NamesEveryCheckOnce) {
   const std::vector<std::string> ids = {"BW-K8S-401", "BW-K8S-402", "BW-K8S-403", "BW-K8S-404",
                                         "BW-K8S-405", "BW-K8S-406", "BW-K8S-407", "BW-K8S-501",
                                         "BW-K8S-502", "BW-K8S-503", "BW-K8S-504", "BW-K8S-505",
-                                        "BW-K8S-506"};
+                                        "BW-K8S-506", "BW-K8S-507"};
   ASSERT_EQ(profile->controls.size(), ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     EXPECT_EQ(profile->controls[i].id, ids[i]);
