@@ -351,10 +351,8 @@ TEST(PostureHardening, AppArmorProfileChosenForEveryContainer) {
                   "BW-K8S-507",
                   CheckStatus::Fail,
                   {"spec.containers[name=sidecar]" + field}},
-                 {"k8s:prod/Pod/precedence",
-                  "BW-K8S-507",
-                  CheckStatus::Fail,
-                  {"spec.containers[name=sidecar]" + field}},
+                 // Unconfined is a choice (507 passes); 107 judges it.
+                 {"k8s:prod/Pod/precedence", "BW-K8S-507", CheckStatus::Pass},
                  {"k8s:prod/Pod/empty-annotation",
                   "BW-K8S-507",
                   CheckStatus::Fail,
@@ -385,6 +383,18 @@ TEST(PostureHardening, AppArmorProfileChosenForEveryContainer) {
   EXPECT_EQ(annotated->evidence[1].observed,
             "Localhost (from the pod annotation spec.template.metadata.annotations"
             "[container.apparmor.security.beta.kubernetes.io/migrate] (apparmor.yaml:21))");
+  // Own field over annotation over the pod's field, container by container.
+  const auto* precedence = resultFor(results, "k8s:prod/Pod/precedence", "BW-K8S-507");
+  ASSERT_NE(precedence, nullptr);
+  ASSERT_EQ(precedence->evidence.size(), 3U) << describe(*precedence);
+  EXPECT_EQ(precedence->evidence[0].observed, "RuntimeDefault") << describe(*precedence);
+  EXPECT_TRUE(precedence->evidence[1].observed.starts_with(
+      "Unconfined (from the pod annotation metadata.annotations[container.apparmor.security.beta."
+      "kubernetes.io/sidecar]"))
+      << describe(*precedence);
+  EXPECT_TRUE(precedence->evidence[2].observed.starts_with(
+      "RuntimeDefault (inherited from the pod: spec.securityContext.appArmorProfile.type"))
+      << describe(*precedence);
   const auto* unset = resultFor(results, "k8s:prod/Pod/unset", "BW-K8S-507");
   ASSERT_NE(unset, nullptr);
   ASSERT_EQ(unset->evidence.size(), 1U);
