@@ -404,7 +404,7 @@ TEST(RbacChecks, ProfileNamesEveryRbacCheck) {
   EXPECT_EQ(ids, (std::vector<std::string>{"BW-K8S-201", "BW-K8S-202", "BW-K8S-203", "BW-K8S-204",
                                            "BW-K8S-205", "BW-K8S-206", "BW-K8S-207", "BW-K8S-208",
                                            "BW-K8S-209", "BW-K8S-210", "BW-K8S-211", "BW-K8S-212",
-                                           "BW-K8S-213", "BW-K8S-214"}));
+                                           "BW-K8S-213", "BW-K8S-214", "BW-K8S-215"}));
 }
 
 TEST(RbacChecks, ClusterAdminBindings) {
@@ -593,7 +593,15 @@ TEST(RbacChecks, AnonymousAndAuthenticatedSubjects) {
        {"_cluster/ClusterRoleBinding/everyone-view", "207", kFail, "Group:system:authenticated"},
        {"_cluster/ClusterRoleBinding/everyone-view", "201", kNa},
        {"_cluster/ClusterRoleBinding/system:public-info-viewer", "207", kNa},
-       {"_cluster/ClusterRoleBinding/anon-view", "203", kNe}});
+       {"_cluster/ClusterRoleBinding/anon-view", "203", kNe},
+       // The default discovery roles: 215 (low) asks only that anonymous requests get none.
+       {"_cluster/ClusterRoleBinding/system:public-info-viewer", "215", kFail,
+        "Group:system:unauthenticated"},
+       {"_cluster/ClusterRoleBinding/system:discovery", "215", kPass},
+       {"_cluster/ClusterRoleBinding/system:discovery", "207", kNa},
+       {"_cluster/ClusterRoleBinding/anon-discovery", "215", kFail, "User:system:anonymous"},
+       {"_cluster/ClusterRoleBinding/anon-view", "215", kNa},
+       {"_cluster/ClusterRoleBinding/everyone-view", "215", kNa}});
 }
 
 TEST(RbacChecks, ARoleNotInTheInputIsNeverAPass) {
