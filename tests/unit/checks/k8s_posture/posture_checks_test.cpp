@@ -402,6 +402,32 @@ TEST(PostureHardening, AppArmorProfileChosenForEveryContainer) {
             "not set in container app, its pod annotation nor on the pod");
 }
 
+// The dashboard is known by its image (any version's) or by the labels its manifests put on
+// the pod; a name that merely contains it is something else.
+TEST(PostureHardening, KubernetesDashboardByImageOrLabel) {
+  expectRows("dashboard.yaml",
+             {
+                 {"k8s:kubernetes-dashboard/Deployment/kubernetes-dashboard",
+                  "BW-K8S-508",
+                  CheckStatus::Fail,
+                  {"spec.template.spec.containers[name=kubernetes-dashboard].image",
+                   "spec.template.metadata.labels.k8s-app"}},
+                 {"k8s:kubernetes-dashboard/Deployment/dashboard-web",
+                  "BW-K8S-508",
+                  CheckStatus::Fail,
+                  {"spec.template.spec.containers[name=web].image",
+                   "spec.template.metadata.labels[app.kubernetes.io/name]",
+                   "spec.template.metadata.labels[app.kubernetes.io/part-of]"}},
+                 {"k8s:ops/Pod/legacy",
+                  "BW-K8S-508",
+                  CheckStatus::Fail,
+                  {"spec.containers[name=ui].image"}},
+                 {"k8s:ops/Pod/labelled", "BW-K8S-508", CheckStatus::Fail, {"metadata.labels.app"}},
+                 {"k8s:ops/Pod/headlamp", "BW-K8S-508", CheckStatus::Pass},
+                 {"k8s:ops/Pod/lookalike", "BW-K8S-508", CheckStatus::Pass},
+             });
+}
+
 TEST(PostureHardening, DefaultNamespaceOrNoneFails) {
   expectRows(
       "default-namespace.yaml",
@@ -439,14 +465,18 @@ TEST(PostureHardening, DefaultNamespaceOrNoneFails) {
 // Every fixture is a valid manifest: none of these checks is left not-evaluated on any of its
 // workloads, and every workload gets a result from each.
 TEST(PostureFixtures, EveryWorkloadEvaluated) {
-  const std::vector<std::string_view> files = {
-      "resources-limits.yaml",    "resources-limit-or-request.yaml",
-      "resources-ephemeral.yaml", "resources-pod-level.yaml",
-      "image-references.yaml",    "read-only-root.yaml",
-      "runtime-sockets.yaml",     "apparmor.yaml"};
-  const std::vector<std::string_view> ids = {"BW-K8S-401", "BW-K8S-402", "BW-K8S-403", "BW-K8S-404",
-                                             "BW-K8S-405", "BW-K8S-406", "BW-K8S-501", "BW-K8S-503",
-                                             "BW-K8S-505", "BW-K8S-506", "BW-K8S-507"};
+  const std::vector<std::string_view> files = {"resources-limits.yaml",
+                                               "resources-limit-or-request.yaml",
+                                               "resources-ephemeral.yaml",
+                                               "resources-pod-level.yaml",
+                                               "image-references.yaml",
+                                               "read-only-root.yaml",
+                                               "runtime-sockets.yaml",
+                                               "apparmor.yaml",
+                                               "dashboard.yaml"};
+  const std::vector<std::string_view> ids = {
+      "BW-K8S-401", "BW-K8S-402", "BW-K8S-403", "BW-K8S-404", "BW-K8S-405", "BW-K8S-406",
+      "BW-K8S-501", "BW-K8S-503", "BW-K8S-505", "BW-K8S-506", "BW-K8S-507", "BW-K8S-508"};
   for (const auto file : files) {
     const auto results = runFixture(file);
     std::size_t workloads = 0;
@@ -473,7 +503,7 @@ TEST(PostureProfile, NamesEveryCheckOnce) {
   const std::vector<std::string> ids = {"BW-K8S-401", "BW-K8S-402", "BW-K8S-403", "BW-K8S-404",
                                         "BW-K8S-405", "BW-K8S-406", "BW-K8S-407", "BW-K8S-501",
                                         "BW-K8S-502", "BW-K8S-503", "BW-K8S-504", "BW-K8S-505",
-                                        "BW-K8S-506", "BW-K8S-507"};
+                                        "BW-K8S-506", "BW-K8S-507", "BW-K8S-508"};
   ASSERT_EQ(profile->controls.size(), ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     EXPECT_EQ(profile->controls[i].id, ids[i]);

@@ -233,9 +233,9 @@ TEST_F(IngestRunTest, KubernetesSnapshotBecomesTheClusterTree) {
       ingest(fixture("k8s/snapshot/namespaced-user.json"), "prod");
   EXPECT_EQ(outcome.run.status, "done");
   EXPECT_EQ(outcome.run.target_key, "cluster:prod");
-  // 81 results; the 3 input results (unreadable items and list) are the run's diagnostics.
-  EXPECT_EQ(outcome.run.results, 81);
-  EXPECT_EQ(outcome.applied.assessments, 80);  // + vuln:running of each container
+  // 83 results; the 3 input results (unreadable items and list) are the run's diagnostics.
+  EXPECT_EQ(outcome.run.results, 83);
+  EXPECT_EQ(outcome.applied.assessments, 82);  // + vuln:running of each container
   const Json diagnostics = Json::parse(outcome.run.diagnostics_json);
   EXPECT_TRUE(std::any_of(diagnostics.begin(), diagnostics.end(), [](const Json& d) {
     return d["kind"] == "posture.unplaced-results" &&
@@ -259,7 +259,7 @@ TEST_F(IngestRunTest, KubernetesSnapshotBecomesTheClusterTree) {
       store_->getResource(posture::workloadResource("prod", "shop", "Deployment", "web").id);
   ASSERT_TRUE(web && *web);
   EXPECT_EQ((*web)->resource.parent_id, posture::namespaceResource("prod", "shop").id);
-  EXPECT_EQ(assessments((*web)->resource.id).size(), 36u);
+  EXPECT_EQ(assessments((*web)->resource.id).size(), 37u);
   const auto cluster = store_->getResource(posture::clusterResource("prod").id);
   ASSERT_TRUE(cluster && *cluster);
   EXPECT_EQ((*cluster)->resource.attrs.at("server_version"), "v1.30.4");
