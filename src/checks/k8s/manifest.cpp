@@ -25,7 +25,9 @@
 #include <fmt/format.h>
 
 #include "checks/docker/json_path.h"
+#include "checks/k8s/field_types.h"
 #include "checks/k8s/yaml_json.h"
+#include "core/text.h"
 #include "core/utf8.h"
 
 namespace bulwark::checks::k8s {
@@ -341,6 +343,15 @@ class DocumentReader {
     object.state.status = docker::FactStatus::Ok;
     object.state.source = std::string(source_);
     classify(object);
+    if (auto problem_text = fieldTypeProblem(object)) {
+      // kubectl and the API server refuse it: judging the fields that read well would pass
+      // checks on an object that cannot exist.
+      problem(
+          document.index, line, column,
+          prefixed(item, fmt::format("{} {}: {}", core::printable(object.kind.substr(0, 64)),
+                                     core::printable(object.name.substr(0, 253)), *problem_text)));
+      return true;
+    }
     recordLines(object, **document.yaml);
     inventory_.objects.push_back(std::move(object));
     return true;

@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "checks/k8s/field_types.h"
 #include "core/text.h"
 
 namespace bulwark::checks::k8s {
@@ -316,6 +317,12 @@ class Reader {
       object.state.status = docker::FactStatus::Ok;
       object.state.source = fmt::format("{}#{}", source_, at);
       classify(object);
+      if (auto problem_text = fieldTypeProblem(object)) {
+        // Not what an API server returns: the snapshot was edited or is not one.
+        problem(at, fmt::format("{} {}: {}", core::printable(object.kind.substr(0, 64)),
+                                core::printable(object.name.substr(0, 253)), *problem_text));
+        continue;
+      }
       inventory_.objects.push_back(std::move(object));
     }
   }

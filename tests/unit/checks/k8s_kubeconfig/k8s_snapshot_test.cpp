@@ -256,4 +256,27 @@ TEST(K8sSnapshot, BadMembersAreDiagnosedNotFatal) {
   EXPECT_TRUE(read->objects[0].ns.empty());
 }
 
+// An item an API server could not have returned (a string where it decodes an integer) is
+// held to the rule manifests are: a problem naming the field, not an object to judge.
+TEST(K8sSnapshot, ItemsTheApiServerCannotDecodeAreProblems) {
+  Diagnostics diagnostics;
+  const auto read = k8s::readK8sSnapshot(
+      R"({"schema":"bulwark.k8s-snapshot/v1",
+          "items":[{"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"a"},
+                    "spec":{"type":"NodePort","ports":[{"port":"22"}]}},
+                   {"apiVersion":"v1","kind":"Service","metadata":{"name":"t","namespace":"a"},
+                    "spec":{"type":"NodePort","ports":[{"port":22}]}}]})",
+      "edited.json", diagnostics);
+  ASSERT_TRUE(read) << read.error().message;
+  ASSERT_EQ(read->objects.size(), 1U);
+  EXPECT_EQ(read->objects[0].name, "t");
+  ASSERT_EQ(read->problems.size(), 1U);
+  EXPECT_EQ(read->problems[0].check_id, "BW-K8S-602");
+  EXPECT_EQ(read->problems[0].resource, "file:edited.json#items[0]");
+  EXPECT_NE(read->problems[0].reason.find(
+                "Service s: spec.ports[0].port is a string (22), not a 32-bit integer"),
+            std::string::npos)
+      << read->problems[0].reason;
+}
+
 }  // namespace

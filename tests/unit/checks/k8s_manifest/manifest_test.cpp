@@ -572,6 +572,55 @@ TEST(ManifestTest, MissingApiVersionIsAProblem) {
   EXPECT_EQ(inventory.problems[3].reason, "in.yaml:12:1: `apiVersion` is not a string");
 }
 
+// kubectl and the API server refuse an object whose typed fields hold the wrong JSON type
+// ("cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32");
+// so do we, naming the first such field, rather than judge what reads well.
+TEST(ManifestTest, FieldsTheApiServerCannotDecodeAreProblems) {
+  const auto inventory = read(
+      // 1: an unexpanded template in a port
+      "apiVersion: v1\nkind: Service\nmetadata: {name: templated}\n"
+      "spec: {ports: [{port: \"${PORT}\", targetPort: \"${PORT}\"}]}\n---\n"
+      // 6: a quoted boolean in a container's securityContext
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: quoted}\n"
+      "spec: {containers: [{name: c, image: x, securityContext: {privileged: \"true\"}}]}\n---\n"
+      // 11: a number as a pod template label value
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: numbered}\n"
+      "spec: {template: {metadata: {labels: {version: 1}}, spec: {containers: [{name: c}]}}}\n"
+      "---\n"
+      // 16: a containerPort beyond int32, in an init container
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: huge}\nspec: {containers: [{name: c}], "
+      "initContainers: [{name: i, ports: [{containerPort: 4294967296}]}]}\n---\n"
+      // 21: a role's verbs holding a map
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\n"
+      "rules: [{verbs: [{get: true}], resources: [pods]}]\n---\n"
+      // decoded as the API server decodes them: a whole-number float, null, int-or-string
+      // names, an int64 user id, YAML 1.1 booleans, a Secret's data (not a checked field)
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: fine, labels: {tier: \"1\"}}\n"
+      "spec:\n  hostNetwork: no\n  securityContext: {runAsUser: 5000000000}\n"
+      "  containers:\n    - {name: c, image: x, ports: [{containerPort: 80.0, hostPort: null}],\n"
+      "       securityContext: {privileged: off}}\n---\n"
+      "apiVersion: v1\nkind: Service\nmetadata: {name: named}\n"
+      "spec: {ports: [{port: 80, targetPort: http}]}\n---\n"
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {n: 1}\n");
+  std::vector<std::string> names;
+  for (const auto& o : inventory.objects) names.push_back(o.kind + "/" + o.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"Pod/fine", "Service/named", "Secret/s"}));
+  std::vector<std::string> reasons;
+  for (const auto& p : inventory.problems) reasons.push_back(p.reason);
+  EXPECT_EQ(reasons,
+            (std::vector<std::string>{
+                "in.yaml:1:1: Service templated: spec.ports[0].port is a string (${PORT}), not "
+                "a 32-bit integer: the API server cannot decode it",
+                "in.yaml:6:1: Pod quoted: spec.containers[name=c].securityContext.privileged is "
+                "a string (true), not true or false: the API server cannot decode it",
+                "in.yaml:11:1: Deployment numbered: spec.template.metadata.labels.version is a "
+                "number (1), not a string: the API server cannot decode it",
+                "in.yaml:16:1: Pod huge: spec.initContainers[name=i].ports[0].containerPort is a "
+                "number (4294967296), not a 32-bit integer: the API server cannot decode it",
+                "in.yaml:21:1: Role r: rules[0].verbs[0] is a map, not a string: the API server "
+                "cannot decode it"}));
+}
+
 TEST(ManifestTest, MissingKindIsAProblemOutsideADirectoryWalk) {
   core::Diagnostics diagnostics;
   const auto inventory = read(

@@ -138,10 +138,10 @@ TEST(KubeScorePeer, Agreement) {
       "do not model; {} verdict pairs compared\n",
       rows, out_of_scope, not_modelled, pairs.size());
   EXPECT_EQ(rows, 179U);
-  // 30/36 (83.3 %): below the 98 % goal of docs/dev/k8s-design.md §6.1; every difference is listed
+  // 31/36 (86.1 %): below the 98 % goal of docs/dev/k8s-design.md §6.1; every difference is listed
   // with its reason in kube-score.disagreements.tsv and docs/compat.md. The floor holds today's
   // figure so that a new disagreement still fails; raise it when the count drops.
-  expectAgreement(kPeer, pairs, 30.0 / 36.0);
+  expectAgreement(kPeer, pairs, 31.0 / 36.0);
 }
 
 }  // namespace

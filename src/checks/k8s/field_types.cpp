@@ -1,0 +1,286 @@
+#include "checks/k8s/field_types.h"
+
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "checks/docker/json_path.h"
+#include "checks/probes/common.h"
+
+namespace bulwark::checks::k8s {
+
+namespace {
+
+using Json = nlohmann::json;
+
+enum class Type { Int32, Int64, Bool, String, IntOrString };
+
+// Where a field is: from the object root, under the pod spec or under the pod metadata.
+enum class Base { Root, PodSpec, PodMeta };
+
+struct Field {
+  Base base;
+  std::string_view path;  // docker::JsonPath syntax
+  Type type;
+};
+
+// Every object: its own metadata. (Secret data is not read: its values are never shown.)
+constexpr Field kObjectFields[] = {
+    {Base::Root, "metadata.name", Type::String},
+    {Base::Root, "metadata.namespace", Type::String},
+    {Base::Root, "metadata.labels{*}", Type::String},
+    {Base::Root, "metadata.annotations{*}", Type::String},
+};
+
+// Pods and pod templates (k8s.io/api core/v1 PodSpec, Container, SecurityContext).
+constexpr Field kPodFields[] = {
+    {Base::PodMeta, "labels{*}", Type::String},
+    {Base::PodMeta, "annotations{*}", Type::String},
+    {Base::PodSpec, "hostNetwork", Type::Bool},
+    {Base::PodSpec, "hostPID", Type::Bool},
+    {Base::PodSpec, "hostIPC", Type::Bool},
+    {Base::PodSpec, "hostUsers", Type::Bool},
+    {Base::PodSpec, "shareProcessNamespace", Type::Bool},
+    {Base::PodSpec, "automountServiceAccountToken", Type::Bool},
+    {Base::PodSpec, "serviceAccountName", Type::String},
+    {Base::PodSpec, "serviceAccount", Type::String},
+    {Base::PodSpec, "os.name", Type::String},
+    {Base::PodSpec, "securityContext.runAsNonRoot", Type::Bool},
+    {Base::PodSpec, "securityContext.runAsUser", Type::Int64},
+    {Base::PodSpec, "securityContext.runAsGroup", Type::Int64},
+    {Base::PodSpec, "securityContext.fsGroup", Type::Int64},
+    {Base::PodSpec, "securityContext.seccompProfile.type", Type::String},
+    {Base::PodSpec, "securityContext.appArmorProfile.type", Type::String},
+    {Base::PodSpec, "securityContext.seLinuxOptions.type", Type::String},
+    {Base::PodSpec, "securityContext.sysctls[*].name", Type::String},
+    {Base::PodSpec, "securityContext.sysctls[*].value", Type::String},
+    {Base::PodSpec, "securityContext.windowsOptions.hostProcess", Type::Bool},
+    {Base::PodSpec, "volumes[*].name", Type::String},
+    {Base::PodSpec, "volumes[*].hostPath.path", Type::String},
+};
+
+// The same fields under each container list.
+constexpr std::string_view kContainerLists[] = {"containers", "initContainers",
+                                                "ephemeralContainers"};
+constexpr Field kContainerFields[] = {
+    {Base::PodSpec, "name", Type::String},
+    {Base::PodSpec, "image", Type::String},
+    {Base::PodSpec, "restartPolicy", Type::String},
+    {Base::PodSpec, "ports[*].containerPort", Type::Int32},
+    {Base::PodSpec, "ports[*].hostPort", Type::Int32},
+    {Base::PodSpec, "ports[*].name", Type::String},
+    {Base::PodSpec, "ports[*].protocol", Type::String},
+    {Base::PodSpec, "securityContext.privileged", Type::Bool},
+    {Base::PodSpec, "securityContext.allowPrivilegeEscalation", Type::Bool},
+    {Base::PodSpec, "securityContext.readOnlyRootFilesystem", Type::Bool},
+    {Base::PodSpec, "securityContext.runAsNonRoot", Type::Bool},
+    {Base::PodSpec, "securityContext.runAsUser", Type::Int64},
+    {Base::PodSpec, "securityContext.runAsGroup", Type::Int64},
+    {Base::PodSpec, "securityContext.procMount", Type::String},
+    {Base::PodSpec, "securityContext.capabilities.add[*]", Type::String},
+    {Base::PodSpec, "securityContext.capabilities.drop[*]", Type::String},
+    {Base::PodSpec, "securityContext.seccompProfile.type", Type::String},
+    {Base::PodSpec, "securityContext.appArmorProfile.type", Type::String},
+    {Base::PodSpec, "securityContext.windowsOptions.hostProcess", Type::Bool},
+    {Base::PodSpec, "volumeMounts[*].name", Type::String},
+    {Base::PodSpec, "volumeMounts[*].mountPath", Type::String},
+    {Base::PodSpec, "volumeMounts[*].readOnly", Type::Bool},
+};
+
+constexpr Field kServiceFields[] = {
+    {Base::Root, "spec.type", Type::String},
+    {Base::Root, "spec.selector{*}", Type::String},
+    {Base::Root, "spec.ports[*].port", Type::Int32},
+    {Base::Root, "spec.ports[*].nodePort", Type::Int32},
+    {Base::Root, "spec.ports[*].targetPort", Type::IntOrString},
+    {Base::Root, "spec.ports[*].protocol", Type::String},
+    {Base::Root, "spec.ports[*].name", Type::String},
+};
+
+constexpr Field kReplicatedFields[] = {
+    {Base::Root, "spec.replicas", Type::Int32},
+};
+
+constexpr Field kRoleFields[] = {
+    {Base::Root, "rules[*].apiGroups[*]", Type::String},
+    {Base::Root, "rules[*].resources[*]", Type::String},
+    {Base::Root, "rules[*].verbs[*]", Type::String},
+    {Base::Root, "rules[*].resourceNames[*]", Type::String},
+    {Base::Root, "rules[*].nonResourceURLs[*]", Type::String},
+};
+
+constexpr Field kBindingFields[] = {
+    {Base::Root, "roleRef.apiGroup", Type::String},
+    {Base::Root, "roleRef.kind", Type::String},
+    {Base::Root, "roleRef.name", Type::String},
+    {Base::Root, "subjects[*].kind", Type::String},
+    {Base::Root, "subjects[*].name", Type::String},
+    {Base::Root, "subjects[*].namespace", Type::String},
+};
+
+constexpr Field kNetworkPolicyFields[] = {
+    {Base::Root, "spec.podSelector.matchLabels{*}", Type::String},
+    {Base::Root, "spec.ingress[*].ports[*].port", Type::IntOrString},
+    {Base::Root, "spec.ingress[*].ports[*].endPort", Type::Int32},
+    {Base::Root, "spec.egress[*].ports[*].port", Type::IntOrString},
+    {Base::Root, "spec.egress[*].ports[*].endPort", Type::Int32},
+};
+
+constexpr Field kIngressFields[] = {
+    {Base::Root, "spec.rules[*].host", Type::String},
+    {Base::Root, "spec.tls[*].hosts[*]", Type::String},
+    {Base::Root, "spec.tls[*].secretName", Type::String},
+};
+
+// A JSON number the Go decoder takes as an integer of `bits` bits.
+bool integer(const Json& value, int bits) {
+  const double low = -std::ldexp(1.0, bits - 1);
+  const double high = std::ldexp(1.0, bits - 1);  // exclusive
+  if (value.is_number_integer()) {
+    if (value.is_number_unsigned()) return static_cast<double>(value.get<std::uint64_t>()) < high;
+    const auto n = static_cast<double>(value.get<std::int64_t>());
+    return n >= low && n < high;
+  }
+  if (!value.is_number_float()) return false;
+  const double n = value.get<double>();
+  return std::isfinite(n) && std::floor(n) == n && n >= low && n < high;
+}
+
+bool matches(const Json& value, Type type) {
+  switch (type) {
+    case Type::Int32: return integer(value, 32);
+    case Type::Int64: return integer(value, 64);
+    case Type::Bool: return value.is_boolean();
+    case Type::String: return value.is_string();
+    case Type::IntOrString: return value.is_string() || integer(value, 32);
+  }
+  return true;
+}
+
+std::string_view wanted(Type type) {
+  switch (type) {
+    case Type::Int32: return "a 32-bit integer";
+    case Type::Int64: return "an integer";
+    case Type::Bool: return "true or false";
+    case Type::String: return "a string";
+    case Type::IntOrString: return "a 32-bit integer or a name";
+  }
+  return "";
+}
+
+std::string observed(const Json& value) {
+  const auto scalar = [&](std::string_view what) {
+    return fmt::format("{} ({})", what, probes::shorten(docker::scalarText(value), 40));
+  };
+  if (value.is_string()) return scalar("a string");
+  if (value.is_boolean()) return scalar("a boolean");
+  if (value.is_number()) return scalar("a number");
+  if (value.is_array()) return "a list";
+  return "a map";
+}
+
+// The compiled paths of one table, in its order (compiled once: the tables are constant).
+struct Compiled {
+  Base base;
+  docker::JsonPath path;
+  Type type;
+};
+
+std::vector<Compiled> compile(std::span<const Field> fields, std::string_view prefix = {}) {
+  std::vector<Compiled> out;
+  for (const Field& field : fields) {
+    const std::string text =
+        prefix.empty() ? std::string(field.path) : fmt::format("{}[*].{}", prefix, field.path);
+    auto path = docker::JsonPath::compile(text);
+    if (path) out.push_back({field.base, std::move(*path), field.type});
+  }
+  return out;
+}
+
+const std::vector<Compiled>& table(std::string_view name) {
+  static const auto kTables = [] {
+    std::vector<std::pair<std::string_view, std::vector<Compiled>>> tables;
+    tables.emplace_back("object", compile(kObjectFields));
+    std::vector<Compiled> pod = compile(kPodFields);
+    for (const auto list : kContainerLists) {
+      for (auto& c : compile(kContainerFields, list)) pod.push_back(std::move(c));
+    }
+    tables.emplace_back("pod", std::move(pod));
+    tables.emplace_back("Service", compile(kServiceFields));
+    tables.emplace_back("replicated", compile(kReplicatedFields));
+    tables.emplace_back("role", compile(kRoleFields));
+    tables.emplace_back("binding", compile(kBindingFields));
+    tables.emplace_back("NetworkPolicy", compile(kNetworkPolicyFields));
+    tables.emplace_back("Ingress", compile(kIngressFields));
+    return tables;
+  }();
+  for (const auto& [key, compiled] : kTables) {
+    if (key == name) return compiled;
+  }
+  static const std::vector<Compiled> kNone;
+  return kNone;
+}
+
+// The tables that apply to `object`, by kind.
+std::vector<std::string_view> tablesFor(const Object& object) {
+  std::vector<std::string_view> names = {"object"};
+  if (object.kind_class == KindClass::Workload && object.has_pod_spec) names.emplace_back("pod");
+  const std::string_view kind = object.kind;
+  const bool rbac = object.group == "rbac.authorization.k8s.io";
+  if (object.group.empty() && kind == "Service") names.emplace_back("Service");
+  if (kind == "Deployment" || kind == "StatefulSet" || kind == "ReplicaSet" ||
+      (object.group.empty() && kind == "ReplicationController")) {
+    names.emplace_back("replicated");
+  }
+  if (rbac && (kind == "Role" || kind == "ClusterRole")) names.emplace_back("role");
+  if (rbac && (kind == "RoleBinding" || kind == "ClusterRoleBinding"))
+    names.emplace_back("binding");
+  if (object.group == "networking.k8s.io" && kind == "NetworkPolicy") {
+    names.emplace_back("NetworkPolicy");
+  }
+  if (object.group == "networking.k8s.io" && kind == "Ingress") names.emplace_back("Ingress");
+  return names;
+}
+
+const Json* base(const Object& object, Base which, std::string& prefix) {
+  switch (which) {
+    case Base::Root: prefix.clear(); return &object.doc;
+    case Base::PodSpec: prefix = object.pod_spec_path; break;
+    case Base::PodMeta: prefix = object.pod_meta_path; break;
+  }
+  // The raw document, not the defaulted view: what was written is what the API decodes.
+  const Json* node = &object.doc;
+  std::string_view rest = prefix;
+  while (node != nullptr && !rest.empty()) {
+    const std::size_t dot = rest.find('.');
+    const std::string_view key = rest.substr(0, dot);
+    rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+    const auto it = node->is_object() ? node->find(key) : node->end();
+    node = node->is_object() && it != node->end() ? &*it : nullptr;
+  }
+  return node != nullptr && node->is_object() ? node : nullptr;
+}
+
+}  // namespace
+
+std::optional<std::string> fieldTypeProblem(const Object& object) {
+  std::string prefix;
+  for (const auto name : tablesFor(object)) {
+    for (const Compiled& field : table(name)) {
+      const Json* doc = base(object, field.base, prefix);
+      if (doc == nullptr) continue;
+      for (const auto& named : field.path.resolveNamed(*doc, prefix)) {
+        if (named.value == nullptr || matches(*named.value, field.type)) continue;
+        return fmt::format("{} is {}, not {}: the API server cannot decode it", named.path,
+                           observed(*named.value), wanted(field.type));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace bulwark::checks::k8s
