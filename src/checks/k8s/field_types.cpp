@@ -246,23 +246,16 @@ std::vector<std::string_view> tablesFor(const Object& object) {
   return names;
 }
 
+// The document a field's path starts at, and that document's path from the object root.
 const Json* base(const Object& object, Base which, std::string& prefix) {
   switch (which) {
     case Base::Root: prefix.clear(); return &object.doc;
-    case Base::PodSpec: prefix = object.pod_spec_path; break;
-    case Base::PodMeta: prefix = object.pod_meta_path; break;
+    // The pod-spec view differs from what was written only by API defaults, which copy
+    // decoded values (a hostPort from its containerPort, checked first).
+    case Base::PodSpec: prefix = object.pod_spec_path; return object.podSpec();
+    case Base::PodMeta: prefix = object.pod_meta_path; return object.podMeta();
   }
-  // The raw document, not the defaulted view: what was written is what the API decodes.
-  const Json* node = &object.doc;
-  std::string_view rest = prefix;
-  while (node != nullptr && !rest.empty()) {
-    const std::size_t dot = rest.find('.');
-    const std::string_view key = rest.substr(0, dot);
-    rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
-    const auto it = node->is_object() ? node->find(key) : node->end();
-    node = node->is_object() && it != node->end() ? &*it : nullptr;
-  }
-  return node != nullptr && node->is_object() ? node : nullptr;
+  return nullptr;
 }
 
 }  // namespace
