@@ -246,6 +246,41 @@ std::vector<std::string_view> tablesFor(const Object& object) {
   return names;
 }
 
+// The first value `steps` (from step `i`) reach in `node` that does not decode as `type`, in
+// document order, as JsonPath::resolveNamed visits them (null skipped); null when none. No
+// path text is built: this runs for every field of every object.
+const Json* firstMismatch(const Json& node, const std::vector<docker::JsonPath::Step>& steps,
+                          std::size_t i, Type type) {
+  using Kind = docker::JsonPath::Step::Kind;
+  if (node.is_null()) return nullptr;
+  if (i == steps.size()) return matches(node, type) ? nullptr : &node;
+  const auto& step = steps[i];
+  switch (step.kind) {
+    case Kind::Member: {
+      if (!node.is_object()) return nullptr;
+      const auto it = node.find(step.name);
+      return it == node.end() ? nullptr : firstMismatch(*it, steps, i + 1, type);
+    }
+    case Kind::Index:
+      if (!node.is_array() || step.index >= node.size()) return nullptr;
+      return firstMismatch(node[step.index], steps, i + 1, type);
+    case Kind::Each:
+      if (!node.is_array()) return nullptr;
+      for (const Json& element : node) {
+        if (const Json* bad = firstMismatch(element, steps, i + 1, type)) return bad;
+      }
+      return nullptr;
+    case Kind::Values:
+      if (!node.is_object()) return nullptr;
+      for (const auto& [key, value] : node.items()) {
+        if (const Json* bad = firstMismatch(value, steps, i + 1, type)) return bad;
+      }
+      return nullptr;
+    case Kind::Keys: return nullptr;  // keys are strings
+  }
+  return nullptr;
+}
+
 // The document a field's path starts at, and that document's path from the object root.
 const Json* base(const Object& object, Base which, std::string& prefix) {
   switch (which) {
@@ -266,11 +301,15 @@ std::optional<std::string> fieldTypeProblem(const Object& object) {
     for (const Compiled& field : table(name)) {
       const Json* doc = base(object, field.base, prefix);
       if (doc == nullptr) continue;
+      const Json* bad = firstMismatch(*doc, field.path.steps(), 0, field.type);
+      if (bad == nullptr) continue;
+      // Rare: only now is the value's path written out.
+      std::string where = field.path.text();
       for (const auto& named : field.path.resolveNamed(*doc, prefix)) {
-        if (named.value == nullptr || matches(*named.value, field.type)) continue;
-        return fmt::format("{} is {}, not {}: the API server cannot decode it", named.path,
-                           observed(*named.value), wanted(field.type));
+        if (named.value == bad) where = named.path;
       }
+      return fmt::format("{} is {}, not {}: the API server cannot decode it", where, observed(*bad),
+                         wanted(field.type));
     }
   }
   return std::nullopt;
