@@ -116,14 +116,14 @@ struct Visit {
 
   // `relative`: the container's path under the pod spec ("initContainers[name=init]").
   void container(const nlohmann::json& doc, const std::string& relative) const {
-    const std::string full = probes::joinPath(object.pod_spec_path, relative);
-    const std::string location = object.locationSuffix(full);
     const std::vector<Named> own = path.resolveNamed(doc, relative);
     for (const auto& named : own) {
       const std::string where = probes::joinPath(object.pod_spec_path, named.path);
       add(named, where + object.locationSuffix(where), {});
     }
     if (!own.empty()) return;
+    const std::string full = probes::joinPath(object.pod_spec_path, relative);
+    const std::string location = object.locationSuffix(full);
     const std::string field = fmt::format("{}.{}", full, path.text());
     const auto name = probes::member(doc, "name");
     const bool named = name != nullptr && name->is_string();
