@@ -1,5 +1,6 @@
 #include "checks/k8s/field_types.h"
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -201,49 +202,52 @@ std::vector<Compiled> compile(std::span<const Field> fields, std::string_view pr
   return out;
 }
 
-const std::vector<Compiled>& table(std::string_view name) {
-  static const auto kTables = [] {
-    std::vector<std::pair<std::string_view, std::vector<Compiled>>> tables;
-    tables.emplace_back("object", compile(kObjectFields));
-    std::vector<Compiled> pod = compile(kPodFields);
+struct Tables {
+  std::vector<Compiled> object, pod, service, replicated, role, binding, network_policy, ingress;
+};
+
+const Tables& tables() {
+  static const Tables kTables = [] {
+    Tables t;
+    t.object = compile(kObjectFields);
+    t.pod = compile(kPodFields);
     for (const auto list : kContainerLists) {
-      for (auto& c : compile(kContainerFields, list)) pod.push_back(std::move(c));
+      for (auto& c : compile(kContainerFields, list)) t.pod.push_back(std::move(c));
     }
-    tables.emplace_back("pod", std::move(pod));
-    tables.emplace_back("Service", compile(kServiceFields));
-    tables.emplace_back("replicated", compile(kReplicatedFields));
-    tables.emplace_back("role", compile(kRoleFields));
-    tables.emplace_back("binding", compile(kBindingFields));
-    tables.emplace_back("NetworkPolicy", compile(kNetworkPolicyFields));
-    tables.emplace_back("Ingress", compile(kIngressFields));
-    return tables;
+    t.service = compile(kServiceFields);
+    t.replicated = compile(kReplicatedFields);
+    t.role = compile(kRoleFields);
+    t.binding = compile(kBindingFields);
+    t.network_policy = compile(kNetworkPolicyFields);
+    t.ingress = compile(kIngressFields);
+    return t;
   }();
-  for (const auto& [key, compiled] : kTables) {
-    if (key == name) return compiled;
-  }
-  static const std::vector<Compiled> kNone;
-  return kNone;
+  return kTables;
 }
 
-// The tables that apply to `object`, by kind.
-std::vector<std::string_view> tablesFor(const Object& object) {
-  std::vector<std::string_view> names = {"object"};
-  if (object.kind_class == KindClass::Workload && object.has_pod_spec) names.emplace_back("pod");
+// The tables that apply to `object` besides the metadata every object has: at most two.
+std::array<const std::vector<Compiled>*, 2> tablesFor(const Object& object) {
+  const Tables& t = tables();
   const std::string_view kind = object.kind;
-  const bool rbac = object.group == "rbac.authorization.k8s.io";
-  if (object.group.empty() && kind == "Service") names.emplace_back("Service");
-  if (kind == "Deployment" || kind == "StatefulSet" || kind == "ReplicaSet" ||
-      (object.group.empty() && kind == "ReplicationController")) {
-    names.emplace_back("replicated");
+  const std::string_view group = object.group;
+  const bool pod = object.kind_class == KindClass::Workload && object.has_pod_spec;
+  const bool replicated = object.workload == WorkloadKind::Deployment ||
+                          object.workload == WorkloadKind::StatefulSet ||
+                          object.workload == WorkloadKind::ReplicaSet ||
+                          object.workload == WorkloadKind::ReplicationController;
+  const std::vector<Compiled>* other = nullptr;
+  if (replicated) {
+    other = &t.replicated;
+  } else if (group.empty() && kind == "Service") {
+    other = &t.service;
+  } else if (group == "rbac.authorization.k8s.io") {
+    if (kind == "Role" || kind == "ClusterRole") other = &t.role;
+    if (kind == "RoleBinding" || kind == "ClusterRoleBinding") other = &t.binding;
+  } else if (group == "networking.k8s.io") {
+    if (kind == "NetworkPolicy") other = &t.network_policy;
+    if (kind == "Ingress") other = &t.ingress;
   }
-  if (rbac && (kind == "Role" || kind == "ClusterRole")) names.emplace_back("role");
-  if (rbac && (kind == "RoleBinding" || kind == "ClusterRoleBinding"))
-    names.emplace_back("binding");
-  if (object.group == "networking.k8s.io" && kind == "NetworkPolicy") {
-    names.emplace_back("NetworkPolicy");
-  }
-  if (object.group == "networking.k8s.io" && kind == "Ingress") names.emplace_back("Ingress");
-  return names;
+  return {pod ? &t.pod : nullptr, other};
 }
 
 // The first value `steps` (from step `i`) reach in `node` that does not decode as `type`, in
@@ -297,8 +301,10 @@ const Json* base(const Object& object, Base which, std::string& prefix) {
 
 std::optional<std::string> fieldTypeProblem(const Object& object) {
   std::string prefix;
-  for (const auto name : tablesFor(object)) {
-    for (const Compiled& field : table(name)) {
+  const auto [pod, other] = tablesFor(object);
+  for (const auto* fields : {&tables().object, pod, other}) {
+    if (fields == nullptr) continue;
+    for (const Compiled& field : *fields) {
       const Json* doc = base(object, field.base, prefix);
       if (doc == nullptr) continue;
       const Json* bad = firstMismatch(*doc, field.path.steps(), 0, field.type);
